@@ -1,0 +1,168 @@
+//! The command line: clap derive types whose doc comments are the `--help` text.
+
+use crate::render::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Score Vietnam's administrative-reform indices (chỉ số CCHC) from inspection files.
+///
+/// A project folder holds a cchc.toml naming a framework (a criteria table) and the
+/// input files: the unit register and the inspection checklist. `cchc score DIR` ranks
+/// the units, `cchc explain DIR --unit ID` shows where every point came from, and
+/// `cchc check DIR` reports every problem in the framework and the data.
+///
+/// Exit codes: 0 success; 1 completed, but the data has error-level findings;
+/// 2 usage, I/O, parse or framework error (nothing is written).
+#[derive(Debug, Parser)]
+#[command(name = "cchc", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score and rank units; DIR holds a cchc.toml (default: .)
+    ///
+    /// Prints the ranking: rank, rank_in_group, unit_id, name, group, points,
+    /// max_points, index, band, one area_<id> column per area, and self_index and
+    /// appraisal_delta when the checklist has self-scores.
+    ///
+    /// Example: cchc score fixtures/demo --format csv --out ranking.csv
+    Score(ScoreArgs),
+    /// Show the derivation of one unit's points, leaf by leaf
+    ///
+    /// For each criterion: the checklist line, the rule, the ratio as an exact
+    /// fraction, the step or option that matched, and the points; then the totals,
+    /// the index, the band and the rank.
+    ///
+    /// Example: cchc explain fixtures/demo --unit P01 --criterion 1
+    Explain(ExplainArgs),
+    /// Validate a framework and a project's inputs; report all problems at once
+    ///
+    /// With DIR, checks the framework and the data together; with only --framework,
+    /// checks the framework file. Exit 2 if the framework is invalid, 1 if the data
+    /// has error-level findings, 0 otherwise.
+    ///
+    /// Example: cchc check fixtures/demo
+    Check(CheckArgs),
+    /// Write a ready-to-run example project into DIR
+    ///
+    /// Example: cchc init my-inspection && cchc score my-inspection
+    Init(InitArgs),
+    /// List the frameworks built into the binary
+    ///
+    /// Example: cchc frameworks --show par-commune-2025 > my-framework.toml
+    Frameworks(FrameworksArgs),
+}
+
+/// Where the project is, and what overrides its manifest.
+#[derive(Debug, Clone, Args)]
+pub struct ProjectArgs {
+    /// The project folder holding cchc.toml
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// A built-in framework name or a TOML file (overrides the manifest)
+    #[arg(long, value_name = "NAME|FILE")]
+    pub framework: Option<String>,
+    /// The unit register CSV (overrides the manifest)
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// The inspection checklist CSV (overrides the manifest)
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+    /// The period: 2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (overrides the manifest)
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+}
+
+impl ProjectArgs {
+    /// The overrides this gives the manifest.
+    pub fn overrides(&self) -> crate::project::Overrides {
+        crate::project::Overrides {
+            dir: self.dir.clone(),
+            framework: self.framework.clone(),
+            units: self.units.clone(),
+            checklist: self.checklist.clone(),
+            period: self.period.clone(),
+        }
+    }
+}
+
+/// `cchc score`
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// Output format [default: table on a terminal, else from --out's extension, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Readable text (default).
+    Text,
+    /// JSON for scripts: the unit's ranking object and criteria detail.
+    Json,
+}
+
+/// `cchc explain`
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// The unit to explain (its unit_id)
+    #[arg(long, value_name = "ID")]
+    pub unit: String,
+    /// Only this criterion: a leaf, a criterion with sub-criteria, or an area id
+    #[arg(long, value_name = "ID")]
+    pub criterion: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ExplainFormat,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `cchc check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// Print only error-level findings
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `cchc init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not hold a cchc.toml already)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `cchc frameworks`
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Print the TOML source of this built-in framework (a starting point for your own)
+    #[arg(long, value_name = "NAME")]
+    pub show: Option<String>,
+}

@@ -1,0 +1,328 @@
+//! Scoring frameworks: the criteria tables a province issues each year, as TOML.
+//!
+//! A framework is loaded in two steps, as cargo-deny loads its config: the file is
+//! deserialised into a strict mirror ([`raw`]), then [`validate`] turns the mirror into a
+//! [`Framework`] while collecting *every* problem with its line, so an author fixes a
+//! broken file in one pass. Only a validated framework reaches scoring, so the scoring
+//! code can rely on its invariants (maxima sum to the scale, bands and steps ordered,
+//! every rule complete).
+
+pub mod builtin;
+mod raw;
+mod validate;
+
+use crate::diag::Diagnostic;
+use crate::num::RoundingMode;
+use rust_decimal::Decimal;
+
+pub use validate::parse;
+
+/// A validated framework.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    /// Short id, e.g. `par-commune-2025`.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// The decision it follows (e.g. `QĐ 5666/QĐ-UBND`).
+    pub decision: Option<String>,
+    /// Where it was loaded from: `built-in` or the file path.
+    pub source: String,
+    /// The scale of the index, usually 100; scored maxima sum to it.
+    pub scale: Decimal,
+    /// How published numbers are rounded.
+    pub rounding: Rounding,
+    /// Bands from the highest lower bound down; the last one starts at 0.
+    pub bands: Vec<Band>,
+    /// Grouping and tie policy.
+    pub ranking: Ranking,
+    /// Areas (fields, lĩnh vực) in file order.
+    pub areas: Vec<Area>,
+    /// Every leaf in file order; areas refer to them by index.
+    pub leaves: Vec<Leaf>,
+}
+
+/// The `[rounding]` table.
+#[derive(Debug, Clone, Copy)]
+pub struct Rounding {
+    /// Half away from zero (default) or half to even.
+    pub mode: RoundingMode,
+    /// Decimal places of published numbers (default 2).
+    pub places: u32,
+    /// Rank on the published (rounded) index (default) or on the exact one.
+    pub rank_on_exact: bool,
+    /// Round each leaf's points before summing, as some Excel sheets do (default false).
+    pub round_points: bool,
+}
+
+impl Rounding {
+    /// Rounds a published number the way this framework says.
+    pub fn apply(&self, d: Decimal) -> Decimal {
+        crate::num::round(d, self.places, self.mode)
+    }
+    /// Formats a published number with this framework's places.
+    pub fn show(&self, d: Decimal) -> String {
+        crate::num::fixed(d, self.places, self.mode)
+    }
+}
+
+/// A band: a label for indices from `from` (inclusive) up to the next band.
+#[derive(Debug, Clone)]
+pub struct Band {
+    /// E.g. `Tốt`.
+    pub label: String,
+    /// Inclusive lower bound on the index.
+    pub from: Decimal,
+}
+
+/// The `[ranking]` table.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// The units column whose values form the ranking groups (default `group`).
+    pub group_column: String,
+    /// How tied units are ranked.
+    pub ties: TiePolicy,
+}
+
+/// How units with equal indices are ranked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TiePolicy {
+    /// 1, 1, 3 (the default).
+    Competition,
+    /// 1, 1, 2.
+    Dense,
+    /// 1, 2, 3, ties broken by the chain, then by unit_id.
+    Ordinal(Vec<TieBreak>),
+}
+
+/// One link of an ordinal tie-break chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TieBreak {
+    /// More points in this area (by index into `areas`) ranks first.
+    Area(usize),
+    /// More net points ranks first.
+    Points,
+    /// The smaller unit_id ranks first.
+    UnitId,
+}
+
+/// An area (lĩnh vực).
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// Its id, used in the `area_<id>` output column.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Sum of its scored leaves' maxima.
+    pub max: Decimal,
+    /// Its criteria in file order, for display.
+    pub items: Vec<Item>,
+}
+
+/// A line in an area's table of contents.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A criterion that groups sub-criteria: its id, title and depth (1 = criterion).
+    Heading {
+        /// Criterion id.
+        id: String,
+        /// Criterion title.
+        title: String,
+        /// Nesting depth below the area.
+        depth: usize,
+    },
+    /// A leaf, by index into `Framework::leaves`.
+    Leaf(usize),
+}
+
+/// Whether a leaf's points count in the scale or sit outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Part of the scale: its max counts in the denominator.
+    Scored,
+    /// Added on top, capped at its max.
+    Bonus,
+    /// Subtracted, capped at its max.
+    Penalty,
+}
+
+impl Effect {
+    /// The key used in framework files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::Scored => "scored",
+            Effect::Bonus => "bonus",
+            Effect::Penalty => "penalty",
+        }
+    }
+}
+
+/// A leaf criterion: something a unit earns points on.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    /// Its id, as the checklist's `criterion_id`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its area, by index.
+    pub area: usize,
+    /// Ids of the criteria above it (outermost first), for `explain --criterion`.
+    pub parents: Vec<String>,
+    /// Its maximum (the cap for bonus and penalty).
+    pub max: Decimal,
+    /// Scored, bonus or penalty.
+    pub effect: Effect,
+    /// How its points are computed.
+    pub rule: Rule,
+    /// Whether its thresholds are illustrative defaults rather than taken from a text.
+    pub illustrative: bool,
+    /// The line of its `id` in the framework file.
+    pub line: usize,
+    /// The framework author's note (how to read the item), shown by `explain`.
+    pub note: Option<String>,
+}
+
+/// How a leaf's points are computed (PRODUCT.md, "Rules a leaf can use").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// Points as given in the checklist.
+    Manual,
+    /// The checklist `value` names an option; each option has points.
+    Choice {
+        /// Option name → points, sorted by name.
+        options: Vec<(String, Decimal)>,
+    },
+    /// The first step whose lower bound the ratio reaches.
+    Steps {
+        /// Where the ratio comes from.
+        ratio: RatioSource,
+        /// What a zero denominator gives.
+        on_empty: OnEmpty,
+        /// Steps from the highest lower bound down.
+        steps: Vec<Step>,
+    },
+    /// max × min(ratio / target, 1).
+    Proportional {
+        /// Where the ratio comes from.
+        ratio: RatioSource,
+        /// What a zero denominator gives.
+        on_empty: OnEmpty,
+        /// The target ratio as a percentage (100 = the whole plan).
+        target: Decimal,
+    },
+    /// count × points each, capped at the max.
+    PerCount {
+        /// Points per counted event.
+        each: Decimal,
+    },
+}
+
+impl Rule {
+    /// The key used in framework files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Manual => "manual",
+            Rule::Choice { .. } => "choice",
+            Rule::Steps { .. } => "steps",
+            Rule::Proportional { .. } => "proportional",
+            Rule::PerCount { .. } => "per-count",
+        }
+    }
+}
+
+/// Where a ratio rule takes its numerator and denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatioSource {
+    /// The checklist's `done` / `planned` columns.
+    Checklist,
+}
+
+/// What a ratio with a zero denominator earns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnEmpty {
+    /// Full points (nothing was due, nothing was missed).
+    Full,
+    /// No points.
+    Zero,
+    /// The leaf does not apply: its max leaves the unit's denominator.
+    Na,
+}
+
+impl OnEmpty {
+    /// The key used in framework files.
+    pub fn name(self) -> &'static str {
+        match self {
+            OnEmpty::Full => "full",
+            OnEmpty::Zero => "zero",
+            OnEmpty::Na => "na",
+        }
+    }
+}
+
+/// One step of a `steps` rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Inclusive lower bound, as a percentage.
+    pub from: Decimal,
+    /// Points earned from this bound up to the next step.
+    pub points: Decimal,
+}
+
+impl Framework {
+    /// The band an index falls in (the first whose lower bound it reaches).
+    pub fn band(&self, index: Decimal) -> Option<&Band> {
+        self.bands.iter().find(|b| index >= b.from)
+    }
+
+    /// The leaf with this id.
+    pub fn leaf(&self, id: &str) -> Option<usize> {
+        self.leaves.iter().position(|l| l.id == id)
+    }
+}
+
+/// Loads a framework by built-in name or from a TOML file.
+///
+/// `Err` carries every problem found (parse errors name their line and key).
+pub fn load(name_or_path: &str, base: &std::path::Path) -> Result<Framework, Vec<Diagnostic>> {
+    if let Some(b) = builtin::get(name_or_path) {
+        let mut fw = parse(b.source, &format!("built-in:{}", b.name))?;
+        fw.source = "built-in".to_string();
+        return Ok(fw);
+    }
+    let path = base.join(name_or_path);
+    let shown = path.display().to_string();
+    let looks_like_path = name_or_path.ends_with(".toml") || name_or_path.contains('/');
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let line =
+                        crate::input::line_of_offset(e.as_bytes(), e.utf8_error().valid_up_to());
+                    return Err(vec![Diagnostic::error(
+                        "not-utf8",
+                        "the file is not valid UTF-8; re-save it as UTF-8",
+                    )
+                    .at(&shown, Some(line))]);
+                }
+            };
+            let mut fw = parse(&text, &shown)?;
+            fw.source = shown;
+            Ok(fw)
+        }
+        Err(e) if !looks_like_path && e.kind() == std::io::ErrorKind::NotFound => {
+            Err(vec![Diagnostic::error(
+                "unknown-framework",
+                format!(
+                    "`{name_or_path}` is neither a built-in framework ({}) nor a file",
+                    builtin::names().join(", ")
+                ),
+            )])
+        }
+        Err(e) => Err(vec![Diagnostic::error(
+            "unreadable-file",
+            format!("cannot read the framework: {e}"),
+        )
+        .at(&shown, None)]),
+    }
+}

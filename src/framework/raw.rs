@@ -1,0 +1,115 @@
+//! The serde mirror of a framework file: exactly what the TOML says, unknown keys
+//! refused, every value that a finding may point at kept with its span so the
+//! validator can name the line. Nothing here is trusted; see `validate`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A number as written in TOML. Decimals should be quoted strings (`"1.5"`) so they are
+/// read exactly; integers are exact too. A bare float is kept only to be refused with a
+/// helpful message.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawNum {
+    /// `"1.5"`
+    Str(String),
+    /// `2`
+    Int(i64),
+    /// `1.5` (refused: floats are not exact)
+    Float(f64),
+}
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawFramework {
+    pub id: Spanned<String>,
+    pub title: String,
+    #[serde(default)]
+    pub decision: Option<String>,
+    /// Free text for people reading the file.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub note: Option<String>,
+    pub scale: Spanned<RawNum>,
+    #[serde(default)]
+    pub rounding: Option<Spanned<RawRounding>>,
+    #[serde(default)]
+    pub bands: Vec<Spanned<RawBand>>,
+    #[serde(default)]
+    pub ranking: Option<Spanned<RawRanking>>,
+    #[serde(default)]
+    pub areas: Vec<Spanned<RawArea>>,
+}
+
+/// `[rounding]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRounding {
+    pub mode: Option<Spanned<String>>,
+    pub places: Option<Spanned<i64>>,
+    pub rank_on: Option<Spanned<String>>,
+    pub round_points: Option<bool>,
+}
+
+/// `[[bands]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawBand {
+    pub label: String,
+    pub from: Spanned<RawNum>,
+}
+
+/// `[ranking]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRanking {
+    pub group: Option<String>,
+    pub ties: Option<Spanned<String>>,
+    pub tie_break: Option<Vec<Spanned<String>>>,
+}
+
+/// `[[areas]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawArea {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub max: Option<Spanned<RawNum>>,
+    pub kind: Option<Spanned<String>>,
+    /// Free text for people reading the file.
+    #[allow(dead_code)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub criteria: Vec<Spanned<RawNode>>,
+}
+
+/// `[[areas.criteria]]` and, nested, `[[areas.criteria.criteria]]`: a criterion with
+/// sub-criteria, or a leaf with a max and a rule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawNode {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub max: Option<Spanned<RawNum>>,
+    pub kind: Option<Spanned<String>>,
+    pub rule: Option<Spanned<String>>,
+    pub options: Option<Spanned<BTreeMap<String, Spanned<RawNum>>>>,
+    pub ratio: Option<Spanned<String>>,
+    pub on_empty: Option<Spanned<String>>,
+    pub steps: Option<Spanned<Vec<Spanned<RawStep>>>>,
+    pub target: Option<Spanned<RawNum>>,
+    pub points_each: Option<Spanned<RawNum>>,
+    pub illustrative: Option<bool>,
+    pub note: Option<String>,
+    pub criteria: Option<Vec<Spanned<RawNode>>>,
+}
+
+/// One entry of a `steps` list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawStep {
+    pub from: Spanned<RawNum>,
+    pub points: Spanned<RawNum>,
+}

@@ -1,0 +1,673 @@
+//! From the raw mirror to a [`Framework`], collecting every problem with its line.
+
+use super::raw::{RawArea, RawFramework, RawNode, RawNum};
+use super::{
+    Area, Band, Effect, Framework, Item, Leaf, OnEmpty, Ranking, RatioSource, Rounding, Rule, Step,
+    TieBreak, TiePolicy,
+};
+use crate::diag::Diagnostic;
+use crate::num::{parse_decimal, plain, RoundingMode};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// Parses and validates framework text; `file` names it in findings.
+pub fn parse(text: &str, file: &str) -> Result<Framework, Vec<Diagnostic>> {
+    let raw: RawFramework = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start));
+            let msg = e.message().trim().to_string();
+            return Err(vec![
+                Diagnostic::error("framework-syntax", msg).at(file, line)
+            ]);
+        }
+    };
+    let mut v = Validator {
+        text,
+        file,
+        diags: Vec::new(),
+        ids: BTreeMap::new(),
+    };
+    let fw = v.framework(raw);
+    if v.diags.is_empty() {
+        Ok(fw)
+    } else {
+        crate::diag::sort(&mut v.diags);
+        Err(v.diags)
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    file: &'a str,
+    diags: Vec<Diagnostic>,
+    /// Every id seen (areas and criteria share one namespace) → its line.
+    ids: BTreeMap<String, usize>,
+}
+
+impl Validator<'_> {
+    fn line<T>(&self, s: &Spanned<T>) -> usize {
+        line_of(self.text, s.span().start)
+    }
+
+    fn err<T>(&mut self, at: &Spanned<T>, code: &'static str, msg: String) {
+        let line = self.line(at);
+        self.diags
+            .push(Diagnostic::error(code, msg).at(self.file, Some(line)));
+    }
+
+    fn num(&mut self, v: &Spanned<RawNum>, what: &str) -> Option<Decimal> {
+        match v.get_ref() {
+            RawNum::Int(i) => Some(Decimal::from(*i)),
+            RawNum::Str(s) => match parse_decimal(s, false) {
+                Some(d) => Some(d),
+                None => {
+                    self.err(
+                        v,
+                        "bad-number",
+                        format!("{what}: `{s}` is not a decimal number"),
+                    );
+                    None
+                }
+            },
+            RawNum::Float(f) => {
+                self.err(
+                    v,
+                    "float-number",
+                    format!("{what}: write {f} as a quoted string (\"{f}\") so it is read exactly"),
+                );
+                None
+            }
+        }
+    }
+
+    fn id(&mut self, id: &Spanned<String>) -> String {
+        let s = crate::input::normalize(id.get_ref());
+        let line = self.line(id);
+        if s.is_empty() {
+            self.err(id, "empty-id", "an id must not be empty".to_string());
+        } else if let Some(first) = self.ids.get(&s) {
+            let first = *first;
+            self.err(
+                id,
+                "duplicate-id",
+                format!("id `{s}` is used twice (first on line {first})"),
+            );
+        } else {
+            self.ids.insert(s.clone(), line);
+        }
+        s
+    }
+
+    fn framework(&mut self, raw: RawFramework) -> Framework {
+        let id = raw.id.get_ref().trim().to_string();
+        if id.is_empty() {
+            self.err(
+                &raw.id,
+                "empty-id",
+                "the framework id must not be empty".into(),
+            );
+        }
+        let scale = self
+            .num(&raw.scale, "scale")
+            .unwrap_or(Decimal::ONE_HUNDRED);
+        if scale <= Decimal::ZERO {
+            self.err(&raw.scale, "bad-scale", "the scale must be above 0".into());
+        }
+        let rounding = self.rounding(&raw);
+        let bands = self.bands(&raw, scale);
+        let mut areas = Vec::new();
+        let mut leaves = Vec::new();
+        for a in &raw.areas {
+            let area = self.area(a, areas.len(), &mut leaves);
+            areas.push(area);
+        }
+        if raw.areas.is_empty() {
+            self.diags.push(
+                Diagnostic::error("no-areas", "the framework has no [[areas]]").at(self.file, None),
+            );
+        }
+        let total: Decimal = areas.iter().map(|a| a.max).sum();
+        if !raw.areas.is_empty() && total != scale {
+            self.err(
+                &raw.scale,
+                "max-sum-mismatch",
+                format!(
+                    "the maxima of the scored criteria sum to {}, not to the scale {}",
+                    plain(total),
+                    plain(scale)
+                ),
+            );
+        }
+        let ranking = self.ranking(&raw, &areas);
+        Framework {
+            id,
+            title: raw.title.clone(),
+            decision: raw.decision.clone(),
+            source: self.file.to_string(),
+            scale,
+            rounding,
+            bands,
+            ranking,
+            areas,
+            leaves,
+        }
+    }
+
+    fn rounding(&mut self, raw: &RawFramework) -> Rounding {
+        let mut r = Rounding {
+            mode: RoundingMode::HalfUp,
+            places: 2,
+            rank_on_exact: false,
+            round_points: false,
+        };
+        let Some(raw) = &raw.rounding else { return r };
+        let raw = raw.get_ref();
+        if let Some(m) = &raw.mode {
+            match m.get_ref().as_str() {
+                "half-up" => r.mode = RoundingMode::HalfUp,
+                "half-even" => r.mode = RoundingMode::HalfEven,
+                other => self.err(
+                    m,
+                    "unknown-value",
+                    format!("rounding mode `{other}` is not one of half-up, half-even"),
+                ),
+            }
+        }
+        if let Some(p) = &raw.places {
+            match u32::try_from(*p.get_ref()) {
+                Ok(n) if n <= 10 => r.places = n,
+                _ => self.err(p, "unknown-value", "places must be 0 to 10".into()),
+            }
+        }
+        if let Some(on) = &raw.rank_on {
+            match on.get_ref().as_str() {
+                "rounded" => r.rank_on_exact = false,
+                "exact" => r.rank_on_exact = true,
+                other => self.err(
+                    on,
+                    "unknown-value",
+                    format!("rank-on `{other}` is not one of rounded, exact"),
+                ),
+            }
+        }
+        r.round_points = raw.round_points.unwrap_or(false);
+        r
+    }
+
+    fn bands(&mut self, raw: &RawFramework, scale: Decimal) -> Vec<Band> {
+        let mut bands: Vec<Band> = Vec::new();
+        for b in &raw.bands {
+            let Some(from) = self.num(&b.get_ref().from, "band lower bound") else {
+                continue;
+            };
+            if from < Decimal::ZERO || from > scale {
+                self.err(
+                    &b.get_ref().from,
+                    "band-out-of-scale",
+                    format!(
+                        "band `{}` starts at {}, outside 0..{}",
+                        b.get_ref().label,
+                        plain(from),
+                        plain(scale)
+                    ),
+                );
+            }
+            if let Some(prev) = bands.last() {
+                if from >= prev.from {
+                    self.err(
+                        &b.get_ref().from,
+                        "bands-unordered",
+                        format!(
+                            "bands must be listed from the highest lower bound down: `{}` ({}) follows `{}` ({})",
+                            b.get_ref().label,
+                            plain(from),
+                            prev.label,
+                            plain(prev.from)
+                        ),
+                    );
+                }
+            }
+            bands.push(Band {
+                label: b.get_ref().label.clone(),
+                from,
+            });
+        }
+        if let Some(last) = raw.bands.last() {
+            if bands.last().is_some_and(|b| !b.from.is_zero()) {
+                self.err(
+                    last,
+                    "band-gap",
+                    "the lowest band must start at 0 so every index has a band".into(),
+                );
+            }
+        }
+        bands
+    }
+
+    fn ranking(&mut self, raw: &RawFramework, areas: &[Area]) -> Ranking {
+        let mut ranking = Ranking {
+            group_column: "group".to_string(),
+            ties: TiePolicy::Competition,
+        };
+        let Some(r) = &raw.ranking else {
+            return ranking;
+        };
+        let r = r.get_ref();
+        if let Some(g) = &r.group {
+            ranking.group_column = g.trim().to_string();
+        }
+        let policy = r
+            .ties
+            .as_ref()
+            .map(|t| t.get_ref().as_str())
+            .unwrap_or("competition");
+        match policy {
+            "competition" => {}
+            "dense" => ranking.ties = TiePolicy::Dense,
+            "ordinal" => ranking.ties = TiePolicy::Ordinal(Vec::new()),
+            other => {
+                if let Some(t) = &r.ties {
+                    self.err(
+                        t,
+                        "unknown-value",
+                        format!("ties `{other}` is not one of competition, dense, ordinal"),
+                    );
+                }
+            }
+        }
+        if let Some(chain) = &r.tie_break {
+            let mut links = Vec::new();
+            for item in chain {
+                let s = item.get_ref().trim();
+                let link = match s {
+                    "points" => Some(TieBreak::Points),
+                    "unit_id" => Some(TieBreak::UnitId),
+                    _ => s
+                        .strip_prefix("area:")
+                        .and_then(|id| areas.iter().position(|a| a.id == id.trim()))
+                        .map(TieBreak::Area),
+                };
+                match link {
+                    Some(l) => links.push(l),
+                    None => self.err(
+                        item,
+                        "unknown-tie-break",
+                        format!("tie-break `{s}` is not `points`, `unit_id` or `area:<id>` of an existing area"),
+                    ),
+                }
+            }
+            match &mut ranking.ties {
+                TiePolicy::Ordinal(l) => *l = links,
+                _ => self.err(
+                    &chain[0],
+                    "key-not-for-rule",
+                    "tie-break only applies with ties = \"ordinal\"".into(),
+                ),
+            }
+        }
+        ranking
+    }
+
+    fn effect(&mut self, kind: &Option<Spanned<String>>, inherited: Effect) -> Effect {
+        let Some(k) = kind else { return inherited };
+        match k.get_ref().as_str() {
+            "scored" => Effect::Scored,
+            "bonus" => Effect::Bonus,
+            "penalty" => Effect::Penalty,
+            other => {
+                self.err(
+                    k,
+                    "unknown-value",
+                    format!("kind `{other}` is not one of scored, bonus, penalty"),
+                );
+                inherited
+            }
+        }
+    }
+
+    fn area(&mut self, a: &Spanned<RawArea>, index: usize, leaves: &mut Vec<Leaf>) -> Area {
+        let ra = a.get_ref();
+        let id = self.id(&ra.id);
+        let effect = self.effect(&ra.kind, Effect::Scored);
+        let mut items = Vec::new();
+        let mut scored = Decimal::ZERO;
+        for n in &ra.criteria {
+            scored += self.node(n, index, effect, &[], &mut items, leaves);
+        }
+        if ra.criteria.is_empty() {
+            self.err(&ra.id, "empty-area", format!("area `{id}` has no criteria"));
+        }
+        if let Some(m) = &ra.max {
+            if let Some(max) = self.num(m, "area max") {
+                if max != scored {
+                    self.err(
+                        m,
+                        "area-max-mismatch",
+                        format!(
+                            "area `{id}` declares max {} but its scored criteria sum to {}",
+                            plain(max),
+                            plain(scored)
+                        ),
+                    );
+                }
+            }
+        }
+        Area {
+            id,
+            title: ra.title.clone(),
+            max: scored,
+            items,
+        }
+    }
+
+    /// Validates a node; returns the sum of its scored maxima.
+    fn node(
+        &mut self,
+        n: &Spanned<RawNode>,
+        area: usize,
+        inherited: Effect,
+        parents: &[String],
+        items: &mut Vec<Item>,
+        leaves: &mut Vec<Leaf>,
+    ) -> Decimal {
+        let rn = n.get_ref();
+        let id = self.id(&rn.id);
+        let effect = self.effect(&rn.kind, inherited);
+        let max = rn.max.as_ref().and_then(|m| self.num(m, "max"));
+        if let Some(children) = &rn.criteria {
+            if let Some(r) = &rn.rule {
+                self.err(
+                    r,
+                    "rule-on-parent",
+                    format!("criterion `{id}` has sub-criteria, so it cannot have a rule; put rules on its sub-criteria"),
+                );
+            }
+            items.push(Item::Heading {
+                id: id.clone(),
+                title: rn.title.clone(),
+                depth: parents.len() + 1,
+            });
+            let mut path = parents.to_vec();
+            path.push(id.clone());
+            let mut sum = Decimal::ZERO;
+            let mut all = Decimal::ZERO;
+            for c in children {
+                let before = leaves.len();
+                sum += self.node(c, area, effect, &path, items, leaves);
+                all += leaves[before..].iter().map(|l| l.max).sum::<Decimal>();
+            }
+            if children.is_empty() {
+                self.err(
+                    &rn.id,
+                    "empty-criterion",
+                    format!("criterion `{id}` has an empty list of sub-criteria"),
+                );
+            }
+            if let (Some(m), Some(max)) = (&rn.max, max) {
+                let expected = if effect == Effect::Scored { sum } else { all };
+                if max != expected {
+                    self.err(
+                        m,
+                        "criterion-max-mismatch",
+                        format!(
+                            "criterion `{id}` declares max {} but its sub-criteria sum to {}",
+                            plain(max),
+                            plain(expected)
+                        ),
+                    );
+                }
+            }
+            return sum;
+        }
+        let max = match (max, &rn.max) {
+            (Some(m), Some(span)) => {
+                if m <= Decimal::ZERO {
+                    self.err(
+                        span,
+                        "max-not-positive",
+                        format!("criterion `{id}`: max must be above 0"),
+                    );
+                }
+                m
+            }
+            (None, Some(_)) => Decimal::ZERO,
+            (_, None) => {
+                self.err(
+                    &rn.id,
+                    "missing-key",
+                    format!("criterion `{id}` has no `max`"),
+                );
+                Decimal::ZERO
+            }
+        };
+        let rule = self.rule(rn, &id, max);
+        let line = self.line(&rn.id);
+        items.push(Item::Leaf(leaves.len()));
+        leaves.push(Leaf {
+            id,
+            title: rn.title.clone(),
+            area,
+            parents: parents.to_vec(),
+            max,
+            effect,
+            rule,
+            illustrative: rn.illustrative.unwrap_or(false),
+            line,
+            note: rn.note.clone(),
+        });
+        if effect == Effect::Scored {
+            max
+        } else {
+            Decimal::ZERO
+        }
+    }
+
+    fn rule(&mut self, rn: &RawNode, id: &str, max: Decimal) -> Rule {
+        let Some(rule) = &rn.rule else {
+            self.err(&rn.id, "missing-key", format!("criterion `{id}` has no `rule` (manual, choice, steps, proportional or per-count)"));
+            return Rule::Manual;
+        };
+        let name = rule.get_ref().as_str();
+        // Which optional keys each rule takes.
+        let allowed: &[&str] = match name {
+            "manual" => &[],
+            "choice" => &["options"],
+            "steps" => &["ratio", "on-empty", "steps"],
+            "proportional" => &["ratio", "on-empty", "target"],
+            "per-count" => &["points-each"],
+            other => {
+                self.err(
+                    rule,
+                    "unknown-rule",
+                    format!("criterion `{id}`: rule `{other}` is not one of manual, choice, steps, proportional, per-count"),
+                );
+                return Rule::Manual;
+            }
+        };
+        let present: [(&str, Option<usize>); 5] = [
+            ("options", rn.options.as_ref().map(|s| s.span().start)),
+            ("ratio", rn.ratio.as_ref().map(|s| s.span().start)),
+            ("on-empty", rn.on_empty.as_ref().map(|s| s.span().start)),
+            ("steps", rn.steps.as_ref().map(|s| s.span().start)),
+            ("target", rn.target.as_ref().map(|s| s.span().start)),
+        ];
+        let mut extra = present.to_vec();
+        extra.push((
+            "points-each",
+            rn.points_each.as_ref().map(|s| s.span().start),
+        ));
+        for (key, at) in extra {
+            if let Some(at) = at {
+                if !allowed.contains(&key) {
+                    let line = line_of(self.text, at);
+                    self.diags.push(
+                        Diagnostic::error(
+                            "key-not-for-rule",
+                            format!("criterion `{id}`: `{key}` does not apply to rule `{name}`"),
+                        )
+                        .at(self.file, Some(line)),
+                    );
+                }
+            }
+        }
+        let missing = |v: &mut Self, key: &str| {
+            v.err(
+                rule,
+                "missing-key",
+                format!("criterion `{id}`: rule `{name}` needs `{key}`"),
+            );
+        };
+        match name {
+            "manual" => Rule::Manual,
+            "choice" => {
+                let mut options = Vec::new();
+                match &rn.options {
+                    None => missing(self, "options"),
+                    Some(o) if o.get_ref().is_empty() => missing(self, "options"),
+                    Some(o) => {
+                        for (k, v) in o.get_ref() {
+                            if let Some(p) = self.num(v, &format!("option `{k}`")) {
+                                if p < Decimal::ZERO || p > max {
+                                    self.err(v, "option-out-of-range", format!("criterion `{id}`: option `{k}` gives {} points, outside 0..{}", plain(p), plain(max)));
+                                }
+                                options.push((crate::input::normalize(k), p));
+                            }
+                        }
+                    }
+                }
+                Rule::Choice { options }
+            }
+            "steps" | "proportional" => {
+                let ratio = match &rn.ratio {
+                    None => RatioSource::Checklist,
+                    Some(r) => match r.get_ref().as_str() {
+                        "checklist" => RatioSource::Checklist,
+                        other => {
+                            self.err(r, "unknown-value", format!("criterion `{id}`: ratio `{other}` is not a known source (checklist: done / planned)"));
+                            RatioSource::Checklist
+                        }
+                    },
+                };
+                let on_empty = match &rn.on_empty {
+                    None => {
+                        missing(self, "on-empty");
+                        OnEmpty::Zero
+                    }
+                    Some(o) => match o.get_ref().as_str() {
+                        "full" => OnEmpty::Full,
+                        "zero" => OnEmpty::Zero,
+                        "na" => OnEmpty::Na,
+                        other => {
+                            self.err(o, "unknown-value", format!("criterion `{id}`: on-empty `{other}` is not one of full, zero, na"));
+                            OnEmpty::Zero
+                        }
+                    },
+                };
+                if name == "proportional" {
+                    let target = match &rn.target {
+                        None => Decimal::ONE_HUNDRED,
+                        Some(t) => {
+                            let d = self.num(t, "target").unwrap_or(Decimal::ONE_HUNDRED);
+                            if d <= Decimal::ZERO {
+                                self.err(
+                                    t,
+                                    "bad-target",
+                                    format!(
+                                        "criterion `{id}`: target must be above 0 (a percentage)"
+                                    ),
+                                );
+                                Decimal::ONE_HUNDRED
+                            } else {
+                                d
+                            }
+                        }
+                    };
+                    return Rule::Proportional {
+                        ratio,
+                        on_empty,
+                        target,
+                    };
+                }
+                let mut steps: Vec<Step> = Vec::new();
+                match &rn.steps {
+                    None => missing(self, "steps"),
+                    Some(s) if s.get_ref().is_empty() => missing(self, "steps"),
+                    Some(s) => {
+                        for st in s.get_ref() {
+                            let (Some(from), Some(points)) = (
+                                self.num(&st.get_ref().from, "step lower bound"),
+                                self.num(&st.get_ref().points, "step points"),
+                            ) else {
+                                continue;
+                            };
+                            if points < Decimal::ZERO || points > max {
+                                self.err(
+                                    &st.get_ref().points,
+                                    "step-out-of-range",
+                                    format!(
+                                        "criterion `{id}`: a step gives {} points, outside 0..{}",
+                                        plain(points),
+                                        plain(max)
+                                    ),
+                                );
+                            }
+                            if from < Decimal::ZERO {
+                                self.err(
+                                    &st.get_ref().from,
+                                    "step-out-of-range",
+                                    format!(
+                                        "criterion `{id}`: a step starts at {}%, below 0",
+                                        plain(from)
+                                    ),
+                                );
+                            }
+                            if let Some(prev) = steps.last() {
+                                if from >= prev.from {
+                                    self.err(&st.get_ref().from, "steps-unordered", format!("criterion `{id}`: steps must be listed from the highest ratio down; {}% follows {}%", plain(from), plain(prev.from)));
+                                } else if points > prev.points {
+                                    self.err(&st.get_ref().points, "steps-unordered", format!("criterion `{id}`: a lower ratio ({}%) cannot earn more points ({}) than a higher one ({}% → {})", plain(from), plain(points), plain(prev.from), plain(prev.points)));
+                                }
+                            }
+                            steps.push(Step { from, points });
+                        }
+                    }
+                }
+                Rule::Steps {
+                    ratio,
+                    on_empty,
+                    steps,
+                }
+            }
+            _ => {
+                let each = match &rn.points_each {
+                    None => {
+                        missing(self, "points-each");
+                        Decimal::ZERO
+                    }
+                    Some(p) => {
+                        let d = self.num(p, "points-each").unwrap_or(Decimal::ZERO);
+                        if d <= Decimal::ZERO {
+                            self.err(
+                                p,
+                                "bad-points-each",
+                                format!("criterion `{id}`: points-each must be above 0"),
+                            );
+                        }
+                        d
+                    }
+                };
+                Rule::PerCount { each }
+            }
+        }
+    }
+}

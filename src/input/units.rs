@@ -1,0 +1,86 @@
+//! The unit register: who is scored, their display name and their ranking group.
+
+use super::{normalize, RowStats, Table};
+use crate::diag::Diagnostic;
+
+/// A scored unit (a department, a commune, a ward).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Its id, as in the other files.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its ranking group (the framework's group column; empty when absent).
+    pub group: String,
+    /// The line of the register it came from.
+    pub line: usize,
+}
+
+/// Reads units from a table; `group_column` names the column that forms ranking groups.
+pub fn read(
+    table: &Table,
+    group_column: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Unit>, RowStats) {
+    let id_col = table.col("unit_id").expect("checked by Table::read");
+    let name_col = table.col("name").expect("checked by Table::read");
+    let group_col = table.col(group_column);
+    if group_col.is_none() {
+        diags.push(
+            Diagnostic::warning(
+                "no-group-column",
+                format!("no `{group_column}` column: all units are ranked in one group"),
+            )
+            .at(&table.file, Some(1)),
+        );
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    let mut stats = RowStats {
+        input: "units".into(),
+        file: table.file.clone(),
+        read: table.rows.len(),
+        ..RowStats::default()
+    };
+    let mut seen = std::collections::BTreeMap::new();
+    for row in &table.rows {
+        let id = normalize(&row.fields[id_col]);
+        if id.is_empty() {
+            diags.push(
+                Diagnostic::error("empty-id", "unit_id is empty; row skipped")
+                    .at(&table.file, Some(row.line)),
+            );
+            stats.rejected += 1;
+            continue;
+        }
+        if let Some(first) = seen.get(&id) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-unit",
+                    format!(
+                        "unit_id `{id}` is already registered on line {first}; this row is skipped"
+                    ),
+                )
+                .at(&table.file, Some(row.line))
+                .unit(&id),
+            );
+            stats.rejected += 1;
+            continue;
+        }
+        seen.insert(id.clone(), row.line);
+        units.push(Unit {
+            name: normalize(&row.fields[name_col]),
+            group: group_col
+                .map(|c| normalize(&row.fields[c]))
+                .unwrap_or_default(),
+            id,
+            line: row.line,
+        });
+        stats.used += 1;
+    }
+    if units.is_empty() {
+        diags.push(
+            Diagnostic::error("no-units", "the unit register has no units").at(&table.file, None),
+        );
+    }
+    (units, stats)
+}

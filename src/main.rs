@@ -1,0 +1,32 @@
+//! The `cchc` binary: parse the command line, run the command, map the outcome to an
+//! exit code (0 ok, 1 data findings, 2 stopped). A closed pipe is not an error.
+
+mod commands;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cchc::cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<cchc::Error>() {
+                Some(cchc::Error::Diagnostics(diags)) => {
+                    eprint!("{}", cchc::render::diagnostics_report(diags, 0, false));
+                    eprintln!("cchc: stopped; nothing was written");
+                }
+                _ => eprintln!("error: {e:#}"),
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

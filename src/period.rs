@@ -1,0 +1,93 @@
+//! Reporting periods: the `--period` values of PRODUCT.md (`2025`, `2025-Q1`, `2025-03`,
+//! `FROM..TO`) turned into an inclusive range of calendar dates.
+
+use crate::date::Date;
+use std::fmt;
+
+/// An inclusive range of calendar dates, with the text the user wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// The first day of the period.
+    pub from: Date,
+    /// The last day of the period (included).
+    pub to: Date,
+    /// The text it was parsed from, echoed in outputs.
+    pub label: String,
+}
+
+/// Why a `--period` value was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a period: {reason} (expected 2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30)")]
+pub struct PeriodError {
+    /// What was given.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl Period {
+    /// Parses a period in one of the accepted forms.
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
+        let t = text.trim();
+        let err = |reason: &str| PeriodError {
+            text: t.to_string(),
+            reason: reason.to_string(),
+        };
+        let year = |s: &str| -> Result<i32, PeriodError> {
+            if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+                let y: i32 = s.parse().map_err(|_| err("bad year"))?;
+                if y >= 1 {
+                    return Ok(y);
+                }
+            }
+            Err(err("the year must have four digits"))
+        };
+        let (from, to) = if let Some((a, b)) = t.split_once("..") {
+            let from = Date::parse(a).map_err(|e| err(&e.to_string()))?;
+            let to = Date::parse(b).map_err(|e| err(&e.to_string()))?;
+            if to < from {
+                return Err(err("the end is before the start"));
+            }
+            (from, to)
+        } else if let Some((y, q)) = t.split_once("-Q").or_else(|| t.split_once("-q")) {
+            let y = year(y)?;
+            let q: u32 = match q {
+                "1" => 1,
+                "2" => 2,
+                "3" => 3,
+                "4" => 4,
+                _ => return Err(err("the quarter must be 1 to 4")),
+            };
+            let from = Date::new(y, 3 * q - 2, 1).ok_or_else(|| err("bad quarter"))?;
+            let to = Date::new(y, 3 * q, 1)
+                .ok_or_else(|| err("bad quarter"))?
+                .end_of_month();
+            (from, to)
+        } else if let Some((y, m)) = t.split_once('-') {
+            let y = year(y)?;
+            let m: u32 = if m.len() == 2 {
+                m.parse().unwrap_or(0)
+            } else {
+                0
+            };
+            let from = Date::new(y, m, 1).ok_or_else(|| err("the month must be 01 to 12"))?;
+            (from, from.end_of_month())
+        } else {
+            let y = year(t)?;
+            let from = Date::new(y, 1, 1).ok_or_else(|| err("bad year"))?;
+            let to = Date::new(y, 12, 31).ok_or_else(|| err("bad year"))?;
+            (from, to)
+        };
+        Ok(Period {
+            from,
+            to,
+            label: t.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}..{})", self.label, self.from, self.to)
+    }
+}

@@ -1,0 +1,106 @@
+//! Ranking: order units by index, overall and within their groups, under the
+//! framework's tie policy, and give each its band.
+//!
+//! The order is a total order on (index descending, tie-break chain, unit_id), so the
+//! result never depends on the order of input rows.
+
+use crate::framework::{Framework, TieBreak, TiePolicy};
+use crate::score::UnitResult;
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// What ranking looks at for one unit.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// The ranking value (published or exact index).
+    pub key: Decimal,
+    /// Net points, for the `points` tie-break.
+    pub points: Decimal,
+    /// Area points, for `area:<id>` tie-breaks.
+    pub areas: &'a [Decimal],
+    /// The final tie-break.
+    pub unit_id: &'a str,
+}
+
+fn compare(a: &Entry, b: &Entry, policy: &TiePolicy) -> Ordering {
+    let mut ord = b.key.cmp(&a.key);
+    if let TiePolicy::Ordinal(chain) = policy {
+        for link in chain {
+            if ord != Ordering::Equal {
+                break;
+            }
+            ord = match link {
+                TieBreak::Area(i) => b.areas[*i].cmp(&a.areas[*i]),
+                TieBreak::Points => b.points.cmp(&a.points),
+                TieBreak::UnitId => a.unit_id.cmp(b.unit_id),
+            };
+        }
+    }
+    ord.then_with(|| a.unit_id.cmp(b.unit_id))
+}
+
+/// Ranks entries; returns (the order, best first; the rank of each entry by input index).
+pub fn ranks(entries: &[Entry], policy: &TiePolicy) -> (Vec<usize>, Vec<u32>) {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| compare(&entries[a], &entries[b], policy));
+    let mut rank = vec![0u32; entries.len()];
+    let mut dense = 0u32;
+    for (pos, &i) in order.iter().enumerate() {
+        let tied = pos > 0 && entries[order[pos - 1]].key == entries[i].key;
+        rank[i] = match policy {
+            TiePolicy::Ordinal(_) => pos as u32 + 1,
+            TiePolicy::Competition if tied => rank[order[pos - 1]],
+            TiePolicy::Competition => pos as u32 + 1,
+            TiePolicy::Dense => {
+                if !tied {
+                    dense += 1;
+                }
+                dense
+            }
+        };
+    }
+    (order, rank)
+}
+
+/// Sets rank, rank_in_group, group size and band on every unit, and sorts them by rank.
+pub fn apply(fw: &Framework, units: &mut Vec<UnitResult>) {
+    let policy = &fw.ranking.ties;
+    let entries: Vec<Entry> = units
+        .iter()
+        .map(|u| Entry {
+            key: u.rank_key(fw),
+            points: u.totals.net(),
+            areas: &u.totals.areas,
+            unit_id: &u.unit.id,
+        })
+        .collect();
+    let (order, overall) = ranks(&entries, policy);
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, u) in units.iter().enumerate() {
+        groups.entry(u.unit.group.as_str()).or_default().push(i);
+    }
+    let mut in_group = vec![(0u32, 0usize); units.len()];
+    for members in groups.values() {
+        let sub: Vec<Entry> = members.iter().map(|&i| entries[i].clone()).collect();
+        let (_, r) = ranks(&sub, policy);
+        for (k, &i) in members.iter().enumerate() {
+            in_group[i] = (r[k], members.len());
+        }
+    }
+    let bands: Vec<Option<String>> = entries
+        .iter()
+        .map(|e| fw.band(e.key).map(|b| b.label.clone()))
+        .collect();
+    for (i, u) in units.iter_mut().enumerate() {
+        u.rank = overall[i];
+        (u.rank_in_group, u.group_size) = in_group[i];
+        u.band = bands[i].clone();
+    }
+    let mut slots: Vec<Option<UnitResult>> = units.drain(..).map(Some).collect();
+    units.extend(
+        order
+            .iter()
+            .map(|&i| slots[i].take().expect("each index once")),
+    );
+}

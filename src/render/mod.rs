@@ -1,0 +1,135 @@
+//! Turning a [`Run`] into text: one small module per format, all fed by the same
+//! [`ranking_rows`] so every format carries the same numbers.
+//!
+//! Renderers return strings; only the binary's command layer prints or writes files.
+
+pub mod csv;
+pub mod explain;
+pub mod json;
+pub mod table;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::num::{fixed, plain};
+use crate::Run;
+use std::collections::BTreeMap;
+
+/// Output formats of the ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned table for the terminal (the default on a terminal).
+    Table,
+    /// Comma-separated, one row per unit (the default when piped).
+    Csv,
+    /// Everything: ranking, per-criterion detail, diagnostics, row counts.
+    Json,
+}
+
+impl Format {
+    /// The format a file name implies (`.csv`, `.json`, `.txt`).
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+}
+
+/// The header and rows of the ranking table, as PRODUCT.md fixes them:
+/// `rank, rank_in_group, unit_id, name, group, points, max_points, index, band`,
+/// `area_<id>` per area, then `self_index, appraisal_delta` when self-scores exist.
+pub fn ranking_rows(run: &Run) -> (Vec<String>, Vec<Vec<String>>) {
+    let fw = &run.framework;
+    let r = &fw.rounding;
+    let mut header: Vec<String> = [
+        "rank",
+        "rank_in_group",
+        "unit_id",
+        "name",
+        "group",
+        "points",
+        "max_points",
+        "index",
+        "band",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.extend(fw.areas.iter().map(|a| format!("area_{}", a.id)));
+    if run.scoring.has_self {
+        header.push("self_index".into());
+        header.push("appraisal_delta".into());
+    }
+    let rows = run
+        .scoring
+        .units
+        .iter()
+        .map(|u| {
+            let t = &u.totals;
+            let mut row = vec![
+                u.rank.to_string(),
+                u.rank_in_group.to_string(),
+                u.unit.id.clone(),
+                u.unit.name.clone(),
+                u.unit.group.clone(),
+                r.show(t.net()),
+                plain(t.max),
+                r.show(t.index),
+                u.band.clone().unwrap_or_default(),
+            ];
+            row.extend(t.areas.iter().map(|a| r.show(*a)));
+            if run.scoring.has_self {
+                row.push(r.show(u.self_totals.index));
+                row.push(fixed(t.index - u.self_totals.index, r.places, r.mode));
+            }
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Diagnostics as lines for a terminal, at most `per_code` of each code (0 = all),
+/// then a one-line summary. Warnings are left out when `errors_only`.
+pub fn diagnostics_report(diags: &[Diagnostic], per_code: usize, errors_only: bool) -> String {
+    let mut out = String::new();
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diags {
+        if errors_only && d.severity != Severity::Error {
+            continue;
+        }
+        let n = shown.entry(d.code).or_default();
+        if per_code > 0 && *n >= per_code {
+            *hidden.entry(d.code).or_default() += 1;
+            continue;
+        }
+        *n += 1;
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    for (code, n) in hidden {
+        out.push_str(&format!(
+            "… and {n} more [{code}] (all are in --format json)\n"
+        ));
+    }
+    let errors = crate::diag::errors(diags);
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        out.push_str(&format!(
+            "{errors} error{}, {warnings} warning{}\n",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
+    out
+}
+
+/// Every diagnostic on its own line (for errors that stop a run).
+pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

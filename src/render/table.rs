@@ -1,0 +1,42 @@
+//! The ranking as an aligned table for a terminal or a plain-text report.
+
+use crate::Run;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
+
+/// Renders a title line and the ranking table.
+pub fn render(run: &Run) -> String {
+    let fw = &run.framework;
+    let (header, rows) = super::ranking_rows(run);
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.clone());
+    for r in rows {
+        t.add_row(r);
+    }
+    for (i, h) in header.iter().enumerate() {
+        let numeric = !matches!(h.as_str(), "unit_id" | "name" | "group" | "band");
+        if numeric {
+            if let Some(c) = t.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    let mut out = format!("{} — {}", fw.id, fw.title);
+    if let Some(d) = &fw.decision {
+        out.push_str(&format!(" ({d})"));
+    }
+    if let Some(p) = &run.period {
+        out.push_str(&format!("\nperiod {p}"));
+    }
+    out.push_str(&format!(
+        "\n{} units; index = points / applicable max × {}, rounded {} to {} places\n",
+        run.scoring.units.len(),
+        crate::num::plain(fw.scale),
+        fw.rounding.mode.name(),
+        fw.rounding.places
+    ));
+    out.push_str(&t.to_string());
+    out.push('\n');
+    out
+}

@@ -73,12 +73,13 @@ fn explain(a: ExplainArgs) -> Result<u8> {
     let run = cchc::run(&spec)?;
     let id = normalize(&a.unit);
     let Some(u) = run.scoring.units.iter().find(|u| u.unit.id == id) else {
-        let ids: Vec<&str> = run
+        let mut ids: Vec<&str> = run
             .scoring
             .units
             .iter()
             .map(|u| u.unit.id.as_str())
             .collect();
+        ids.sort_unstable();
         bail!(
             "unit `{id}` is not in the unit register (units: {})",
             ids.join(", ")

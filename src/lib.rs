@@ -96,33 +96,54 @@ pub fn run(spec: &project::Spec) -> Result<Run, Error> {
     };
     let units_file = need(&spec.units, "units")?;
     let checklist_file = need(&spec.checklist, "checklist")?;
-    let mut diagnostics = spec.notes.clone();
-    let units_table =
-        input::Table::read(&units_file.path, &units_file.shown, &["unit_id", "name"])?;
+    let units_table = input::Table::read(&units_file.path, &units_file.shown, &UNITS_COLUMNS)?;
     let checklist_table = input::Table::read(
         &checklist_file.path,
         &checklist_file.shown,
-        &["unit_id", "criterion_id"],
+        &CHECKLIST_COLUMNS,
     )?;
-    let (units, unit_stats) = input::units::read(
+    Ok(score_tables(
+        framework,
+        period,
         &units_table,
+        &checklist_table,
+        spec.notes.clone(),
+    ))
+}
+
+/// Required columns of the unit register.
+pub const UNITS_COLUMNS: [&str; 2] = ["unit_id", "name"];
+/// Required columns of the checklist.
+pub const CHECKLIST_COLUMNS: [&str; 2] = ["unit_id", "criterion_id"];
+
+/// Scores tables already read (the part of [`run`] after the files are opened).
+pub fn score_tables(
+    framework: Framework,
+    period: Option<Period>,
+    units_table: &input::Table,
+    checklist_table: &input::Table,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Run {
+    let (units, unit_stats) = input::units::read(
+        units_table,
         &framework.ranking.group_column,
+        framework.ranking.group_declared,
         &mut diagnostics,
     );
-    let rows = input::checklist::read(&checklist_table, &mut diagnostics);
+    let rows = input::checklist::read(checklist_table, &mut diagnostics);
     let mut scoring = score::score(
         &framework,
         units,
         &rows,
-        &checklist_file.shown,
+        &checklist_table.file,
         &mut diagnostics,
     );
     scoring.stats.insert(0, unit_stats);
     diag::sort(&mut diagnostics);
-    Ok(Run {
+    Run {
         framework,
         period,
         scoring,
         diagnostics,
-    })
+    }
 }

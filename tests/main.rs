@@ -1,1 +1,9 @@
+//! The one integration-test binary (one link): CLI cases as data, hand-checked scoring,
+//! ranking properties, framework validation and the small parsers.
 
+mod cases;
+mod common;
+mod framework_validation;
+mod parsing;
+mod properties;
+mod scoring;

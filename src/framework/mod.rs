@@ -80,6 +80,9 @@ pub struct Band {
 pub struct Ranking {
     /// The units column whose values form the ranking groups (default `group`).
     pub group_column: String,
+    /// Whether the framework names the group column itself (then a register without
+    /// it is worth a warning; by default a missing `group` column means one group).
+    pub group_declared: bool,
     /// How tied units are ranked.
     pub ties: TiePolicy,
 }

@@ -257,6 +257,7 @@ impl Validator<'_> {
     fn ranking(&mut self, raw: &RawFramework, areas: &[Area]) -> Ranking {
         let mut ranking = Ranking {
             group_column: "group".to_string(),
+            group_declared: false,
             ties: TiePolicy::Competition,
         };
         let Some(r) = &raw.ranking else {
@@ -265,6 +266,7 @@ impl Validator<'_> {
         let r = r.get_ref();
         if let Some(g) = &r.group {
             ranking.group_column = g.trim().to_string();
+            ranking.group_declared = true;
         }
         let policy = r
             .ties
@@ -429,6 +431,7 @@ impl Validator<'_> {
             }
             return sum;
         }
+        // An unreadable max is already reported; rule checks against it are skipped.
         let max = match (max, &rn.max) {
             (Some(m), Some(span)) => {
                 if m <= Decimal::ZERO {
@@ -438,19 +441,20 @@ impl Validator<'_> {
                         format!("criterion `{id}`: max must be above 0"),
                     );
                 }
-                m
+                Some(m)
             }
-            (None, Some(_)) => Decimal::ZERO,
+            (None, Some(_)) => None,
             (_, None) => {
                 self.err(
                     &rn.id,
                     "missing-key",
                     format!("criterion `{id}` has no `max`"),
                 );
-                Decimal::ZERO
+                None
             }
         };
         let rule = self.rule(rn, &id, max);
+        let max = max.unwrap_or(Decimal::ZERO);
         let line = self.line(&rn.id);
         items.push(Item::Leaf(leaves.len()));
         leaves.push(Leaf {
@@ -472,7 +476,10 @@ impl Validator<'_> {
         }
     }
 
-    fn rule(&mut self, rn: &RawNode, id: &str, max: Decimal) -> Rule {
+    fn rule(&mut self, rn: &RawNode, id: &str, max: Option<Decimal>) -> Rule {
+        // Points must lie in 0..max; with no readable max only the lower bound is checked.
+        let out_of_range = |p: Decimal| p < Decimal::ZERO || max.is_some_and(|m| p > m);
+        let max_text = max.map_or_else(|| "max".to_string(), plain);
         let Some(rule) = &rn.rule else {
             self.err(&rn.id, "missing-key", format!("criterion `{id}` has no `rule` (manual, choice, steps, proportional or per-count)"));
             return Rule::Manual;
@@ -537,8 +544,8 @@ impl Validator<'_> {
                     Some(o) => {
                         for (k, v) in o.get_ref() {
                             if let Some(p) = self.num(v, &format!("option `{k}`")) {
-                                if p < Decimal::ZERO || p > max {
-                                    self.err(v, "option-out-of-range", format!("criterion `{id}`: option `{k}` gives {} points, outside 0..{}", plain(p), plain(max)));
+                                if out_of_range(p) {
+                                    self.err(v, "option-out-of-range", format!("criterion `{id}`: option `{k}` gives {} points, outside 0..{max_text}", plain(p)));
                                 }
                                 options.push((crate::input::normalize(k), p));
                             }
@@ -610,14 +617,13 @@ impl Validator<'_> {
                             ) else {
                                 continue;
                             };
-                            if points < Decimal::ZERO || points > max {
+                            if out_of_range(points) {
                                 self.err(
                                     &st.get_ref().points,
                                     "step-out-of-range",
                                     format!(
-                                        "criterion `{id}`: a step gives {} points, outside 0..{}",
+                                        "criterion `{id}`: a step gives {} points, outside 0..{max_text}",
                                         plain(points),
-                                        plain(max)
                                     ),
                                 );
                             }

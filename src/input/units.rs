@@ -16,16 +16,18 @@ pub struct Unit {
     pub line: usize,
 }
 
-/// Reads units from a table; `group_column` names the column that forms ranking groups.
+/// Reads units from a table; `group_column` names the column that forms ranking groups
+/// (warned about when absent and `warn_without_groups`).
 pub fn read(
     table: &Table,
     group_column: &str,
+    warn_without_groups: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Unit>, RowStats) {
     let id_col = table.col("unit_id").expect("checked by Table::read");
     let name_col = table.col("name").expect("checked by Table::read");
     let group_col = table.col(group_column);
-    if group_col.is_none() {
+    if group_col.is_none() && warn_without_groups {
         diags.push(
             Diagnostic::warning(
                 "no-group-column",

@@ -1,0 +1,53 @@
+//! Helpers shared by the library-level tests.
+
+use cchc::framework::{self, Framework};
+use cchc::input::Table;
+use cchc::Run;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A framework from TOML text (panics with its findings if invalid).
+pub fn fw(text: &str) -> Framework {
+    match framework::parse(text, "test.toml") {
+        Ok(f) => f,
+        Err(d) => panic!(
+            "invalid test framework:\n{}",
+            cchc::render::diagnostics_text(&d)
+        ),
+    }
+}
+
+/// A table from CSV text.
+pub fn table(text: &str, file: &str, required: &[&str]) -> Table {
+    Table::parse(text.as_bytes(), file, required).expect("test CSV parses")
+}
+
+/// Scores CSV texts with a framework.
+pub fn score(fw: Framework, units: &str, checklist: &str) -> Run {
+    cchc::score_tables(
+        fw,
+        None,
+        &table(units, "units.csv", &cchc::UNITS_COLUMNS),
+        &table(checklist, "checklist.csv", &cchc::CHECKLIST_COLUMNS),
+        Vec::new(),
+    )
+}
+
+/// Scores a project folder under the repository root.
+pub fn score_dir(dir: &str) -> Run {
+    let spec = cchc::project::resolve(&cchc::project::Overrides {
+        dir: Some(root().join(dir)),
+        ..Default::default()
+    })
+    .expect("project resolves");
+    cchc::run(&spec).expect("project scores")
+}
+
+/// Reads a file under the repository root.
+pub fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(root().join(path)).expect("fixture file")
+}

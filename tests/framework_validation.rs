@@ -1,0 +1,95 @@
+//! Framework validation at the library level: what a valid file gives, and that every
+//! problem is collected with a line.
+
+use cchc::framework::{self, Effect, OnEmpty, Rule};
+
+#[test]
+fn built_in_frameworks_validate_and_sum_to_their_scale() {
+    for b in framework::builtin::ALL {
+        let fw = framework::parse(b.source, b.name).unwrap_or_else(|d| panic!("{}: {d:?}", b.name));
+        assert_eq!(fw.id, b.name);
+        let scored: rust_decimal::Decimal = fw
+            .leaves
+            .iter()
+            .filter(|l| l.effect == Effect::Scored)
+            .map(|l| l.max)
+            .sum();
+        assert_eq!(scored, fw.scale, "{}", b.name);
+        assert!(fw.decision.is_some(), "{} cites its decision", b.name);
+    }
+}
+
+#[test]
+fn par_province_has_the_historical_field_maxima() {
+    let fw = framework::load("par-province", std::path::Path::new(".")).unwrap();
+    let maxima: Vec<String> = fw
+        .areas
+        .iter()
+        .map(|a| a.max.normalize().to_string())
+        .collect();
+    assert_eq!(maxima, ["10", "10", "14.5", "11", "16", "7", "16", "15.5"]);
+}
+
+#[test]
+fn rules_are_read_exactly() {
+    let fw = framework::load("par-commune-2025", std::path::Path::new(".")).unwrap();
+    let l = &fw.leaves[fw.leaf("1.2").unwrap()];
+    match &l.rule {
+        Rule::Steps {
+            on_empty, steps, ..
+        } => {
+            assert_eq!(*on_empty, OnEmpty::Na);
+            assert_eq!(steps.len(), 3);
+            assert_eq!(steps[1].points.to_string(), "1.5");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(l.parents, Vec::<String>::new());
+    let sub = &fw.leaves[fw.leaf("1.4.2").unwrap()];
+    assert_eq!(sub.parents, vec!["1.4".to_string()]);
+    let pen = &fw.leaves[fw.leaf("9.3").unwrap()];
+    assert_eq!(pen.effect, Effect::Penalty);
+}
+
+#[test]
+fn every_problem_is_reported_with_a_line() {
+    let text = r#"
+id = ""
+title = "t"
+scale = "100"
+[rounding]
+mode = "banker"
+[[areas]]
+id = "1"
+title = "a"
+[[areas.criteria]]
+id = "1.1"
+title = "x"
+max = "60"
+rule = "per-count"
+[[areas.criteria]]
+id = "1.2"
+title = "y"
+max = "0"
+rule = "manual"
+options = { a = "1" }
+"#;
+    let diags = framework::parse(text, "f.toml").unwrap_err();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    for want in [
+        "empty-id",
+        "unknown-value",
+        "missing-key",
+        "max-not-positive",
+        "key-not-for-rule",
+        "max-sum-mismatch",
+    ] {
+        assert!(codes.contains(&want), "{want} missing from {codes:?}");
+    }
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.location.as_ref().is_some_and(|l| l.line.is_some())),
+        "{diags:?}"
+    );
+}

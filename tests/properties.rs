@@ -1,0 +1,96 @@
+//! Properties: row order never changes any output byte; ranks respect the index order;
+//! tied units share a rank.
+
+use crate::common::{fw, read, table};
+use cchc::framework::TiePolicy;
+use cchc::rank::{ranks, Entry};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn outputs(units: &cchc::input::Table, checklist: &cchc::input::Table) -> (String, String) {
+    let f = cchc::framework::load("par-commune-2025", std::path::Path::new(".")).expect("built-in");
+    let run = cchc::score_tables(f, None, units, checklist, Vec::new());
+    (
+        cchc::render::csv::render(&run),
+        cchc::render::json::render(&run),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn shuffling_rows_changes_nothing(seed in any::<u64>()) {
+        let units = table(&read("fixtures/demo/units.csv"), "units.csv", &cchc::UNITS_COLUMNS);
+        let checklist = table(&read("fixtures/demo/checklist.csv"), "checklist.csv", &cchc::CHECKLIST_COLUMNS);
+        let reference = outputs(&units, &checklist);
+        let (mut u2, mut c2) = (units.clone(), checklist.clone());
+        shuffle(&mut u2.rows, seed);
+        shuffle(&mut c2.rows, seed.rotate_left(17));
+        prop_assert_eq!(outputs(&u2, &c2), reference);
+    }
+
+    #[test]
+    fn ranks_respect_order_and_ties(keys in prop::collection::vec(0u8..6, 1..30), policy in 0u8..3) {
+        let policy = match policy { 0 => TiePolicy::Competition, 1 => TiePolicy::Dense, _ => TiePolicy::Ordinal(vec![]) };
+        let ids: Vec<String> = (0..keys.len()).map(|i| format!("U{i:02}")).collect();
+        let areas: Vec<Decimal> = vec![];
+        let entries: Vec<Entry> = keys.iter().zip(&ids).map(|(k, id)| Entry {
+            key: Decimal::from(*k), points: Decimal::from(*k), areas: &areas, unit_id: id,
+        }).collect();
+        let (order, r) = ranks(&entries, &policy);
+        prop_assert_eq!(order.len(), entries.len());
+        for i in 0..entries.len() {
+            for j in 0..entries.len() {
+                if entries[i].key > entries[j].key {
+                    prop_assert!(r[i] < r[j], "higher index ranked below a lower one");
+                }
+                if entries[i].key == entries[j].key && !matches!(policy, TiePolicy::Ordinal(_)) {
+                    prop_assert_eq!(r[i], r[j], "tied units must share a rank");
+                }
+            }
+        }
+        if let TiePolicy::Competition = policy {
+            // Competition: rank = 1 + number of strictly better units.
+            for i in 0..entries.len() {
+                let better = entries.iter().filter(|e| e.key > entries[i].key).count() as u32;
+                prop_assert_eq!(r[i], better + 1);
+            }
+        }
+        // Reversing the input changes no unit's rank.
+        let rev: Vec<Entry> = entries.iter().rev().cloned().collect();
+        let (_, r2) = ranks(&rev, &policy);
+        for (i, e) in entries.iter().enumerate() {
+            let j = rev.iter().position(|x| x.unit_id == e.unit_id).unwrap();
+            prop_assert_eq!(r[i], r2[j]);
+        }
+    }
+
+    #[test]
+    fn leaf_points_stay_within_bounds(scores in prop::collection::vec(-5i32..15, 6), counts in prop::collection::vec(0u32..9, 2)) {
+        // Any manual score (even out of range) is capped into 0..max, every index into 0..scale.
+        let f = fw(&read("tests/fixtures/handcheck/framework.toml"));
+        let mut checklist = String::from("unit_id,criterion_id,appraised_score,done,planned,value,count\n");
+        checklist.push_str(&format!("U1,A1,{},,,,\n", scores[0]));
+        checklist.push_str(&format!("U1,A3,,{},{},,\n", scores[1].max(0), scores[2].max(0)));
+        checklist.push_str(&format!("U1,B1,,{},{},,\n", scores[3].max(0), scores[4].max(0)));
+        checklist.push_str(&format!("U1,C1,,,,,{}\nU1,C2,,,,,{}\n", counts[0], counts[1]));
+        let run = crate::common::score(f, "unit_id,name\nU1,One\n", &checklist);
+        let u = &run.scoring.units[0];
+        for (leaf, r) in run.framework.leaves.iter().zip(&u.leaves) {
+            prop_assert!(r.outcome.points >= Decimal::ZERO && r.outcome.points <= leaf.max, "leaf {}", leaf.id);
+        }
+        prop_assert!(u.totals.index >= Decimal::ZERO && u.totals.index <= run.framework.scale);
+    }
+}
+
+/// A deterministic Fisher–Yates shuffle (xorshift), so failures reproduce from the seed.
+fn shuffle<T>(v: &mut [T], seed: u64) {
+    let mut s = seed | 1;
+    for i in (1..v.len()).rev() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        v.swap(i, (s % (i as u64 + 1)) as usize);
+    }
+}

@@ -48,6 +48,15 @@ pub enum Command {
     ///
     /// Example: cchc check fixtures/demo
     Check(CheckArgs),
+    /// Dossier-log indicators per unit (766 style) for a period
+    ///
+    /// Counts received, carried over, resolved (early, on time, late), returned and
+    /// pending dossiers, and the rates built on them, from a one-stop log (.csv or
+    /// .parquet) of any size. Due dates missing from the log are computed from the
+    /// procedures' processing days in working days (the calendar).
+    ///
+    /// Example: cchc metrics --dossiers fixtures/demo/dossiers.csv --procedures fixtures/demo/procedures.csv --period 2025 --by unit
+    Metrics(MetricsArgs),
     /// Write a ready-to-run example project into DIR
     ///
     /// Example: cchc init my-inspection && cchc score my-inspection
@@ -76,6 +85,29 @@ pub struct ProjectArgs {
     /// The period: 2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (overrides the manifest)
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub logs: LogArgs,
+}
+
+/// The dossier-log inputs, shared by score and metrics.
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// The dossier log, .csv or .parquet (overrides the manifest)
+    #[arg(long, value_name = "FILE")]
+    pub dossiers: Option<PathBuf>,
+    /// The procedure register: processing days for dossiers without due_at
+    #[arg(long, value_name = "FILE")]
+    pub procedures: Option<PathBuf>,
+    /// A working-day calendar CSV (default: the built-in Vietnamese holidays)
+    #[arg(long, value_name = "FILE")]
+    pub calendar: Option<PathBuf>,
+    /// How 2025, 2025-Q1, 2025-03 map to dates: calendar months, or the 15th-to-14th reporting convention
+    #[arg(long, value_enum, value_name = "CONVENTION")]
+    pub convention: Option<crate::period::Convention>,
+    /// Skip dossier rows that cannot be used and report them, instead of stopping at the first
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 impl ProjectArgs {
@@ -87,6 +119,60 @@ impl ProjectArgs {
             units: self.units.clone(),
             checklist: self.checklist.clone(),
             period: self.period.clone(),
+            dossiers: self.logs.dossiers.clone(),
+            procedures: self.logs.procedures.clone(),
+            calendar: self.logs.calendar.clone(),
+            convention: self.logs.convention,
+            skip_invalid: self.logs.skip_invalid,
+        }
+    }
+}
+
+/// `cchc metrics`
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// A project folder whose cchc.toml names the inputs (optional)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub logs: LogArgs,
+    /// The unit register: units missing from the log get a row of zeros, units missing from the register are reported
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// The period: 2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (both days included)
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// One row per unit (default), procedure, channel, month, or unit and month
+    #[arg(long, value_enum, default_value = "unit")]
+    pub by: crate::dossier::GroupBy,
+    /// An alternative denominator, e.g. online_share=received+carried_over (repeatable)
+    #[arg(long, value_name = "RATE=COLUMNS")]
+    pub rate_definition: Vec<String>,
+    /// Output format [default: table on a terminal, else from --out's extension, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// No progress bar; print only error-level findings
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl MetricsArgs {
+    /// The overrides this gives the manifest.
+    pub fn overrides(&self) -> crate::project::Overrides {
+        crate::project::Overrides {
+            dir: self.dir.clone(),
+            units: self.units.clone(),
+            period: self.period.clone(),
+            dossiers: self.logs.dossiers.clone(),
+            procedures: self.logs.procedures.clone(),
+            calendar: self.logs.calendar.clone(),
+            convention: self.logs.convention,
+            skip_invalid: self.logs.skip_invalid,
+            ..Default::default()
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, FrameworksArgs, InitArgs, ScoreArgs,
+    CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, FrameworksArgs, InitArgs, MetricsArgs,
+    ScoreArgs,
 };
 use cchc::framework::{builtin, Effect};
 use cchc::render::{self, Format};
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Score(a) => score(a),
         Command::Explain(a) => explain(a),
         Command::Check(a) => check(a),
+        Command::Metrics(a) => metrics(a),
         Command::Init(a) => init(a),
         Command::Frameworks(a) => frameworks(a),
     }
@@ -47,17 +49,83 @@ fn report(diags: &[cchc::diag::Diagnostic], quiet: bool) {
     eprint!("{}", render::diagnostics_report(diags, PER_CODE, quiet));
 }
 
-fn score(a: ScoreArgs) -> Result<u8> {
-    let spec = project::resolve(&a.project.overrides())?;
-    let run = cchc::run(&spec)?;
-    let format = a
-        .format
-        .or_else(|| a.out.as_deref().and_then(Format::from_extension))
-        .unwrap_or(if a.out.is_none() && std::io::stdout().is_terminal() {
+/// The format asked for, else the one --out's extension implies, else a table on a
+/// terminal and CSV elsewhere.
+fn pick_format(format: Option<Format>, out: Option<&Path>) -> Format {
+    format
+        .or_else(|| out.and_then(Format::from_extension))
+        .unwrap_or(if out.is_none() && std::io::stdout().is_terminal() {
             Format::Table
         } else {
             Format::Csv
-        });
+        })
+}
+
+/// A spinner with the rows read, on a terminal's stderr only.
+fn progress(quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+fn metrics(a: MetricsArgs) -> Result<u8> {
+    let spec = project::resolve(&a.overrides())?;
+    let Some(period) = &spec.period else {
+        bail!("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)");
+    };
+    let period = cchc::period::Period::parse_with(period, spec.convention)?;
+    let Some(log) = spec.dossiers.clone() else {
+        bail!("no dossier log: give --dossiers FILE (.csv or .parquet)");
+    };
+    let mut diags = spec.notes.clone();
+    let units = match &spec.units {
+        Some(f) => {
+            let t = cchc::input::Table::read(&f.path, &f.shown, &cchc::UNITS_COLUMNS)?;
+            let (units, _) = cchc::input::units::read(&t, "group", false, &mut diags);
+            Some(units.into_iter().map(|u| u.id).collect())
+        }
+        None => None,
+    };
+    let rates = cchc::dossier::RateDefinitions::parse(&a.rate_definition)
+        .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
+    let opts = cchc::dossier_options(
+        &spec,
+        period,
+        a.by,
+        a.logs.skip_invalid,
+        units,
+        rates,
+        &mut diags,
+    )?;
+    let pb = progress(a.quiet);
+    let tick = pb.clone();
+    let table = cchc::dossier::compute(
+        &log.path,
+        &log.shown,
+        &opts,
+        std::sync::Arc::new(move |n| tick.set_message(format!("{n} dossiers read"))),
+    );
+    pb.finish_and_clear();
+    let table = table?;
+    diags.extend(table.diagnostics.iter().cloned());
+    cchc::diag::sort(&mut diags);
+    let text = match pick_format(a.format, a.out.as_deref()) {
+        Format::Table => render::metrics::table(&table),
+        Format::Csv => render::metrics::csv(&table),
+        Format::Json => render::metrics::json(&table),
+    };
+    emit(a.out.as_deref(), &text)?;
+    report(&diags, a.quiet);
+    Ok(u8::from(cchc::diag::errors(&diags) > 0))
+}
+
+fn score(a: ScoreArgs) -> Result<u8> {
+    let spec = project::resolve(&a.project.overrides())?;
+    let run = cchc::run(&spec)?;
+    let format = pick_format(a.format, a.out.as_deref());
     let text = match format {
         Format::Table => render::table::render(&run),
         Format::Csv => render::csv::render(&run),
@@ -159,6 +227,14 @@ const DEMO: &[(&str, &str)] = &[
         "checklist.csv",
         include_str!("../fixtures/demo/checklist.csv"),
     ),
+    (
+        "dossiers.csv",
+        include_str!("../fixtures/demo/dossiers.csv"),
+    ),
+    (
+        "procedures.csv",
+        include_str!("../fixtures/demo/procedures.csv"),
+    ),
 ];
 
 fn init(a: InitArgs) -> Result<u8> {
@@ -186,7 +262,7 @@ fn init(a: InitArgs) -> Result<u8> {
     emit(
         None,
         &format!(
-            "wrote {d}/cchc.toml, {d}/units.csv and {d}/checklist.csv\nnext: cchc score {d}   (then: cchc explain {d} --unit P01)\n"
+            "wrote {d}/cchc.toml, units.csv, checklist.csv, dossiers.csv and procedures.csv\nnext: cchc score {d}   (then: cchc explain {d} --unit P01)\n"
         ),
     )?;
     Ok(0)

@@ -23,6 +23,7 @@
 pub mod cli;
 pub mod date;
 pub mod diag;
+pub mod dossier;
 pub mod framework;
 pub mod input;
 pub mod num;
@@ -53,6 +54,9 @@ pub enum Error {
     /// A period that is not understood.
     #[error(transparent)]
     Period(#[from] period::PeriodError),
+    /// A dossier log that cannot be used.
+    #[error(transparent)]
+    Dossier(#[from] dossier::DossierError),
 }
 
 /// A completed scoring run.
@@ -78,7 +82,15 @@ impl Run {
 /// Loads the framework a spec names.
 pub fn load_framework(spec: &project::Spec) -> Result<Framework, Error> {
     let (name, base) = spec.framework.as_ref().ok_or_else(|| {
-        Error::Usage("no framework: set `framework` in cchc.toml or give --framework".into())
+        if spec.has_manifest {
+            Error::Usage("no framework: set `framework` in cchc.toml or give --framework".into())
+        } else {
+            let d = spec.dir.display();
+            Error::Usage(format!(
+                "{d} has no {}: give --framework, --units and --checklist, or run `cchc init {d}` for an example project",
+                project::MANIFEST
+            ))
+        }
     })?;
     framework::load(name, base).map_err(Error::Diagnostics)
 }
@@ -86,7 +98,11 @@ pub fn load_framework(spec: &project::Spec) -> Result<Framework, Error> {
 /// Runs the whole pipeline: load, validate, score, rank.
 pub fn run(spec: &project::Spec) -> Result<Run, Error> {
     let framework = load_framework(spec)?;
-    let period = spec.period.as_deref().map(Period::parse).transpose()?;
+    let period = spec
+        .period
+        .as_deref()
+        .map(|p| Period::parse_with(p, spec.convention))
+        .transpose()?;
     let need = |f: &Option<project::InputFile>, what: &str| {
         f.clone().ok_or_else(|| {
             Error::Usage(format!(
@@ -102,13 +118,105 @@ pub fn run(spec: &project::Spec) -> Result<Run, Error> {
         &checklist_file.shown,
         &CHECKLIST_COLUMNS,
     )?;
-    Ok(score_tables(
+    let mut notes = spec.notes.clone();
+    let dossiers = if framework.uses_dossiers() {
+        let log = spec.dossiers.as_ref().ok_or_else(|| {
+            Error::Usage(format!(
+                "framework {} scores criteria on the dossier log: set inputs.dossiers in cchc.toml or give --dossiers",
+                framework.id
+            ))
+        })?;
+        let period = period.clone().ok_or_else(|| {
+            Error::Usage(
+                "the dossier criteria need a period: set `period` in cchc.toml or give --period"
+                    .into(),
+            )
+        })?;
+        let units: Vec<String> = units_table
+            .col("unit_id")
+            .map(|c| {
+                units_table
+                    .rows
+                    .iter()
+                    .map(|r| input::normalize(&r.fields[c]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let opts = dossier_options(
+            spec,
+            period,
+            dossier::GroupBy::Unit,
+            spec.skip_invalid,
+            Some(units),
+            dossier::RateDefinitions::default(),
+            &mut notes,
+        )?;
+        let table = dossier::compute(&log.path, &log.shown, &opts, std::sync::Arc::new(|_| {}))?;
+        notes.extend(table.diagnostics.iter().cloned());
+        Some(table)
+    } else {
+        if let Some(log) = &spec.dossiers {
+            notes.push(
+                Diagnostic::warning(
+                    "input-not-used",
+                    format!(
+                        "framework {} has no dossier criteria; the dossier log is not read",
+                        framework.id
+                    ),
+                )
+                .at(&log.shown, None),
+            );
+        }
+        None
+    };
+    let mut run = score_tables_with(
         framework,
         period,
         &units_table,
         &checklist_table,
-        spec.notes.clone(),
-    ))
+        dossiers.as_ref(),
+        notes,
+    );
+    if let Some(t) = dossiers {
+        run.scoring.stats.push(t.stats);
+    }
+    Ok(run)
+}
+
+/// Builds the dossier-engine options from a spec: reads the procedure register and the
+/// calendar it names (the built-in calendar otherwise). Findings in them go to `diags`.
+pub fn dossier_options(
+    spec: &project::Spec,
+    period: Period,
+    by: dossier::GroupBy,
+    skip_invalid: bool,
+    units: Option<Vec<String>>,
+    rates: dossier::RateDefinitions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<dossier::Options, Error> {
+    let procedures = match &spec.procedures {
+        Some(f) => {
+            let t = input::Table::read(&f.path, &f.shown, &["procedure_id", "processing_days"])?;
+            Some(dossier::Procedures::from_table(&t, diags))
+        }
+        None => None,
+    };
+    let calendar = match &spec.calendar {
+        Some(f) => {
+            let t = input::Table::read(&f.path, &f.shown, &["date", "kind"])?;
+            dossier::Calendar::from_table(&t, diags)
+        }
+        None => dossier::Calendar::builtin(),
+    };
+    Ok(dossier::Options {
+        period,
+        by,
+        skip_invalid,
+        procedures,
+        calendar,
+        units,
+        rates,
+    })
 }
 
 /// Required columns of the unit register.
@@ -116,14 +224,36 @@ pub const UNITS_COLUMNS: [&str; 2] = ["unit_id", "name"];
 /// Required columns of the checklist.
 pub const CHECKLIST_COLUMNS: [&str; 2] = ["unit_id", "criterion_id"];
 
-/// Scores tables already read (the part of [`run`] after the files are opened).
+/// Scores tables already read (the part of [`run`] after the files are opened), for a
+/// framework without dossier criteria.
 pub fn score_tables(
     framework: Framework,
     period: Option<Period>,
     units_table: &input::Table,
     checklist_table: &input::Table,
+    diagnostics: Vec<Diagnostic>,
+) -> Run {
+    score_tables_with(
+        framework,
+        period,
+        units_table,
+        checklist_table,
+        None,
+        diagnostics,
+    )
+}
+
+/// [`score_tables`] with the per-unit dossier counts the framework's dossier criteria use.
+pub fn score_tables_with(
+    framework: Framework,
+    period: Option<Period>,
+    units_table: &input::Table,
+    checklist_table: &input::Table,
+    dossiers: Option<&dossier::MetricsTable>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Run {
+    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> =
+        dossiers.map(|t| t.rows.iter().map(|(k, c)| (k[0].clone(), *c)).collect());
     let (units, unit_stats) = input::units::read(
         units_table,
         &framework.ranking.group_column,
@@ -136,6 +266,7 @@ pub fn score_tables(
         units,
         &rows,
         &checklist_table.file,
+        per_unit.as_ref(),
         &mut diagnostics,
     );
     scoring.stats.insert(0, unit_stats);

@@ -25,8 +25,56 @@ pub struct PeriodError {
     pub reason: String,
 }
 
+/// How a named period (`2025`, `2025-Q1`, `2025-03`) maps to dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Convention {
+    /// Calendar months: 2025 = 2025-01-01..2025-12-31.
+    #[default]
+    Calendar,
+    /// The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14,
+    /// 2025-03 = 2025-02-15..2025-03-14.
+    MidMonth,
+}
+
+impl Convention {
+    /// Parses `calendar` or `mid-month`.
+    pub fn parse(s: &str) -> Option<Convention> {
+        match s {
+            "calendar" => Some(Convention::Calendar),
+            "mid-month" => Some(Convention::MidMonth),
+            _ => None,
+        }
+    }
+}
+
 impl Period {
-    /// Parses a period in one of the accepted forms.
+    /// Parses a period under a reporting convention (explicit `FROM..TO` ranges are
+    /// taken as written).
+    pub fn parse_with(text: &str, convention: Convention) -> Result<Period, PeriodError> {
+        let p = Period::parse(text)?;
+        if convention == Convention::Calendar || p.label.contains("..") {
+            return Ok(p);
+        }
+        // The 15th of the month before `from`, to the 14th of `to`'s month.
+        let (y, m) = if p.from.month() == 1 {
+            (p.from.year() - 1, 12)
+        } else {
+            (p.from.year(), p.from.month() - 1)
+        };
+        let err = |reason: &str| PeriodError {
+            text: p.label.clone(),
+            reason: reason.to_string(),
+        };
+        let from = Date::new(y, m, 15).ok_or_else(|| err("out of range"))?;
+        let to = Date::new(p.to.year(), p.to.month(), 14).ok_or_else(|| err("out of range"))?;
+        Ok(Period {
+            from,
+            to,
+            label: p.label,
+        })
+    }
+
+    /// Parses a period in one of the accepted forms (calendar convention).
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
         let t = text.trim();
         let err = |reason: &str| PeriodError {

@@ -14,6 +14,7 @@ pub const MANIFEST: &str = "cchc.toml";
 struct RawManifest {
     framework: Option<String>,
     period: Option<String>,
+    convention: Option<String>,
     #[serde(default)]
     inputs: RawInputs,
 }
@@ -42,6 +43,16 @@ pub struct Overrides {
     pub checklist: Option<PathBuf>,
     /// `--period P`.
     pub period: Option<String>,
+    /// `--dossiers FILE`.
+    pub dossiers: Option<PathBuf>,
+    /// `--procedures FILE`.
+    pub procedures: Option<PathBuf>,
+    /// `--calendar FILE`.
+    pub calendar: Option<PathBuf>,
+    /// `--convention calendar|mid-month`.
+    pub convention: Option<crate::period::Convention>,
+    /// `--skip-invalid`.
+    pub skip_invalid: bool,
 }
 
 /// A file to read: where it is, and how to name it in messages.
@@ -73,6 +84,20 @@ pub struct Spec {
     pub units: Option<InputFile>,
     /// The checklist.
     pub checklist: Option<InputFile>,
+    /// The dossier log (CSV or Parquet).
+    pub dossiers: Option<InputFile>,
+    /// The procedure register.
+    pub procedures: Option<InputFile>,
+    /// The working-day calendar (default: the built-in one).
+    pub calendar: Option<InputFile>,
+    /// How named periods map to dates.
+    pub convention: crate::period::Convention,
+    /// Whether a cchc.toml was found.
+    pub has_manifest: bool,
+    /// Skip unusable dossier rows instead of stopping.
+    pub skip_invalid: bool,
+    /// The project folder.
+    pub dir: PathBuf,
     /// Findings about the manifest itself (inputs this version does not read).
     pub notes: Vec<Diagnostic>,
 }
@@ -86,6 +111,13 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         period: None,
         units: None,
         checklist: None,
+        dossiers: None,
+        procedures: None,
+        calendar: None,
+        convention: crate::period::Convention::Calendar,
+        has_manifest: false,
+        skip_invalid: o.skip_invalid,
+        dir: PathBuf::new(),
         notes: Vec::new(),
     };
     if manifest_path.is_file() {
@@ -106,17 +138,25 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         spec.period = raw.period;
         spec.units = raw.inputs.units.map(|p| InputFile::new(dir.join(p)));
         spec.checklist = raw.inputs.checklist.map(|p| InputFile::new(dir.join(p)));
-        for (key, v) in [
-            ("dossiers", &raw.inputs.dossiers),
-            ("survey", &raw.inputs.survey),
-            ("procedures", &raw.inputs.procedures),
-            ("calendar", &raw.inputs.calendar),
-        ] {
+        spec.dossiers = raw.inputs.dossiers.map(|p| InputFile::new(dir.join(p)));
+        spec.procedures = raw.inputs.procedures.map(|p| InputFile::new(dir.join(p)));
+        spec.calendar = raw.inputs.calendar.map(|p| InputFile::new(dir.join(p)));
+        spec.has_manifest = true;
+        if let Some(c) = raw.convention {
+            spec.convention = crate::period::Convention::parse(&c).ok_or_else(|| {
+                Error::Diagnostics(vec![Diagnostic::error(
+                    "manifest-syntax",
+                    format!("convention `{c}` is not `calendar` or `mid-month`"),
+                )
+                .at(&shown, None)])
+            })?;
+        }
+        for (key, v) in [("survey", &raw.inputs.survey)] {
             if v.is_some() {
                 spec.notes.push(
                     Diagnostic::warning(
                         "input-not-used",
-                        format!("inputs.{key} is not read by this version of cchc (checklist scoring only)"),
+                        format!("inputs.{key} is not read by this version of cchc"),
                     )
                     .at(&shown, None),
                 );
@@ -137,13 +177,19 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
     if let Some(c) = &o.checklist {
         spec.checklist = Some(InputFile::new(c.clone()));
     }
-    if !manifest_path.is_file() && spec.framework.is_none() {
-        return Err(Error::Usage(format!(
-            "{} has no {MANIFEST}: give --framework, --units and --checklist, or run `cchc init {}` for an example project",
-            dir.display(),
-            dir.display()
-        )));
+    for (slot, flag) in [
+        (&mut spec.dossiers, &o.dossiers),
+        (&mut spec.procedures, &o.procedures),
+        (&mut spec.calendar, &o.calendar),
+    ] {
+        if let Some(p) = flag {
+            *slot = Some(InputFile::new(p.clone()));
+        }
     }
+    if let Some(c) = o.convention {
+        spec.convention = c;
+    }
+    spec.dir = dir;
     Ok(spec)
 }
 

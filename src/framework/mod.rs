@@ -185,6 +185,23 @@ pub struct Leaf {
     pub note: Option<String>,
 }
 
+impl Leaf {
+    /// The dossier metric this leaf's ratio comes from, if any.
+    pub fn dossier_metric(&self) -> Option<crate::dossier::Metric> {
+        match &self.rule {
+            Rule::Steps {
+                ratio: RatioSource::Dossier(m),
+                ..
+            }
+            | Rule::Proportional {
+                ratio: RatioSource::Dossier(m),
+                ..
+            } => Some(*m),
+            _ => None,
+        }
+    }
+}
+
 /// How a leaf's points are computed (PRODUCT.md, "Rules a leaf can use").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rule {
@@ -238,6 +255,8 @@ impl Rule {
 pub enum RatioSource {
     /// The checklist's `done` / `planned` columns.
     Checklist,
+    /// A rate of the unit's dossier log over the period (`dossier:on_time_rate`).
+    Dossier(crate::dossier::Metric),
 }
 
 /// What a ratio with a zero denominator earns.
@@ -272,6 +291,11 @@ pub struct Step {
 }
 
 impl Framework {
+    /// Whether any leaf takes its ratio from the dossier log.
+    pub fn uses_dossiers(&self) -> bool {
+        self.leaves.iter().any(|l| l.dossier_metric().is_some())
+    }
+
     /// The band an index falls in (the first whose lower bound it reaches).
     pub fn band(&self, index: Decimal) -> Option<&Band> {
         self.bands.iter().find(|b| index >= b.from)

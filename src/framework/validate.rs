@@ -559,10 +559,27 @@ impl Validator<'_> {
                     None => RatioSource::Checklist,
                     Some(r) => match r.get_ref().as_str() {
                         "checklist" => RatioSource::Checklist,
-                        other => {
-                            self.err(r, "unknown-value", format!("criterion `{id}`: ratio `{other}` is not a known source (checklist: done / planned)"));
-                            RatioSource::Checklist
-                        }
+                        other => match other
+                            .strip_prefix("dossier:")
+                            .and_then(crate::dossier::Metric::parse)
+                        {
+                            Some(m) => RatioSource::Dossier(m),
+                            None => {
+                                let names: Vec<&str> = crate::dossier::Metric::ALL
+                                    .iter()
+                                    .map(|m| m.name())
+                                    .collect();
+                                self.err(
+                                    r,
+                                    "unknown-value",
+                                    format!(
+                                        "criterion `{id}`: ratio `{other}` is not `checklist` (done / planned) or `dossier:<rate>` ({})",
+                                        names.join(", ")
+                                    ),
+                                );
+                                RatioSource::Checklist
+                            }
+                        },
                     },
                 };
                 let on_empty = match &rn.on_empty {

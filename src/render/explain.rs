@@ -40,16 +40,13 @@ pub fn derivation(fw: &Framework, leaf: &Leaf, r: &LeafResult) -> String {
         }
         How::UnknownOption { value } => format!("value `{value}` is not an option → 0"),
         How::Ratio {
-            done,
-            planned,
+            num,
+            den,
+            source,
             matched,
         } => {
-            let pct = percent(*done, *planned).unwrap_or_default();
-            let mut s = format!(
-                "done/planned = {}/{} = {pct}",
-                plain(*done),
-                plain(*planned)
-            );
+            let pct = percent(*num, *den).unwrap_or_default();
+            let mut s = format!("{source} = {}/{} = {pct}", plain(*num), plain(*den));
             match matched {
                 RatioMatch::Step { from, points } => s.push_str(&format!(
                     ", reaches the step from {}% → {}",
@@ -59,20 +56,23 @@ pub fn derivation(fw: &Framework, leaf: &Leaf, r: &LeafResult) -> String {
                 RatioMatch::BelowSteps => s.push_str(", below every step → 0"),
                 RatioMatch::Proportional { target } => s.push_str(&format!(
                     " → {max} × min({}/{} ÷ {}%, 1) = {p}",
-                    plain(*done),
-                    plain(*planned),
+                    plain(*num),
+                    plain(*den),
                     plain(*target)
                 )),
             }
             s
         }
-        How::EmptyRatio { on_empty } => {
+        How::EmptyRatio { source, on_empty } => {
             let outcome = match on_empty {
                 OnEmpty::Full => format!("full points {max}"),
                 OnEmpty::Zero => "0".to_string(),
                 OnEmpty::Na => format!("not applicable, its max {max} leaves the denominator"),
             };
-            format!("planned = 0, on-empty = {} → {outcome}", on_empty.name())
+            format!(
+                "{source}: the denominator is 0, on-empty = {} → {outcome}",
+                on_empty.name()
+            )
         }
         How::Count { count, each } => {
             let product = *count * *each;

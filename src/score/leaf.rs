@@ -2,6 +2,7 @@
 
 use super::{LeafResult, Outcome, SelfScore};
 use crate::diag::Diagnostic;
+use crate::dossier::Counts;
 use crate::framework::{Effect, Framework, Leaf, OnEmpty, Rule};
 use crate::input::checklist::{Cell, ChecklistRow};
 use crate::num::plain;
@@ -36,17 +37,22 @@ pub enum How {
         /// What the checklist said.
         value: String,
     },
-    /// A ratio rule on done / planned.
+    /// A ratio rule: checklist done / planned, or a dossier rate.
     Ratio {
         /// Numerator.
-        done: Decimal,
+        num: Decimal,
         /// Denominator (non-zero).
-        planned: Decimal,
+        den: Decimal,
+        /// Where the numbers come from, in words (`done/planned`, or the dossier
+        /// counts behind a rate).
+        source: String,
         /// What matched.
         matched: RatioMatch,
     },
     /// A ratio rule with a zero denominator.
     EmptyRatio {
+        /// Where the numbers come from, in words.
+        source: String,
         /// What the framework says a zero denominator gives.
         on_empty: OnEmpty,
     },
@@ -95,11 +101,15 @@ pub fn evaluate(
     fw: &Framework,
     leaf: &Leaf,
     row: Option<&ChecklistRow>,
+    dossiers: Option<&Counts>,
     unit: &str,
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> LeafResult {
     let scored = leaf.effect == Effect::Scored;
+    if let Some(metric) = leaf.dossier_metric() {
+        return from_dossiers(fw, leaf, metric, row, dossiers, unit, file, diags);
+    }
     let Some(row) = row else {
         return LeafResult {
             line: None,
@@ -228,6 +238,7 @@ pub fn evaluate(
                     }
                 }
                 (Cell::Num(_), Cell::Num(p)) if p.is_zero() => How::EmptyRatio {
+                    source: "done/planned".into(),
                     on_empty: *on_empty,
                 },
                 (Cell::Num(d), Cell::Num(p)) => {
@@ -241,25 +252,11 @@ pub fn evaluate(
                             ),
                         ));
                     }
-                    let matched = match &leaf.rule {
-                        Rule::Proportional { target, .. } => {
-                            RatioMatch::Proportional { target: *target }
-                        }
-                        _ => {
-                            let pct = *d * Decimal::ONE_HUNDRED / *p;
-                            steps_of(&leaf.rule).iter().find(|s| pct >= s.from).map_or(
-                                RatioMatch::BelowSteps,
-                                |s| RatioMatch::Step {
-                                    from: s.from,
-                                    points: s.points,
-                                },
-                            )
-                        }
-                    };
                     How::Ratio {
-                        done: *d,
-                        planned: *p,
-                        matched,
+                        num: *d,
+                        den: *p,
+                        source: "done/planned".into(),
+                        matched: match_ratio(leaf, *d, *p),
                     }
                 }
                 _ => How::MissingInput {
@@ -299,20 +296,51 @@ pub fn evaluate(
             format!("{columns} is empty; scored 0"),
         ));
     }
+    let outcome = outcome(fw, leaf, &how, &mut |column, v| {
+        capped(column, v, &mut find)
+    });
+    LeafResult {
+        line: Some(row.line),
+        outcome,
+        how,
+        self_score,
+        evidence: row.evidence.clone(),
+        note: row.note.clone(),
+    }
+}
+
+fn steps_of(rule: &Rule) -> &[crate::framework::Step] {
+    match rule {
+        Rule::Steps { steps, .. } => steps,
+        _ => &[],
+    }
+}
+
+/// The points a derivation gives (before the framework's optional per-leaf rounding);
+/// `cap` brings a given score into 0..max and reports it.
+fn outcome(
+    fw: &Framework,
+    leaf: &Leaf,
+    how: &How,
+    cap: &mut dyn FnMut(&str, Decimal) -> Decimal,
+) -> Outcome {
     let (applicable, raw) = match &how {
         How::NotApplicable { .. } => (false, Decimal::ZERO),
         How::EmptyRatio {
             on_empty: OnEmpty::Na,
+            ..
         } => (false, Decimal::ZERO),
         How::EmptyRatio {
             on_empty: OnEmpty::Full,
+            ..
         } => (true, leaf.max),
-        How::Given { column, value } => (true, capped(column, *value, &mut find)),
+        How::Given { column, value } => (true, cap(column, *value)),
         How::Option { points, .. } => (true, *points),
         How::Ratio {
-            done,
-            planned,
+            num: done,
+            den: planned,
             matched,
+            ..
         } => match matched {
             RatioMatch::Step { points, .. } => (true, *points),
             RatioMatch::BelowSteps => (true, Decimal::ZERO),
@@ -329,19 +357,93 @@ pub fn evaluate(
     } else {
         raw
     };
-    LeafResult {
-        line: Some(row.line),
-        outcome: Outcome { applicable, points },
-        how,
-        self_score,
-        evidence: row.evidence.clone(),
-        note: row.note.clone(),
+    Outcome { applicable, points }
+}
+
+/// The step or proportion a ratio num/den (den > 0) matches under the leaf's rule.
+fn match_ratio(leaf: &Leaf, num: Decimal, den: Decimal) -> RatioMatch {
+    match &leaf.rule {
+        Rule::Proportional { target, .. } => RatioMatch::Proportional { target: *target },
+        _ => {
+            let pct = num * Decimal::ONE_HUNDRED / den;
+            steps_of(&leaf.rule).iter().find(|s| pct >= s.from).map_or(
+                RatioMatch::BelowSteps,
+                |s| RatioMatch::Step {
+                    from: s.from,
+                    points: s.points,
+                },
+            )
+        }
     }
 }
 
-fn steps_of(rule: &Rule) -> &[crate::framework::Step] {
-    match rule {
-        Rule::Steps { steps, .. } => steps,
-        _ => &[],
+/// A leaf whose ratio is a dossier rate: the unit's counts over the period decide; a
+/// checklist row, if any, only carries the self-score and evidence.
+#[allow(clippy::too_many_arguments)]
+fn from_dossiers(
+    fw: &Framework,
+    leaf: &Leaf,
+    metric: crate::dossier::Metric,
+    row: Option<&ChecklistRow>,
+    counts: Option<&Counts>,
+    unit: &str,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> LeafResult {
+    let on_empty = match &leaf.rule {
+        Rule::Steps { on_empty, .. } | Rule::Proportional { on_empty, .. } => *on_empty,
+        _ => OnEmpty::Zero,
+    };
+    let counts = counts.copied().unwrap_or_default();
+    let (num, den, words) = metric.fraction(&counts);
+    let source = format!("{}: {words}", metric.name());
+    let how = if den == 0 {
+        How::EmptyRatio { source, on_empty }
+    } else {
+        let (num, den) = (Decimal::from(num), Decimal::from(den));
+        How::Ratio {
+            num,
+            den,
+            source,
+            matched: match_ratio(leaf, num, den),
+        }
+    };
+    let mut self_score = SelfScore::NotGiven;
+    if let Some(row) = row {
+        let at = |d: Diagnostic| d.at(file, Some(row.line)).unit(unit).criterion(&leaf.id);
+        if row.done != Cell::Empty
+            || row.planned != Cell::Empty
+            || row.appraised_score != Cell::Empty
+        {
+            diags.push(at(Diagnostic::warning(
+                "checklist-ratio-ignored",
+                format!("this criterion takes its ratio from the dossier log ({}); done, planned and appraised_score are ignored", metric.name()),
+            )));
+        }
+        self_score = match &row.self_score {
+            Cell::Num(v) if *v > leaf.max || *v < Decimal::ZERO => {
+                diags.push(at(Diagnostic::error(
+                    if *v > leaf.max {
+                        "score-above-max"
+                    } else {
+                        "negative-score"
+                    },
+                    format!("self_score {} is outside 0..{}", plain(*v), plain(leaf.max)),
+                )));
+                SelfScore::Given((*v).clamp(Decimal::ZERO, leaf.max))
+            }
+            Cell::Num(v) => SelfScore::Given(*v),
+            Cell::Na => SelfScore::Na,
+            _ => SelfScore::NotGiven,
+        };
+    }
+    let outcome = outcome(fw, leaf, &how, &mut |_, v| v);
+    LeafResult {
+        line: row.map(|r| r.line),
+        outcome,
+        how,
+        self_score,
+        evidence: row.and_then(|r| r.evidence.clone()),
+        note: row.and_then(|r| r.note.clone()),
     }
 }

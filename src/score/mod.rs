@@ -190,6 +190,7 @@ pub fn score(
     units: Vec<Unit>,
     rows: &[ChecklistRow],
     checklist_file: &str,
+    dossiers: Option<&BTreeMap<String, crate::dossier::Counts>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Scoring {
     let unit_index: BTreeMap<&str, usize> = units
@@ -271,7 +272,8 @@ pub fn score(
     let has_self = rows.iter().any(|r| r.self_score != Cell::Empty);
 
     for (l, def) in fw.leaves.iter().enumerate() {
-        if !cells.keys().any(|&(_, cl)| cl == l) && def.effect == Effect::Scored {
+        let from_checklist = def.dossier_metric().is_none();
+        if from_checklist && !cells.keys().any(|&(_, cl)| cl == l) && def.effect == Effect::Scored {
             diags.push(
                 Diagnostic::warning(
                     "criterion-matched-nothing",
@@ -302,7 +304,8 @@ pub fn score(
             .enumerate()
             .map(|(l, def)| {
                 let row = cells.get(&(u, l)).copied();
-                if row.is_none() && any_row && def.effect == Effect::Scored {
+                let from_checklist = def.dossier_metric().is_none();
+                if from_checklist && row.is_none() && any_row && def.effect == Effect::Scored {
                     diags.push(
                         Diagnostic::warning(
                             "missing-item",
@@ -313,7 +316,8 @@ pub fn score(
                         .criterion(&def.id),
                     );
                 }
-                leaf::evaluate(fw, def, row, &unit.id, checklist_file, diags)
+                let counts = dossiers.and_then(|d| d.get(&unit.id));
+                leaf::evaluate(fw, def, row, counts, &unit.id, checklist_file, diags)
             })
             .collect();
         let totals = Totals::compute(fw, &leaves, |r| r.outcome);

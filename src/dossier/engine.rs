@@ -1,0 +1,256 @@
+//! The only place polars is named: a lazy scan of the log (CSV or Parquet), streamed in
+//! batches to a [`Visitor`] that sees plain `&str` fields and a line number.
+//!
+//! CSV: the header is read here (BOM dropped, `;` or `,` detected, names checked), then
+//! polars reads the data rows as text columns with our schema, only the columns the
+//! metrics need. Parquet: the needed columns are cast to text, so both formats go
+//! through the same checks.
+
+use super::row::Fields;
+use super::DossierError;
+use polars::prelude::*;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Every column the metrics read, in [`Fields`] order.
+pub const ALL_COLUMNS: &[&str] = &[
+    "dossier_id",
+    "unit_id",
+    "received_at",
+    "channel",
+    "status",
+    "procedure_id",
+    "due_at",
+    "finished_at",
+    "fee",
+    "paid_online",
+    "digitized",
+    "e_result",
+    "rating",
+];
+
+const REQUIRED: &[&str] = &["dossier_id", "unit_id", "received_at", "channel", "status"];
+const ROW: &str = "__cchc_row";
+
+/// Receives the rows of a scan.
+pub trait Visitor: Send + 'static {
+    /// One row; return true to stop the scan.
+    fn row(&mut self, line: u64, fields: &Fields) -> bool;
+    /// Called after each batch.
+    fn batch_end(&mut self) {}
+}
+
+/// An opened log: its format and columns.
+#[derive(Debug, Clone)]
+pub struct Source {
+    path: PathBuf,
+    shown: String,
+    parquet: bool,
+    /// `;` for a Vietnamese-locale Excel export, else `,`.
+    pub separator: u8,
+    /// Column names in file order.
+    columns: Vec<String>,
+}
+
+impl Source {
+    /// "line" for CSV (header on line 1), "row" for Parquet.
+    pub fn line_word(&self) -> &'static str {
+        if self.parquet {
+            "rows"
+        } else {
+            "lines"
+        }
+    }
+}
+
+fn read_err(shown: &str, message: impl std::fmt::Display) -> DossierError {
+    DossierError::Read {
+        file: shown.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Opens a log and checks its columns.
+pub fn open(path: &Path, shown: &str) -> Result<Source, DossierError> {
+    let parquet = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let file =
+        std::fs::File::open(path).map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+    let (columns, separator) = if parquet {
+        let mut lf = LazyFrame::scan_parquet(
+            PlRefPath::new(path.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )
+        .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
+        let schema = lf
+            .collect_schema()
+            .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
+        (schema.iter_names().map(|n| n.to_string()).collect(), b',')
+    } else {
+        let mut header = Vec::new();
+        BufReader::new(file)
+            .read_until(b'\n', &mut header)
+            .map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+        let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&header);
+        let header = std::str::from_utf8(header)
+            .map_err(|_| {
+                read_err(
+                    shown,
+                    "line 1 is not valid UTF-8 (re-save the file as \"CSV UTF-8\")",
+                )
+            })?
+            .trim_end_matches(['\r', '\n']);
+        if header.trim().is_empty() {
+            return Err(read_err(
+                shown,
+                format!(
+                    "the file is empty (expected a header with {})",
+                    REQUIRED.join(", ")
+                ),
+            ));
+        }
+        let sep = if header.contains(';') && !header.contains(',') {
+            b';'
+        } else {
+            b','
+        };
+        let names: Vec<String> = header
+            .split(sep as char)
+            .map(|n| crate::input::normalize(n.trim().trim_matches('"')))
+            .collect();
+        (names, sep)
+    };
+    for (i, c) in columns.iter().enumerate() {
+        if !c.is_empty() && columns[..i].contains(c) {
+            return Err(read_err(
+                shown,
+                format!("column `{c}` appears twice in the header"),
+            ));
+        }
+    }
+    for r in REQUIRED {
+        if !columns.iter().any(|c| c == r) {
+            return Err(read_err(
+                shown,
+                format!(
+                    "missing required column `{r}` (found: {})",
+                    columns.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Source {
+        path: path.to_path_buf(),
+        shown: shown.to_string(),
+        parquet,
+        separator,
+        columns,
+    })
+}
+
+fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
+    let present: Vec<String> = wanted
+        .iter()
+        .filter(|w| src.columns.iter().any(|c| c == *w))
+        .map(|w| w.to_string())
+        .collect();
+    let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
+    let lf = if src.parquet {
+        LazyFrame::scan_parquet(path, ScanArgsParquet::default())?.with_row_index(ROW, Some(1))
+    } else {
+        let schema: Schema = src
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let name = if c.is_empty() {
+                    format!("__cchc_unnamed_{i}")
+                } else {
+                    c.clone()
+                };
+                Field::new(name.into(), DataType::String)
+            })
+            .collect();
+        LazyCsvReader::new(path)
+            .with_has_header(false)
+            .with_skip_rows(1)
+            .with_separator(src.separator)
+            .with_schema(Some(Arc::new(schema)))
+            .with_row_index(Some(RowIndex {
+                name: ROW.into(),
+                offset: 2,
+            }))
+            .finish()?
+    };
+    let mut exprs: Vec<Expr> = present
+        .iter()
+        .map(|c| col(c.as_str()).cast(DataType::String))
+        .collect();
+    exprs.push(col(ROW));
+    Ok((lf.select(exprs), present))
+}
+
+/// Streams the wanted columns of the log through `visitor`; returns it when done.
+pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+    let err = |e: PolarsError| read_err(&src.shown, e);
+    let (lf, present) = lazy(src, wanted).map_err(err)?;
+    let state = Arc::new(Mutex::new(Some(visitor)));
+    let shared = state.clone();
+    let index: Vec<Option<usize>> = ALL_COLUMNS
+        .iter()
+        .map(|c| present.iter().position(|p| p == c))
+        .collect();
+    let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
+        let mut guard = shared
+            .lock()
+            .map_err(|_| polars_err!(ComputeError: "a previous batch failed"))?;
+        let v = guard.as_mut().expect("visitor present until the scan ends");
+        let cols: Vec<&StringChunked> = present
+            .iter()
+            .map(|c| df.column(c.as_str()).and_then(|s| s.str()))
+            .collect::<PolarsResult<_>>()?;
+        let rows = df.column(ROW)?.idx()?;
+        let mut iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+        let mut stop = false;
+        for line in rows.iter() {
+            let mut values = [""; 13];
+            for (slot, idx) in values.iter_mut().zip(&index) {
+                if let Some(i) = idx {
+                    *slot = iters[*i].next().flatten().unwrap_or("");
+                }
+            }
+            // Columns not wanted in this pass still advance nothing: only `present` are read.
+            let f = Fields {
+                dossier_id: values[0],
+                unit_id: values[1],
+                received_at: values[2],
+                channel: values[3],
+                status: values[4],
+                procedure_id: values[5],
+                due_at: values[6],
+                finished_at: values[7],
+                fee: values[8],
+                paid_online: values[9],
+                digitized: values[10],
+                e_result: values[11],
+                rating: values[12],
+            };
+            if v.row(u64::from(line.unwrap_or(0)), &f) {
+                stop = true;
+                break;
+            }
+        }
+        v.batch_end();
+        Ok(stop)
+    });
+    lf.sink_batches(callback, true, None)
+        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+        .map_err(err)?;
+    let mut guard = state
+        .lock()
+        .map_err(|_| read_err(&src.shown, "the scan failed"))?;
+    Ok(guard.take().expect("visitor returned once"))
+}

@@ -1,0 +1,396 @@
+//! The passes over a log: count every usable row, set aside (or stop at) unusable
+//! ones, and find duplicate dossier ids without holding the ids in memory.
+//!
+//! Pass 1 counts and keeps an 8-byte hash per dossier. Only if two hashes collide does
+//! pass 2 read the `dossier_id` column again to confirm real duplicates and their
+//! lines; with `--skip-invalid` pass 3 then recounts without the later copies. A log
+//! without duplicates (the normal case) is read once.
+
+use super::engine::{self, Visitor};
+use super::row::{self, Fields, Invalid};
+use super::{reason, Counts, DossierError, GroupBy, MetricsTable, Options};
+use crate::date::Date;
+use crate::diag::Diagnostic;
+use crate::input::{normalize, RowStats};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+/// How many line numbers of each kind of skipped row are reported.
+const FIRST_LINES: usize = 5;
+
+/// A small, fast hasher for short ids (FxHash with a final mix).
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        // murmur3's finaliser spreads the bits so sorted hashes collide only by chance.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+fn hash_id(s: &str) -> u64 {
+    let mut h = IdHasher::default();
+    h.write(s.trim().as_bytes());
+    h.write(&[0xff]);
+    h.finish()
+}
+
+/// The sub-periods counted: the period itself, or its calendar months.
+fn windows(opts: &Options) -> Vec<(i64, i64, String)> {
+    let (from, to) = (opts.period.from, opts.period.to);
+    if !matches!(opts.by, GroupBy::Month | GroupBy::UnitMonth) {
+        return vec![(from.to_days(), to.to_days(), String::new())];
+    }
+    let mut out = Vec::new();
+    let mut start = from;
+    loop {
+        let end = start.end_of_month().min(to);
+        out.push((
+            start.to_days(),
+            end.to_days(),
+            format!("{:04}-{:02}", start.year(), start.month()),
+        ));
+        if end >= to {
+            break;
+        }
+        start = Date::from_days(end.to_days() + 1).expect("within years 1-9999");
+    }
+    out
+}
+
+#[derive(Default)]
+struct Skipped {
+    count: u64,
+    first: Vec<u64>,
+}
+
+/// The state of one pass.
+struct Fold {
+    by: GroupBy,
+    windows: Vec<(i64, i64, String)>,
+    comma: bool,
+    skip_invalid: bool,
+    procedures: Option<super::Procedures>,
+    calendar: super::Calendar,
+    /// Raw key → slot (several raw spellings may share a slot after NFC).
+    raw: FastMap<String, usize>,
+    /// Normalised key → slot.
+    slots: BTreeMap<String, usize>,
+    counts: Vec<Counts>,
+    read: u64,
+    used: u64,
+    skipped: BTreeMap<&'static str, Skipped>,
+    skipped_lines: Vec<u64>,
+    first_error: Option<(u64, Invalid)>,
+    hashes: Vec<u64>,
+    keep_hashes: bool,
+    exclude: HashSet<u64>,
+    computed_years: BTreeSet<i32>,
+    progress: Arc<dyn Fn(u64) + Send + Sync>,
+}
+
+impl Fold {
+    fn new(opts: &Options, comma: bool, progress: Arc<dyn Fn(u64) + Send + Sync>) -> Fold {
+        Fold {
+            by: opts.by,
+            windows: windows(opts),
+            comma,
+            skip_invalid: opts.skip_invalid,
+            procedures: opts.procedures.clone(),
+            calendar: opts.calendar.clone(),
+            raw: FastMap::default(),
+            slots: BTreeMap::new(),
+            counts: Vec::new(),
+            read: 0,
+            used: 0,
+            skipped: BTreeMap::new(),
+            skipped_lines: Vec::new(),
+            first_error: None,
+            hashes: Vec::new(),
+            keep_hashes: true,
+            exclude: HashSet::new(),
+            computed_years: BTreeSet::new(),
+            progress,
+        }
+    }
+
+    fn slot(&mut self, key: &str) -> usize {
+        if let Some(&s) = self.raw.get(key) {
+            return s;
+        }
+        let norm = normalize(key);
+        let next = self.slots.len();
+        let s = *self.slots.entry(norm).or_insert(next);
+        if s == next {
+            self.counts
+                .extend(std::iter::repeat_n(Counts::default(), self.windows.len()));
+        }
+        self.raw.insert(key.to_string(), s);
+        s
+    }
+
+    fn skip(&mut self, line: u64, bad: Invalid) -> bool {
+        if !self.skip_invalid {
+            self.first_error = Some((line, bad));
+            return true;
+        }
+        let s = self.skipped.entry(bad.code).or_default();
+        s.count += 1;
+        if s.first.len() < FIRST_LINES {
+            s.first.push(line);
+        }
+        self.skipped_lines.push(line);
+        false
+    }
+}
+
+impl Visitor for Fold {
+    fn row(&mut self, line: u64, f: &Fields) -> bool {
+        self.read += 1;
+        if !self.exclude.is_empty() && self.exclude.contains(&line) {
+            return self.skip(
+                line,
+                Invalid {
+                    code: "duplicate-dossier",
+                    column: "dossier_id",
+                    value: f.dossier_id.to_string(),
+                },
+            );
+        }
+        let d = match row::parse(f, self.procedures.as_ref(), &self.calendar, self.comma) {
+            Ok(d) => d,
+            Err(bad) => return self.skip(line, bad),
+        };
+        if f.due_at.trim().is_empty() {
+            if let Some(date) = Date::from_days(d.received) {
+                self.computed_years.insert(date.year());
+            }
+        }
+        if self.keep_hashes {
+            self.hashes.push(hash_id(f.dossier_id));
+        }
+        self.used += 1;
+        let key = match self.by {
+            GroupBy::Unit | GroupBy::UnitMonth => f.unit_id.trim(),
+            GroupBy::Procedure => f.procedure_id.trim(),
+            GroupBy::Channel => d.channel.name(),
+            GroupBy::Month => "",
+        };
+        let slot = self.slot(key);
+        let n = self.windows.len();
+        for (w, &(from, to, _)) in self.windows.iter().enumerate() {
+            d.count(from, to, &mut self.counts[slot * n + w]);
+        }
+        false
+    }
+
+    fn batch_end(&mut self) {
+        (self.progress)(self.read);
+    }
+}
+
+/// Runs the passes and builds the table.
+pub fn run(
+    path: &Path,
+    shown: &str,
+    opts: &Options,
+    progress: Arc<dyn Fn(u64) + Send + Sync>,
+) -> Result<MetricsTable, DossierError> {
+    let src = engine::open(path, shown)?;
+    let comma = src.separator == b';';
+    let strict = |fold: &Fold| -> Result<(), DossierError> {
+        match &fold.first_error {
+            Some((line, bad)) => Err(DossierError::InvalidRow {
+                file: shown.to_string(),
+                line: *line,
+                column: bad.column,
+                value: bad.value.clone(),
+                reason: reason(bad.code).to_string(),
+            }),
+            None => Ok(()),
+        }
+    };
+    let mut fold = engine::scan(
+        &src,
+        engine::ALL_COLUMNS,
+        Fold::new(opts, comma, progress.clone()),
+    )?;
+    strict(&fold)?;
+
+    // Duplicate ids: sort the hashes, confirm any collision on the ids themselves.
+    let mut hashes = std::mem::take(&mut fold.hashes);
+    hashes.sort_unstable();
+    let suspects: HashSet<u64> = hashes
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    drop(hashes);
+    if !suspects.is_empty() {
+        let skipped: HashSet<u64> = fold.skipped_lines.iter().copied().collect();
+        let ids = engine::scan(
+            &src,
+            &["dossier_id"],
+            IdCollector {
+                suspects,
+                skipped,
+                lines: BTreeMap::new(),
+            },
+        )?;
+        let mut later: Vec<(u64, u64, String)> = Vec::new(); // (line, first line, id)
+        for (id, lines) in ids.lines {
+            for &l in &lines[1..] {
+                later.push((l, lines[0], id.clone()));
+            }
+        }
+        later.sort();
+        if let Some((line, first, id)) = later.first() {
+            if !opts.skip_invalid {
+                return Err(DossierError::InvalidRow {
+                    file: shown.to_string(),
+                    line: *line,
+                    column: "dossier_id",
+                    value: id.clone(),
+                    reason: format!("{} (first on line {first})", reason("duplicate-dossier")),
+                });
+            }
+            let mut again = Fold::new(opts, comma, progress);
+            again.keep_hashes = false;
+            again.exclude = later.iter().map(|l| l.0).collect();
+            fold = engine::scan(&src, engine::ALL_COLUMNS, again)?;
+        }
+    }
+    Ok(finish(fold, shown, opts, src.line_word()))
+}
+
+/// Pass 2: the lines of the ids whose hashes collided.
+struct IdCollector {
+    suspects: HashSet<u64>,
+    skipped: HashSet<u64>,
+    lines: BTreeMap<String, Vec<u64>>,
+}
+
+impl Visitor for IdCollector {
+    fn row(&mut self, line: u64, f: &Fields) -> bool {
+        if self.suspects.contains(&hash_id(f.dossier_id)) && !self.skipped.contains(&line) {
+            self.lines
+                .entry(f.dossier_id.trim().to_string())
+                .or_default()
+                .push(line);
+        }
+        false
+    }
+}
+
+fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> MetricsTable {
+    let mut diagnostics = Vec::new();
+    for (code, s) in &fold.skipped {
+        let lines: Vec<String> = s.first.iter().map(|l| l.to_string()).collect();
+        diagnostics.push(
+            Diagnostic::warning(
+                "skipped-rows",
+                format!(
+                    "{} row{} skipped: {} (first at {line_word} {})",
+                    s.count,
+                    if s.count == 1 { "" } else { "s" },
+                    reason(code),
+                    lines.join(", ")
+                ),
+            )
+            .at(shown, None),
+        );
+    }
+    for y in &fold.computed_years {
+        if !fold.calendar.covers(*y) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "calendar-gap",
+                    format!(
+                        "deadlines of dossiers received in {y} were computed with weekends only: {} has no entries for {y}",
+                        fold.calendar.source
+                    ),
+                )
+                .at(shown, None),
+            );
+        }
+    }
+    let by_unit = matches!(opts.by, GroupBy::Unit | GroupBy::UnitMonth);
+    if let (Some(units), true) = (&opts.units, by_unit) {
+        let known: BTreeSet<&str> = units.iter().map(String::as_str).collect();
+        let absent: Vec<String> = fold
+            .slots
+            .keys()
+            .filter(|k| !known.contains(k.as_str()))
+            .cloned()
+            .collect();
+        for k in absent {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unit-not-in-register",
+                    format!("unit `{k}` has dossiers but is not in the unit register"),
+                )
+                .at(shown, None)
+                .unit(&k),
+            );
+        }
+        for u in units {
+            fold.slot(u);
+        }
+    }
+    let n = fold.windows.len();
+    let mut rows = Vec::with_capacity(fold.slots.len() * n);
+    for (key, &slot) in &fold.slots {
+        for (w, (_, _, label)) in fold.windows.iter().enumerate() {
+            let mut k = Vec::new();
+            if opts.by != GroupBy::Month {
+                k.push(key.clone());
+            }
+            if matches!(opts.by, GroupBy::Month | GroupBy::UnitMonth) {
+                k.push(label.clone());
+            }
+            rows.push((k, fold.counts[slot * n + w]));
+        }
+    }
+    if opts.by == GroupBy::Month && rows.is_empty() {
+        for (_, _, label) in &fold.windows {
+            rows.push((vec![label.clone()], Counts::default()));
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let rejected = fold.read - fold.used;
+    MetricsTable {
+        key_columns: opts.by.key_columns().to_vec(),
+        rows,
+        stats: RowStats {
+            input: "dossiers".into(),
+            file: shown.to_string(),
+            read: fold.read as usize,
+            used: fold.used as usize,
+            rejected: rejected as usize,
+        },
+        diagnostics,
+        period: opts.period.clone(),
+        rates: opts.rates.clone(),
+    }
+}

@@ -1,0 +1,407 @@
+//! One dossier record: parsing its fields (fixed-format dates without a general
+//! date parser, channels and statuses with their Vietnamese aliases, booleans) and
+//! adding it to the counts of PRODUCT.md's metrics table for a period.
+//!
+//! Everything here is plain Rust on `&str`, so it is tested without polars and runs in
+//! the tight loop over each batch the scan delivers.
+
+use super::calendar::Calendar;
+use super::procedures::Procedures;
+use super::Counts;
+
+/// How a dossier arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Channel {
+    /// In person at the one-stop desk (trực tiếp).
+    Direct,
+    /// Online (trực tuyến).
+    Online,
+    /// Public postal service (bưu chính công ích).
+    Postal,
+}
+
+impl Channel {
+    /// Parses `direct|online|postal` or `truc_tiep|truc_tuyen|bcci` (any case).
+    pub fn parse(s: &str) -> Option<Channel> {
+        let s = s.trim();
+        let eq = |a: &str| s.eq_ignore_ascii_case(a);
+        if eq("direct") || eq("truc_tiep") {
+            Some(Channel::Direct)
+        } else if eq("online") || eq("truc_tuyen") {
+            Some(Channel::Online)
+        } else if eq("postal") || eq("bcci") {
+            Some(Channel::Postal)
+        } else {
+            None
+        }
+    }
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Direct => "direct",
+            Channel::Online => "online",
+            Channel::Postal => "postal",
+        }
+    }
+}
+
+/// Where a dossier stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Received, not yet in progress.
+    Received,
+    /// In progress.
+    Processing,
+    /// Paused.
+    Paused,
+    /// Supplement requested.
+    Supplement,
+    /// Resolved: a result was issued.
+    Resolved,
+    /// Returned to the applicant.
+    Returned,
+    /// Withdrawn by the applicant.
+    Withdrawn,
+    /// Refused at intake: never counts as received.
+    Refused,
+}
+
+impl Status {
+    /// Parses a status name (any case).
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "received" => Status::Received,
+            "processing" => Status::Processing,
+            "paused" => Status::Paused,
+            "supplement" => Status::Supplement,
+            "resolved" => Status::Resolved,
+            "returned" => Status::Returned,
+            "withdrawn" => Status::Withdrawn,
+            "refused" => Status::Refused,
+            _ => return None,
+        })
+    }
+}
+
+/// A timestamp reduced to what the rules use: the calendar day and, if given, the
+/// minute of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stamp {
+    /// Days since 1970-01-01.
+    pub day: i64,
+    /// Minutes after midnight, when a time was given.
+    pub minute: Option<u16>,
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() {
+        return None;
+    }
+    let mut n = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
+}
+
+/// Parses `YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by ` HH:MM`, ` HH:MM:SS`
+/// (also with `T`, fractional seconds or a trailing `Z`). `None` if malformed or not a
+/// real date.
+pub fn parse_stamp(s: &str) -> Option<Stamp> {
+    let b = s.trim().as_bytes();
+    if b.len() < 10 {
+        return None;
+    }
+    let (y, m, d) = if b[4] == b'-' && b[7] == b'-' {
+        (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?)
+    } else if b[2] == b'/' && b[5] == b'/' {
+        (digits(&b[6..10])?, digits(&b[3..5])?, digits(&b[0..2])?)
+    } else {
+        return None;
+    };
+    let date = crate::date::Date::new(y as i32, m, d)?;
+    let rest = &b[10..];
+    let minute = if rest.is_empty() {
+        None
+    } else {
+        if !(rest[0] == b' ' || rest[0] == b'T') || rest.len() < 6 || rest[3] != b':' {
+            return None;
+        }
+        let (h, mi) = (digits(&rest[1..3])?, digits(&rest[4..6])?);
+        if h > 23 || mi > 59 {
+            return None;
+        }
+        let tail = &rest[6..];
+        if !tail.is_empty() {
+            // :SS, then optionally .fraction and Z / +hh:mm are accepted and ignored.
+            if tail.len() < 3 || tail[0] != b':' || digits(&tail[1..3]).is_none_or(|s| s > 60) {
+                return None;
+            }
+            let more = &tail[3..];
+            let ok = more.is_empty()
+                || (more[0] == b'.' && more[1..].iter().all(|c| c.is_ascii_digit() || *c == b'Z'))
+                || more == b"Z";
+            if !ok {
+                return None;
+            }
+        }
+        Some((h * 60 + mi) as u16)
+    };
+    Some(Stamp {
+        day: date.to_days(),
+        minute,
+    })
+}
+
+/// Parses `1/0`, `true/false`, `x`/empty (any case).
+pub fn parse_bool(s: &str) -> Option<bool> {
+    let s = s.trim();
+    if s.is_empty() || s == "0" || s.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else if s == "1" || s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("x") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Whether a fee is above zero; `None` if it is not a non-negative number.
+pub fn fee_positive(s: &str, comma: bool) -> Option<bool> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(false);
+    }
+    let d = crate::num::parse_decimal(s, comma)?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return None;
+    }
+    Some(!d.is_zero())
+}
+
+/// A rating 1–5; empty or 0 means no rating.
+pub fn parse_rating(s: &str) -> Option<Option<u8>> {
+    match s.trim() {
+        "" | "0" => Some(None),
+        "1" => Some(Some(1)),
+        "2" => Some(Some(2)),
+        "3" => Some(Some(3)),
+        "4" => Some(Some(4)),
+        "5" => Some(Some(5)),
+        _ => None,
+    }
+}
+
+/// Why a row cannot be used: a stable code, the column and the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    /// The column concerned.
+    pub column: &'static str,
+    /// The offending value.
+    pub value: String,
+}
+
+/// The fields of one row as text (absent columns are empty).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Fields<'a> {
+    /// dossier_id
+    pub dossier_id: &'a str,
+    /// unit_id
+    pub unit_id: &'a str,
+    /// received_at
+    pub received_at: &'a str,
+    /// channel
+    pub channel: &'a str,
+    /// status
+    pub status: &'a str,
+    /// procedure_id
+    pub procedure_id: &'a str,
+    /// due_at
+    pub due_at: &'a str,
+    /// finished_at
+    pub finished_at: &'a str,
+    /// fee
+    pub fee: &'a str,
+    /// paid_online
+    pub paid_online: &'a str,
+    /// digitized
+    pub digitized: &'a str,
+    /// e_result
+    pub e_result: &'a str,
+    /// rating
+    pub rating: &'a str,
+}
+
+/// A dossier ready to be counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dossier {
+    /// The channel.
+    pub channel: Channel,
+    /// The status.
+    pub status: Status,
+    /// Day received.
+    pub received: i64,
+    /// Day due (given, or computed from the procedure).
+    pub due: i64,
+    /// Day finished, if finished.
+    pub finished: Option<i64>,
+    /// A fee above 0 was charged.
+    pub fee: bool,
+    /// The fee was paid online.
+    pub paid_online: bool,
+    /// The dossier was digitised.
+    pub digitized: bool,
+    /// The result was issued electronically.
+    pub e_result: bool,
+    /// The applicant's rating, 1–5.
+    pub rating: Option<u8>,
+}
+
+fn bad(code: &'static str, column: &'static str, value: &str) -> Invalid {
+    Invalid {
+        code,
+        column,
+        value: value.to_string(),
+    }
+}
+
+/// Parses and checks one row; a refused dossier parses but counts nowhere.
+pub fn parse(
+    f: &Fields,
+    procedures: Option<&Procedures>,
+    calendar: &Calendar,
+    comma: bool,
+) -> Result<Dossier, Invalid> {
+    for (column, v) in [
+        ("dossier_id", f.dossier_id),
+        ("unit_id", f.unit_id),
+        ("received_at", f.received_at),
+        ("channel", f.channel),
+        ("status", f.status),
+    ] {
+        if v.trim().is_empty() {
+            return Err(bad("missing-value", column, v));
+        }
+    }
+    let received =
+        parse_stamp(f.received_at).ok_or_else(|| bad("bad-date", "received_at", f.received_at))?;
+    let channel =
+        Channel::parse(f.channel).ok_or_else(|| bad("unknown-channel", "channel", f.channel))?;
+    let status =
+        Status::parse(f.status).ok_or_else(|| bad("unknown-status", "status", f.status))?;
+    let finished = match f.finished_at.trim() {
+        "" => None,
+        s => Some(parse_stamp(s).ok_or_else(|| bad("bad-date", "finished_at", f.finished_at))?),
+    };
+    if let Some(fin) = finished {
+        let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
+        if key(fin) < key(received) {
+            return Err(bad(
+                "finished-before-received",
+                "finished_at",
+                f.finished_at,
+            ));
+        }
+    }
+    let finishing = matches!(
+        status,
+        Status::Resolved | Status::Returned | Status::Withdrawn
+    );
+    if finishing && finished.is_none() {
+        return Err(bad("missing-finish", "finished_at", f.finished_at));
+    }
+    let due = match f.due_at.trim() {
+        // A dossier refused at intake counts nowhere, so it needs no deadline.
+        "" if status == Status::Refused => received.day,
+        "" => {
+            let proc = procedures
+                .and_then(|p| p.get(f.procedure_id.trim()))
+                .ok_or_else(|| bad("no-deadline", "procedure_id", f.procedure_id))?;
+            calendar
+                .due(received.day, received.minute, proc.days, proc.cutoff)
+                .ok_or_else(|| bad("bad-date", "received_at", f.received_at))?
+        }
+        s => {
+            parse_stamp(s)
+                .ok_or_else(|| bad("bad-date", "due_at", f.due_at))?
+                .day
+        }
+    };
+    let boolean =
+        |column: &'static str, v: &str| parse_bool(v).ok_or_else(|| bad("bad-boolean", column, v));
+    Ok(Dossier {
+        channel,
+        status,
+        received: received.day,
+        due,
+        finished: finished.map(|s| s.day),
+        fee: fee_positive(f.fee, comma).ok_or_else(|| bad("bad-number", "fee", f.fee))?,
+        paid_online: boolean("paid_online", f.paid_online)?,
+        digitized: boolean("digitized", f.digitized)?,
+        e_result: boolean("e_result", f.e_result)?,
+        rating: parse_rating(f.rating).ok_or_else(|| bad("bad-rating", "rating", f.rating))?,
+    })
+}
+
+impl Dossier {
+    /// Adds this dossier to the counts of the period [from, to] (day numbers, inclusive).
+    pub fn count(&self, from: i64, to: i64, c: &mut Counts) {
+        if self.status == Status::Refused {
+            return;
+        }
+        let r = self.received;
+        let fin_in = self.finished.is_some_and(|f| from <= f && f <= to);
+        if from <= r && r <= to {
+            c.received += 1;
+            match self.channel {
+                Channel::Online => c.online += 1,
+                Channel::Postal => c.postal += 1,
+                Channel::Direct => {}
+            }
+            if self.fee {
+                c.fee_received += 1;
+                if self.paid_online {
+                    c.fee_paid_online += 1;
+                }
+            }
+            if self.digitized {
+                c.digitized += 1;
+            }
+        }
+        if r < from && self.finished.is_none_or(|f| f >= from) {
+            c.carried_over += 1;
+        }
+        if self.status == Status::Resolved && fin_in {
+            c.resolved += 1;
+            let f = self.finished.unwrap_or_default();
+            match f.cmp(&self.due) {
+                std::cmp::Ordering::Less => c.early += 1,
+                std::cmp::Ordering::Equal => c.on_time += 1,
+                std::cmp::Ordering::Greater => c.late += 1,
+            }
+            if self.e_result {
+                c.e_result += 1;
+            }
+            if let Some(rating) = self.rating {
+                c.rated += 1;
+                if rating >= 4 {
+                    c.satisfied += 1;
+                }
+            }
+        }
+        if matches!(self.status, Status::Returned | Status::Withdrawn) && fin_in {
+            c.returned += 1;
+        }
+        if r <= to && self.finished.is_none_or(|f| f > to) {
+            c.pending += 1;
+            if self.due < to {
+                c.pending_overdue += 1;
+            }
+        }
+    }
+}

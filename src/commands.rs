@@ -13,7 +13,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// At most this many findings of one code are printed on a terminal; JSON has them all.
-const PER_CODE: usize = 10;
+const PER_CODE: usize = 25;
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {

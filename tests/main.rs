@@ -6,4 +6,5 @@ mod common;
 mod framework_validation;
 mod parsing;
 mod properties;
+mod published;
 mod scoring;

@@ -125,3 +125,89 @@ fn nfc_and_nfd_ids_compare_equal() {
     assert!(run.diagnostics.is_empty(), "{:?}", run.diagnostics);
     assert_eq!(run.scoring.units[0].totals.index, Decimal::from(7));
 }
+
+mod deadlines {
+    //! Working-day deadlines on the built-in calendar (DOMAIN.md).
+    use cchc::date::Date;
+    use cchc::dossier::Calendar;
+
+    fn day(s: &str) -> i64 {
+        Date::parse(s).unwrap().to_days()
+    }
+    fn due(
+        cal: &Calendar,
+        received: &str,
+        minute: Option<u16>,
+        days: u32,
+        cutoff: Option<u16>,
+    ) -> String {
+        Date::from_days(cal.due(day(received), minute, days, cutoff).unwrap())
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn counting_starts_the_day_after_and_skips_days_off() {
+        let cal = Calendar::builtin();
+        // Thu 03/04/2025 + 3: Fri 04, (weekend), Mon 07 is Giỗ Tổ, Tue 08, Wed 09.
+        assert_eq!(due(&cal, "2025-04-03", None, 3, None), "2025-04-09");
+        // Wed 23/04/2025 + 3: Thu 24, Fri 25, Sat 26 (make-up working day).
+        assert_eq!(due(&cal, "2025-04-23", None, 3, None), "2025-04-26");
+        // Fri 24/01/2025 + 1: Tết 27/01–31/01 → Mon 03/02.
+        assert_eq!(due(&cal, "2025-01-24", None, 1, None), "2025-02-03");
+        // Received on a Sunday, 1 day: Monday.
+        assert_eq!(due(&cal, "2025-03-02", None, 1, None), "2025-03-03");
+    }
+
+    #[test]
+    fn same_day_procedures_and_the_cutoff() {
+        let cal = Calendar::builtin();
+        let cutoff = Some(15 * 60);
+        assert_eq!(
+            due(&cal, "2025-04-15", Some(14 * 60 + 59), 0, cutoff),
+            "2025-04-15"
+        );
+        assert_eq!(
+            due(&cal, "2025-04-15", Some(15 * 60), 0, cutoff),
+            "2025-04-15"
+        );
+        assert_eq!(
+            due(&cal, "2025-04-15", Some(15 * 60 + 1), 0, cutoff),
+            "2025-04-16"
+        );
+        // A day off: the next working day, whatever the time.
+        assert_eq!(
+            due(&cal, "2025-04-12", Some(9 * 60), 0, cutoff),
+            "2025-04-14"
+        );
+        // After the cutoff on the eve of a holiday: Mon 07/04 is off → Tue 08/04.
+        assert_eq!(
+            due(&cal, "2025-04-04", Some(16 * 60), 0, cutoff),
+            "2025-04-08"
+        );
+        assert_eq!(cal.is_working(day("2025-04-26")), Some(true));
+        assert_eq!(cal.is_working(day("2025-04-27")), Some(false));
+    }
+
+    #[test]
+    fn stamps_in_both_formats() {
+        use cchc::dossier::row::parse_stamp;
+        let s = parse_stamp("14/04/2025 08:30:15").unwrap();
+        assert_eq!((s.day, s.minute), (day("2025-04-14"), Some(8 * 60 + 30)));
+        assert_eq!(
+            parse_stamp("2025-04-14T08:30:15.123").unwrap().minute,
+            Some(510)
+        );
+        assert_eq!(parse_stamp("2025-04-14").unwrap().minute, None);
+        for bad in [
+            "2025-02-30",
+            "2025-04-14 24:00",
+            "2025/04/14",
+            "14-04-2025",
+            "2025-04-14 8:30",
+            "",
+        ] {
+            assert!(parse_stamp(bad).is_none(), "{bad:?}");
+        }
+    }
+}

@@ -31,7 +31,6 @@ pub const ALL_COLUMNS: &[&str] = &[
 ];
 
 const REQUIRED: &[&str] = &["dossier_id", "unit_id", "received_at", "channel", "status"];
-const ROW: &str = "__cchc_row";
 
 /// Receives the rows of a scan.
 pub trait Visitor: Send + 'static {
@@ -159,7 +158,7 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
         .collect();
     let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
     let lf = if src.parquet {
-        LazyFrame::scan_parquet(path, ScanArgsParquet::default())?.with_row_index(ROW, Some(1))
+        LazyFrame::scan_parquet(path, ScanArgsParquet::default())?
     } else {
         let schema: Schema = src
             .columns
@@ -179,17 +178,12 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
             .with_skip_rows(1)
             .with_separator(src.separator)
             .with_schema(Some(Arc::new(schema)))
-            .with_row_index(Some(RowIndex {
-                name: ROW.into(),
-                offset: 2,
-            }))
             .finish()?
     };
-    let mut exprs: Vec<Expr> = present
+    let exprs: Vec<Expr> = present
         .iter()
         .map(|c| col(c.as_str()).cast(DataType::String))
         .collect();
-    exprs.push(col(ROW));
     Ok((lf.select(exprs), present))
 }
 
@@ -197,7 +191,10 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
 pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
     let err = |e: PolarsError| read_err(&src.shown, e);
     let (lf, present) = lazy(src, wanted).map_err(err)?;
-    let state = Arc::new(Mutex::new(Some(visitor)));
+    // Batches arrive in file order (maintain_order), so a running count gives each row
+    // its line: the header is line 1 of a CSV; a Parquet file's rows count from 1.
+    let first = if src.parquet { 1 } else { 2 };
+    let state = Arc::new(Mutex::new(Some((visitor, first))));
     let shared = state.clone();
     let index: Vec<Option<usize>> = ALL_COLUMNS
         .iter()
@@ -207,22 +204,30 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
         let mut guard = shared
             .lock()
             .map_err(|_| polars_err!(ComputeError: "a previous batch failed"))?;
-        let v = guard.as_mut().expect("visitor present until the scan ends");
+        let (v, line) = guard.as_mut().expect("visitor present until the scan ends");
         let cols: Vec<&StringChunked> = present
             .iter()
             .map(|c| df.column(c.as_str()).and_then(|s| s.str()))
             .collect::<PolarsResult<_>>()?;
-        let rows = df.column(ROW)?.idx()?;
-        let mut iters: Vec<_> = cols.iter().map(|c| c.iter()).collect();
+        // One contiguous array per column, indexed directly (no per-value iterator).
+        let owned: Vec<_> = cols.iter().map(|c| c.rechunk()).collect();
+        let arrays: Vec<_> = owned
+            .iter()
+            .filter_map(|c| c.downcast_iter().next())
+            .collect();
+        let height = if arrays.len() == owned.len() {
+            df.height()
+        } else {
+            0
+        };
         let mut stop = false;
-        for line in rows.iter() {
+        for row in 0..height {
             let mut values = [""; 13];
             for (slot, idx) in values.iter_mut().zip(&index) {
                 if let Some(i) = idx {
-                    *slot = iters[*i].next().flatten().unwrap_or("");
+                    *slot = super::row::trim(arrays[*i].get(row).unwrap_or(""));
                 }
             }
-            // Columns not wanted in this pass still advance nothing: only `present` are read.
             let f = Fields {
                 dossier_id: values[0],
                 unit_id: values[1],
@@ -238,7 +243,9 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
                 e_result: values[11],
                 rating: values[12],
             };
-            if v.row(u64::from(line.unwrap_or(0)), &f) {
+            let this = *line;
+            *line += 1;
+            if v.row(this, &f) {
                 stop = true;
                 break;
             }
@@ -252,5 +259,5 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
     let mut guard = state
         .lock()
         .map_err(|_| read_err(&src.shown, "the scan failed"))?;
-    Ok(guard.take().expect("visitor returned once"))
+    Ok(guard.take().expect("visitor returned once").0)
 }

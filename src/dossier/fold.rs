@@ -20,30 +20,32 @@ use std::sync::Arc;
 /// How many line numbers of each kind of skipped row are reported.
 const FIRST_LINES: usize = 5;
 
-/// A small, fast hasher for short ids (FxHash with a final mix).
+/// A fast hasher for short ids: each 8-byte word goes through murmur3's finaliser (a
+/// bijection with full avalanche), seeded with the length, so distinct ids collide only
+/// by chance (about n²/2⁶⁵), which keeps the duplicate check's second pass rare.
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);
 
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
 impl Hasher for IdHasher {
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let mut h = self.0 ^ 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            h = mix(h ^ u64::from_le_bytes(w));
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
+        self.0 = h;
     }
     fn finish(&self) -> u64 {
-        // murmur3's finaliser spreads the bits so sorted hashes collide only by chance.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
+        self.0
     }
 }
 
@@ -51,8 +53,7 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 fn hash_id(s: &str) -> u64 {
     let mut h = IdHasher::default();
-    h.write(s.trim().as_bytes());
-    h.write(&[0xff]);
+    h.write(row::trim(s).as_bytes());
     h.finish()
 }
 
@@ -182,7 +183,7 @@ impl Visitor for Fold {
             Ok(d) => d,
             Err(bad) => return self.skip(line, bad),
         };
-        if f.due_at.trim().is_empty() {
+        if f.due_at.is_empty() {
             if let Some(date) = Date::from_days(d.received) {
                 self.computed_years.insert(date.year());
             }
@@ -192,8 +193,8 @@ impl Visitor for Fold {
         }
         self.used += 1;
         let key = match self.by {
-            GroupBy::Unit | GroupBy::UnitMonth => f.unit_id.trim(),
-            GroupBy::Procedure => f.procedure_id.trim(),
+            GroupBy::Unit | GroupBy::UnitMonth => f.unit_id,
+            GroupBy::Procedure => f.procedure_id,
             GroupBy::Channel => d.channel.name(),
             GroupBy::Month => "",
         };
@@ -295,7 +296,7 @@ impl Visitor for IdCollector {
     fn row(&mut self, line: u64, f: &Fields) -> bool {
         if self.suspects.contains(&hash_id(f.dossier_id)) && !self.skipped.contains(&line) {
             self.lines
-                .entry(f.dossier_id.trim().to_string())
+                .entry(f.dossier_id.to_string())
                 .or_default()
                 .push(line);
         }

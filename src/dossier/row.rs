@@ -23,7 +23,7 @@ pub enum Channel {
 impl Channel {
     /// Parses `direct|online|postal` or `truc_tiep|truc_tuyen|bcci` (any case).
     pub fn parse(s: &str) -> Option<Channel> {
-        let s = s.trim();
+        let s = trim(s);
         let eq = |a: &str| s.eq_ignore_ascii_case(a);
         if eq("direct") || eq("truc_tiep") {
             Some(Channel::Direct)
@@ -68,19 +68,23 @@ pub enum Status {
 }
 
 impl Status {
-    /// Parses a status name (any case).
+    /// Parses a status name (any case), without allocating: this runs once per row.
     pub fn parse(s: &str) -> Option<Status> {
-        Some(match s.trim().to_ascii_lowercase().as_str() {
-            "received" => Status::Received,
-            "processing" => Status::Processing,
-            "paused" => Status::Paused,
-            "supplement" => Status::Supplement,
-            "resolved" => Status::Resolved,
-            "returned" => Status::Returned,
-            "withdrawn" => Status::Withdrawn,
-            "refused" => Status::Refused,
-            _ => return None,
-        })
+        const NAMES: [(&str, Status); 8] = [
+            ("resolved", Status::Resolved),
+            ("received", Status::Received),
+            ("processing", Status::Processing),
+            ("returned", Status::Returned),
+            ("withdrawn", Status::Withdrawn),
+            ("refused", Status::Refused),
+            ("paused", Status::Paused),
+            ("supplement", Status::Supplement),
+        ];
+        let s = trim(s);
+        NAMES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+            .map(|(_, status)| *status)
     }
 }
 
@@ -92,6 +96,32 @@ pub struct Stamp {
     pub day: i64,
     /// Minutes after midnight, when a time was given.
     pub minute: Option<u16>,
+}
+
+/// Trims spaces only when there are any: most fields have none, and this runs for
+/// every field of every row.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_whitespace() || l.is_ascii_whitespace() => s.trim(),
+        _ => s,
+    }
+}
+
+/// Days since 1970-01-01 of the first of each month, 1900-01 to 2199-12, so a date
+/// costs one look-up instead of a calendar computation.
+fn month_start(year: u32, month: u32) -> Option<i64> {
+    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        (1900..2200)
+            .flat_map(|y| (1..=12).map(move |m| (y, m)))
+            .map(|(y, m)| crate::date::Date::new(y, m, 1).expect("valid").to_days())
+            .collect()
+    });
+    if !(1900..2200).contains(&year) || !(1..=12).contains(&month) {
+        return None;
+    }
+    t.get(((year - 1900) * 12 + month - 1) as usize).copied()
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
@@ -112,7 +142,7 @@ fn digits(b: &[u8]) -> Option<u32> {
 /// (also with `T`, fractional seconds or a trailing `Z`). `None` if malformed or not a
 /// real date.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
-    let b = s.trim().as_bytes();
+    let b = trim(s).as_bytes();
     if b.len() < 10 {
         return None;
     }
@@ -123,7 +153,22 @@ pub fn parse_stamp(s: &str) -> Option<Stamp> {
     } else {
         return None;
     };
-    let date = crate::date::Date::new(y as i32, m, d)?;
+    let day = match month_start(y, m) {
+        // Validity (no 2025-02-30) from the next month's start.
+        Some(start) => {
+            let next = if m == 12 {
+                month_start(y + 1, 1)
+            } else {
+                month_start(y, m + 1)
+            };
+            let len = next.map_or(31, |n| n - start);
+            if d == 0 || i64::from(d) > len {
+                return None;
+            }
+            start + i64::from(d) - 1
+        }
+        None => crate::date::Date::new(y as i32, m, d)?.to_days(),
+    };
     let rest = &b[10..];
     let minute = if rest.is_empty() {
         None
@@ -151,15 +196,12 @@ pub fn parse_stamp(s: &str) -> Option<Stamp> {
         }
         Some((h * 60 + mi) as u16)
     };
-    Some(Stamp {
-        day: date.to_days(),
-        minute,
-    })
+    Some(Stamp { day, minute })
 }
 
 /// Parses `1/0`, `true/false`, `x`/empty (any case).
 pub fn parse_bool(s: &str) -> Option<bool> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() || s == "0" || s.eq_ignore_ascii_case("false") {
         Some(false)
     } else if s == "1" || s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("x") {
@@ -171,7 +213,7 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 
 /// Whether a fee is above zero; `None` if it is not a non-negative number.
 pub fn fee_positive(s: &str, comma: bool) -> Option<bool> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         return Some(false);
     }
@@ -184,7 +226,7 @@ pub fn fee_positive(s: &str, comma: bool) -> Option<bool> {
 
 /// A rating 1–5; empty or 0 means no rating.
 pub fn parse_rating(s: &str) -> Option<Option<u8>> {
-    match s.trim() {
+    match trim(s) {
         "" | "0" => Some(None),
         "1" => Some(Some(1)),
         "2" => Some(Some(2)),
@@ -284,7 +326,7 @@ pub fn parse(
         ("channel", f.channel),
         ("status", f.status),
     ] {
-        if v.trim().is_empty() {
+        if trim(v).is_empty() {
             return Err(bad("missing-value", column, v));
         }
     }
@@ -294,7 +336,7 @@ pub fn parse(
         Channel::parse(f.channel).ok_or_else(|| bad("unknown-channel", "channel", f.channel))?;
     let status =
         Status::parse(f.status).ok_or_else(|| bad("unknown-status", "status", f.status))?;
-    let finished = match f.finished_at.trim() {
+    let finished = match trim(f.finished_at) {
         "" => None,
         s => Some(parse_stamp(s).ok_or_else(|| bad("bad-date", "finished_at", f.finished_at))?),
     };
@@ -315,12 +357,12 @@ pub fn parse(
     if finishing && finished.is_none() {
         return Err(bad("missing-finish", "finished_at", f.finished_at));
     }
-    let due = match f.due_at.trim() {
+    let due = match trim(f.due_at) {
         // A dossier refused at intake counts nowhere, so it needs no deadline.
         "" if status == Status::Refused => received.day,
         "" => {
             let proc = procedures
-                .and_then(|p| p.get(f.procedure_id.trim()))
+                .and_then(|p| p.get(trim(f.procedure_id)))
                 .ok_or_else(|| bad("no-deadline", "procedure_id", f.procedure_id))?;
             calendar
                 .due(received.day, received.minute, proc.days, proc.cutoff)

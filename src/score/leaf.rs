@@ -125,33 +125,7 @@ pub fn evaluate(
     };
     let mut find =
         |d: Diagnostic| diags.push(d.at(file, Some(row.line)).unit(unit).criterion(&leaf.id));
-    let capped = |column: &str, v: Decimal, find: &mut dyn FnMut(Diagnostic)| -> Decimal {
-        if v > leaf.max {
-            find(Diagnostic::error(
-                "score-above-max",
-                format!(
-                    "{column} {} is above the maximum {}; counted as {}",
-                    plain(v),
-                    plain(leaf.max),
-                    plain(leaf.max)
-                ),
-            ));
-            leaf.max
-        } else if v < Decimal::ZERO {
-            find(Diagnostic::error(
-                "negative-score",
-                format!("{column} {} is negative; counted as 0", plain(v)),
-            ));
-            Decimal::ZERO
-        } else {
-            v
-        }
-    };
-    let self_score = match &row.self_score {
-        Cell::Num(v) => SelfScore::Given(capped("self_score", *v, &mut find)),
-        Cell::Na => SelfScore::Na,
-        Cell::Empty | Cell::Bad(_) => SelfScore::NotGiven,
-    };
+    let self_score = read_self_score(leaf, row, &mut find);
     if leaf.rule != Rule::Manual && row.appraised_score != Cell::Empty {
         find(Diagnostic::warning(
             "appraised-score-ignored",
@@ -297,7 +271,7 @@ pub fn evaluate(
         ));
     }
     let outcome = outcome(fw, leaf, &how, &mut |column, v| {
-        capped(column, v, &mut find)
+        cap(leaf, column, v, &mut find)
     });
     LeafResult {
         line: Some(row.line),
@@ -420,22 +394,7 @@ fn from_dossiers(
                 format!("this criterion takes its ratio from the dossier log ({}); done, planned and appraised_score are ignored", metric.name()),
             )));
         }
-        self_score = match &row.self_score {
-            Cell::Num(v) if *v > leaf.max || *v < Decimal::ZERO => {
-                diags.push(at(Diagnostic::error(
-                    if *v > leaf.max {
-                        "score-above-max"
-                    } else {
-                        "negative-score"
-                    },
-                    format!("self_score {} is outside 0..{}", plain(*v), plain(leaf.max)),
-                )));
-                SelfScore::Given((*v).clamp(Decimal::ZERO, leaf.max))
-            }
-            Cell::Num(v) => SelfScore::Given(*v),
-            Cell::Na => SelfScore::Na,
-            _ => SelfScore::NotGiven,
-        };
+        self_score = read_self_score(leaf, row, &mut |d| diags.push(at(d)));
     }
     let outcome = outcome(fw, leaf, &how, &mut |_, v| v);
     LeafResult {
@@ -445,5 +404,38 @@ fn from_dossiers(
         self_score,
         evidence: row.and_then(|r| r.evidence.clone()),
         note: row.and_then(|r| r.note.clone()),
+    }
+}
+
+/// Brings a given score into 0..max, reporting a score above the max or below 0.
+fn cap(leaf: &Leaf, column: &str, v: Decimal, find: &mut dyn FnMut(Diagnostic)) -> Decimal {
+    if v > leaf.max {
+        find(Diagnostic::error(
+            "score-above-max",
+            format!(
+                "{column} {} is above the maximum {}; counted as {}",
+                plain(v),
+                plain(leaf.max),
+                plain(leaf.max)
+            ),
+        ));
+        leaf.max
+    } else if v < Decimal::ZERO {
+        find(Diagnostic::error(
+            "negative-score",
+            format!("{column} {} is negative; counted as 0", plain(v)),
+        ));
+        Decimal::ZERO
+    } else {
+        v
+    }
+}
+
+/// The unit's own claim for a leaf, capped into 0..max.
+fn read_self_score(leaf: &Leaf, row: &ChecklistRow, find: &mut dyn FnMut(Diagnostic)) -> SelfScore {
+    match &row.self_score {
+        Cell::Num(v) => SelfScore::Given(cap(leaf, "self_score", *v, find)),
+        Cell::Na => SelfScore::Na,
+        Cell::Empty | Cell::Bad(_) => SelfScore::NotGiven,
     }
 }

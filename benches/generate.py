@@ -61,6 +61,8 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
+    # Sorting 10^8 rows spills: keep DuckDB's temp files beside the output (git-ignored).
+    con.execute(f"SET temp_directory = '{os.path.join(os.path.dirname(os.path.abspath(a.out)), '.duckdb-tmp')}'")
     query = SELECT.format(rows=a.rows, seed=a.seed)
     opts = "FORMAT parquet" if a.format == "parquet" else "FORMAT csv, HEADER true"
     tmp = a.out + ".tmp"

@@ -104,7 +104,7 @@ struct Fold {
     skipped: BTreeMap<&'static str, Skipped>,
     skipped_lines: Vec<u64>,
     first_error: Option<(u64, Invalid)>,
-    hashes: Vec<u64>,
+    hashes: Hashes,
     keep_hashes: bool,
     exclude: HashSet<u64>,
     computed_years: BTreeSet<i32>,
@@ -128,7 +128,7 @@ impl Fold {
             skipped: BTreeMap::new(),
             skipped_lines: Vec::new(),
             first_error: None,
-            hashes: Vec::new(),
+            hashes: Hashes::default(),
             keep_hashes: true,
             exclude: HashSet::new(),
             computed_years: BTreeSet::new(),
@@ -239,15 +239,8 @@ pub fn run(
     )?;
     strict(&fold)?;
 
-    // Duplicate ids: sort the hashes, confirm any collision on the ids themselves.
-    let mut hashes = std::mem::take(&mut fold.hashes);
-    hashes.sort_unstable();
-    let suspects: HashSet<u64> = hashes
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    drop(hashes);
+    // Duplicate ids: equal hashes, confirmed on the ids themselves.
+    let suspects = std::mem::take(&mut fold.hashes).repeated();
     if !suspects.is_empty() {
         let skipped: HashSet<u64> = fold.skipped_lines.iter().copied().collect();
         let ids = engine::scan(
@@ -283,6 +276,56 @@ pub fn run(
         }
     }
     Ok(finish(fold, shown, opts, src.line_word()))
+}
+
+/// One 8-byte hash per dossier, kept in sorted chunks of fixed size: memory is exactly
+/// 8 bytes a row (no doubling reallocation of one huge vector), and repeated hashes
+/// come out of a streaming k-way merge.
+#[derive(Default)]
+struct Hashes {
+    sorted: Vec<Vec<u64>>,
+    current: Vec<u64>,
+}
+
+impl Hashes {
+    const CHUNK: usize = 1 << 20;
+
+    fn push(&mut self, h: u64) {
+        if self.current.capacity() == 0 {
+            self.current.reserve_exact(Self::CHUNK);
+        }
+        self.current.push(h);
+        if self.current.len() == Self::CHUNK {
+            let mut full = std::mem::take(&mut self.current);
+            full.sort_unstable();
+            self.sorted.push(full);
+        }
+    }
+
+    /// The hashes that occur more than once.
+    fn repeated(mut self) -> HashSet<u64> {
+        self.current.sort_unstable();
+        self.sorted.push(std::mem::take(&mut self.current));
+        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = self
+            .sorted
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(i, c)| std::cmp::Reverse((c[0], i, 0)))
+            .collect();
+        let mut out = HashSet::new();
+        let mut last = None;
+        while let Some(std::cmp::Reverse((h, chunk, pos))) = heap.pop() {
+            if last == Some(h) {
+                out.insert(h);
+            }
+            last = Some(h);
+            if let Some(&next) = self.sorted[chunk].get(pos + 1) {
+                heap.push(std::cmp::Reverse((next, chunk, pos + 1)));
+            }
+        }
+        out
+    }
 }
 
 /// Pass 2: the lines of the ids whose hashes collided.

@@ -245,6 +245,9 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
             };
             let this = *line;
             *line += 1;
+            if values.iter().all(|v| v.is_empty()) {
+                continue; // a blank line is not a dossier
+            }
             if v.row(this, &f) {
                 stop = true;
                 break;

@@ -61,14 +61,29 @@ fn pick_format(format: Option<Format>, out: Option<&Path>) -> Format {
         })
 }
 
-/// A spinner with the rows read, on a terminal's stderr only.
-fn progress(quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let pb = indicatif::ProgressBar::new_spinner();
-    pb.enable_steady_tick(std::time::Duration::from_millis(120));
-    pb
+/// A spinner with the dossier rows read, on a terminal's stderr only, and the callback
+/// that feeds it.
+fn progress(quiet: bool) -> (indicatif::ProgressBar, cchc::dossier::Progress) {
+    let pb = if quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    };
+    let tick = pb.clone();
+    (
+        pb,
+        std::sync::Arc::new(move |n| tick.set_message(format!("{n} dossiers read"))),
+    )
+}
+
+/// Runs the scoring pipeline with the progress spinner.
+fn run_project(spec: &project::Spec, quiet: bool) -> Result<Run> {
+    let (pb, tick) = progress(quiet);
+    let run = cchc::run_with_progress(spec, tick);
+    pb.finish_and_clear();
+    Ok(run?)
 }
 
 fn metrics(a: MetricsArgs) -> Result<u8> {
@@ -100,14 +115,8 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
         rates,
         &mut diags,
     )?;
-    let pb = progress(a.quiet);
-    let tick = pb.clone();
-    let table = cchc::dossier::compute(
-        &log.path,
-        &log.shown,
-        &opts,
-        std::sync::Arc::new(move |n| tick.set_message(format!("{n} dossiers read"))),
-    );
+    let (pb, tick) = progress(a.quiet);
+    let table = cchc::dossier::compute(&log.path, &log.shown, &opts, tick);
     pb.finish_and_clear();
     let table = table?;
     diags.extend(table.diagnostics.iter().cloned());
@@ -124,7 +133,7 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
 
 fn score(a: ScoreArgs) -> Result<u8> {
     let spec = project::resolve(&a.project.overrides())?;
-    let run = cchc::run(&spec)?;
+    let run = run_project(&spec, a.quiet)?;
     let format = pick_format(a.format, a.out.as_deref());
     let text = match format {
         Format::Table => render::table::render(&run),
@@ -138,7 +147,7 @@ fn score(a: ScoreArgs) -> Result<u8> {
 
 fn explain(a: ExplainArgs) -> Result<u8> {
     let spec = project::resolve(&a.project.overrides())?;
-    let run = cchc::run(&spec)?;
+    let run = run_project(&spec, a.quiet)?;
     let id = normalize(&a.unit);
     let Some(u) = run.scoring.units.iter().find(|u| u.unit.id == id) else {
         let mut ids: Vec<&str> = run
@@ -202,7 +211,7 @@ fn check(a: CheckArgs) -> Result<u8> {
         emit(None, &out)?;
         return Ok(0);
     }
-    let run = cchc::run(&spec)?;
+    let run = run_project(&spec, a.quiet)?;
     for s in &run.scoring.stats {
         out.push_str(&format!(
             "{} ({}): {} rows read, {} used, {} rejected\n",

@@ -97,6 +97,11 @@ pub fn load_framework(spec: &project::Spec) -> Result<Framework, Error> {
 
 /// Runs the whole pipeline: load, validate, score, rank.
 pub fn run(spec: &project::Spec) -> Result<Run, Error> {
+    run_with_progress(spec, std::sync::Arc::new(|_| {}))
+}
+
+/// [`run`], calling `progress` with the number of dossier rows read so far.
+pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> Result<Run, Error> {
     let framework = load_framework(spec)?;
     let period = spec
         .period
@@ -151,7 +156,7 @@ pub fn run(spec: &project::Spec) -> Result<Run, Error> {
             dossier::RateDefinitions::default(),
             &mut notes,
         )?;
-        let table = dossier::compute(&log.path, &log.shown, &opts, std::sync::Arc::new(|_| {}))?;
+        let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
         notes.extend(table.diagnostics.iter().cloned());
         Some(table)
     } else {

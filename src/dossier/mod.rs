@@ -429,13 +429,16 @@ pub fn reason(code: &str) -> &'static str {
     }
 }
 
+/// Called with the number of rows read so far, after each batch.
+pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
 /// Computes the metrics table of a dossier log (`.csv` or `.parquet`). `progress` is
 /// called with the number of rows read so far.
 pub fn compute(
     path: &Path,
     shown: &str,
     opts: &Options,
-    progress: std::sync::Arc<dyn Fn(u64) + Send + Sync>,
+    progress: Progress,
 ) -> Result<MetricsTable, DossierError> {
     fold::run(path, shown, opts, progress)
 }

@@ -108,6 +108,9 @@ pub struct LogArgs {
     /// Skip dossier rows that cannot be used and report them, instead of stopping at the first
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Read decimals written with a comma ("86,95") in every input; automatic for ;-separated files
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 impl ProjectArgs {
@@ -124,6 +127,7 @@ impl ProjectArgs {
             calendar: self.logs.calendar.clone(),
             convention: self.logs.convention,
             skip_invalid: self.logs.skip_invalid,
+            decimal_comma: self.logs.decimal_comma,
         }
     }
 }
@@ -172,6 +176,7 @@ impl MetricsArgs {
             calendar: self.logs.calendar.clone(),
             convention: self.logs.convention,
             skip_invalid: self.logs.skip_invalid,
+            decimal_comma: self.logs.decimal_comma,
             ..Default::default()
         }
     }

@@ -98,7 +98,7 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
     let mut diags = spec.notes.clone();
     let units = match &spec.units {
         Some(f) => {
-            let t = cchc::input::Table::read(&f.path, &f.shown, &cchc::UNITS_COLUMNS)?;
+            let t = spec.read_table(f, &cchc::UNITS_COLUMNS)?;
             let (units, _) = cchc::input::units::read(&t, "group", false, &mut diags);
             Some(units.into_iter().map(|u| u.id).collect())
         }

@@ -117,12 +117,8 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
     };
     let units_file = need(&spec.units, "units")?;
     let checklist_file = need(&spec.checklist, "checklist")?;
-    let units_table = input::Table::read(&units_file.path, &units_file.shown, &UNITS_COLUMNS)?;
-    let checklist_table = input::Table::read(
-        &checklist_file.path,
-        &checklist_file.shown,
-        &CHECKLIST_COLUMNS,
-    )?;
+    let units_table = spec.read_table(&units_file, &UNITS_COLUMNS)?;
+    let checklist_table = spec.read_table(&checklist_file, &CHECKLIST_COLUMNS)?;
     let mut notes = spec.notes.clone();
     let dossiers = if framework.uses_dossiers() {
         let log = spec.dossiers.as_ref().ok_or_else(|| {
@@ -201,14 +197,14 @@ pub fn dossier_options(
 ) -> Result<dossier::Options, Error> {
     let procedures = match &spec.procedures {
         Some(f) => {
-            let t = input::Table::read(&f.path, &f.shown, &["procedure_id", "processing_days"])?;
+            let t = spec.read_table(f, &["procedure_id", "processing_days"])?;
             Some(dossier::Procedures::from_table(&t, diags))
         }
         None => None,
     };
     let calendar = match &spec.calendar {
         Some(f) => {
-            let t = input::Table::read(&f.path, &f.shown, &["date", "kind"])?;
+            let t = spec.read_table(f, &["date", "kind"])?;
             dossier::Calendar::from_table(&t, diags)
         }
         None => dossier::Calendar::builtin(),
@@ -221,6 +217,7 @@ pub fn dossier_options(
         calendar,
         units,
         rates,
+        decimal_comma: spec.decimal_comma,
     })
 }
 

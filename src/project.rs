@@ -53,6 +53,8 @@ pub struct Overrides {
     pub convention: Option<crate::period::Convention>,
     /// `--skip-invalid`.
     pub skip_invalid: bool,
+    /// `--decimal-comma`.
+    pub decimal_comma: bool,
 }
 
 /// A file to read: where it is, and how to name it in messages.
@@ -96,6 +98,8 @@ pub struct Spec {
     pub has_manifest: bool,
     /// Skip unusable dossier rows instead of stopping.
     pub skip_invalid: bool,
+    /// Read decimals written with a comma in every input (always so for `;` files).
+    pub decimal_comma: bool,
     /// The project folder.
     pub dir: PathBuf,
     /// Findings about the manifest itself (inputs this version does not read).
@@ -117,6 +121,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         convention: crate::period::Convention::Calendar,
         has_manifest: false,
         skip_invalid: o.skip_invalid,
+        decimal_comma: o.decimal_comma,
         dir: PathBuf::new(),
         notes: Vec::new(),
     };
@@ -191,6 +196,19 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
     }
     spec.dir = dir;
     Ok(spec)
+}
+
+impl Spec {
+    /// Reads one of the spec's CSV inputs, applying `--decimal-comma`.
+    pub fn read_table(
+        &self,
+        f: &InputFile,
+        required: &[&str],
+    ) -> Result<crate::input::Table, Error> {
+        let mut t = crate::input::Table::read(&f.path, &f.shown, required)?;
+        t.decimal_comma |= self.decimal_comma;
+        Ok(t)
+    }
 }
 
 /// Whether a folder already holds a project.

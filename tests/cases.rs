@@ -6,6 +6,8 @@
 //! # what it pins
 //! [files]                      # written into a fresh temp dir first (optional)
 //! "proj/units.csv" = "unit_id,name\n..."
+//! [hex_files]                  # bytes that are not UTF-8, as hex
+//! "bad.csv" = "756e69745f69640aff0a"
 //! [[run]]
 //! args = ["score", "{tmp}/proj"]   # {tmp}: the temp dir, {root}: the repo (also in
 //!                                  # [files]); cwd is the repo root
@@ -30,6 +32,8 @@ use std::process::Command;
 struct Case {
     #[serde(default)]
     files: BTreeMap<String, String>,
+    #[serde(default)]
+    hex_files: BTreeMap<String, String>,
     run: Vec<Step>,
 }
 
@@ -64,6 +68,14 @@ fn run_case(path: &Path) -> Result<(), String> {
         let p = tmp.path().join(name);
         std::fs::create_dir_all(p.parent().expect("has parent")).map_err(|e| e.to_string())?;
         std::fs::write(&p, sub(text)).map_err(|e| e.to_string())?;
+    }
+    for (name, hex) in &case.hex_files {
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16))
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("hex_files.{name}: {e}"))?;
+        std::fs::write(tmp.path().join(name), bytes).map_err(|e| e.to_string())?;
     }
     for (i, step) in case.run.iter().enumerate() {
         let args: Vec<String> = step.args.iter().map(|a| sub(a)).collect();

@@ -94,3 +94,90 @@ fn shuffle<T>(v: &mut [T], seed: u64) {
         v.swap(i, (s % (i as u64 + 1)) as usize);
     }
 }
+
+fn metrics_csv(log: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.csv");
+    std::fs::write(&path, log).unwrap();
+    let table = crate::common::table(
+        &read("tests/fixtures/dossiers/procedures.csv"),
+        "procedures.csv",
+        &["procedure_id", "processing_days"],
+    );
+    let opts = cchc::dossier::Options {
+        period: cchc::period::Period::parse("2025-04").unwrap(),
+        by: cchc::dossier::GroupBy::Unit,
+        skip_invalid: false,
+        procedures: Some(cchc::dossier::Procedures::from_table(
+            &table,
+            &mut Vec::new(),
+        )),
+        calendar: cchc::dossier::Calendar::builtin(),
+        units: None,
+        rates: Default::default(),
+        decimal_comma: false,
+    };
+    let t = cchc::dossier::compute(&path, "log.csv", &opts, std::sync::Arc::new(|_| {})).unwrap();
+    cchc::render::metrics::csv(&t)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn dossier_row_order_changes_nothing(seed in any::<u64>()) {
+        let text = read("tests/fixtures/dossiers/dossiers.csv");
+        let mut lines: Vec<&str> = text.lines().collect();
+        let header = lines.remove(0);
+        let reference = metrics_csv(&text);
+        shuffle(&mut lines, seed);
+        let shuffled = format!("{header}\n{}\n", lines.join("\n"));
+        prop_assert_eq!(metrics_csv(&shuffled), reference);
+    }
+}
+
+#[test]
+fn every_output_is_byte_identical_across_runs() {
+    let runs: &[&[&str]] = &[
+        &["score", "fixtures/demo", "--format", "csv"],
+        &["score", "fixtures/demo", "--format", "json"],
+        &["score", "fixtures/demo", "--format", "table"],
+        &["explain", "fixtures/demo", "--unit", "X06"],
+        &[
+            "explain",
+            "fixtures/demo",
+            "--unit",
+            "X06",
+            "--format",
+            "json",
+        ],
+        &["check", "fixtures/demo"],
+        &[
+            "metrics",
+            "fixtures/demo",
+            "--by",
+            "unit,month",
+            "--format",
+            "json",
+        ],
+        &["metrics", "fixtures/demo", "--format", "table"],
+    ];
+    for args in runs {
+        let once = || {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+                .args(*args)
+                .current_dir(crate::common::root())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            (out.stdout, out.stderr)
+        };
+        let first = once();
+        assert!(!first.0.is_empty(), "{args:?} printed nothing");
+        assert_eq!(first, once(), "{args:?} differs between two runs");
+    }
+}

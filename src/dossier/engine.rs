@@ -178,6 +178,7 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
             .with_skip_rows(1)
             .with_separator(src.separator)
             .with_schema(Some(Arc::new(schema)))
+            .with_raise_if_empty(false)
             .finish()?
     };
     let exprs: Vec<Expr> = present
@@ -256,11 +257,63 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
         v.batch_end();
         Ok(stop)
     });
-    lf.sink_batches(callback, true, None)
+    if let Err(e) = lf
+        .sink_batches(callback, true, None)
         .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
-        .map_err(err)?;
+    {
+        // polars names neither the line nor the problem in words an inspector can use;
+        // find them with a plain scan (only on this failure path).
+        return Err(diagnose(src).unwrap_or_else(|| err(e)));
+    }
     let mut guard = state
         .lock()
         .map_err(|_| read_err(&src.shown, "the scan failed"))?;
     Ok(guard.take().expect("visitor returned once").0)
+}
+
+/// The first line of a CSV log that cannot be read: bytes that are not UTF-8, broken
+/// quoting, or more fields than the header. None if the scan finds nothing.
+fn diagnose(src: &Source) -> Option<DossierError> {
+    if src.parquet {
+        return None;
+    }
+    let file = std::fs::File::open(&src.path).ok()?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(src.separator)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(file));
+    let expected = src.columns.len();
+    let at = |line: u64, message: String| DossierError::Read {
+        file: format!("{}:{line}", src.shown),
+        message,
+    };
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return None,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
+                    return Some(at(
+                        line,
+                        "the line is not valid UTF-8 (re-save the file as \"CSV UTF-8\")".into(),
+                    ));
+                }
+                if record.len() > expected {
+                    return Some(at(
+                        line,
+                        format!(
+                            "this row has {} fields but the header has {expected} columns",
+                            record.len()
+                        ),
+                    ));
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Some(at(line, e.to_string()));
+            }
+        }
+    }
 }

@@ -219,7 +219,7 @@ pub fn run(
     progress: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<MetricsTable, DossierError> {
     let src = engine::open(path, shown)?;
-    let comma = src.separator == b';';
+    let comma = src.separator == b';' || opts.decimal_comma;
     let strict = |fold: &Fold| -> Result<(), DossierError> {
         match &fold.first_error {
             Some((line, bad)) => Err(DossierError::InvalidRow {
@@ -422,6 +422,11 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
+    if fold.read == 0 {
+        diagnostics.push(
+            Diagnostic::warning("no-dossiers", "the log has no dossier rows").at(shown, None),
+        );
+    }
     let rejected = fold.read - fold.used;
     MetricsTable {
         key_columns: opts.by.key_columns().to_vec(),

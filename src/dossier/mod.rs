@@ -365,6 +365,8 @@ pub struct Options {
     pub units: Option<Vec<String>>,
     /// Alternative denominators.
     pub rates: RateDefinitions,
+    /// Fees written with a decimal comma (always so for `;`-separated files).
+    pub decimal_comma: bool,
 }
 
 /// The result: one row per group, sorted by the group key.

@@ -116,18 +116,28 @@ pub struct LogArgs {
 impl ProjectArgs {
     /// The overrides this gives the manifest.
     pub fn overrides(&self) -> crate::project::Overrides {
-        crate::project::Overrides {
+        self.logs.overrides(crate::project::Overrides {
             dir: self.dir.clone(),
             framework: self.framework.clone(),
             units: self.units.clone(),
             checklist: self.checklist.clone(),
             period: self.period.clone(),
-            dossiers: self.logs.dossiers.clone(),
-            procedures: self.logs.procedures.clone(),
-            calendar: self.logs.calendar.clone(),
-            convention: self.logs.convention,
-            skip_invalid: self.logs.skip_invalid,
-            decimal_comma: self.logs.decimal_comma,
+            ..Default::default()
+        })
+    }
+}
+
+impl LogArgs {
+    /// Adds the dossier-log overrides to those of a command.
+    fn overrides(&self, o: crate::project::Overrides) -> crate::project::Overrides {
+        crate::project::Overrides {
+            dossiers: self.dossiers.clone(),
+            procedures: self.procedures.clone(),
+            calendar: self.calendar.clone(),
+            convention: self.convention,
+            skip_invalid: self.skip_invalid,
+            decimal_comma: self.decimal_comma,
+            ..o
         }
     }
 }
@@ -167,18 +177,12 @@ pub struct MetricsArgs {
 impl MetricsArgs {
     /// The overrides this gives the manifest.
     pub fn overrides(&self) -> crate::project::Overrides {
-        crate::project::Overrides {
+        self.logs.overrides(crate::project::Overrides {
             dir: self.dir.clone(),
             units: self.units.clone(),
             period: self.period.clone(),
-            dossiers: self.logs.dossiers.clone(),
-            procedures: self.logs.procedures.clone(),
-            calendar: self.logs.calendar.clone(),
-            convention: self.logs.convention,
-            skip_invalid: self.logs.skip_invalid,
-            decimal_comma: self.logs.decimal_comma,
             ..Default::default()
-        }
+        })
     }
 }
 

@@ -1,0 +1,40 @@
+//! Any text through the small parsers: dates, timestamps, periods (both conventions),
+//! decimals, and a dossier row split on commas. Errors, never panics.
+#![no_main]
+use cchc::dossier::row::{self, Fields};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    if let Ok(d) = cchc::date::Date::parse(text) {
+        assert_eq!(cchc::date::Date::from_days(d.to_days()), Some(d));
+    }
+    let _ = row::parse_stamp(text);
+    let _ = cchc::period::Period::parse(text);
+    let _ = cchc::period::Period::parse_with(text, cchc::period::Convention::MidMonth);
+    let _ = cchc::num::parse_decimal(text, true);
+    let _ = cchc::num::parse_decimal(text, false);
+    let f: Vec<&str> = text.split(',').collect();
+    let get = |i: usize| f.get(i).copied().unwrap_or("");
+    let fields = Fields {
+        dossier_id: get(0),
+        unit_id: get(1),
+        received_at: get(2),
+        channel: get(3),
+        status: get(4),
+        procedure_id: get(5),
+        due_at: get(6),
+        finished_at: get(7),
+        fee: get(8),
+        paid_online: get(9),
+        digitized: get(10),
+        e_result: get(11),
+        rating: get(12),
+    };
+    static CALENDAR: std::sync::OnceLock<cchc::dossier::Calendar> = std::sync::OnceLock::new();
+    let calendar = CALENDAR.get_or_init(cchc::dossier::Calendar::builtin);
+    if let Ok(d) = row::parse(&fields, None, calendar, true) {
+        let mut c = cchc::dossier::Counts::default();
+        d.count(d.received - 3, d.received + 30, &mut c);
+        assert!(c.early + c.on_time + c.late == c.resolved);
+    }
+});

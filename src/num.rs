@@ -69,7 +69,7 @@ pub fn percent(num: Decimal, den: Decimal) -> Option<String> {
 
 /// Parses a decimal written with a dot (`86.95`), or with a comma when `comma` is set
 /// (`86,95`, as Vietnamese-locale Excel writes it). Thousands separators are refused:
-/// a number that could be misread is an error, never a guess.
+/// a number that could be misread is an error, never a guess; so is one beyond ±[`LIMIT`].
 pub fn parse_decimal(text: &str, comma: bool) -> Option<Decimal> {
     let t = text.trim();
     if t.is_empty() || t.len() > 40 {
@@ -97,5 +97,16 @@ pub fn parse_decimal(text: &str, comma: bool) -> Option<Decimal> {
     if dots > 1 || body.is_empty() || body == "." || body.starts_with('.') || body.ends_with('.') {
         return None;
     }
-    Decimal::from_str(t).ok()
+    Decimal::from_str(t).ok().filter(|d| in_range(*d))
+}
+
+/// The largest magnitude accepted for any input number (a score, a count, a max):
+/// 10^12, far beyond any real value, and small enough that every product the rules
+/// compute (max × done × 100, points × scale) stays inside `Decimal`'s 28 digits, so
+/// arithmetic never overflows.
+pub const LIMIT: i64 = 1_000_000_000_000;
+
+/// Whether a number is within ±[`LIMIT`].
+pub fn in_range(d: Decimal) -> bool {
+    d.abs() <= Decimal::from(LIMIT)
 }

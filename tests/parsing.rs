@@ -211,3 +211,25 @@ mod deadlines {
         }
     }
 }
+
+#[test]
+fn numbers_beyond_the_limit_are_refused_so_arithmetic_cannot_overflow() {
+    assert!(parse_decimal("1000000000000", false).is_some());
+    assert!(parse_decimal("1000000000001", false).is_none());
+    assert!(parse_decimal("79228162514264337593543950335", false).is_none());
+    assert!(parse_decimal("-1000000000001", false).is_none());
+    // Through scoring: a huge done/planned is a finding, not a panic.
+    let fw = crate::common::fw(&crate::common::read(
+        "tests/fixtures/handcheck/framework.toml",
+    ));
+    let run = crate::common::score(
+        fw,
+        "unit_id,name\nU1,One\n",
+        "unit_id,criterion_id,done,planned\nU1,B1,99999999999999999999999,3\n",
+    );
+    assert!(
+        run.diagnostics.iter().any(|d| d.code == "invalid-number"),
+        "{:?}",
+        run.diagnostics
+    );
+}

@@ -67,14 +67,18 @@ impl Validator<'_> {
 
     fn num(&mut self, v: &Spanned<RawNum>, what: &str) -> Option<Decimal> {
         match v.get_ref() {
-            RawNum::Int(i) => Some(Decimal::from(*i)),
+            RawNum::Int(i) if i.abs() <= crate::num::LIMIT => Some(Decimal::from(*i)),
+            RawNum::Int(i) => {
+                self.err(v, "bad-number", format!("{what}: {i} is beyond ±10^12"));
+                None
+            }
             RawNum::Str(s) => match parse_decimal(s, false) {
                 Some(d) => Some(d),
                 None => {
                     self.err(
                         v,
                         "bad-number",
-                        format!("{what}: `{s}` is not a decimal number"),
+                        format!("{what}: `{s}` is not a decimal number within ±10^12"),
                     );
                     None
                 }

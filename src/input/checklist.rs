@@ -62,6 +62,19 @@ pub struct ChecklistRow {
     pub note: Option<String>,
 }
 
+/// Says why a well-formed number was refused: it is beyond ±10^12.
+fn beyond(v: &str) -> &'static str {
+    if parse_decimal(v, true).is_none()
+        && v.trim_start_matches(['-', '+'])
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        " (or is beyond ±10^12)"
+    } else {
+        ""
+    }
+}
+
 /// The numeric columns a checklist may have, in the order findings list them.
 pub const NUMERIC: [&str; 5] = ["self_score", "appraised_score", "done", "planned", "count"];
 
@@ -93,7 +106,7 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
                     diags.push(
                         Diagnostic::error(
                             "invalid-number",
-                            format!("{name} `{v}` is not a number"),
+                            format!("{name} `{v}` is not a number{}", beyond(v)),
                         )
                         .at(&table.file, Some(row.line))
                         .unit(&unit)

@@ -198,20 +198,22 @@ fn check(a: CheckArgs) -> Result<u8> {
         && a.project.checklist.is_none()
         && !project::has_manifest(Path::new("."));
     let spec = project::resolve(&a.project.overrides())?;
-    let fw = cchc::load_framework(&spec)?;
-    let mut out = format!(
-        "framework {} ({}): valid — {} areas, {} criteria, scored maxima sum to {}\n",
-        fw.id,
-        fw.source,
-        fw.areas.len(),
-        fw.leaves.len(),
-        plain(fw.scale)
-    );
+    let valid = |fw: &cchc::framework::Framework| {
+        format!(
+            "framework {} ({}): valid — {} areas, {} criteria, scored maxima sum to {}\n",
+            fw.id,
+            fw.source,
+            fw.areas.len(),
+            fw.leaves.len(),
+            plain(fw.scale)
+        )
+    };
     if framework_only {
-        emit(None, &out)?;
+        emit(None, &valid(&cchc::load_framework(&spec)?))?;
         return Ok(0);
     }
     let run = run_project(&spec, a.quiet)?;
+    let mut out = valid(&run.framework);
     for s in &run.scoring.stats {
         out.push_str(&format!(
             "{} ({}): {} rows read, {} used, {} rejected\n",

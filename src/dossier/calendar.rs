@@ -108,11 +108,6 @@ impl Calendar {
         self.years.contains(&year)
     }
 
-    /// Years with entries.
-    pub fn years(&self) -> Vec<i32> {
-        self.years.iter().copied().collect()
-    }
-
     fn index(&self, day: i64) -> Option<usize> {
         let i = day - self.first;
         (i >= 0 && (i as usize) < self.cum.len()).then_some(i as usize)

@@ -65,27 +65,6 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Adds another group's counts.
-    pub fn add(&mut self, o: &Counts) {
-        self.received += o.received;
-        self.carried_over += o.carried_over;
-        self.resolved += o.resolved;
-        self.early += o.early;
-        self.on_time += o.on_time;
-        self.late += o.late;
-        self.returned += o.returned;
-        self.pending += o.pending;
-        self.pending_overdue += o.pending_overdue;
-        self.online += o.online;
-        self.postal += o.postal;
-        self.fee_received += o.fee_received;
-        self.fee_paid_online += o.fee_paid_online;
-        self.digitized += o.digitized;
-        self.e_result += o.e_result;
-        self.rated += o.rated;
-        self.satisfied += o.satisfied;
-    }
-
     /// The count columns, in output order.
     pub fn columns(&self) -> [(&'static str, u64); 11] {
         [

@@ -156,16 +156,14 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
                 .at(&shown, None)])
             })?;
         }
-        for (key, v) in [("survey", &raw.inputs.survey)] {
-            if v.is_some() {
-                spec.notes.push(
-                    Diagnostic::warning(
-                        "input-not-used",
-                        format!("inputs.{key} is not read by this version of cchc"),
-                    )
-                    .at(&shown, None),
-                );
-            }
+        if raw.inputs.survey.is_some() {
+            spec.notes.push(
+                Diagnostic::warning(
+                    "input-not-used",
+                    "inputs.survey is not read by this version of cchc (SIPAS is not built yet)",
+                )
+                .at(&shown, None),
+            );
         }
     } else if o.dir.is_some() && !dir.is_dir() {
         return Err(Error::Usage(format!("{}: no such folder", dir.display())));

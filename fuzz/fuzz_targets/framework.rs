@@ -11,7 +11,13 @@ fuzz_target!(|text: &str| {
             .filter(|l| l.effect == cchc::framework::Effect::Scored)
             .map(|l| l.max)
             .sum();
-        assert_eq!(scored, fw.scale, "a valid framework's maxima sum to its scale");
-        assert!(fw.bands.windows(2).all(|w| w[0].from > w[1].from), "bands ordered");
+        assert_eq!(
+            scored, fw.scale,
+            "a valid framework's maxima sum to its scale"
+        );
+        assert!(
+            fw.bands.windows(2).all(|w| w[0].from > w[1].from),
+            "bands ordered"
+        );
     }
 });

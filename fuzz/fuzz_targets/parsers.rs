@@ -13,23 +13,11 @@ fuzz_target!(|text: &str| {
     let _ = cchc::period::Period::parse_with(text, cchc::period::Convention::MidMonth);
     let _ = cchc::num::parse_decimal(text, true);
     let _ = cchc::num::parse_decimal(text, false);
-    let f: Vec<&str> = text.split(',').collect();
-    let get = |i: usize| f.get(i).copied().unwrap_or("");
-    let fields = Fields {
-        dossier_id: get(0),
-        unit_id: get(1),
-        received_at: get(2),
-        channel: get(3),
-        status: get(4),
-        procedure_id: get(5),
-        due_at: get(6),
-        finished_at: get(7),
-        fee: get(8),
-        paid_online: get(9),
-        digitized: get(10),
-        e_result: get(11),
-        rating: get(12),
-    };
+    let mut values = [""; 13];
+    for (slot, v) in values.iter_mut().zip(text.split(',')) {
+        *slot = v;
+    }
+    let fields = Fields::from_values(values);
     static CALENDAR: std::sync::OnceLock<cchc::dossier::Calendar> = std::sync::OnceLock::new();
     let calendar = CALENDAR.get_or_init(cchc::dossier::Calendar::builtin);
     if let Ok(d) = row::parse(&fields, None, calendar, true) {

@@ -14,21 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Every column the metrics read, in [`Fields`] order.
-pub const ALL_COLUMNS: &[&str] = &[
-    "dossier_id",
-    "unit_id",
-    "received_at",
-    "channel",
-    "status",
-    "procedure_id",
-    "due_at",
-    "finished_at",
-    "fee",
-    "paid_online",
-    "digitized",
-    "e_result",
-    "rating",
-];
+pub const ALL_COLUMNS: &[&str] = &Fields::COLUMNS;
 
 const REQUIRED: &[&str] = &["dossier_id", "unit_id", "received_at", "channel", "status"];
 
@@ -223,27 +209,13 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
         };
         let mut stop = false;
         for row in 0..height {
-            let mut values = [""; 13];
+            let mut values = [""; Fields::COLUMNS.len()];
             for (slot, idx) in values.iter_mut().zip(&index) {
                 if let Some(i) = idx {
                     *slot = super::row::trim(arrays[*i].get(row).unwrap_or(""));
                 }
             }
-            let f = Fields {
-                dossier_id: values[0],
-                unit_id: values[1],
-                received_at: values[2],
-                channel: values[3],
-                status: values[4],
-                procedure_id: values[5],
-                due_at: values[6],
-                finished_at: values[7],
-                fee: values[8],
-                paid_online: values[9],
-                digitized: values[10],
-                e_result: values[11],
-                rating: values[12],
-            };
+            let f = Fields::from_values(values);
             let this = *line;
             *line += 1;
             if values.iter().all(|v| v.is_empty()) {

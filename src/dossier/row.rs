@@ -279,6 +279,46 @@ pub struct Fields<'a> {
     pub rating: &'a str,
 }
 
+impl<'a> Fields<'a> {
+    /// The log's column names, in the order [`Fields::from_values`] takes them.
+    pub const COLUMNS: [&'static str; 13] = [
+        "dossier_id",
+        "unit_id",
+        "received_at",
+        "channel",
+        "status",
+        "procedure_id",
+        "due_at",
+        "finished_at",
+        "fee",
+        "paid_online",
+        "digitized",
+        "e_result",
+        "rating",
+    ];
+
+    /// The fields from values in [`Fields::COLUMNS`] order.
+    pub fn from_values(v: [&'a str; 13]) -> Fields<'a> {
+        let [dossier_id, unit_id, received_at, channel, status, procedure_id, due_at, finished_at, fee, paid_online, digitized, e_result, rating] =
+            v;
+        Fields {
+            dossier_id,
+            unit_id,
+            received_at,
+            channel,
+            status,
+            procedure_id,
+            due_at,
+            finished_at,
+            fee,
+            paid_online,
+            digitized,
+            e_result,
+            rating,
+        }
+    }
+}
+
 /// A dossier ready to be counted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dossier {

@@ -57,6 +57,17 @@ pub enum Command {
     ///
     /// Example: cchc metrics --dossiers fixtures/demo/dossiers.csv --procedures fixtures/demo/procedures.csv --period 2025 --by unit
     Metrics(MetricsArgs),
+    /// Satisfaction indices (SIPAS) per unit and factor from survey answers
+    ///
+    /// Reads one row per answer (response_id, unit_id, question_id, answer 1–5; empty
+    /// or 0 = no answer) and computes, per unit or group, each question's satisfaction
+    /// over its valid answers, each factor (the mean of its questions), the index (the
+    /// mean of the factors), the respondents, and the index's 95% margin of error.
+    /// How an answer counts and how means are weighted is the framework's [survey]
+    /// table (default framework: the manifest's, else the built-in `sipas`).
+    ///
+    /// Example: cchc sipas --survey fixtures/demo/survey.csv --units fixtures/demo/units.csv
+    Sipas(SipasArgs),
     /// Write a ready-to-run example project into DIR
     ///
     /// Example: cchc init my-inspection && cchc score my-inspection
@@ -85,6 +96,9 @@ pub struct ProjectArgs {
     /// The period: 2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (overrides the manifest)
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+    /// The survey answers CSV, for survey-scored criteria (overrides the manifest)
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub logs: LogArgs,
@@ -122,6 +136,7 @@ impl ProjectArgs {
             units: self.units.clone(),
             checklist: self.checklist.clone(),
             period: self.period.clone(),
+            survey: self.survey.clone(),
             ..Default::default()
         })
     }
@@ -183,6 +198,52 @@ impl MetricsArgs {
             period: self.period.clone(),
             ..Default::default()
         })
+    }
+}
+
+/// `cchc sipas`
+#[derive(Debug, Args)]
+pub struct SipasArgs {
+    /// A project folder whose cchc.toml names the survey, units and framework (optional)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The survey answers CSV: response_id, unit_id, question_id, answer
+    #[arg(long, value_name = "FILE")]
+    pub survey: Option<PathBuf>,
+    /// A framework with a [survey] table, built-in name or TOML file [default: the manifest's, else sipas]
+    #[arg(long, value_name = "NAME|FILE")]
+    pub framework: Option<String>,
+    /// The unit register: every unit gets a row (answers or not), unknown units are reported
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// One row per unit (default), or per group of the register (answers pooled)
+    #[arg(long, value_enum, default_value = "unit")]
+    pub by: crate::SurveyBy,
+    /// Output format [default: table on a terminal, else from --out's extension, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Read the files as written with a decimal comma (automatic for ;-separated files)
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl SipasArgs {
+    /// The overrides this gives the manifest.
+    pub fn overrides(&self) -> crate::project::Overrides {
+        crate::project::Overrides {
+            dir: self.dir.clone(),
+            framework: self.framework.clone(),
+            units: self.units.clone(),
+            survey: self.survey.clone(),
+            decimal_comma: self.decimal_comma,
+            ..Default::default()
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
     CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, FrameworksArgs, InitArgs, MetricsArgs,
-    ScoreArgs,
+    ScoreArgs, SipasArgs,
 };
 use cchc::framework::{builtin, Effect};
 use cchc::render::{self, Format};
@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(a) => explain(a),
         Command::Check(a) => check(a),
         Command::Metrics(a) => metrics(a),
+        Command::Sipas(a) => sipas(a),
         Command::Init(a) => init(a),
         Command::Frameworks(a) => frameworks(a),
     }
@@ -131,6 +132,38 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
     Ok(u8::from(cchc::diag::errors(&diags) > 0))
 }
 
+fn sipas(a: SipasArgs) -> Result<u8> {
+    let mut spec = project::resolve(&a.overrides())?;
+    let Some(file) = spec.survey.clone() else {
+        bail!("no survey: give --survey FILE (columns response_id, unit_id, question_id, answer)");
+    };
+    if spec.framework.is_none() {
+        spec.framework = Some(("sipas".into(), ".".into()));
+    }
+    let fw = cchc::load_framework(&spec)?;
+    let mut diags = spec.notes.clone();
+    let units = match &spec.units {
+        Some(f) => {
+            let t = spec.read_table(f, &cchc::UNITS_COLUMNS)?;
+            let by_group = a.by == cchc::SurveyBy::Group;
+            let group = fw.ranking.group_column.clone();
+            Some(cchc::input::units::read(&t, &group, by_group, &mut diags).0)
+        }
+        None => None,
+    };
+    let table = spec.read_table(&file, &cchc::survey::COLUMNS)?;
+    let st = cchc::survey_table(&fw, &table, units.as_deref(), a.by, &mut diags)?;
+    cchc::diag::sort(&mut diags);
+    let text = match pick_format(a.format, a.out.as_deref()) {
+        Format::Table => render::sipas::table(&fw, &st),
+        Format::Csv => render::sipas::csv(&fw, &st),
+        Format::Json => render::sipas::json(&fw, &st, &diags),
+    };
+    emit(a.out.as_deref(), &text)?;
+    report(&diags, a.quiet);
+    Ok(u8::from(cchc::diag::errors(&diags) > 0))
+}
+
 fn score(a: ScoreArgs) -> Result<u8> {
     let spec = project::resolve(&a.project.overrides())?;
     let run = run_project(&spec, a.quiet)?;
@@ -199,13 +232,21 @@ fn check(a: CheckArgs) -> Result<u8> {
         && !project::has_manifest(Path::new("."));
     let spec = project::resolve(&a.project.overrides())?;
     let valid = |fw: &cchc::framework::Framework| {
+        let survey = fw.survey.as_ref().map_or_else(String::new, |s| {
+            format!(
+                "; survey: {} factors, {} questions",
+                s.factors.len(),
+                s.questions().count()
+            )
+        });
         format!(
-            "framework {} ({}): valid — {} areas, {} criteria, scored maxima sum to {}\n",
+            "framework {} ({}): valid — {} areas, {} criteria, scored maxima sum to {}{survey}; scored from {}\n",
             fw.id,
             fw.source,
             fw.areas.len(),
             fw.leaves.len(),
-            plain(fw.scale)
+            plain(fw.scale),
+            fw.inputs().join(", ")
         )
     };
     if framework_only {
@@ -242,6 +283,7 @@ const DEMO: &[(&str, &str)] = &[
         "dossiers.csv",
         include_str!("../fixtures/demo/dossiers.csv"),
     ),
+    ("survey.csv", include_str!("../fixtures/demo/survey.csv")),
     (
         "procedures.csv",
         include_str!("../fixtures/demo/procedures.csv"),
@@ -273,7 +315,7 @@ fn init(a: InitArgs) -> Result<u8> {
     emit(
         None,
         &format!(
-            "wrote {d}/cchc.toml, units.csv, checklist.csv, dossiers.csv and procedures.csv\nnext: cchc score {d}   (then: cchc explain {d} --unit P01)\n"
+            "wrote {d}/cchc.toml, units.csv, checklist.csv, dossiers.csv, survey.csv and procedures.csv\nnext: cchc score {d}   (then: cchc explain {d} --unit P01)\n"
         ),
     )?;
     Ok(0)
@@ -300,6 +342,7 @@ fn frameworks(a: FrameworksArgs) -> Result<u8> {
             "areas",
             "criteria",
             "bonus/penalty",
+            "scored from",
         ]);
     for b in builtin::ALL {
         let fw = cchc::framework::parse(b.source, b.name).map_err(|d| {
@@ -322,6 +365,7 @@ fn frameworks(a: FrameworksArgs) -> Result<u8> {
             fw.areas.len().to_string(),
             fw.leaves.len().to_string(),
             extra.to_string(),
+            fw.inputs().join(", "),
         ]);
     }
     emit(None, &format!("{t}\n"))?;

@@ -6,6 +6,8 @@
 //! ```text
 //! cchc.toml ─▶ project::resolve ─▶ framework::load (TOML → validated Framework)
 //!                                 ├▶ input::units / input::checklist (CSV → rows with lines)
+//!                                 ├▶ dossier::compute (polars: log → counts per unit)
+//!                                 ├▶ survey::read / survey::tally (answers → SIPAS figures)
 //!                                 ▼
 //!                        score::score (rules → points, with a trace per leaf)
 //!                                 ▼
@@ -33,6 +35,7 @@ pub mod project;
 pub mod rank;
 pub mod render;
 pub mod score;
+pub mod survey;
 
 use diag::Diagnostic;
 use framework::Framework;
@@ -116,9 +119,19 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
         })
     };
     let units_file = need(&spec.units, "units")?;
-    let checklist_file = need(&spec.checklist, "checklist")?;
     let units_table = spec.read_table(&units_file, &UNITS_COLUMNS)?;
-    let checklist_table = spec.read_table(&checklist_file, &CHECKLIST_COLUMNS)?;
+    let checklist_table = if spec.checklist.is_none() && !framework.uses_checklist() {
+        // Every criterion comes from the log or the survey: no checklist is needed.
+        input::Table {
+            file: "(no checklist)".into(),
+            headers: CHECKLIST_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+            decimal_comma: false,
+        }
+    } else {
+        let checklist_file = need(&spec.checklist, "checklist")?;
+        spec.read_table(&checklist_file, &CHECKLIST_COLUMNS)?
+    };
     let mut notes = spec.notes.clone();
     let dossiers = if framework.uses_dossiers() {
         let log = spec.dossiers.as_ref().ok_or_else(|| {
@@ -170,14 +183,50 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
         }
         None
     };
+    let survey = if framework.uses_survey() {
+        let file = spec.survey.as_ref().ok_or_else(|| {
+            Error::Usage(format!(
+                "framework {} scores criteria on the survey: set inputs.survey in cchc.toml or give --survey",
+                framework.id
+            ))
+        })?;
+        let table = spec.read_table(file, &survey::COLUMNS)?;
+        // The register's own findings are reported by the scoring below.
+        let (units, _) = input::units::read(&units_table, "group", false, &mut Vec::new());
+        Some(survey_table(
+            &framework,
+            &table,
+            Some(&units),
+            SurveyBy::Unit,
+            &mut notes,
+        )?)
+    } else {
+        if let Some(f) = &spec.survey {
+            notes.push(
+                Diagnostic::warning(
+                    "input-not-used",
+                    format!(
+                        "framework {} has no survey criteria; the survey file is not read",
+                        framework.id
+                    ),
+                )
+                .at(&f.shown, None),
+            );
+        }
+        None
+    };
     let mut run = score_tables_with(
         framework,
         period,
         &units_table,
         &checklist_table,
         dossiers.as_ref(),
+        survey.as_ref().map(|s| &s.figures),
         notes,
     );
+    if let Some(s) = survey {
+        run.scoring.stats.push(s.stats);
+    }
     if let Some(t) = dossiers {
         run.scoring.stats.push(t.stats);
     }
@@ -241,17 +290,20 @@ pub fn score_tables(
         units_table,
         checklist_table,
         None,
+        None,
         diagnostics,
     )
 }
 
-/// [`score_tables`] with the per-unit dossier counts the framework's dossier criteria use.
+/// [`score_tables`] with the per-unit dossier counts and survey figures the
+/// framework's dossier and survey criteria use.
 pub fn score_tables_with(
     framework: Framework,
     period: Option<Period>,
     units_table: &input::Table,
     checklist_table: &input::Table,
     dossiers: Option<&dossier::MetricsTable>,
+    survey: Option<&std::collections::BTreeMap<String, survey::Figures>>,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Run {
     let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> =
@@ -268,7 +320,10 @@ pub fn score_tables_with(
         units,
         &rows,
         &checklist_table.file,
-        per_unit.as_ref(),
+        score::Evidence {
+            dossiers: per_unit.as_ref(),
+            survey,
+        },
         &mut diagnostics,
     );
     scoring.stats.insert(0, unit_stats);
@@ -279,4 +334,106 @@ pub fn score_tables_with(
         scoring,
         diagnostics,
     }
+}
+
+/// What a row of survey figures stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SurveyBy {
+    /// One row per unit.
+    #[default]
+    Unit,
+    /// One row per group of the unit register (answers pooled).
+    Group,
+}
+
+/// Survey figures for every unit (or group), ready to score or render.
+#[derive(Debug, Clone)]
+pub struct SurveyTable {
+    /// What a row stands for.
+    pub by: SurveyBy,
+    /// The rows in order: (key, display name). With a register, every unit (or group)
+    /// is there, with or without answers; without one, the units the survey names.
+    pub keys: Vec<(String, String)>,
+    /// Figures per key (absent: no answers).
+    pub figures: std::collections::BTreeMap<String, survey::Figures>,
+    /// Rows read / used / rejected.
+    pub stats: input::RowStats,
+    /// Figures over every usable answer (the whole province, say).
+    pub total: survey::Figures,
+}
+
+/// Reads a survey table against the framework's `[survey]` and tallies it per unit or
+/// group. Findings (unusable rows, too few respondents) go to `diags`.
+pub fn survey_table(
+    framework: &Framework,
+    table: &input::Table,
+    units: Option<&[input::units::Unit]>,
+    by: SurveyBy,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<SurveyTable, Error> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let spec = framework.survey.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "framework {} has no [survey] table: use a framework with one (e.g. `sipas`)",
+            framework.id
+        ))
+    })?;
+    let register: Option<BTreeSet<String>> =
+        units.map(|u| u.iter().map(|u| u.id.clone()).collect());
+    let answers = survey::read(table, spec, register.as_ref(), diags);
+    let group_of: BTreeMap<&str, &str> = units
+        .unwrap_or_default()
+        .iter()
+        .map(|u| (u.id.as_str(), u.group.as_str()))
+        .collect();
+    let (keys, figures) = match by {
+        SurveyBy::Unit => {
+            let figures = survey::tally(spec, &answers, |u| Some(u.to_string()));
+            let keys: Vec<(String, String)> = match units {
+                Some(units) => {
+                    let mut k: Vec<(String, String)> = units
+                        .iter()
+                        .map(|u| (u.id.clone(), u.name.clone()))
+                        .collect();
+                    k.sort();
+                    k
+                }
+                None => figures.keys().map(|k| (k.clone(), String::new())).collect(),
+            };
+            (keys, figures)
+        }
+        SurveyBy::Group => {
+            if units.is_none() {
+                return Err(Error::Usage(
+                    "--by group needs the unit register (--units FILE) to know each unit's group"
+                        .into(),
+                ));
+            }
+            let figures = survey::tally(spec, &answers, |u| group_of.get(u).map(|g| g.to_string()));
+            let groups: BTreeSet<&str> = group_of.values().copied().collect();
+            let keys = groups
+                .into_iter()
+                .map(|g| (g.to_string(), String::new()))
+                .collect();
+            (keys, figures)
+        }
+    };
+    let key_ids: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    diags.extend(survey::adequacy(
+        spec,
+        &key_ids,
+        &figures,
+        &table.file,
+        by == SurveyBy::Unit,
+    ));
+    let total = survey::tally(spec, &answers, |_| Some(String::new()))
+        .remove("")
+        .unwrap_or_default();
+    Ok(SurveyTable {
+        by,
+        keys,
+        figures,
+        stats: answers.stats,
+        total,
+    })
 }

@@ -47,6 +47,8 @@ pub struct Overrides {
     pub dossiers: Option<PathBuf>,
     /// `--procedures FILE`.
     pub procedures: Option<PathBuf>,
+    /// `--survey FILE`.
+    pub survey: Option<PathBuf>,
     /// `--calendar FILE`.
     pub calendar: Option<PathBuf>,
     /// `--convention calendar|mid-month`.
@@ -88,6 +90,8 @@ pub struct Spec {
     pub checklist: Option<InputFile>,
     /// The dossier log (CSV or Parquet).
     pub dossiers: Option<InputFile>,
+    /// The survey answers.
+    pub survey: Option<InputFile>,
     /// The procedure register.
     pub procedures: Option<InputFile>,
     /// The working-day calendar (default: the built-in one).
@@ -116,6 +120,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         units: None,
         checklist: None,
         dossiers: None,
+        survey: None,
         procedures: None,
         calendar: None,
         convention: crate::period::Convention::Calendar,
@@ -144,6 +149,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         spec.units = raw.inputs.units.map(|p| InputFile::new(dir.join(p)));
         spec.checklist = raw.inputs.checklist.map(|p| InputFile::new(dir.join(p)));
         spec.dossiers = raw.inputs.dossiers.map(|p| InputFile::new(dir.join(p)));
+        spec.survey = raw.inputs.survey.map(|p| InputFile::new(dir.join(p)));
         spec.procedures = raw.inputs.procedures.map(|p| InputFile::new(dir.join(p)));
         spec.calendar = raw.inputs.calendar.map(|p| InputFile::new(dir.join(p)));
         spec.has_manifest = true;
@@ -155,15 +161,6 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
                 )
                 .at(&shown, None)])
             })?;
-        }
-        if raw.inputs.survey.is_some() {
-            spec.notes.push(
-                Diagnostic::warning(
-                    "input-not-used",
-                    "inputs.survey is not read by this version of cchc (SIPAS is not built yet)",
-                )
-                .at(&shown, None),
-            );
         }
     } else if o.dir.is_some() && !dir.is_dir() {
         return Err(Error::Usage(format!("{}: no such folder", dir.display())));
@@ -182,6 +179,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
     }
     for (slot, flag) in [
         (&mut spec.dossiers, &o.dossiers),
+        (&mut spec.survey, &o.survey),
         (&mut spec.procedures, &o.procedures),
         (&mut spec.calendar, &o.calendar),
     ] {

@@ -17,8 +17,20 @@ pub const ALL: &[Builtin] = &[
         source: include_str!("../../criteria/par-commune-2025.toml"),
     },
     Builtin {
+        name: "par-department-2025",
+        source: include_str!("../../criteria/par-department-2025.toml"),
+    },
+    Builtin {
         name: "par-province",
         source: include_str!("../../criteria/par-province.toml"),
+    },
+    Builtin {
+        name: "service-766",
+        source: include_str!("../../criteria/service-766.toml"),
+    },
+    Builtin {
+        name: "sipas",
+        source: include_str!("../../criteria/sipas.toml"),
     },
 ];
 

@@ -40,6 +40,101 @@ pub struct Framework {
     pub areas: Vec<Area>,
     /// Every leaf in file order; areas refer to them by index.
     pub leaves: Vec<Leaf>,
+    /// How survey answers become satisfaction indices (the `[survey]` table), if the
+    /// framework has one.
+    pub survey: Option<Survey>,
+}
+
+/// The `[survey]` table: how answers on the 5-level scale become per-question
+/// satisfaction, factor indices and an overall index (SIPAS, QĐ 1001/QĐ-BNV).
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// How one valid answer counts.
+    pub counting: Counting,
+    /// The factors in file order; each question belongs to exactly one.
+    pub factors: Vec<Factor>,
+    /// Below this many respondents a unit gets a `few-respondents` finding (0 = none).
+    pub min_respondents: u64,
+}
+
+impl Survey {
+    /// Every question in factor order: (factor index, question).
+    pub fn questions(&self) -> impl Iterator<Item = (usize, &Question)> {
+        self.factors
+            .iter()
+            .enumerate()
+            .flat_map(|(f, factor)| factor.questions.iter().map(move |q| (f, q)))
+    }
+
+    /// The factor with this id.
+    pub fn factor(&self, id: &str) -> Option<usize> {
+        self.factors.iter().position(|f| f.id == id)
+    }
+}
+
+/// How a valid answer (1–5) counts towards a question's satisfaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counting {
+    /// The share of valid answers that are 4 or 5 (the default).
+    TopTwo,
+    /// Each answer earns a percentage of the question (index 0 is answer 1).
+    Weights([Decimal; 5]),
+}
+
+impl Counting {
+    /// The credit of an answer 1–5, as a fraction of 1.
+    pub fn credit(&self, answer: u8) -> Decimal {
+        match self {
+            Counting::TopTwo if answer >= 4 => Decimal::ONE,
+            Counting::TopTwo => Decimal::ZERO,
+            Counting::Weights(w) => w[usize::from(answer - 1)] / Decimal::ONE_HUNDRED,
+        }
+    }
+
+    /// The rule in words, for outputs.
+    pub fn describe(&self) -> String {
+        match self {
+            Counting::TopTwo => "share of valid answers that are 4 or 5".into(),
+            Counting::Weights(w) => {
+                let parts: Vec<String> = (1..=5)
+                    .rev()
+                    .map(|a| format!("{a} → {}%", crate::num::plain(w[a - 1])))
+                    .collect();
+                format!("answer weights {}", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// A factor of the survey (e.g. access to the service).
+#[derive(Debug, Clone)]
+pub struct Factor {
+    /// Its id, used in `survey:<id>` ratios and `factor_<id>` columns.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its weight in the overall index (1 unless the file says).
+    pub weight: Decimal,
+    /// Its questions.
+    pub questions: Vec<Question>,
+}
+
+/// A survey question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// The survey file's `question_id`.
+    pub id: String,
+    /// Its weight within its factor (1 unless the file says).
+    pub weight: Decimal,
+}
+
+/// What a survey ratio reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyTarget {
+    /// The overall index.
+    Index,
+    /// One factor, by index into `Survey::factors`.
+    Factor(usize),
 }
 
 /// The `[rounding]` table.
@@ -186,19 +281,37 @@ pub struct Leaf {
 }
 
 impl Leaf {
-    /// The dossier metric this leaf's ratio comes from, if any.
-    pub fn dossier_metric(&self) -> Option<crate::dossier::Metric> {
+    /// Where this leaf's ratio comes from, for the ratio rules.
+    pub fn ratio_source(&self) -> Option<RatioSource> {
         match &self.rule {
-            Rule::Steps {
-                ratio: RatioSource::Dossier(m),
-                ..
-            }
-            | Rule::Proportional {
-                ratio: RatioSource::Dossier(m),
-                ..
-            } => Some(*m),
+            Rule::Steps { ratio, .. } | Rule::Proportional { ratio, .. } => Some(*ratio),
             _ => None,
         }
+    }
+
+    /// The dossier metric this leaf's ratio comes from, if any.
+    pub fn dossier_metric(&self) -> Option<crate::dossier::Metric> {
+        match self.ratio_source() {
+            Some(RatioSource::Dossier(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The survey figure this leaf's ratio comes from, if any.
+    pub fn survey_target(&self) -> Option<SurveyTarget> {
+        match self.ratio_source() {
+            Some(RatioSource::Survey(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether the checklist decides this leaf's points (not the dossier log or the
+    /// survey).
+    pub fn from_checklist(&self) -> bool {
+        !matches!(
+            self.ratio_source(),
+            Some(RatioSource::Dossier(_) | RatioSource::Survey(_))
+        )
     }
 }
 
@@ -257,6 +370,9 @@ pub enum RatioSource {
     Checklist,
     /// A rate of the unit's dossier log over the period (`dossier:on_time_rate`).
     Dossier(crate::dossier::Metric),
+    /// The unit's survey index or one factor (`survey:index`, `survey:<factor>`),
+    /// exact (a percentage over 100).
+    Survey(SurveyTarget),
 }
 
 /// What a ratio with a zero denominator earns.
@@ -294,6 +410,33 @@ impl Framework {
     /// Whether any leaf takes its ratio from the dossier log.
     pub fn uses_dossiers(&self) -> bool {
         self.leaves.iter().any(|l| l.dossier_metric().is_some())
+    }
+
+    /// Whether any leaf is scored from the checklist (a survey-only or log-only
+    /// framework needs no checklist file).
+    pub fn uses_checklist(&self) -> bool {
+        self.leaves.iter().any(Leaf::from_checklist)
+    }
+
+    /// The inputs its criteria are scored from, in words (`checklist`, `dossiers`,
+    /// `survey`).
+    pub fn inputs(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.uses_checklist() {
+            v.push("checklist");
+        }
+        if self.uses_dossiers() {
+            v.push("dossiers");
+        }
+        if self.uses_survey() {
+            v.push("survey");
+        }
+        v
+    }
+
+    /// Whether any leaf takes its ratio from the survey.
+    pub fn uses_survey(&self) -> bool {
+        self.leaves.iter().any(|l| l.survey_target().is_some())
     }
 
     /// The band an index falls in (the first whose lower bound it reaches).

@@ -41,6 +41,50 @@ pub struct RawFramework {
     pub ranking: Option<Spanned<RawRanking>>,
     #[serde(default)]
     pub areas: Vec<Spanned<RawArea>>,
+    #[serde(default)]
+    pub survey: Option<Spanned<RawSurvey>>,
+}
+
+/// `[survey]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSurvey {
+    /// `top-two` (default) or `weights`.
+    pub answers: Option<Spanned<String>>,
+    /// Answer → percentage of the question's credit, for `answers = "weights"`.
+    pub weights: Option<Spanned<BTreeMap<String, Spanned<RawNum>>>>,
+    pub min_respondents: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub factors: Vec<Spanned<RawFactor>>,
+}
+
+/// `[[survey.factors]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawFactor {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub weight: Option<Spanned<RawNum>>,
+    #[serde(default)]
+    pub questions: Vec<Spanned<RawQuestion>>,
+    /// Free text for people reading the file.
+    #[allow(dead_code)]
+    pub note: Option<String>,
+}
+
+/// A question of a factor: its id, or `{ id = "...", weight = "2" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawQuestion {
+    /// `"TC1"`
+    Id(String),
+    /// `{ id = "TC1", weight = "2" }`
+    Weighted {
+        /// The question id.
+        id: String,
+        /// Its weight within the factor.
+        weight: Spanned<RawNum>,
+    },
 }
 
 /// `[rounding]`

@@ -1,9 +1,9 @@
 //! From the raw mirror to a [`Framework`], collecting every problem with its line.
 
-use super::raw::{RawArea, RawFramework, RawNode, RawNum};
+use super::raw::{RawArea, RawFramework, RawNode, RawNum, RawQuestion, RawSurvey};
 use super::{
-    Area, Band, Effect, Framework, Item, Leaf, OnEmpty, Ranking, RatioSource, Rounding, Rule, Step,
-    TieBreak, TiePolicy,
+    Area, Band, Counting, Effect, Factor, Framework, Item, Leaf, OnEmpty, Question, Ranking,
+    RatioSource, Rounding, Rule, Step, Survey, SurveyTarget, TieBreak, TiePolicy,
 };
 use crate::diag::Diagnostic;
 use crate::num::{parse_decimal, plain, RoundingMode};
@@ -28,6 +28,7 @@ pub fn parse(text: &str, file: &str) -> Result<Framework, Vec<Diagnostic>> {
         file,
         diags: Vec::new(),
         ids: BTreeMap::new(),
+        factors: None,
     };
     let fw = v.framework(raw);
     if v.diags.is_empty() {
@@ -52,6 +53,8 @@ struct Validator<'a> {
     diags: Vec<Diagnostic>,
     /// Every id seen (areas and criteria share one namespace) → its line.
     ids: BTreeMap<String, usize>,
+    /// The survey's factor ids, once `[survey]` is read (None: no survey table).
+    factors: Option<Vec<String>>,
 }
 
 impl Validator<'_> {
@@ -129,6 +132,10 @@ impl Validator<'_> {
         }
         let rounding = self.rounding(&raw);
         let bands = self.bands(&raw, scale);
+        let survey = raw.survey.as_ref().map(|s| self.survey(s));
+        self.factors = survey
+            .as_ref()
+            .map(|s: &Survey| s.factors.iter().map(|f| f.id.clone()).collect());
         let mut areas = Vec::new();
         let mut leaves = Vec::new();
         for a in &raw.areas {
@@ -164,6 +171,194 @@ impl Validator<'_> {
             ranking,
             areas,
             leaves,
+            survey,
+        }
+    }
+
+    fn survey(&mut self, raw: &Spanned<RawSurvey>) -> Survey {
+        let rs = raw.get_ref();
+        let mut counting = Counting::TopTwo;
+        let mode = rs.answers.as_ref().map(|a| a.get_ref().as_str());
+        match (mode, &rs.weights) {
+            (None | Some("top-two"), None) => {}
+            (None | Some("top-two"), Some(w)) => self.err(
+                w,
+                "key-not-for-rule",
+                "survey `weights` need `answers = \"weights\"`".into(),
+            ),
+            (Some("weights"), None) => self.err(
+                raw,
+                "missing-key",
+                "survey `answers = \"weights\"` needs a `weights` table giving each answer 1 to 5 a percentage".into(),
+            ),
+            (Some("weights"), Some(w)) => {
+                let mut table = [None; 5];
+                for (k, v) in w.get_ref() {
+                    let slot = match k.trim().parse::<usize>() {
+                        Ok(a @ 1..=5) => a - 1,
+                        _ => {
+                            self.err(
+                                v,
+                                "unknown-value",
+                                format!("survey weight for answer `{k}`: answers are 1 to 5"),
+                            );
+                            continue;
+                        }
+                    };
+                    if let Some(d) = self.num(v, &format!("weight of answer {k}")) {
+                        if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
+                            self.err(
+                                v,
+                                "weight-out-of-range",
+                                format!(
+                                    "the weight of answer {k} is {}%, outside 0..100",
+                                    plain(d)
+                                ),
+                            );
+                        }
+                        table[slot] = Some(d);
+                    }
+                }
+                let missing: Vec<String> = (1..=5)
+                    .filter(|a| table[a - 1].is_none())
+                    .map(|a| a.to_string())
+                    .collect();
+                if missing.is_empty() {
+                    counting = Counting::Weights(table.map(|d| d.unwrap_or_default()));
+                } else {
+                    self.err(
+                        w,
+                        "missing-key",
+                        format!(
+                            "survey weights give no percentage for answer {} (give 1 to 5; \"don't know\" is 0 or empty in the survey file)",
+                            missing.join(", ")
+                        ),
+                    );
+                }
+            }
+            (Some(other), _) => {
+                let a = rs.answers.as_ref().expect("matched Some");
+                self.err(
+                    a,
+                    "unknown-value",
+                    format!("survey answers `{other}` is not one of top-two, weights"),
+                );
+            }
+        }
+        let min_respondents = match &rs.min_respondents {
+            None => 0,
+            Some(m) => u64::try_from(*m.get_ref()).unwrap_or_else(|_| {
+                self.err(
+                    m,
+                    "unknown-value",
+                    "min-respondents must be 0 or more".into(),
+                );
+                0
+            }),
+        };
+        let mut factors: Vec<Factor> = Vec::new();
+        let mut questions: BTreeMap<String, String> = BTreeMap::new();
+        for f in &rs.factors {
+            let rf = f.get_ref();
+            let id = crate::input::normalize(rf.id.get_ref());
+            if id.is_empty() {
+                self.err(&rf.id, "empty-id", "a factor id must not be empty".into());
+            } else if factors.iter().any(|x| x.id == id) || id == "index" {
+                self.err(
+                    &rf.id,
+                    "duplicate-id",
+                    format!("factor id `{id}` is used twice (or is the reserved `index`)"),
+                );
+            }
+            let weight = self.weight(rf.weight.as_ref(), &format!("factor `{id}` weight"));
+            let mut qs = Vec::new();
+            for q in &rf.questions {
+                let (qid, w) = match q.get_ref() {
+                    RawQuestion::Id(s) => (crate::input::normalize(s), Decimal::ONE),
+                    RawQuestion::Weighted { id: s, weight } => (
+                        crate::input::normalize(s),
+                        self.weight(Some(weight), &format!("question `{s}` weight")),
+                    ),
+                };
+                if qid.is_empty() {
+                    self.err(q, "empty-id", "a question id must not be empty".into());
+                    continue;
+                }
+                if let Some(other) = questions.insert(qid.clone(), id.clone()) {
+                    self.err(
+                        q,
+                        "duplicate-question",
+                        format!("question `{qid}` is listed twice (also under factor `{other}`)"),
+                    );
+                    continue;
+                }
+                qs.push(Question { id: qid, weight: w });
+            }
+            if rf.questions.is_empty() {
+                self.err(
+                    &rf.id,
+                    "empty-factor",
+                    format!("factor `{id}` lists no questions"),
+                );
+            }
+            factors.push(Factor {
+                id,
+                title: rf.title.clone(),
+                weight,
+                questions: qs,
+            });
+        }
+        if rs.factors.is_empty() {
+            self.err(
+                raw,
+                "no-factors",
+                "the [survey] table has no [[survey.factors]]".into(),
+            );
+        }
+        Survey {
+            counting,
+            factors,
+            min_respondents,
+        }
+    }
+
+    /// A weight: above 0, 1 when not given.
+    fn weight(&mut self, w: Option<&Spanned<RawNum>>, what: &str) -> Decimal {
+        let Some(w) = w else { return Decimal::ONE };
+        match self.num(w, what) {
+            Some(d) if d > Decimal::ZERO => d,
+            Some(_) => {
+                self.err(w, "bad-weight", format!("{what} must be above 0"));
+                Decimal::ONE
+            }
+            None => Decimal::ONE,
+        }
+    }
+
+    /// A `ratio = "survey:<target>"` value.
+    fn survey_target(&mut self, r: &Spanned<String>, id: &str, target: &str) -> SurveyTarget {
+        let Some(factors) = self.factors.clone() else {
+            self.err(
+                r,
+                "missing-survey",
+                format!("criterion `{id}`: ratio `survey:{target}` needs a [survey] table in the framework"),
+            );
+            return SurveyTarget::Index;
+        };
+        if target == "index" {
+            return SurveyTarget::Index;
+        }
+        match factors.iter().position(|f| f == target) {
+            Some(i) => SurveyTarget::Factor(i),
+            None => {
+                let names = factors.join(", ");
+                self.err(
+                    r,
+                    "unknown-value",
+                    format!("criterion `{id}`: `survey:{target}` is not `survey:index` or a survey factor ({names})"),
+                );
+                SurveyTarget::Index
+            }
         }
     }
 
@@ -563,6 +758,10 @@ impl Validator<'_> {
                     None => RatioSource::Checklist,
                     Some(r) => match r.get_ref().as_str() {
                         "checklist" => RatioSource::Checklist,
+                        other if other.starts_with("survey:") => {
+                            let target = other["survey:".len()..].trim().to_string();
+                            RatioSource::Survey(self.survey_target(r, id, &target))
+                        }
                         other => match other
                             .strip_prefix("dossier:")
                             .and_then(crate::dossier::Metric::parse)
@@ -577,7 +776,7 @@ impl Validator<'_> {
                                     r,
                                     "unknown-value",
                                     format!(
-                                        "criterion `{id}`: ratio `{other}` is not `checklist` (done / planned) or `dossier:<rate>` ({})",
+                                        "criterion `{id}`: ratio `{other}` is not `checklist` (done / planned), `survey:index`, `survey:<factor>` or `dossier:<rate>` ({})",
                                         names.join(", ")
                                     ),
                                 );

@@ -45,8 +45,29 @@ pub fn derivation(fw: &Framework, leaf: &Leaf, r: &LeafResult) -> String {
             source,
             matched,
         } => {
-            let pct = percent(*num, *den).unwrap_or_default();
-            let mut s = format!("{source} = {}/{} = {pct}", plain(*num), plain(*den));
+            // A survey figure is a mean of shares, not a count over a count: show it as
+            // the percentage it is, to 4 places (marked … when it goes on).
+            let survey = source.starts_with("survey:");
+            let pct = if survey {
+                let v = (*num * rust_decimal::Decimal::ONE_HUNDRED / *den).normalize();
+                if v.scale() > 4 {
+                    format!("{}…%", fixed(v, 4, RoundingMode::HalfUp))
+                } else {
+                    format!("{}%", plain(v))
+                }
+            } else {
+                percent(*num, *den).unwrap_or_default()
+            };
+            let fraction = if survey {
+                pct.clone()
+            } else {
+                format!("{}/{}", plain(*num), plain(*den))
+            };
+            let mut s = if survey {
+                format!("{source} = {pct}")
+            } else {
+                format!("{source} = {fraction} = {pct}")
+            };
             match matched {
                 RatioMatch::Step { from, points } => s.push_str(&format!(
                     ", reaches the step from {}% → {}",
@@ -55,9 +76,7 @@ pub fn derivation(fw: &Framework, leaf: &Leaf, r: &LeafResult) -> String {
                 )),
                 RatioMatch::BelowSteps => s.push_str(", below every step → 0"),
                 RatioMatch::Proportional { target } => s.push_str(&format!(
-                    " → {max} × min({}/{} ÷ {}%, 1) = {p}",
-                    plain(*num),
-                    plain(*den),
+                    " → {max} × min({fraction} ÷ {}%, 1) = {p}",
                     plain(*target)
                 )),
             }

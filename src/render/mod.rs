@@ -7,6 +7,7 @@ pub mod csv;
 pub mod explain;
 pub mod json;
 pub mod metrics;
+pub mod sipas;
 pub mod table;
 
 use crate::diag::{Diagnostic, Severity};

@@ -3,9 +3,10 @@
 use super::{LeafResult, Outcome, SelfScore};
 use crate::diag::Diagnostic;
 use crate::dossier::Counts;
-use crate::framework::{Effect, Framework, Leaf, OnEmpty, Rule};
+use crate::framework::{Effect, Framework, Leaf, OnEmpty, Rule, SurveyTarget};
 use crate::input::checklist::{Cell, ChecklistRow};
 use crate::num::plain;
+use crate::survey::Figures;
 use rust_decimal::Decimal;
 
 /// How a leaf's points came about: what `explain` prints.
@@ -101,14 +102,22 @@ pub fn evaluate(
     fw: &Framework,
     leaf: &Leaf,
     row: Option<&ChecklistRow>,
-    dossiers: Option<&Counts>,
+    evidence: UnitEvidence,
     unit: &str,
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> LeafResult {
     let scored = leaf.effect == Effect::Scored;
     if let Some(metric) = leaf.dossier_metric() {
-        return from_dossiers(fw, leaf, metric, row, dossiers, unit, file, diags);
+        let counts = evidence.dossiers.copied().unwrap_or_default();
+        let (num, den, words) = metric.fraction(&counts);
+        let fraction = (den > 0).then(|| (Decimal::from(num), Decimal::from(den)));
+        let source = format!("{}: {words}", metric.name());
+        return from_evidence(fw, leaf, fraction, source, row, unit, file, diags);
+    }
+    if let Some(target) = leaf.survey_target() {
+        let (fraction, source) = survey_ratio(fw, target, evidence.survey);
+        return from_evidence(fw, leaf, fraction, source, row, unit, file, diags);
     }
     let Some(row) = row else {
         return LeafResult {
@@ -351,15 +360,50 @@ fn match_ratio(leaf: &Leaf, num: Decimal, den: Decimal) -> RatioMatch {
     }
 }
 
-/// A leaf whose ratio is a dossier rate: the unit's counts over the period decide; a
-/// checklist row, if any, only carries the self-score and evidence.
+/// The evidence a unit has beside its checklist rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnitEvidence<'a> {
+    /// Its dossier counts over the period.
+    pub dossiers: Option<&'a Counts>,
+    /// Its survey figures.
+    pub survey: Option<&'a Figures>,
+}
+
+/// The ratio a survey leaf reads: the exact index or factor over 100 (rounding happens
+/// only where the framework says), and the respondents and answers behind it in words.
+fn survey_ratio(
+    fw: &Framework,
+    target: SurveyTarget,
+    figures: Option<&Figures>,
+) -> (Option<(Decimal, Decimal)>, String) {
+    let name = match target {
+        SurveyTarget::Index => "index".to_string(),
+        SurveyTarget::Factor(f) => fw
+            .survey
+            .as_ref()
+            .map_or_else(String::new, |s| s.factors[f].id.clone()),
+    };
+    let figures = figures.cloned().unwrap_or_default();
+    let respondents = figures.respondents;
+    let (value, answers) = if figures.factors.is_empty() {
+        (None, 0)
+    } else {
+        figures.target(target)
+    };
+    let words = format!("survey:{name} ({respondents} respondents, {answers} valid answers)");
+    (value.map(|v| (v, Decimal::ONE_HUNDRED)), words)
+}
+
+/// A leaf whose ratio comes from the dossier log or the survey: `fraction` is the
+/// unit's (numerator, denominator), `None` when the denominator is 0; a checklist row,
+/// if any, only carries the self-score and evidence.
 #[allow(clippy::too_many_arguments)]
-fn from_dossiers(
+fn from_evidence(
     fw: &Framework,
     leaf: &Leaf,
-    metric: crate::dossier::Metric,
+    fraction: Option<(Decimal, Decimal)>,
+    source: String,
     row: Option<&ChecklistRow>,
-    counts: Option<&Counts>,
     unit: &str,
     file: &str,
     diags: &mut Vec<Diagnostic>,
@@ -368,19 +412,20 @@ fn from_dossiers(
         Rule::Steps { on_empty, .. } | Rule::Proportional { on_empty, .. } => *on_empty,
         _ => OnEmpty::Zero,
     };
-    let counts = counts.copied().unwrap_or_default();
-    let (num, den, words) = metric.fraction(&counts);
-    let source = format!("{}: {words}", metric.name());
-    let how = if den == 0 {
-        How::EmptyRatio { source, on_empty }
+    let origin = source.split(':').next().unwrap_or_default().to_string();
+    let origin = if leaf.survey_target().is_some() {
+        "the survey".to_string()
     } else {
-        let (num, den) = (Decimal::from(num), Decimal::from(den));
-        How::Ratio {
+        format!("the dossier log ({origin})")
+    };
+    let how = match fraction {
+        None => How::EmptyRatio { source, on_empty },
+        Some((num, den)) => How::Ratio {
             num,
             den,
             source,
             matched: match_ratio(leaf, num, den),
-        }
+        },
     };
     let mut self_score = SelfScore::NotGiven;
     if let Some(row) = row {
@@ -391,7 +436,7 @@ fn from_dossiers(
         {
             diags.push(at(Diagnostic::warning(
                 "checklist-ratio-ignored",
-                format!("this criterion takes its ratio from the dossier log ({}); done, planned and appraised_score are ignored", metric.name()),
+                format!("this criterion takes its ratio from {origin}; done, planned and appraised_score are ignored"),
             )));
         }
         self_score = read_self_score(leaf, row, &mut |d| diags.push(at(d)));

@@ -16,7 +16,16 @@ use crate::input::RowStats;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-pub use leaf::{How, RatioMatch};
+pub use leaf::{How, RatioMatch, UnitEvidence};
+
+/// The evidence beside the checklist, per unit id.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence<'a> {
+    /// Dossier counts over the period.
+    pub dossiers: Option<&'a BTreeMap<String, crate::dossier::Counts>>,
+    /// Survey figures.
+    pub survey: Option<&'a BTreeMap<String, crate::survey::Figures>>,
+}
 
 /// Points of one leaf under one reading (appraised or self-assessed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,7 +199,7 @@ pub fn score(
     units: Vec<Unit>,
     rows: &[ChecklistRow],
     checklist_file: &str,
-    dossiers: Option<&BTreeMap<String, crate::dossier::Counts>>,
+    evidence: Evidence,
     diags: &mut Vec<Diagnostic>,
 ) -> Scoring {
     let unit_index: BTreeMap<&str, usize> = units
@@ -272,8 +281,10 @@ pub fn score(
     let has_self = rows.iter().any(|r| r.self_score != Cell::Empty);
 
     for (l, def) in fw.leaves.iter().enumerate() {
-        let from_checklist = def.dossier_metric().is_none();
-        if from_checklist && !cells.keys().any(|&(_, cl)| cl == l) && def.effect == Effect::Scored {
+        if def.from_checklist()
+            && !cells.keys().any(|&(_, cl)| cl == l)
+            && def.effect == Effect::Scored
+        {
             diags.push(
                 Diagnostic::warning(
                     "criterion-matched-nothing",
@@ -288,7 +299,7 @@ pub fn score(
     let mut results = Vec::with_capacity(units.len());
     for (u, unit) in units.into_iter().enumerate() {
         let any_row = cells.range((u, 0)..(u + 1, 0)).next().is_some();
-        if !any_row {
+        if !any_row && fw.uses_checklist() {
             diags.push(
                 Diagnostic::warning(
                     "unit-without-rows",
@@ -304,8 +315,8 @@ pub fn score(
             .enumerate()
             .map(|(l, def)| {
                 let row = cells.get(&(u, l)).copied();
-                let from_checklist = def.dossier_metric().is_none();
-                if from_checklist && row.is_none() && any_row && def.effect == Effect::Scored {
+                if def.from_checklist() && row.is_none() && any_row && def.effect == Effect::Scored
+                {
                     diags.push(
                         Diagnostic::warning(
                             "missing-item",
@@ -316,8 +327,11 @@ pub fn score(
                         .criterion(&def.id),
                     );
                 }
-                let counts = dossiers.and_then(|d| d.get(&unit.id));
-                leaf::evaluate(fw, def, row, counts, &unit.id, checklist_file, diags)
+                let here = UnitEvidence {
+                    dossiers: evidence.dossiers.and_then(|d| d.get(&unit.id)),
+                    survey: evidence.survey.and_then(|s| s.get(&unit.id)),
+                };
+                leaf::evaluate(fw, def, row, here, &unit.id, checklist_file, diags)
             })
             .collect();
         let totals = Totals::compute(fw, &leaves, |r| r.outcome);

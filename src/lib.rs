@@ -120,10 +120,11 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
     };
     let units_file = need(&spec.units, "units")?;
     let units_table = spec.read_table(&units_file, &UNITS_COLUMNS)?;
-    let checklist_table = if spec.checklist.is_none() && !framework.uses_checklist() {
+    let no_checklist = spec.checklist.is_none() && !framework.uses_checklist();
+    let checklist_table = if no_checklist {
         // Every criterion comes from the log or the survey: no checklist is needed.
         input::Table {
-            file: "(no checklist)".into(),
+            file: NO_CHECKLIST.into(),
             headers: CHECKLIST_COLUMNS.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
             decimal_comma: false,
@@ -227,6 +228,15 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
     if let Some(s) = survey {
         run.scoring.stats.push(s.stats);
     }
+    if no_checklist {
+        // Nothing was read: no row counts, and findings point at no file.
+        run.scoring.stats.retain(|s| s.file != NO_CHECKLIST);
+        for d in &mut run.diagnostics {
+            if d.location.as_ref().is_some_and(|l| l.file == NO_CHECKLIST) {
+                d.location = None;
+            }
+        }
+    }
     if let Some(t) = dossiers {
         run.scoring.stats.push(t.stats);
     }
@@ -269,6 +279,9 @@ pub fn dossier_options(
         decimal_comma: spec.decimal_comma,
     })
 }
+
+/// The name of the empty checklist a framework without checklist criteria scores on.
+const NO_CHECKLIST: &str = "(no checklist)";
 
 /// Required columns of the unit register.
 pub const UNITS_COLUMNS: [&str; 2] = ["unit_id", "name"];

@@ -354,12 +354,15 @@ pub fn adequacy(
     for k in keys {
         let n = figures.get(k).map_or(0, |f| f.respondents);
         if n < survey.min_respondents {
-            let what = if unit_keys { "the unit" } else { "group" };
+            let who = if unit_keys {
+                String::new()
+            } else {
+                format!("group `{k}`: ")
+            };
             let d = Diagnostic::warning(
                 "few-respondents",
                 format!(
-                    "{what} {}has {n} respondent(s), fewer than the framework's minimum of {}; its survey figures are not reliable",
-                    if unit_keys { String::new() } else { format!("`{k}` ") },
+                    "{who}{n} respondent(s), fewer than the framework's minimum of {}; the survey figures are not reliable",
                     survey.min_respondents
                 ),
             )

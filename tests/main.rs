@@ -7,4 +7,6 @@ mod framework_validation;
 mod parsing;
 mod properties;
 mod published;
+mod published_indices;
 mod scoring;
+mod survey;

@@ -181,3 +181,58 @@ fn every_output_is_byte_identical_across_runs() {
         assert_eq!(first, once(), "{args:?} differs between two runs");
     }
 }
+
+/// The demo's survey figures as CSV, from a survey table in some row order.
+fn survey_csv(survey: &cchc::input::Table) -> String {
+    let f = cchc::framework::load("par-commune-2025", std::path::Path::new(".")).expect("built-in");
+    let units = table(
+        &read("fixtures/demo/units.csv"),
+        "units.csv",
+        &cchc::UNITS_COLUMNS,
+    );
+    let (units, _) = cchc::input::units::read(&units, "group", false, &mut Vec::new());
+    let mut diags = Vec::new();
+    let t = cchc::survey_table(&f, survey, Some(&units), cchc::SurveyBy::Unit, &mut diags)
+        .expect("demo survey");
+    assert!(diags.is_empty(), "{diags:?}");
+    cchc::render::sipas::csv(&f, &t)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn shuffling_survey_rows_changes_nothing(seed in any::<u64>()) {
+        let survey = table(&read("fixtures/demo/survey.csv"), "survey.csv", &cchc::survey::COLUMNS);
+        let reference = survey_csv(&survey);
+        let mut shuffled = survey.clone();
+        shuffle(&mut shuffled.rows, seed);
+        prop_assert_eq!(survey_csv(&shuffled), reference);
+    }
+
+    #[test]
+    fn survey_figures_stay_within_0_and_100(answers in prop::collection::vec((0u8..3, 0u8..4, 0u8..6), 1..80)) {
+        // (respondent, question of factors A/B/C, answer 0–5) on the hand-check survey.
+        let f = cchc::framework::load("tests/fixtures/survey/framework.toml", std::path::Path::new(".")).expect("fixture");
+        let questions = ["A1", "A2", "B1", "C1"];
+        let mut text = String::from("response_id,unit_id,question_id,answer\n");
+        let mut seen = std::collections::BTreeSet::new();
+        for (r, q, a) in answers {
+            if seen.insert((r, q)) {
+                text.push_str(&format!("r{r},U1,{},{a}\n", questions[q as usize]));
+            }
+        }
+        let t = table(&text, "s.csv", &cchc::survey::COLUMNS);
+        let mut diags = Vec::new();
+        let st = cchc::survey_table(&f, &t, None, cchc::SurveyBy::Unit, &mut diags).unwrap();
+        for fig in st.figures.values() {
+            let all = fig.questions.iter().chain(&fig.factors).chain([&fig.index]);
+            for v in all.flatten() {
+                prop_assert!(*v >= Decimal::ZERO && *v <= Decimal::ONE_HUNDRED, "{v}");
+            }
+            if let Some(m) = fig.margin {
+                prop_assert!(m >= Decimal::ZERO && m <= Decimal::from(98), "{m}");
+            }
+        }
+    }
+}

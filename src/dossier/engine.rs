@@ -64,6 +64,10 @@ pub fn open(path: &Path, shown: &str) -> Result<Source, DossierError> {
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     let file =
         std::fs::File::open(path).map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+    // polars refuses `..` in a path (`../shared/dossiers.csv` in a manifest): hand it the
+    // resolved path. The file opened above, so it resolves.
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = resolved.as_path();
     let (columns, separator) = if parquet {
         let mut lf = LazyFrame::scan_parquet(
             PlRefPath::new(path.to_string_lossy().as_ref()),

@@ -74,7 +74,10 @@ pub struct RawFactor {
 
 /// A question of a factor: its id, or `{ id = "...", weight = "2" }`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a question id (\"TC1\") or a table { id = \"TC1\", weight = \"2\" }"
+)]
 pub enum RawQuestion {
     /// `"TC1"`
     Id(String),
@@ -83,7 +86,7 @@ pub enum RawQuestion {
         /// The question id.
         id: String,
         /// Its weight within the factor.
-        weight: Spanned<RawNum>,
+        weight: RawNum,
     },
 }
 

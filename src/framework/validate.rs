@@ -275,10 +275,14 @@ impl Validator<'_> {
             for q in &rf.questions {
                 let (qid, w) = match q.get_ref() {
                     RawQuestion::Id(s) => (crate::input::normalize(s), Decimal::ONE),
-                    RawQuestion::Weighted { id: s, weight } => (
-                        crate::input::normalize(s),
-                        self.weight(Some(weight), &format!("question `{s}` weight")),
-                    ),
+                    RawQuestion::Weighted { id: s, weight } => {
+                        // The weight has no span of its own: findings point at the question.
+                        let at = Spanned::new(q.span(), weight.clone());
+                        (
+                            crate::input::normalize(s),
+                            self.weight(Some(&at), &format!("question `{s}` weight")),
+                        )
+                    }
                 };
                 if qid.is_empty() {
                     self.err(q, "empty-id", "a question id must not be empty".into());

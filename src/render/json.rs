@@ -104,12 +104,24 @@ pub fn period(run: &Run) -> Value {
     }
 }
 
+/// The summary over all units: count, mean index, units per band.
+pub fn summary(run: &Run) -> Value {
+    let s = super::summary(run);
+    let fw = &run.framework;
+    json!({
+        "units": s.units,
+        "mean_index": s.mean_index.map_or(Value::Null, |m| shown(fw, m)),
+        "bands": s.bands.iter().map(|(label, n)| json!({"band": label, "units": n})).collect::<Vec<_>>(),
+    })
+}
+
 /// Renders the whole run.
 pub fn render(run: &Run) -> String {
     let v = json!({
         "framework": framework(&run.framework),
         "period": period(run),
         "units": run.scoring.units.iter().map(|u| unit(run, u)).collect::<Vec<_>>(),
+        "summary": summary(run),
         "diagnostics": run.diagnostics,
         "stats": run.scoring.stats,
     });

@@ -91,6 +91,64 @@ pub fn ranking_rows(run: &Run) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// Figures over all units, as reports quote them: how many, the mean of their published
+/// indices, and how many fall in each band.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Units ranked.
+    pub units: usize,
+    /// The mean of the published indices, rounded as the framework says (None: no units).
+    pub mean_index: Option<rust_decimal::Decimal>,
+    /// Each band of the framework (highest first) with its number of units.
+    pub bands: Vec<(String, usize)>,
+}
+
+/// The [`Summary`] of a run.
+pub fn summary(run: &Run) -> Summary {
+    let fw = &run.framework;
+    let units = &run.scoring.units;
+    let mean_index = (!units.is_empty()).then(|| {
+        let sum: rust_decimal::Decimal = units.iter().map(|u| u.totals.index).sum();
+        fw.rounding
+            .apply(sum / rust_decimal::Decimal::from(units.len()))
+    });
+    let bands = fw
+        .bands
+        .iter()
+        .map(|b| {
+            let n = units
+                .iter()
+                .filter(|u| u.band.as_deref() == Some(b.label.as_str()))
+                .count();
+            (b.label.clone(), n)
+        })
+        .collect();
+    Summary {
+        units: units.len(),
+        mean_index,
+        bands,
+    }
+}
+
+impl Summary {
+    /// One line for a report: `mean index 88.37; Nhóm A 13, Nhóm B 50`.
+    pub fn line(&self, fw: &crate::framework::Framework) -> String {
+        let mut s = match self.mean_index {
+            Some(m) => format!("mean index {}", fw.rounding.show(m)),
+            None => "no units".to_string(),
+        };
+        if !self.bands.is_empty() {
+            let parts: Vec<String> = self
+                .bands
+                .iter()
+                .map(|(label, n)| format!("{label} {n}"))
+                .collect();
+            s.push_str(&format!("; {}", parts.join(", ")));
+        }
+        s
+    }
+}
+
 /// Diagnostics as lines for a terminal, at most `per_code` of each code (0 = all),
 /// then a one-line summary. Warnings are left out when `errors_only`.
 pub fn diagnostics_report(diags: &[Diagnostic], per_code: usize, errors_only: bool) -> String {

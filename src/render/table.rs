@@ -26,6 +26,8 @@ pub fn render(run: &Run) -> String {
     ));
     out.push_str(&t.to_string());
     out.push('\n');
+    out.push_str(&super::summary(run).line(fw));
+    out.push('\n');
     out
 }
 

@@ -76,6 +76,23 @@ pub enum Command {
     ///
     /// Example: cchc frameworks --show par-commune-2025 > my-framework.toml
     Frameworks(FrameworksArgs),
+    /// Print shell completions for cchc
+    ///
+    /// Example (bash): cchc completions bash > ~/.local/share/bash-completion/completions/cchc
+    /// Example (zsh):  cchc completions zsh > ~/.zfunc/_cchc
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), generated from the same definitions as --help
+    ///
+    /// Example: cchc man > ~/.local/share/man/man1/cchc.1 && man cchc
+    Man,
+}
+
+/// `cchc completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the project is, and what overrides its manifest.

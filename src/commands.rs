@@ -3,8 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    CheckArgs, Cli, Command, ExplainArgs, ExplainFormat, FrameworksArgs, InitArgs, MetricsArgs,
-    ScoreArgs, SipasArgs,
+    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, ExplainFormat, FrameworksArgs, InitArgs,
+    MetricsArgs, ScoreArgs, SipasArgs,
 };
 use cchc::framework::{builtin, Effect};
 use cchc::render::{self, Format};
@@ -25,7 +25,25 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Sipas(a) => sipas(a),
         Command::Init(a) => init(a),
         Command::Frameworks(a) => frameworks(a),
+        Command::Completions(a) => completions(a),
+        Command::Man => man(),
     }
+}
+
+fn completions(a: CompletionsArgs) -> Result<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "cchc", &mut out);
+    emit(None, &String::from_utf8(out)?)?;
+    Ok(0)
+}
+
+fn man() -> Result<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    emit(None, &String::from_utf8(out)?)?;
+    Ok(0)
 }
 
 fn exit_code(run: &Run) -> u8 {
@@ -126,6 +144,7 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
         Format::Table => render::metrics::table(&table),
         Format::Csv => render::metrics::csv(&table),
         Format::Json => render::metrics::json(&table),
+        Format::Md => render::metrics::md(&table),
     };
     emit(a.out.as_deref(), &text)?;
     report(&diags, a.quiet);
@@ -158,6 +177,7 @@ fn sipas(a: SipasArgs) -> Result<u8> {
         Format::Table => render::sipas::table(&fw, &st),
         Format::Csv => render::sipas::csv(&fw, &st),
         Format::Json => render::sipas::json(&fw, &st, &diags),
+        Format::Md => render::sipas::md(&fw, &st),
     };
     emit(a.out.as_deref(), &text)?;
     report(&diags, a.quiet);
@@ -172,6 +192,7 @@ fn score(a: ScoreArgs) -> Result<u8> {
         Format::Table => render::table::render(&run),
         Format::Csv => render::csv::render(&run),
         Format::Json => render::json::render(&run),
+        Format::Md => render::md::render(&run),
     };
     emit(a.out.as_deref(), &text)?;
     report(&run.diagnostics, a.quiet);

@@ -9,4 +9,5 @@ mod properties;
 mod published;
 mod published_indices;
 mod scoring;
+mod snapshots;
 mod survey;

@@ -34,6 +34,19 @@ pub fn csv(t: &MetricsTable) -> String {
     super::csv::write(&h, &r)
 }
 
+/// Markdown: the period line and the table.
+pub fn md(t: &MetricsTable) -> String {
+    let (h, r) = rows(t);
+    format!(
+        "Dossier metrics, period {}; {} rows read, {} used, {} rejected.\n\n{}",
+        t.period,
+        t.stats.read,
+        t.stats.used,
+        t.stats.rejected,
+        super::md::grid(&h, &r, |i, _| i < t.key_columns.len())
+    )
+}
+
 /// A terminal table with a title line.
 pub fn table(t: &MetricsTable) -> String {
     let (h, r) = rows(t);

@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod explain;
 pub mod json;
+pub mod md;
 pub mod metrics;
 pub mod sipas;
 pub mod table;
@@ -24,6 +25,8 @@ pub enum Format {
     Csv,
     /// Everything: ranking, per-criterion detail, diagnostics, row counts.
     Json,
+    /// A GitHub-flavoured Markdown table that pastes into a report.
+    Md,
 }
 
 impl Format {
@@ -32,6 +35,7 @@ impl Format {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
+            "md" => Some(Format::Md),
             "txt" => Some(Format::Table),
             _ => None,
         }

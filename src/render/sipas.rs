@@ -116,6 +116,19 @@ pub fn table(fw: &Framework, t: &SurveyTable) -> String {
     out
 }
 
+/// Markdown: the method, the table with a column per question, the margin's formula.
+pub fn md(fw: &Framework, t: &SurveyTable) -> String {
+    let s = survey(fw);
+    let (h, r) = rows(fw, t, true);
+    let keys = if t.by == SurveyBy::Unit { 2 } else { 1 };
+    format!(
+        "Survey ({}): {}.\n\n{}\n{MARGIN_NOTE}\n",
+        fw.id,
+        s.counting.describe(),
+        super::md::grid(&h, &r, |i, _| i < keys)
+    )
+}
+
 /// JSON: the method, one object per row (numbers or null), the total, findings, counts.
 pub fn json(fw: &Framework, t: &SurveyTable, diagnostics: &[crate::diag::Diagnostic]) -> String {
     let s = survey(fw);

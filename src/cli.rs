@@ -270,6 +270,9 @@ pub struct ScoreArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub project: ProjectArgs,
+    /// An earlier ranking (cchc's CSV or JSON output): adds rank_change and index_change, lists units new or gone
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,

@@ -186,7 +186,15 @@ fn sipas(a: SipasArgs) -> Result<u8> {
 
 fn score(a: ScoreArgs) -> Result<u8> {
     let spec = project::resolve(&a.project.overrides())?;
-    let run = run_project(&spec, a.quiet)?;
+    let earlier = a
+        .previous
+        .as_deref()
+        .map(|p| cchc::previous::read(p, &p.display().to_string()))
+        .transpose()?;
+    let mut run = run_project(&spec, a.quiet)?;
+    if let Some(e) = &earlier {
+        run.compare_with(e);
+    }
     let format = pick_format(a.format, a.out.as_deref());
     let text = match format {
         Format::Table => render::table::render(&run),

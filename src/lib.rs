@@ -31,6 +31,7 @@ pub mod input;
 pub mod num;
 pub mod output;
 pub mod period;
+pub mod previous;
 pub mod project;
 pub mod rank;
 pub mod render;
@@ -73,12 +74,28 @@ pub struct Run {
     pub scoring: Scoring,
     /// Every finding, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The comparison with an earlier ranking (`--previous`), if asked for.
+    pub previous: Option<previous::Comparison>,
 }
 
 impl Run {
     /// Error-level findings in the data (exit code 1 when non-zero).
     pub fn errors(&self) -> usize {
         diag::errors(&self.diagnostics)
+    }
+
+    /// Compares this ranking with an earlier one (adds `rank_change` and
+    /// `index_change`; units new or gone become findings).
+    pub fn compare_with(&mut self, earlier: &previous::Earlier) {
+        let now: Vec<(String, u32, rust_decimal::Decimal)> = self
+            .scoring
+            .units
+            .iter()
+            .map(|u| (u.unit.id.clone(), u.rank, u.totals.index))
+            .collect();
+        let c = previous::compare(earlier, &now, &mut self.diagnostics);
+        diag::sort(&mut self.diagnostics);
+        self.previous = Some(c);
     }
 }
 
@@ -346,6 +363,7 @@ pub fn score_tables_with(
         period,
         scoring,
         diagnostics,
+        previous: None,
     }
 }
 

@@ -76,6 +76,11 @@ pub fn unit(run: &Run, u: &UnitResult) -> Value {
         obj["self_index"] = shown(fw, u.self_totals.index);
         obj["appraisal_delta"] = shown(fw, t.index - u.self_totals.index);
     }
+    if let Some(p) = &run.previous {
+        let change = p.changes.get(&u.unit.id).copied().flatten();
+        obj["rank_change"] = change.map_or(Value::Null, |(r, _)| Value::from(r));
+        obj["index_change"] = change.map_or(Value::Null, |(_, i)| shown(fw, i));
+    }
     obj["criteria"] = Value::Array(criteria);
     obj
 }
@@ -122,6 +127,11 @@ pub fn render(run: &Run) -> String {
         "period": period(run),
         "units": run.scoring.units.iter().map(|u| unit(run, u)).collect::<Vec<_>>(),
         "summary": summary(run),
+        "previous": run.previous.as_ref().map_or(Value::Null, |p| json!({
+            "file": p.file,
+            "new": p.changes.iter().filter(|(_, c)| c.is_none()).map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+            "gone": p.gone.iter().map(|(id, rank, index)| json!({"unit_id": id, "rank": rank, "index": shown(&run.framework, *index)})).collect::<Vec<_>>(),
+        })),
         "diagnostics": run.diagnostics,
         "stats": run.scoring.stats,
     });

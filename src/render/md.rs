@@ -52,5 +52,9 @@ pub fn render(run: &Run) -> String {
         matches!(h, "unit_id" | "name" | "group" | "band")
     }));
     out.push_str(&format!("\n{}\n", super::summary(run).line(fw)));
+    let c = super::comparison_lines(run);
+    if !c.is_empty() {
+        out.push_str(&format!("\n{c}"));
+    }
     out
 }

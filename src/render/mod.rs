@@ -67,6 +67,10 @@ pub fn ranking_rows(run: &Run) -> (Vec<String>, Vec<Vec<String>>) {
         header.push("self_index".into());
         header.push("appraisal_delta".into());
     }
+    if run.previous.is_some() {
+        header.push("rank_change".into());
+        header.push("index_change".into());
+    }
     let rows = run
         .scoring
         .units
@@ -89,10 +93,52 @@ pub fn ranking_rows(run: &Run) -> (Vec<String>, Vec<Vec<String>>) {
                 row.push(r.show(u.self_totals.index));
                 row.push(fixed(t.index - u.self_totals.index, r.places, r.mode));
             }
+            if let Some(p) = &run.previous {
+                match p.changes.get(&u.unit.id).copied().flatten() {
+                    Some((rank, index)) => {
+                        row.push(rank.to_string());
+                        row.push(fixed(index, r.places, r.mode));
+                    }
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
             row
         })
         .collect();
     (header, rows)
+}
+
+/// The comparison with an earlier ranking in words, for the table and Markdown footers:
+/// which units are new and which are gone (empty without `--previous`).
+pub fn comparison_lines(run: &Run) -> String {
+    let Some(p) = &run.previous else {
+        return String::new();
+    };
+    let fw = &run.framework;
+    let new: Vec<&str> = p
+        .changes
+        .iter()
+        .filter(|(_, c)| c.is_none())
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let gone: Vec<String> = p
+        .gone
+        .iter()
+        .map(|(id, rank, index)| format!("{id} (was {rank}, {})", fw.rounding.show(*index)))
+        .collect();
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!(
+        "compared with {}: rank_change = earlier rank − rank now; new since: {}; gone since: {}\n",
+        p.file,
+        list(new.iter().map(|s| s.to_string()).collect()),
+        list(gone)
+    )
 }
 
 /// Figures over all units, as reports quote them: how many, the mean of their published

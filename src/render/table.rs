@@ -28,6 +28,7 @@ pub fn render(run: &Run) -> String {
     out.push('\n');
     out.push_str(&super::summary(run).line(fw));
     out.push('\n');
+    out.push_str(&super::comparison_lines(run));
     out
 }
 

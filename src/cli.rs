@@ -68,6 +68,14 @@ pub enum Command {
     ///
     /// Example: cchc sipas --survey fixtures/demo/survey.csv --units fixtures/demo/units.csv
     Sipas(SipasArgs),
+    /// Where appraisal moved self-assessed points most, per criterion and per unit
+    ///
+    /// Compares each unit's self_score with the appraised points, leaf by leaf: the
+    /// criteria whose points the inspection team moved most over all units, then each
+    /// unit's largest moves. For the inspection team's review and the units' replies.
+    ///
+    /// Example: cchc gaps fixtures/demo --top 10
+    Gaps(GapsArgs),
     /// Write a ready-to-run example project into DIR
     ///
     /// Example: cchc init my-inspection && cchc score my-inspection
@@ -273,6 +281,39 @@ pub struct ScoreArgs {
     /// An earlier ranking (cchc's CSV or JSON output): adds rank_change and index_change, lists units new or gone
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
+    /// Rank on the appraised scores (default) or on the units' self-assessed scores
+    #[arg(long, value_enum, default_value = "appraised")]
+    pub stage: Stage,
+    /// Output format [default: table on a terminal, else from --out's extension, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Which reading of the checklist a ranking uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Stage {
+    /// The inspection team's appraised scores (self-scores where not appraised).
+    Appraised,
+    /// The units' own self-assessed scores.
+    #[value(name = "self")]
+    SelfAssessed,
+}
+
+/// `cchc gaps`
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// Show this many unit/criterion rows in table and md output (0 = all; csv and json have all)
+    #[arg(long, value_name = "N", default_value = "20")]
+    pub top: usize,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,

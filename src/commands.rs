@@ -3,8 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, ExplainFormat, FrameworksArgs, InitArgs,
-    MetricsArgs, ScoreArgs, SipasArgs,
+    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, ExplainFormat, FrameworksArgs, GapsArgs,
+    InitArgs, MetricsArgs, ScoreArgs, SipasArgs, Stage,
 };
 use cchc::framework::{builtin, Effect};
 use cchc::render::{self, Format};
@@ -26,8 +26,26 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Init(a) => init(a),
         Command::Frameworks(a) => frameworks(a),
         Command::Completions(a) => completions(a),
+        Command::Gaps(a) => gaps(a),
         Command::Man => man(),
     }
+}
+
+fn gaps(a: GapsArgs) -> Result<u8> {
+    let spec = project::resolve(&a.project.overrides())?;
+    let run = run_project(&spec, a.quiet)?;
+    if !run.scoring.has_self {
+        bail!("the checklist has no self_score column values: there is no self-assessment to compare with");
+    }
+    let text = match pick_format(a.format, a.out.as_deref()) {
+        Format::Table => render::gaps::table(&run, a.top),
+        Format::Csv => render::gaps::csv(&run),
+        Format::Json => render::gaps::json(&run),
+        Format::Md => render::gaps::md(&run, a.top),
+    };
+    emit(a.out.as_deref(), &text)?;
+    report(&run.diagnostics, a.quiet);
+    Ok(exit_code(&run))
 }
 
 fn completions(a: CompletionsArgs) -> Result<u8> {
@@ -192,6 +210,9 @@ fn score(a: ScoreArgs) -> Result<u8> {
         .map(|p| cchc::previous::read(p, &p.display().to_string()))
         .transpose()?;
     let mut run = run_project(&spec, a.quiet)?;
+    if a.stage == Stage::SelfAssessed {
+        run.to_self_stage();
+    }
     if let Some(e) = &earlier {
         run.compare_with(e);
     }

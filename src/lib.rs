@@ -27,6 +27,7 @@ pub mod date;
 pub mod diag;
 pub mod dossier;
 pub mod framework;
+pub mod gaps;
 pub mod input;
 pub mod num;
 pub mod output;
@@ -76,12 +77,29 @@ pub struct Run {
     pub diagnostics: Vec<Diagnostic>,
     /// The comparison with an earlier ranking (`--previous`), if asked for.
     pub previous: Option<previous::Comparison>,
+    /// Whether the ranking is on self-assessed scores (`--stage self`).
+    pub self_stage: bool,
 }
 
 impl Run {
     /// Error-level findings in the data (exit code 1 when non-zero).
     pub fn errors(&self) -> usize {
         diag::errors(&self.diagnostics)
+    }
+
+    /// Ranks on the self-assessed scores instead (`--stage self`): every leaf takes the
+    /// unit's claim, totals and ranks follow, and the self/appraisal columns go (they
+    /// would compare a reading with itself).
+    pub fn to_self_stage(&mut self) {
+        for u in &mut self.scoring.units {
+            for l in &mut u.leaves {
+                l.outcome = l.self_outcome();
+            }
+            u.totals = u.self_totals.clone();
+        }
+        self.scoring.has_self = false;
+        self.self_stage = true;
+        rank::apply(&self.framework, &mut self.scoring.units);
     }
 
     /// Compares this ranking with an earlier one (adds `rank_change` and
@@ -364,6 +382,7 @@ pub fn score_tables_with(
         scoring,
         diagnostics,
         previous: None,
+        self_stage: false,
     }
 }
 

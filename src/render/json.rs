@@ -125,6 +125,7 @@ pub fn render(run: &Run) -> String {
     let v = json!({
         "framework": framework(&run.framework),
         "period": period(run),
+        "stage": if run.self_stage { "self" } else { "appraised" },
         "units": run.scoring.units.iter().map(|u| unit(run, u)).collect::<Vec<_>>(),
         "summary": summary(run),
         "previous": run.previous.as_ref().map_or(Value::Null, |p| json!({

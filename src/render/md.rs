@@ -42,6 +42,9 @@ pub fn render(run: &Run) -> String {
     if let Some(p) = &run.period {
         out.push_str(&format!("Period {p}. "));
     }
+    if run.self_stage {
+        out.push_str("Ranked on the units' self-assessed scores. ");
+    }
     out.push_str(&format!(
         "Index = points / applicable max × {}, rounded {} to {} places.\n\n",
         crate::num::plain(fw.scale),

@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod explain;
+pub mod gaps;
 pub mod json;
 pub mod md;
 pub mod metrics;

@@ -17,6 +17,9 @@ pub fn render(run: &Run) -> String {
     if let Some(p) = &run.period {
         out.push_str(&format!("\nperiod {p}"));
     }
+    if run.self_stage {
+        out.push_str("\nstage: self-assessed scores (--stage self)");
+    }
     out.push_str(&format!(
         "\n{} units; index = points / applicable max × {}, rounded {} to {} places\n",
         run.scoring.units.len(),

@@ -286,7 +286,7 @@ pub struct ScoreArgs {
     pub stage: Stage,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<crate::render::RankingFormat>,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -7,7 +7,7 @@ use cchc::cli::{
     InitArgs, MetricsArgs, ScoreArgs, SipasArgs, Stage,
 };
 use cchc::framework::{builtin, Effect};
-use cchc::render::{self, Format};
+use cchc::render::{self, Format, RankingFormat};
 use cchc::{input::normalize, num::plain, project, Run};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -70,12 +70,17 @@ fn exit_code(run: &Run) -> u8 {
 
 /// Prints to stdout, or writes `out` atomically.
 fn emit(out: Option<&Path>, text: &str) -> Result<()> {
+    emit_bytes(out, text.as_bytes())
+}
+
+/// [`emit`] for any bytes (a workbook).
+fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match out {
-        Some(path) => cchc::output::write_atomic(path, text.as_bytes())
+        Some(path) => cchc::output::write_atomic(path, bytes)
             .with_context(|| format!("cannot write {}", path.display())),
         None => {
             let mut so = std::io::stdout().lock();
-            so.write_all(text.as_bytes())?;
+            so.write_all(bytes)?;
             so.flush()?;
             Ok(())
         }
@@ -216,14 +221,23 @@ fn score(a: ScoreArgs) -> Result<u8> {
     if let Some(e) = &earlier {
         run.compare_with(e);
     }
-    let format = pick_format(a.format, a.out.as_deref());
-    let text = match format {
-        Format::Table => render::table::render(&run),
-        Format::Csv => render::csv::render(&run),
-        Format::Json => render::json::render(&run),
-        Format::Md => render::md::render(&run),
+    let format = a
+        .format
+        .or_else(|| a.out.as_deref().and_then(RankingFormat::from_extension))
+        .unwrap_or_else(|| pick_format(None, a.out.as_deref()).into());
+    let bytes = match format {
+        RankingFormat::Table => render::table::render(&run).into_bytes(),
+        RankingFormat::Csv => render::csv::render(&run).into_bytes(),
+        RankingFormat::Json => render::json::render(&run).into_bytes(),
+        RankingFormat::Md => render::md::render(&run).into_bytes(),
+        RankingFormat::Xlsx => {
+            if a.out.is_none() && std::io::stdout().is_terminal() {
+                bail!("xlsx is a binary file: give --out ranking.xlsx (or redirect the output)");
+            }
+            render::xlsx::render(&run).context("cannot build the xlsx workbook")?
+        }
     };
-    emit(a.out.as_deref(), &text)?;
+    emit_bytes(a.out.as_deref(), &bytes)?;
     report(&run.diagnostics, a.quiet);
     Ok(exit_code(&run))
 }

@@ -11,3 +11,4 @@ mod published_indices;
 mod scoring;
 mod snapshots;
 mod survey;
+mod xlsx;

@@ -11,6 +11,7 @@ pub mod md;
 pub mod metrics;
 pub mod sipas;
 pub mod table;
+pub mod xlsx;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::num::{fixed, plain};
@@ -39,6 +40,42 @@ impl Format {
             "md" => Some(Format::Md),
             "txt" => Some(Format::Table),
             _ => None,
+        }
+    }
+}
+
+/// Output formats of the ranking (`cchc score`): the text formats and the binary ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RankingFormat {
+    /// An aligned table for the terminal (the default on a terminal).
+    Table,
+    /// Comma-separated, one row per unit (the default when piped).
+    Csv,
+    /// Everything: ranking, per-criterion detail, summary, diagnostics, row counts.
+    Json,
+    /// A GitHub-flavoured Markdown table that pastes into a report.
+    Md,
+    /// An Excel workbook: the ranking with typed numbers and band colours, a sheet per area.
+    Xlsx,
+}
+
+impl RankingFormat {
+    /// The format a file name implies.
+    pub fn from_extension(path: &std::path::Path) -> Option<RankingFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "xlsx" => Some(RankingFormat::Xlsx),
+            _ => Format::from_extension(path).map(RankingFormat::from),
+        }
+    }
+}
+
+impl From<Format> for RankingFormat {
+    fn from(f: Format) -> RankingFormat {
+        match f {
+            Format::Table => RankingFormat::Table,
+            Format::Csv => RankingFormat::Csv,
+            Format::Json => RankingFormat::Json,
+            Format::Md => RankingFormat::Md,
         }
     }
 }

@@ -230,6 +230,7 @@ fn score(a: ScoreArgs) -> Result<u8> {
         RankingFormat::Csv => render::csv::render(&run).into_bytes(),
         RankingFormat::Json => render::json::render(&run).into_bytes(),
         RankingFormat::Md => render::md::render(&run).into_bytes(),
+        RankingFormat::Html => render::html::render(&run).into_bytes(),
         RankingFormat::Xlsx => {
             if a.out.is_none() && std::io::stdout().is_terminal() {
                 bail!("xlsx is a binary file: give --out ranking.xlsx (or redirect the output)");

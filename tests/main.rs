@@ -4,6 +4,7 @@
 mod cases;
 mod common;
 mod framework_validation;
+mod html;
 mod parsing;
 mod properties;
 mod published;

@@ -19,7 +19,7 @@ fn cchc(args: &[&str]) -> String {
 
 #[test]
 fn score_formats() {
-    for format in ["table", "csv", "json", "md"] {
+    for format in ["table", "csv", "json", "md", "html"] {
         let text = cchc(&["score", "fixtures/demo", "--format", format]);
         insta::assert_snapshot!(format!("score_{format}"), text);
     }

@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod explain;
 pub mod gaps;
+pub mod html;
 pub mod json;
 pub mod md;
 pub mod metrics;
@@ -44,6 +45,10 @@ impl Format {
     }
 }
 
+/// Fill colours of the bands, from the highest band down (green → red; grey for a
+/// sixth and later), shared by the xlsx and html outputs.
+pub const BAND_COLOURS: [u32; 6] = [0x63BE7B, 0xB1D580, 0xFFEB84, 0xFBAA77, 0xF8696B, 0xD9D9D9];
+
 /// Output formats of the ranking (`cchc score`): the text formats and the binary ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankingFormat {
@@ -57,6 +62,8 @@ pub enum RankingFormat {
     Md,
     /// An Excel workbook: the ranking with typed numbers and band colours, a sheet per area.
     Xlsx,
+    /// A self-contained HTML report with SVG charts (ranking, bands, unit profiles).
+    Html,
 }
 
 impl RankingFormat {
@@ -64,6 +71,7 @@ impl RankingFormat {
     pub fn from_extension(path: &std::path::Path) -> Option<RankingFormat> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "xlsx" => Some(RankingFormat::Xlsx),
+            "html" | "htm" => Some(RankingFormat::Html),
             _ => Format::from_extension(path).map(RankingFormat::from),
         }
     }

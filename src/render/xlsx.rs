@@ -6,13 +6,11 @@
 //! Excel stores numbers as binary floating point: each published (already rounded)
 //! value is converted at this boundary only, and shows exactly as in the CSV.
 
+use super::BAND_COLOURS;
 use crate::Run;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
-
-/// Fill colours of the bands, from the highest band down (green → red).
-const BAND_COLOURS: [u32; 6] = [0x63BE7B, 0xB1D580, 0xFFEB84, 0xFBAA77, 0xF8696B, 0xD9D9D9];
 
 /// Renders the workbook to bytes.
 pub fn render(run: &Run) -> Result<Vec<u8>, XlsxError> {

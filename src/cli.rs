@@ -7,9 +7,11 @@ use std::path::PathBuf;
 /// Score Vietnam's administrative-reform indices (chỉ số CCHC) from inspection files.
 ///
 /// A project folder holds a cchc.toml naming a framework (a criteria table) and the
-/// input files: the unit register and the inspection checklist. `cchc score DIR` ranks
-/// the units, `cchc explain DIR --unit ID` shows where every point came from, and
-/// `cchc check DIR` reports every problem in the framework and the data.
+/// input files: the unit register, the inspection checklist, and where the framework
+/// needs them the one-stop dossier log and the citizens' survey answers. `cchc score
+/// DIR` ranks the units (table, csv, json, md, xlsx, html or parquet), `cchc explain DIR
+/// --unit ID` shows where every point came from, and `cchc check DIR` reports every
+/// problem in the framework and the data.
 ///
 /// Exit codes: 0 success; 1 completed, but the data has error-level findings;
 /// 2 usage, I/O, parse or framework error (nothing is written).
@@ -27,10 +29,13 @@ pub enum Command {
     /// Score and rank units; DIR holds a cchc.toml (default: .)
     ///
     /// Prints the ranking: rank, rank_in_group, unit_id, name, group, points,
-    /// max_points, index, band, one area_<id> column per area, and self_index and
-    /// appraisal_delta when the checklist has self-scores.
+    /// max_points, index, band, one area_<id> column per area, self_index and
+    /// appraisal_delta when the checklist has self-scores, and rank_change and
+    /// index_change with --previous.
     ///
     /// Example: cchc score fixtures/demo --format csv --out ranking.csv
+    /// Example: cchc score fixtures/demo --out report.html --lang vi
+    /// Example: cchc score fixtures/demo --previous ranking-2024.csv --out ranking.xlsx
     Score(ScoreArgs),
     /// Show the derivation of one unit's points, leaf by leaf
     ///
@@ -284,6 +289,9 @@ pub struct ScoreArgs {
     /// Rank on the appraised scores (default) or on the units' self-assessed scores
     #[arg(long, value_enum, default_value = "appraised")]
     pub stage: Stage,
+    /// Language of headers and labels in table, md, html and xlsx (csv, json, parquet column names never change)
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::lang::Lang,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<crate::render::RankingFormat>,
@@ -314,6 +322,9 @@ pub struct GapsArgs {
     /// Show this many unit/criterion rows in table and md output (0 = all; csv and json have all)
     #[arg(long, value_name = "N", default_value = "20")]
     pub top: usize,
+    /// Language of headers and labels in table and md output (csv and json names never change)
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::lang::Lang,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,

@@ -8,7 +8,7 @@ use cchc::cli::{
 };
 use cchc::framework::{builtin, Effect};
 use cchc::render::{self, Format, RankingFormat};
-use cchc::{input::normalize, num::plain, project, Run};
+use cchc::{input::normalize, lang::Lang, num::plain, project, Run};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -33,7 +33,8 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 fn gaps(a: GapsArgs) -> Result<u8> {
     let spec = project::resolve(&a.project.overrides())?;
-    let run = run_project(&spec, a.quiet)?;
+    let mut run = run_project(&spec, a.quiet)?;
+    run.lang = a.lang;
     if !run.scoring.has_self {
         bail!("the checklist has no self_score column values: there is no self-assessment to compare with");
     }
@@ -44,7 +45,7 @@ fn gaps(a: GapsArgs) -> Result<u8> {
         Format::Md => render::gaps::md(&run, a.top),
     };
     emit(a.out.as_deref(), &text)?;
-    report(&run.diagnostics, a.quiet);
+    report_in(&run.diagnostics, a.quiet, run.lang);
     Ok(exit_code(&run))
 }
 
@@ -88,7 +89,15 @@ fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
 }
 
 fn report(diags: &[cchc::diag::Diagnostic], quiet: bool) {
-    eprint!("{}", render::diagnostics_report(diags, PER_CODE, quiet));
+    report_in(diags, quiet, Lang::En);
+}
+
+/// [`report`] with the count line in `lang`.
+fn report_in(diags: &[cchc::diag::Diagnostic], quiet: bool, lang: Lang) {
+    eprint!(
+        "{}",
+        render::diagnostics_report(diags, PER_CODE, quiet, lang)
+    );
 }
 
 /// The format asked for, else the one --out's extension implies, else a table on a
@@ -215,6 +224,7 @@ fn score(a: ScoreArgs) -> Result<u8> {
         .map(|p| cchc::previous::read(p, &p.display().to_string()))
         .transpose()?;
     let mut run = run_project(&spec, a.quiet)?;
+    run.lang = a.lang;
     if a.stage == Stage::SelfAssessed {
         run.to_self_stage();
     }
@@ -231,6 +241,18 @@ fn score(a: ScoreArgs) -> Result<u8> {
         RankingFormat::Json => render::json::render(&run).into_bytes(),
         RankingFormat::Md => render::md::render(&run).into_bytes(),
         RankingFormat::Html => render::html::render(&run).into_bytes(),
+        RankingFormat::Parquet => {
+            let Some(out) = a.out.as_deref() else {
+                bail!("parquet writes two files (the ranking and FILE.criteria.parquet): give --out FILE.parquet");
+            };
+            let ranking = render::parquet::ranking(&run)?;
+            let criteria = render::parquet::criteria(&run)?;
+            let detail = render::parquet::criteria_path(out);
+            cchc::output::write_all_atomic(&[(out, &ranking), (&detail, &criteria)])
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            report_in(&run.diagnostics, a.quiet, run.lang);
+            return Ok(exit_code(&run));
+        }
         RankingFormat::Xlsx => {
             if a.out.is_none() && std::io::stdout().is_terminal() {
                 bail!("xlsx is a binary file: give --out ranking.xlsx (or redirect the output)");
@@ -239,7 +261,7 @@ fn score(a: ScoreArgs) -> Result<u8> {
         }
     };
     emit_bytes(a.out.as_deref(), &bytes)?;
-    report(&run.diagnostics, a.quiet);
+    report_in(&run.diagnostics, a.quiet, run.lang);
     Ok(exit_code(&run))
 }
 
@@ -326,7 +348,7 @@ fn check(a: CheckArgs) -> Result<u8> {
             s.input, s.file, s.read, s.used, s.rejected
         ));
     }
-    let report = render::diagnostics_report(&run.diagnostics, 0, a.quiet);
+    let report = render::diagnostics_report(&run.diagnostics, 0, a.quiet, Lang::En);
     out.push_str(if report.is_empty() {
         "no findings\n"
     } else {

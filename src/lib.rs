@@ -29,6 +29,7 @@ pub mod dossier;
 pub mod framework;
 pub mod gaps;
 pub mod input;
+pub mod lang;
 pub mod num;
 pub mod output;
 pub mod period;
@@ -79,6 +80,8 @@ pub struct Run {
     pub previous: Option<previous::Comparison>,
     /// Whether the ranking is on self-assessed scores (`--stage self`).
     pub self_stage: bool,
+    /// The language of labels in reports (`--lang`).
+    pub lang: lang::Lang,
 }
 
 impl Run {
@@ -383,6 +386,7 @@ pub fn score_tables_with(
         diagnostics,
         previous: None,
         self_stage: false,
+        lang: lang::Lang::En,
     }
 }
 

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
         Err(e) => {
             match e.downcast_ref::<cchc::Error>() {
                 Some(cchc::Error::Diagnostics(diags)) => {
-                    eprint!("{}", cchc::render::diagnostics_report(diags, 0, false));
+                    eprint!(
+                        "{}",
+                        cchc::render::diagnostics_report(diags, 0, false, cchc::lang::Lang::En)
+                    );
                     eprintln!("cchc: stopped; nothing was written");
                 }
                 _ => eprintln!("error: {e:#}"),

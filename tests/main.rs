@@ -5,6 +5,7 @@ mod cases;
 mod common;
 mod framework_validation;
 mod html;
+mod parquet;
 mod parsing;
 mod properties;
 mod published;

@@ -1,7 +1,8 @@
 //! The dossier-log engine: 766-style indicators per unit (or procedure, channel, month)
 //! from one-stop dossier logs of any size (PRODUCT.md, "Dossier metrics").
 //!
-//! polars lives in [`engine`] and nowhere else: it scans the CSV or Parquet file lazily
+//! polars lives in [`engine`] (and [`columnar`], which writes Parquet outputs) and
+//! nowhere else: it scans the CSV or Parquet file lazily
 //! with the streaming engine, reading only the needed columns, and hands batches of text
 //! columns to a fold written in plain Rust ([`row`]) that parses fixed-format dates
 //! cheaply, checks every row and adds it to exact integer counts. Memory stays bounded
@@ -10,6 +11,7 @@
 //! a polars upgrade touches this folder alone.
 
 pub mod calendar;
+pub mod columnar;
 mod engine;
 mod fold;
 pub mod procedures;

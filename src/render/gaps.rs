@@ -71,24 +71,35 @@ pub fn criterion_rows(run: &Run, sums: &[CriterionGap]) -> (Vec<String>, Vec<Vec
 
 const INTRO: &str = "delta = what appraisal did to the unit's net points: appraised − self-assessed, negated for penalties; a side that is `na` counts 0";
 
-/// Terminal text: both tables, the per-unit one cut to `top` rows (0 = all).
-pub fn table(run: &Run, top: usize) -> String {
+/// The two tables for reading (headers in the run's language), the unit list cut to
+/// `top` rows (0 = all): (criterion table, unit table, rows shown, rows in all).
+type Table = (Vec<String>, Vec<Vec<String>>);
+fn for_reading(run: &Run, top: usize) -> (Table, Table, usize, usize) {
     let (gaps, sums) = crate::gaps::gaps(run);
     let shown = if top == 0 {
         gaps.len()
     } else {
         top.min(gaps.len())
     };
-    let (ch, cr) = criterion_rows(run, &sums);
-    let (uh, ur) = unit_rows(run, &gaps[..shown]);
+    let localise = |(h, r): Table| -> Table { (h.iter().map(|h| run.lang.column(h)).collect(), r) };
+    (
+        localise(criterion_rows(run, &sums)),
+        localise(unit_rows(run, &gaps[..shown])),
+        shown,
+        gaps.len(),
+    )
+}
+
+/// Terminal text: both tables, the per-unit one cut to `top` rows (0 = all).
+pub fn table(run: &Run, top: usize) -> String {
+    let ((ch, cr), (uh, ur), shown, all) = for_reading(run, top);
     let mut out = format!(
         "{} — where appraisal moved self-assessed points ({INTRO})\n\nby criterion, over all units:\n",
         run.framework.id
     );
     out.push_str(&super::table::grid(&ch, cr, 2));
     out.push_str(&format!(
-        "\nby unit and criterion, largest first ({shown} of {}):\n",
-        gaps.len()
+        "\nby unit and criterion, largest first ({shown} of {all}):\n"
     ));
     out.push_str(&super::table::grid(&uh, ur, 4));
     out
@@ -96,19 +107,11 @@ pub fn table(run: &Run, top: usize) -> String {
 
 /// Markdown: both tables.
 pub fn md(run: &Run, top: usize) -> String {
-    let (gaps, sums) = crate::gaps::gaps(run);
-    let shown = if top == 0 {
-        gaps.len()
-    } else {
-        top.min(gaps.len())
-    };
-    let (ch, cr) = criterion_rows(run, &sums);
-    let (uh, ur) = unit_rows(run, &gaps[..shown]);
+    let ((ch, cr), (uh, ur), shown, all) = for_reading(run, top);
     format!(
-        "## Appraisal gaps — {}\n\n{INTRO}.\n\n### By criterion\n\n{}\n### By unit and criterion ({shown} of {})\n\n{}",
+        "## Appraisal gaps — {}\n\n{INTRO}.\n\n### By criterion\n\n{}\n### By unit and criterion ({shown} of {all})\n\n{}",
         run.framework.id,
         super::md::grid(&ch, &cr, |i, _| i < 2),
-        gaps.len(),
         super::md::grid(&uh, &ur, |i, _| i < 4)
     )
 }

@@ -78,26 +78,21 @@ pub fn render(run: &Run) -> String {
     if let Some(d) = &fw.decision {
         let _ = write!(h, " · {}", esc(d));
     }
+    let l = run.lang;
     if let Some(p) = &run.period {
-        let _ = write!(h, " · period {}", esc(&p.to_string()));
+        let _ = write!(h, " · {} {}", l.t("period"), esc(&p.to_string()));
     }
     if run.self_stage {
-        h.push_str(" · ranked on self-assessed scores");
+        let _ = write!(h, " · {}", l.t("ranked on self-assessed scores"));
     }
-    let _ = write!(
-        h,
-        " · {} units · index = points / applicable max × {}, rounded {} to {} places</p>\n</header>\n",
-        units.len(),
-        crate::num::plain(fw.scale),
-        fw.rounding.mode.name(),
-        fw.rounding.places
-    );
+    let _ = write!(h, " · {}</p>\n</header>\n", esc(&super::method_line(run)));
 
     // Summary and band distribution.
     let _ = write!(
         h,
-        "<section id=\"summary\">\n<h2>Summary</h2>\n<p id=\"summary-line\">{}</p>\n",
-        esc(&summary.line(fw))
+        "<section id=\"summary\">\n<h2>{}</h2>\n<p id=\"summary-line\">{}</p>\n",
+        l.t("Summary"),
+        esc(&summary.line(fw, run.lang))
     );
     let most = summary
         .bands
@@ -134,13 +129,15 @@ pub fn render(run: &Run) -> String {
     let height = row_h * units.len().max(1) + 24;
     let _ = write!(
         h,
-        "<section id=\"index-chart\">\n<h2>Index by unit</h2>\n<p class=\"legend\">{}</p>\n<svg id=\"index-bars\" role=\"img\" aria-label=\"index by unit\" width=\"760\" height=\"{height}\" viewBox=\"0 0 760 {height}\">\n",
+        "<section id=\"index-chart\">\n<h2>{}</h2>\n<p class=\"legend\">{}</p>\n<svg id=\"index-bars\" role=\"img\" aria-label=\"index by unit\" width=\"760\" height=\"{height}\" viewBox=\"0 0 760 {height}\">\n",
+        l.t("Index by unit"),
         fw.bands
             .iter()
             .map(|b| format!(
-                "<span><i style=\"background:{}\"></i>{} (from {})</span>",
+                "<span><i style=\"background:{}\"></i>{} ({} {})</span>",
                 band_colour(run, Some(&b.label)),
                 esc(&b.label),
+                l.t("from"),
                 crate::num::plain(b.from)
             ))
             .collect::<String>()
@@ -178,9 +175,13 @@ pub fn render(run: &Run) -> String {
 
     // The ranking table: the same rows as the CSV.
     let (head, rows) = super::ranking_rows(run);
-    h.push_str("<section id=\"ranking\">\n<h2>Ranking</h2>\n<div class=\"wide\">\n<table id=\"ranking-table\">\n<thead><tr>");
+    let _ = write!(
+        h,
+        "<section id=\"ranking\">\n<h2>{}</h2>\n<div class=\"wide\">\n<table id=\"ranking-table\">\n<thead><tr>",
+        l.t("Ranking")
+    );
     for c in &head {
-        let _ = write!(h, "<th>{}</th>", esc(c));
+        let _ = write!(h, "<th>{}</th>", esc(&l.column(c)));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     let text = ["unit_id", "name", "group", "band"];
@@ -210,7 +211,12 @@ pub fn render(run: &Run) -> String {
     h.push_str("</section>\n");
 
     // Per-unit profiles: each area's points against its maximum.
-    h.push_str("<section id=\"profiles\">\n<h2>Unit profiles</h2>\n<p>Each bar is the unit's points in an area; the grey bar behind it is the area's maximum. Bonus and penalty areas show their net points.</p>\n<div class=\"profiles\">\n");
+    let _ = write!(
+        h,
+        "<section id=\"profiles\">\n<h2>{}</h2>\n<p>{}</p>\n<div class=\"profiles\">\n",
+        l.t("Unit profiles"),
+        l.t("Each bar is the unit's points in an area; the grey bar behind it is the area's maximum. Bonus and penalty areas show their net points.")
+    );
     let widest = fw.areas.iter().map(|a| a.max).max().unwrap_or(Decimal::ONE);
     for u in units {
         let height = 20 * fw.areas.len() + 6;
@@ -241,9 +247,10 @@ pub fn render(run: &Run) -> String {
             } else {
                 let _ = write!(
                     h,
-                    "<text x=\"40\" y=\"{}\">{} (bonus − penalty)</text>\n",
+                    "<text x=\"40\" y=\"{}\">{} ({})</text>\n",
                     y + 12,
-                    fw.rounding.show(points)
+                    fw.rounding.show(points),
+                    l.t("bonus − penalty")
                 );
             }
         }

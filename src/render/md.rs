@@ -34,27 +34,34 @@ pub fn grid(header: &[String], rows: &[Vec<String>], text: impl Fn(usize, &str) 
 /// The ranking: a heading with the framework and period, the table, the summary.
 pub fn render(run: &Run) -> String {
     let fw = &run.framework;
+    let l = run.lang;
     let (header, rows) = super::ranking_rows(run);
-    let mut out = format!("## {} — {}\n\n", fw.id, fw.title);
+    let mut out = format!("## {} — {}", fw.id, fw.title);
     if let Some(d) = &fw.decision {
-        out.push_str(&format!("Follows {d}. "));
+        out.push_str(&format!(" ({d})"));
     }
+    out.push_str("\n\n");
     if let Some(p) = &run.period {
-        out.push_str(&format!("Period {p}. "));
+        let word = l.t("period");
+        let mut chars = word.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string());
+        out.push_str(&format!(
+            "{}{} {p}. ",
+            first.unwrap_or_default(),
+            chars.as_str()
+        ));
     }
     if run.self_stage {
-        out.push_str("Ranked on the units' self-assessed scores. ");
+        out.push_str(&format!("{}. ", l.t("ranked on self-assessed scores")));
     }
-    out.push_str(&format!(
-        "Index = points / applicable max × {}, rounded {} to {} places.\n\n",
-        crate::num::plain(fw.scale),
-        fw.rounding.mode.name(),
-        fw.rounding.places
-    ));
-    out.push_str(&grid(&header, &rows, |_, h| {
-        matches!(h, "unit_id" | "name" | "group" | "band")
-    }));
-    out.push_str(&format!("\n{}\n", super::summary(run).line(fw)));
+    out.push_str(&format!("{}.\n\n", super::method_line(run)));
+    let text: Vec<bool> = header
+        .iter()
+        .map(|h| matches!(h.as_str(), "unit_id" | "name" | "group" | "band"))
+        .collect();
+    let shown: Vec<String> = header.iter().map(|h| l.column(h)).collect();
+    out.push_str(&grid(&shown, &rows, |i, _| text[i]));
+    out.push_str(&format!("\n{}\n", super::summary(run).line(fw, run.lang)));
     let c = super::comparison_lines(run);
     if !c.is_empty() {
         out.push_str(&format!("\n{c}"));

@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod md;
 pub mod metrics;
+pub mod parquet;
 pub mod sipas;
 pub mod table;
 pub mod xlsx;
@@ -64,6 +65,8 @@ pub enum RankingFormat {
     Xlsx,
     /// A self-contained HTML report with SVG charts (ranking, bands, unit profiles).
     Html,
+    /// Parquet for DuckDB and polars: the ranking, and FILE.criteria.parquet beside it (needs --out).
+    Parquet,
 }
 
 impl RankingFormat {
@@ -72,6 +75,7 @@ impl RankingFormat {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "xlsx" => Some(RankingFormat::Xlsx),
             "html" | "htm" => Some(RankingFormat::Html),
+            "parquet" => Some(RankingFormat::Parquet),
             _ => Format::from_extension(path).map(RankingFormat::from),
         }
     }
@@ -161,6 +165,7 @@ pub fn comparison_lines(run: &Run) -> String {
         return String::new();
     };
     let fw = &run.framework;
+    let l = run.lang;
     let new: Vec<&str> = p
         .changes
         .iter()
@@ -170,21 +175,47 @@ pub fn comparison_lines(run: &Run) -> String {
     let gone: Vec<String> = p
         .gone
         .iter()
-        .map(|(id, rank, index)| format!("{id} (was {rank}, {})", fw.rounding.show(*index)))
+        .map(|(id, rank, index)| {
+            format!("{id} ({} {rank}, {})", l.t("was"), fw.rounding.show(*index))
+        })
         .collect();
     let list = |v: Vec<String>| {
         if v.is_empty() {
-            "none".to_string()
+            l.t("none").to_string()
         } else {
             v.join(", ")
         }
     };
     format!(
-        "compared with {}: rank_change = earlier rank − rank now; new since: {}; gone since: {}\n",
+        "{} {}: {}; {}: {}; {}: {}\n",
+        l.t("compared with"),
         p.file,
+        l.t("rank_change = earlier rank − rank now"),
+        l.t("new since"),
         list(new.iter().map(|s| s.to_string()).collect()),
+        l.t("gone since"),
         list(gone)
     )
+}
+
+/// How the index is computed, in one line: `12 units; index = points / applicable max
+/// × 100, rounded half-up to 2 places`.
+pub fn method_line(run: &Run) -> String {
+    let fw = &run.framework;
+    let (n, scale, mode, places) = (
+        run.scoring.units.len(),
+        plain(fw.scale),
+        fw.rounding.mode.name(),
+        fw.rounding.places,
+    );
+    match run.lang {
+        crate::lang::Lang::En => format!(
+            "{n} units; index = points / applicable max × {scale}, rounded {mode} to {places} places"
+        ),
+        crate::lang::Lang::Vi => format!(
+            "{n} đơn vị; chỉ số = điểm / tổng điểm tối đa áp dụng × {scale}, làm tròn {places} chữ số thập phân ({mode})"
+        ),
+    }
 }
 
 /// Figures over all units, as reports quote them: how many, the mean of their published
@@ -228,10 +259,10 @@ pub fn summary(run: &Run) -> Summary {
 
 impl Summary {
     /// One line for a report: `mean index 88.37; Nhóm A 13, Nhóm B 50`.
-    pub fn line(&self, fw: &crate::framework::Framework) -> String {
+    pub fn line(&self, fw: &crate::framework::Framework, lang: crate::lang::Lang) -> String {
         let mut s = match self.mean_index {
-            Some(m) => format!("mean index {}", fw.rounding.show(m)),
-            None => "no units".to_string(),
+            Some(m) => format!("{} {}", lang.t("mean index"), fw.rounding.show(m)),
+            None => lang.t("no units").to_string(),
         };
         if !self.bands.is_empty() {
             let parts: Vec<String> = self
@@ -247,7 +278,12 @@ impl Summary {
 
 /// Diagnostics as lines for a terminal, at most `per_code` of each code (0 = all),
 /// then a one-line summary. Warnings are left out when `errors_only`.
-pub fn diagnostics_report(diags: &[Diagnostic], per_code: usize, errors_only: bool) -> String {
+pub fn diagnostics_report(
+    diags: &[Diagnostic],
+    per_code: usize,
+    errors_only: bool,
+    lang: crate::lang::Lang,
+) -> String {
     let mut out = String::new();
     let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
     let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
@@ -272,10 +308,13 @@ pub fn diagnostics_report(diags: &[Diagnostic], per_code: usize, errors_only: bo
     let errors = crate::diag::errors(diags);
     let warnings = diags.len() - errors;
     if !diags.is_empty() {
+        let word = |n: usize, one: &'static str, many: &'static str| {
+            lang.t(if n == 1 { one } else { many })
+        };
         out.push_str(&format!(
-            "{errors} error{}, {warnings} warning{}\n",
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" }
+            "{errors} {}, {warnings} {}\n",
+            word(errors, "error", "errors"),
+            word(warnings, "warning", "warnings")
         ));
     }
     out

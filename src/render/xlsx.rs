@@ -39,7 +39,7 @@ pub fn render(run: &Run) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Ranking")?;
     for (c, h) in head.iter().enumerate() {
-        ws.write_string_with_format(0, col(c), h, &header)?;
+        ws.write_string_with_format(0, col(c), run.lang.column(h), &header)?;
     }
     let text_columns = ["unit_id", "name", "group", "band"];
     for (r, row) in rows.iter().enumerate() {
@@ -87,7 +87,7 @@ pub fn render(run: &Run) -> Result<Vec<u8>, XlsxError> {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&area.id, &area.title))?;
         for (c, t) in h.iter().enumerate() {
-            ws.write_string_with_format(0, col(c), t, &header)?;
+            ws.write_string_with_format(0, col(c), run.lang.column(t), &header)?;
         }
         // Under the ids: the criterion titles (wrapped), then the maxima.
         let wrap = Format::new().set_text_wrap().set_italic();

@@ -1,0 +1,92 @@
+//! Labels for people: `--lang vi` renders headers and the words around the numbers in
+//! Vietnamese for reports (table, md, html, xlsx); the default stays English for
+//! scripts. Column names of csv, json and parquet never change with the language, and
+//! neither do finding codes.
+
+/// The language of labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Tiếng Việt.
+    Vi,
+}
+
+impl Lang {
+    /// A column's display header: the stable name in English, a Vietnamese label in
+    /// Vietnamese (`area_3` → `Lĩnh vực 3`).
+    pub fn column(self, name: &str) -> String {
+        if self == Lang::En {
+            return name.to_string();
+        }
+        if let Some(id) = name.strip_prefix("area_") {
+            return format!("Lĩnh vực {id}");
+        }
+        if let Some(id) = name.strip_prefix("factor_") {
+            return format!("Yếu tố {id}");
+        }
+        let vi = match name {
+            "rank" => "Hạng",
+            "rank_in_group" => "Hạng trong nhóm",
+            "unit_id" => "Mã đơn vị",
+            "name" => "Tên đơn vị",
+            "group" => "Nhóm",
+            "points" => "Điểm",
+            "max_points" => "Điểm tối đa",
+            "index" => "Chỉ số",
+            "band" => "Xếp loại",
+            "self_index" => "Chỉ số tự đánh giá",
+            "appraisal_delta" => "Chênh lệch thẩm định",
+            "rank_change" => "Thay đổi hạng",
+            "index_change" => "Thay đổi chỉ số",
+            "criterion_id" => "Mã tiêu chí",
+            "title" => "Tiêu chí",
+            "max" => "Điểm tối đa",
+            "self_score" => "Điểm tự đánh giá",
+            "appraised" => "Điểm thẩm định",
+            "delta" => "Chênh lệch",
+            "units_moved" => "Số đơn vị bị điều chỉnh",
+            "total_delta" => "Tổng chênh lệch",
+            "points_moved" => "Tổng điểm điều chỉnh",
+            other => return other.to_string(),
+        };
+        vi.to_string()
+    }
+
+    /// A phrase of the reports, by its English text (unknown phrases stay English).
+    pub fn t(self, en: &'static str) -> &'static str {
+        if self == Lang::En {
+            return en;
+        }
+        match en {
+            "mean index" => "chỉ số bình quân",
+            "no units" => "không có đơn vị",
+            "period" => "kỳ đánh giá",
+            "stage: self-assessed scores (--stage self)" => {
+                "xếp hạng theo điểm tự đánh giá (--stage self)"
+            }
+            "compared with" => "so sánh với",
+            "rank_change = earlier rank − rank now" => "thay đổi hạng = hạng kỳ trước − hạng kỳ này",
+            "new since" => "đơn vị mới",
+            "gone since" => "đơn vị không còn",
+            "none" => "không có",
+            "was" => "trước đây",
+            "Summary" => "Tổng hợp",
+            "Index by unit" => "Chỉ số theo đơn vị",
+            "Ranking" => "Bảng xếp hạng",
+            "Unit profiles" => "Kết quả từng đơn vị theo lĩnh vực",
+            "Each bar is the unit's points in an area; the grey bar behind it is the area's maximum. Bonus and penalty areas show their net points." => {
+                "Mỗi thanh là điểm của đơn vị trong một lĩnh vực; thanh xám phía sau là điểm tối đa của lĩnh vực. Lĩnh vực điểm thưởng, điểm trừ ghi điểm ròng."
+            }
+            "from" => "từ",
+            "bonus − penalty" => "điểm thưởng − điểm trừ",
+            "ranked on self-assessed scores" => "xếp hạng theo điểm tự đánh giá",
+            "error" => "lỗi",
+            "errors" => "lỗi",
+            "warning" => "cảnh báo",
+            "warnings" => "cảnh báo",
+            _ => en,
+        }
+    }
+}

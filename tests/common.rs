@@ -51,3 +51,25 @@ pub fn score_dir(dir: &str) -> Run {
 pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(root().join(path)).expect("fixture file")
 }
+
+/// Runs the built binary from the repository root; panics with its stderr unless it
+/// succeeds; returns its stdout.
+pub fn cchc(args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cchc {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// [`cchc`] as text.
+pub fn cchc_text(args: &[&str]) -> String {
+    String::from_utf8(cchc(args)).unwrap()
+}

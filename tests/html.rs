@@ -8,16 +8,7 @@ use std::process::Command;
 
 fn report(dir: &Path) -> (PathBuf, String) {
     let path = dir.join("report.html");
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(["score", "fixtures/demo", "--out", path.to_str().unwrap()])
-        .current_dir(crate::common::root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::cchc(&["score", "fixtures/demo", "--out", path.to_str().unwrap()]);
     let html = std::fs::read_to_string(&path).unwrap();
     (path, html)
 }

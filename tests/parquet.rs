@@ -1,22 +1,9 @@
 //! The parquet output read back with polars: typed columns holding the CSV's numbers,
 //! and the per-criterion detail beside it.
 
+use crate::common::cchc as run;
 use polars::prelude::*;
 use std::process::Command;
-
-fn run(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(args)
-        .current_dir(crate::common::root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 fn read(path: &std::path::Path) -> DataFrame {
     ParquetReader::new(std::fs::File::open(path).unwrap())

@@ -2,7 +2,6 @@
 //! match their counts: the tool recomputes each rate from counts.
 
 use std::fmt::Write as _;
-use std::process::Command;
 
 /// Appends `n` rows of one kind to a log.
 #[allow(clippy::too_many_arguments)]
@@ -31,25 +30,18 @@ fn metrics(log: &str, period: &str, extra: &[&str]) -> std::collections::BTreeMa
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log.csv");
     std::fs::write(&path, log).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args([
-            "metrics",
-            "--dossiers",
-            path.to_str().unwrap(),
-            "--period",
-            period,
-            "--format",
-            "csv",
-        ])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let path_text = path.to_str().unwrap();
+    let mut args = vec![
+        "metrics",
+        "--dossiers",
+        path_text,
+        "--period",
+        period,
+        "--format",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    let text = crate::common::cchc_text(&args);
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();

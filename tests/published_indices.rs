@@ -2,10 +2,10 @@
 //! built-in frameworks from inputs built to match them: the 2023 and 2024 provincial
 //! PAR rankings (par-province) and the national and provincial SIPAS indices (sipas).
 
+use crate::common::cchc_text as cchc;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 
 /// The maxima of par-province's eight fields, in hundredths of a point.
 const FIELDS: [(&str, i64); 8] = [
@@ -44,19 +44,6 @@ fn province_project(dir: &Path, provinces: &[(String, i64)]) {
         "framework = \"par-province\"\n[inputs]\nunits = \"units.csv\"\nchecklist = \"checklist.csv\"\n",
     )
     .unwrap();
-}
-
-fn cchc(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// `n` indices (hundredths) around `mean`, all within `lo..hi`, summing to `total`.

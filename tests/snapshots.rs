@@ -1,21 +1,7 @@
 //! Snapshots (insta) of every text format on the demo: a change to any output shows as a
 //! reviewable diff (`cargo insta review`, or INSTA_UPDATE=always then `git diff`).
 
-use std::process::Command;
-
-fn cchc(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(args)
-        .current_dir(crate::common::root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::common::cchc_text as cchc;
 
 #[test]
 fn score_formats() {

@@ -1,22 +1,8 @@
 //! The xlsx output read back (calamine): the same numbers as the CSV, typed as numbers,
 //! Vietnamese text intact, one sheet per area whose totals are the CSV's area columns.
 
+use crate::common::cchc as run;
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use std::process::Command;
-
-fn run(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(args)
-        .current_dir(crate::common::root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
 
 /// A cell as the CSV would print it (numbers with 2 places, integers bare).
 fn shown(d: &Data, header: &str) -> String {

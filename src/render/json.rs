@@ -17,6 +17,27 @@ pub fn number(text: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// Rows of text as JSON objects: the first `keys` columns are strings, the rest
+/// numbers with their exact digits, or null where empty.
+pub fn row_objects(header: &[String], rows: &[Vec<String>], keys: usize) -> Vec<Value> {
+    rows.iter()
+        .map(|row| {
+            let mut m = Map::new();
+            for (i, (name, v)) in header.iter().zip(row).enumerate() {
+                let val = if i < keys {
+                    Value::String(v.clone())
+                } else if v.is_empty() {
+                    Value::Null
+                } else {
+                    number(v)
+                };
+                m.insert(name.clone(), val);
+            }
+            Value::Object(m)
+        })
+        .collect()
+}
+
 fn shown(fw: &Framework, d: Decimal) -> Value {
     number(&fw.rounding.show(d))
 }

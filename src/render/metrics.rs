@@ -1,7 +1,6 @@
 //! The metrics table in every format: key columns, exact counts, then the rates as
 //! percentages with 2 decimals (empty when the denominator is 0).
 
-use super::json::number;
 use crate::dossier::{Metric, MetricsTable};
 use serde_json::{json, Map, Value};
 
@@ -65,24 +64,7 @@ pub fn table(t: &MetricsTable) -> String {
 /// JSON: the period, one object per row (rates as numbers or null), findings, counts.
 pub fn json(t: &MetricsTable) -> String {
     let (h, r) = rows(t);
-    let keys = t.key_columns.len();
-    let objs: Vec<Value> = r
-        .iter()
-        .map(|row| {
-            let mut m = Map::new();
-            for (i, (name, v)) in h.iter().zip(row).enumerate() {
-                let val = if i < keys {
-                    Value::String(v.clone())
-                } else if v.is_empty() {
-                    Value::Null
-                } else {
-                    number(v)
-                };
-                m.insert(name.clone(), val);
-            }
-            Value::Object(m)
-        })
-        .collect();
+    let objs = super::json::row_objects(&h, &r, t.key_columns.len());
     let v = json!({
         "period": {"label": t.period.label, "from": t.period.from.to_string(), "to": t.period.to.to_string()},
         "by": t.key_columns,

@@ -8,7 +8,7 @@ use crate::framework::{Framework, Survey};
 use crate::survey::Figures;
 use crate::{SurveyBy, SurveyTable};
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// How the margin of error is computed, stated in every output.
 pub const MARGIN_NOTE: &str = "margin_of_error: 95% normal approximation, 1.96 × √(p(1−p)/n) × 100, p = index / 100, n = respondents";
@@ -134,20 +134,7 @@ pub fn json(fw: &Framework, t: &SurveyTable, diagnostics: &[crate::diag::Diagnos
     let s = survey(fw);
     let (h, r) = rows(fw, t, true);
     let keys = if t.by == SurveyBy::Unit { 2 } else { 1 };
-    let object = |row: &[String]| {
-        let mut m = Map::new();
-        for (i, (name, v)) in h.iter().zip(row).enumerate() {
-            let val = if i < keys {
-                Value::String(v.clone())
-            } else if v.is_empty() {
-                Value::Null
-            } else {
-                number(v)
-            };
-            m.insert(name.clone(), val);
-        }
-        Value::Object(m)
-    };
+    let object = |row: &[String]| super::json::row_objects(&h, &[row.to_vec()], keys).remove(0);
     let objs: Vec<Value> = r.iter().map(|row| object(row)).collect();
     let mut total = vec!["all".to_string()];
     if keys == 2 {

@@ -107,21 +107,42 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        f.write_str(&self.render(crate::lang::Lang::En))
+    }
+}
+
+impl Diagnostic {
+    /// The finding as one line: `error[code]: file:line: unit U, criterion C: message`.
+    /// In Vietnamese the words around it are translated and the code's meaning leads
+    /// the (English) detail; the code itself never changes.
+    pub fn render(&self, lang: crate::lang::Lang) -> String {
+        let vi = lang == crate::lang::Lang::Vi;
+        let sev = match (self.severity, vi) {
+            (Severity::Error, false) => "error",
+            (Severity::Warning, false) => "warning",
+            (Severity::Error, true) => "lỗi",
+            (Severity::Warning, true) => "cảnh báo",
         };
-        write!(f, "{sev}[{}]: ", self.code)?;
+        let mut out = format!("{sev}[{}]: ", self.code);
         if let Some(loc) = &self.location {
-            write!(f, "{loc}: ")?;
+            out.push_str(&format!("{loc}: "));
         }
+        let (unit, criterion) = if vi {
+            ("đơn vị", "tiêu chí")
+        } else {
+            ("unit", "criterion")
+        };
         match (&self.unit, &self.criterion) {
-            (Some(u), Some(c)) => write!(f, "unit {u}, criterion {c}: ")?,
-            (Some(u), None) => write!(f, "unit {u}: ")?,
-            (None, Some(c)) => write!(f, "criterion {c}: ")?,
+            (Some(u), Some(c)) => out.push_str(&format!("{unit} {u}, {criterion} {c}: ")),
+            (Some(u), None) => out.push_str(&format!("{unit} {u}: ")),
+            (None, Some(c)) => out.push_str(&format!("{criterion} {c}: ")),
             (None, None) => {}
         }
-        write!(f, "{}", self.message)
+        if let Some(g) = lang.gloss(self.code) {
+            out.push_str(&format!("{g} — "));
+        }
+        out.push_str(&self.message);
+        out
     }
 }
 

@@ -93,3 +93,31 @@ options = { a = "1" }
         "{diags:?}"
     );
 }
+
+#[test]
+fn every_documented_finding_code_has_a_vietnamese_gloss() {
+    // The README's "Stable codes" list is the contract; --lang vi explains each code.
+    let readme = crate::common::read(crate::common::root().join("README.md"));
+    let section = readme
+        .split("Stable codes:")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the README lists the stable codes");
+    let codes: Vec<&str> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|c| {
+            c.len() > 3
+                && c.starts_with(|ch: char| ch.is_ascii_lowercase())
+                && c.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch.is_ascii_digit())
+        })
+        .collect();
+    assert!(codes.len() > 60, "{codes:?}");
+    let missing: Vec<&&str> = codes
+        .iter()
+        .filter(|c| cchc::lang::Lang::Vi.gloss(c).is_none())
+        .collect();
+    assert!(missing.is_empty(), "no Vietnamese gloss for {missing:?}");
+}

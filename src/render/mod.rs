@@ -297,7 +297,7 @@ pub fn diagnostics_report(
             continue;
         }
         *n += 1;
-        out.push_str(&d.to_string());
+        out.push_str(&d.render(lang));
         out.push('\n');
     }
     for (code, n) in hidden {

@@ -113,11 +113,14 @@ pub fn evaluate(
         let (num, den, words) = metric.fraction(&counts);
         let fraction = (den > 0).then(|| (Decimal::from(num), Decimal::from(den)));
         let source = format!("{}: {words}", metric.name());
-        return from_evidence(fw, leaf, fraction, source, row, unit, file, diags);
+        let origin = format!("the dossier log ({})", metric.name());
+        let ratio = (fraction, source, origin);
+        return from_evidence(fw, leaf, ratio, row, unit, file, diags);
     }
     if let Some(target) = leaf.survey_target() {
         let (fraction, source) = survey_ratio(fw, target, evidence.survey);
-        return from_evidence(fw, leaf, fraction, source, row, unit, file, diags);
+        let ratio = (fraction, source, "the survey".to_string());
+        return from_evidence(fw, leaf, ratio, row, unit, file, diags);
     }
     let Some(row) = row else {
         return LeafResult {
@@ -383,26 +386,22 @@ fn survey_ratio(
             .as_ref()
             .map_or_else(String::new, |s| s.factors[f].id.clone()),
     };
-    let figures = figures.cloned().unwrap_or_default();
-    let respondents = figures.respondents;
-    let (value, answers) = if figures.factors.is_empty() {
-        (None, 0)
-    } else {
-        figures.target(target)
-    };
+    let (value, answers) = figures.map_or((None, 0), |f| f.target(target));
+    let respondents = figures.map_or(0, |f| f.respondents);
     let words = format!("survey:{name} ({respondents} respondents, {answers} valid answers)");
     (value.map(|v| (v, Decimal::ONE_HUNDRED)), words)
 }
 
-/// A leaf whose ratio comes from the dossier log or the survey: `fraction` is the
-/// unit's (numerator, denominator), `None` when the denominator is 0; a checklist row,
-/// if any, only carries the self-score and evidence.
-#[allow(clippy::too_many_arguments)]
+/// A ratio from outside the checklist: the unit's (numerator, denominator) — `None`
+/// when the denominator is 0 —, the numbers behind it in words, and where it comes from.
+type EvidenceRatio = (Option<(Decimal, Decimal)>, String, String);
+
+/// A leaf whose ratio comes from the dossier log or the survey; a checklist row, if
+/// any, only carries the self-score and evidence.
 fn from_evidence(
     fw: &Framework,
     leaf: &Leaf,
-    fraction: Option<(Decimal, Decimal)>,
-    source: String,
+    (fraction, source, origin): EvidenceRatio,
     row: Option<&ChecklistRow>,
     unit: &str,
     file: &str,
@@ -411,12 +410,6 @@ fn from_evidence(
     let on_empty = match &leaf.rule {
         Rule::Steps { on_empty, .. } | Rule::Proportional { on_empty, .. } => *on_empty,
         _ => OnEmpty::Zero,
-    };
-    let origin = source.split(':').next().unwrap_or_default().to_string();
-    let origin = if leaf.survey_target().is_some() {
-        "the survey".to_string()
-    } else {
-        format!("the dossier log ({origin})")
     };
     let how = match fraction {
         None => How::EmptyRatio { source, on_empty },

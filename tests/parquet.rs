@@ -85,3 +85,17 @@ fn parquet_needs_out() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give --out FILE.parquet"));
 }
+
+#[test]
+fn parquet_is_the_same_bytes_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = |name: &str| {
+        let path = dir.path().join(name);
+        run(&["score", "fixtures/demo", "--out", path.to_str().unwrap()]);
+        let detail = dir
+            .path()
+            .join(name.replace(".parquet", ".criteria.parquet"));
+        (std::fs::read(path).unwrap(), std::fs::read(detail).unwrap())
+    };
+    assert_eq!(bytes("a.parquet"), bytes("b.parquet"));
+}

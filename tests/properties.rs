@@ -161,6 +161,11 @@ fn every_output_is_byte_identical_across_runs() {
             "json",
         ],
         &["metrics", "fixtures/demo", "--format", "table"],
+        &["score", "fixtures/demo", "--format", "md"],
+        &["score", "fixtures/demo", "--format", "html", "--lang", "vi"],
+        &["score", "fixtures/demo", "--format", "xlsx"],
+        &["sipas", "fixtures/demo", "--format", "json"],
+        &["gaps", "fixtures/demo", "--format", "json"],
     ];
     for args in runs {
         let once = || {

@@ -80,6 +80,10 @@ impl Lang {
                 "Mỗi thanh là điểm của đơn vị trong một lĩnh vực; thanh xám phía sau là điểm tối đa của lĩnh vực. Lĩnh vực điểm thưởng, điểm trừ ghi điểm ròng."
             }
             "from" => "từ",
+            "Evidence from the dossier log and the survey" => {
+                "Căn cứ từ sổ theo dõi hồ sơ và khảo sát"
+            }
+            "derivation" => "cách tính",
             "bonus − penalty" => "điểm thưởng − điểm trừ",
             "ranked on self-assessed scores" => "xếp hạng theo điểm tự đánh giá",
             "error" => "lỗi",

@@ -46,6 +46,14 @@ fn html_report_is_self_contained_with_every_part() {
     }
     assert_eq!(html.matches("class=\"index-bar\"").count(), 12);
     assert_eq!(html.matches("<figure class=\"profile\"").count(), 12);
+    // The dossier and survey evidence: 5 such criteria × 12 units, with their counts.
+    let evidence = html
+        .split("id=\"evidence-table\"")
+        .nth(1)
+        .expect("evidence");
+    assert_eq!(evidence.matches("<tr><td>").count(), 60);
+    assert!(evidence.contains("on_time_rate: (early 77 + on_time 85) / resolved 162 = 162/162 = 100.00%, reaches the step from 100% → 6"));
+    assert!(evidence.contains("survey:index (33 respondents, 540 valid answers)"));
     // The tied units share a rank in the chart too; X05 (93.05) has the longest bar.
     assert!(html.contains(">5. Xã Tuy Lộc</text>") && html.contains(">5. Xã Âu Lâu</text>"));
     assert!(html.contains("data-unit=\"X05\" x=\"230\" y=\"4\" width=\"428.0\""));
@@ -115,5 +123,11 @@ fn html_report_renders_in_headless_chromium() {
         );
     }
     assert_eq!(dom.matches("<figure class=\"profile\"").count(), 12);
-    assert_eq!(dom.matches("<tr>").count(), 13, "header + 12 units");
+    let ranking = dom
+        .split("id=\"ranking-table\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("the ranking table");
+    assert_eq!(ranking.matches("<tr>").count(), 13, "header + 12 units");
+    assert!(dom.contains("id=\"evidence-table\""));
 }

@@ -58,6 +58,52 @@ figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:.5rem}figcapt
 footer{margin-top:2rem;color:#777;font-size:.8rem}.wide{overflow-x:auto}td{white-space:nowrap}\
 @media print{body{margin:0;max-width:none}table{font-size:.6rem}.wide{overflow:visible}h2{break-after:avoid}figure,svg,tr{break-inside:avoid}th{position:static}}";
 
+/// The criteria scored on the dossier log or the survey, unit by unit, with the counts
+/// or respondents behind each ratio (nothing when the framework has none).
+fn evidence(run: &Run, h: &mut String) {
+    let fw = &run.framework;
+    let leaves: Vec<usize> = (0..fw.leaves.len())
+        .filter(|&l| !fw.leaves[l].from_checklist())
+        .collect();
+    if leaves.is_empty() {
+        return;
+    }
+    let l = run.lang;
+    let _ = write!(
+        h,
+        "<section id=\"evidence\">\n<h2>{}</h2>\n<div class=\"wide\">\n<table id=\"evidence-table\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        l.t("Evidence from the dossier log and the survey"),
+        esc(&l.column("unit_id")),
+        esc(&l.column("criterion_id")),
+        esc(&l.column("points")),
+        l.t("derivation")
+    );
+    for u in &run.scoring.units {
+        for &i in &leaves {
+            let (leaf, r) = (&fw.leaves[i], &u.leaves[i]);
+            let points = if r.outcome.applicable {
+                format!(
+                    "{} / {}",
+                    fw.rounding.show(r.outcome.points),
+                    crate::num::plain(leaf.max)
+                )
+            } else {
+                "na".to_string()
+            };
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td title=\"{}\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+                esc(&u.unit.id),
+                esc(&leaf.title),
+                esc(&leaf.id),
+                points,
+                esc(&super::explain::derivation(fw, leaf, r))
+            );
+        }
+    }
+    h.push_str("</tbody>\n</table>\n</div>\n</section>\n");
+}
+
 /// Renders the report.
 pub fn render(run: &Run) -> String {
     let fw = &run.framework;
@@ -257,6 +303,8 @@ pub fn render(run: &Run) -> String {
         h.push_str("</svg>\n</figure>\n");
     }
     h.push_str("</div>\n</section>\n");
+
+    evidence(run, &mut h);
 
     let errors = run.errors();
     let _ = write!(

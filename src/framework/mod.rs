@@ -65,11 +65,6 @@ impl Survey {
             .enumerate()
             .flat_map(|(f, factor)| factor.questions.iter().map(move |q| (f, q)))
     }
-
-    /// The factor with this id.
-    pub fn factor(&self, id: &str) -> Option<usize> {
-        self.factors.iter().position(|f| f.id == id)
-    }
 }
 
 /// How a valid answer (1–5) counts towards a question's satisfaction.

@@ -208,6 +208,9 @@ pub struct MetricsArgs {
     /// An alternative denominator, e.g. online_share=received+carried_over (repeatable)
     #[arg(long, value_name = "RATE=COLUMNS")]
     pub rate_definition: Vec<String>,
+    /// Language of headers in table and md output and of findings (csv and json names never change)
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::lang::Lang,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -249,6 +252,9 @@ pub struct SipasArgs {
     /// One row per unit (default), or per group of the register (answers pooled)
     #[arg(long, value_enum, default_value = "unit")]
     pub by: crate::SurveyBy,
+    /// Language of headers in table and md output and of findings (csv and json names never change)
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::lang::Lang,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,

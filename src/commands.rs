@@ -173,13 +173,13 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
     diags.extend(table.diagnostics.iter().cloned());
     cchc::diag::sort(&mut diags);
     let text = match pick_format(a.format, a.out.as_deref()) {
-        Format::Table => render::metrics::table(&table),
+        Format::Table => render::metrics::table(&table, a.lang),
         Format::Csv => render::metrics::csv(&table),
         Format::Json => render::metrics::json(&table),
-        Format::Md => render::metrics::md(&table),
+        Format::Md => render::metrics::md(&table, a.lang),
     };
     emit(a.out.as_deref(), &text)?;
-    report(&diags, a.quiet);
+    report_in(&diags, a.quiet, a.lang);
     Ok(u8::from(cchc::diag::errors(&diags) > 0))
 }
 
@@ -206,13 +206,13 @@ fn sipas(a: SipasArgs) -> Result<u8> {
     let st = cchc::survey_table(&fw, &table, units.as_deref(), a.by, &mut diags)?;
     cchc::diag::sort(&mut diags);
     let text = match pick_format(a.format, a.out.as_deref()) {
-        Format::Table => render::sipas::table(&fw, &st),
+        Format::Table => render::sipas::table(&fw, &st, a.lang),
         Format::Csv => render::sipas::csv(&fw, &st),
         Format::Json => render::sipas::json(&fw, &st, &diags),
-        Format::Md => render::sipas::md(&fw, &st),
+        Format::Md => render::sipas::md(&fw, &st, a.lang),
     };
     emit(a.out.as_deref(), &text)?;
-    report(&diags, a.quiet);
+    report_in(&diags, a.quiet, a.lang);
     Ok(u8::from(cchc::diag::errors(&diags) > 0))
 }
 

@@ -26,6 +26,9 @@ impl Lang {
         if let Some(id) = name.strip_prefix("factor_") {
             return format!("Yếu tố {id}");
         }
+        if let Some(id) = name.strip_prefix("q_") {
+            return format!("Câu {id}");
+        }
         let vi = match name {
             "rank" => "Hạng",
             "rank_in_group" => "Hạng trong nhóm",
@@ -49,6 +52,30 @@ impl Lang {
             "units_moved" => "Số đơn vị bị điều chỉnh",
             "total_delta" => "Tổng chênh lệch",
             "points_moved" => "Tổng điểm điều chỉnh",
+            "respondents" => "Số người trả lời",
+            "answers" => "Số câu trả lời hợp lệ",
+            "blank" => "Không trả lời",
+            "margin_of_error" => "Sai số (95%)",
+            "procedure" => "Thủ tục",
+            "channel" => "Kênh",
+            "month" => "Tháng",
+            "received" => "Tiếp nhận",
+            "carried_over" => "Tồn kỳ trước",
+            "resolved" => "Đã giải quyết",
+            "early" => "Trước hạn",
+            "on_time" => "Đúng hạn",
+            "late" => "Trễ hạn",
+            "returned" => "Trả lại, rút",
+            "pending" => "Đang giải quyết",
+            "pending_overdue" => "Quá hạn đang giải quyết",
+            "online" => "Trực tuyến",
+            "postal" => "Bưu chính",
+            "on_time_rate" => "Tỷ lệ đúng hạn",
+            "online_share" => "Tỷ lệ trực tuyến",
+            "payment_online_share" => "Tỷ lệ thanh toán trực tuyến",
+            "digitized_rate" => "Tỷ lệ số hóa",
+            "e_result_rate" => "Tỷ lệ kết quả điện tử",
+            "satisfaction_rate" => "Tỷ lệ hài lòng",
             other => return other.to_string(),
         };
         vi.to_string()

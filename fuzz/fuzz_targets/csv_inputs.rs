@@ -64,8 +64,8 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = cchc::render::sipas::csv(&sfw, &t);
         let _ = cchc::render::sipas::json(&sfw, &t, &[]);
-        let _ = cchc::render::sipas::table(&sfw, &t);
-        let _ = cchc::render::sipas::md(&sfw, &t);
+        let _ = cchc::render::sipas::table(&sfw, &t, cchc::lang::Lang::Vi);
+        let _ = cchc::render::sipas::md(&sfw, &t, cchc::lang::Lang::En);
         if by == cchc::SurveyBy::Unit {
             let empty = cchc::input::Table::parse(
                 b"unit_id,criterion_id\n",

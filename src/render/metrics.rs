@@ -33,9 +33,15 @@ pub fn csv(t: &MetricsTable) -> String {
     super::csv::write(&h, &r)
 }
 
-/// Markdown: the period line and the table.
-pub fn md(t: &MetricsTable) -> String {
+/// Display headers in `lang`.
+fn shown(h: &[String], lang: crate::lang::Lang) -> Vec<String> {
+    h.iter().map(|h| lang.column(h)).collect()
+}
+
+/// Markdown: the period line and the table (headers in `lang`).
+pub fn md(t: &MetricsTable, lang: crate::lang::Lang) -> String {
     let (h, r) = rows(t);
+    let h = shown(&h, lang);
     format!(
         "Dossier metrics, period {}; {} rows read, {} used, {} rejected.\n\n{}",
         t.period,
@@ -46,9 +52,10 @@ pub fn md(t: &MetricsTable) -> String {
     )
 }
 
-/// A terminal table with a title line.
-pub fn table(t: &MetricsTable) -> String {
+/// A terminal table with a title line (headers in `lang`).
+pub fn table(t: &MetricsTable, lang: crate::lang::Lang) -> String {
     let (h, r) = rows(t);
+    let h = shown(&h, lang);
     let mut title = format!(
         "dossier metrics, period {}; {} rows read, {} used, {} rejected\n",
         t.period, t.stats.read, t.stats.used, t.stats.rejected

@@ -87,9 +87,10 @@ pub fn csv(fw: &Framework, t: &SurveyTable) -> String {
 /// A terminal table: the framework's survey method, one row per unit with its
 /// factors, the figures over all answers, and how the margin of error is computed.
 /// Per-question shares are in csv and json.
-pub fn table(fw: &Framework, t: &SurveyTable) -> String {
+pub fn table(fw: &Framework, t: &SurveyTable, lang: crate::lang::Lang) -> String {
     let s = survey(fw);
     let (h, mut r) = rows(fw, t, false);
+    let h: Vec<String> = h.iter().map(|h| lang.column(h)).collect();
     let keys = if t.by == SurveyBy::Unit { 2 } else { 1 };
     let mut total = vec!["all".to_string()];
     if keys == 2 {
@@ -117,9 +118,10 @@ pub fn table(fw: &Framework, t: &SurveyTable) -> String {
 }
 
 /// Markdown: the method, the table with a column per question, the margin's formula.
-pub fn md(fw: &Framework, t: &SurveyTable) -> String {
+pub fn md(fw: &Framework, t: &SurveyTable, lang: crate::lang::Lang) -> String {
     let s = survey(fw);
     let (h, r) = rows(fw, t, true);
+    let h: Vec<String> = h.iter().map(|h| lang.column(h)).collect();
     let keys = if t.by == SurveyBy::Unit { 2 } else { 1 };
     format!(
         "Survey ({}): {}.\n\n{}\n{MARGIN_NOTE}\n",

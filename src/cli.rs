@@ -187,6 +187,20 @@ impl LogArgs {
     }
 }
 
+/// Where and how a text report is written (metrics, sipas, gaps).
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Language of headers in table and md output and of findings (csv and json names never change)
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::lang::Lang,
+    /// Output format [default: table on a terminal, else from --out's extension, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
 /// `cchc metrics`
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
@@ -208,15 +222,9 @@ pub struct MetricsArgs {
     /// An alternative denominator, e.g. online_share=received+carried_over (repeatable)
     #[arg(long, value_name = "RATE=COLUMNS")]
     pub rate_definition: Vec<String>,
-    /// Language of headers in table and md output and of findings (csv and json names never change)
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: crate::lang::Lang,
-    /// Output format [default: table on a terminal, else from --out's extension, else csv]
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
     /// No progress bar; print only error-level findings
     #[arg(long, short)]
     pub quiet: bool,
@@ -252,15 +260,9 @@ pub struct SipasArgs {
     /// One row per unit (default), or per group of the register (answers pooled)
     #[arg(long, value_enum, default_value = "unit")]
     pub by: crate::SurveyBy,
-    /// Language of headers in table and md output and of findings (csv and json names never change)
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: crate::lang::Lang,
-    /// Output format [default: table on a terminal, else from --out's extension, else csv]
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
     /// Read the files as written with a decimal comma (automatic for ;-separated files)
     #[arg(long)]
     pub decimal_comma: bool,
@@ -328,15 +330,9 @@ pub struct GapsArgs {
     /// Show this many unit/criterion rows in table and md output (0 = all; csv and json have all)
     #[arg(long, value_name = "N", default_value = "20")]
     pub top: usize,
-    /// Language of headers and labels in table and md output (csv and json names never change)
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: crate::lang::Lang,
-    /// Output format [default: table on a terminal, else from --out's extension, else csv]
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,

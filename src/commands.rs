@@ -34,17 +34,17 @@ pub fn run(cli: Cli) -> Result<u8> {
 fn gaps(a: GapsArgs) -> Result<u8> {
     let spec = project::resolve(&a.project.overrides())?;
     let mut run = run_project(&spec, a.quiet)?;
-    run.lang = a.lang;
+    run.lang = a.output.lang;
     if !run.scoring.has_self {
         bail!("the checklist has no self_score column values: there is no self-assessment to compare with");
     }
-    let text = match pick_format(a.format, a.out.as_deref()) {
+    let text = match pick_format(a.output.format, a.output.out.as_deref()) {
         Format::Table => render::gaps::table(&run, a.top),
         Format::Csv => render::gaps::csv(&run),
         Format::Json => render::gaps::json(&run),
         Format::Md => render::gaps::md(&run, a.top),
     };
-    emit(a.out.as_deref(), &text)?;
+    emit(a.output.out.as_deref(), &text)?;
     report_in(&run.diagnostics, a.quiet, run.lang);
     Ok(exit_code(&run))
 }
@@ -172,14 +172,14 @@ fn metrics(a: MetricsArgs) -> Result<u8> {
     let table = table?;
     diags.extend(table.diagnostics.iter().cloned());
     cchc::diag::sort(&mut diags);
-    let text = match pick_format(a.format, a.out.as_deref()) {
-        Format::Table => render::metrics::table(&table, a.lang),
+    let text = match pick_format(a.output.format, a.output.out.as_deref()) {
+        Format::Table => render::metrics::table(&table, a.output.lang),
         Format::Csv => render::metrics::csv(&table),
         Format::Json => render::metrics::json(&table),
-        Format::Md => render::metrics::md(&table, a.lang),
+        Format::Md => render::metrics::md(&table, a.output.lang),
     };
-    emit(a.out.as_deref(), &text)?;
-    report_in(&diags, a.quiet, a.lang);
+    emit(a.output.out.as_deref(), &text)?;
+    report_in(&diags, a.quiet, a.output.lang);
     Ok(u8::from(cchc::diag::errors(&diags) > 0))
 }
 
@@ -205,14 +205,14 @@ fn sipas(a: SipasArgs) -> Result<u8> {
     let table = spec.read_table(&file, &cchc::survey::COLUMNS)?;
     let st = cchc::survey_table(&fw, &table, units.as_deref(), a.by, &mut diags)?;
     cchc::diag::sort(&mut diags);
-    let text = match pick_format(a.format, a.out.as_deref()) {
-        Format::Table => render::sipas::table(&fw, &st, a.lang),
+    let text = match pick_format(a.output.format, a.output.out.as_deref()) {
+        Format::Table => render::sipas::table(&fw, &st, a.output.lang),
         Format::Csv => render::sipas::csv(&fw, &st),
         Format::Json => render::sipas::json(&fw, &st, &diags),
-        Format::Md => render::sipas::md(&fw, &st, a.lang),
+        Format::Md => render::sipas::md(&fw, &st, a.output.lang),
     };
-    emit(a.out.as_deref(), &text)?;
-    report_in(&diags, a.quiet, a.lang);
+    emit(a.output.out.as_deref(), &text)?;
+    report_in(&diags, a.quiet, a.output.lang);
     Ok(u8::from(cchc::diag::errors(&diags) > 0))
 }
 

@@ -208,18 +208,12 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
         notes.extend(table.diagnostics.iter().cloned());
         Some(table)
     } else {
-        if let Some(log) = &spec.dossiers {
-            notes.push(
-                Diagnostic::warning(
-                    "input-not-used",
-                    format!(
-                        "framework {} has no dossier criteria; the dossier log is not read",
-                        framework.id
-                    ),
-                )
-                .at(&log.shown, None),
-            );
-        }
+        notes.extend(not_used(
+            &framework,
+            &spec.dossiers,
+            "dossier",
+            "the dossier log",
+        ));
         None
     };
     let survey = if framework.uses_survey() {
@@ -240,18 +234,12 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
             &mut notes,
         )?)
     } else {
-        if let Some(f) = &spec.survey {
-            notes.push(
-                Diagnostic::warning(
-                    "input-not-used",
-                    format!(
-                        "framework {} has no survey criteria; the survey file is not read",
-                        framework.id
-                    ),
-                )
-                .at(&f.shown, None),
-            );
-        }
+        notes.extend(not_used(
+            &framework,
+            &spec.survey,
+            "survey",
+            "the survey file",
+        ));
         None
     };
     let mut run = score_tables_with(
@@ -279,6 +267,26 @@ pub fn run_with_progress(spec: &project::Spec, progress: dossier::Progress) -> R
         run.scoring.stats.push(t.stats);
     }
     Ok(run)
+}
+
+/// The `input-not-used` warning for an input the project names but the framework never
+/// reads (`kind`: which criteria would read it; `what`: the file in words).
+fn not_used(
+    framework: &Framework,
+    input: &Option<project::InputFile>,
+    kind: &str,
+    what: &str,
+) -> Option<Diagnostic> {
+    input.as_ref().map(|f| {
+        Diagnostic::warning(
+            "input-not-used",
+            format!(
+                "framework {} has no {kind} criteria; {what} is not read",
+                framework.id
+            ),
+        )
+        .at(&f.shown, None)
+    })
 }
 
 /// Builds the dossier-engine options from a spec: reads the procedure register and the

@@ -58,6 +58,11 @@ struct Step {
 }
 
 fn run_case(path: &Path) -> Result<(), String> {
+    run_case_with(path, &[])
+}
+
+/// Runs a case with extra environment variables for the binary.
+fn run_case_with(path: &Path, env: &[(&str, &str)]) -> Result<(), String> {
     let case: Case = toml::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
         .map_err(|e| format!("bad case file: {e}"))?;
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -81,6 +86,7 @@ fn run_case(path: &Path) -> Result<(), String> {
         let args: Vec<String> = step.args.iter().map(|a| sub(a)).collect();
         let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
             .args(&args)
+            .envs(env.iter().copied())
             .current_dir(root)
             .output()
             .map_err(|e| e.to_string())?;
@@ -175,6 +181,35 @@ fn cli_cases() {
         paths.len(),
         failures.join("\n\n")
     );
+}
+
+/// The CSV dossier reader cuts a log into blocks that the cores read at once and
+/// merges what each saw. Cut into blocks of 1 and 61 bytes (records longer than a
+/// block, quoted line breaks across cuts, a merge per block), every case that reads a
+/// dossier log must give exactly the same output, errors and line numbers included.
+#[test]
+fn dossier_cases_read_the_same_in_tiny_blocks() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let names = [
+        "metrics-bad-rows",
+        "metrics-excel-export",
+        "metrics-grouping",
+        "metrics-hand",
+        "metrics-quoting",
+        "robustness",
+        "score-dossiers",
+    ];
+    let mut failures = Vec::new();
+    for name in names {
+        for block in ["1", "61"] {
+            let path = dir.join(format!("{name}.toml"));
+            assert!(path.exists(), "{name}.toml");
+            if let Err(e) = run_case_with(&path, &[("CCHC_CSV_BLOCK", block)]) {
+                failures.push(format!("== {name} in {block}-byte blocks\n{e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]

@@ -1,10 +1,10 @@
-//! The only place polars is named: a lazy scan of the log (CSV or Parquet), streamed in
-//! batches to a [`Visitor`] that sees plain `&str` fields and a line number.
+//! Opening a log and streaming its rows to a [`Visitor`] that sees plain `&str` fields
+//! and a line number, whatever the format.
 //!
 //! CSV: the header is read here (BOM dropped, `;` or `,` detected, names checked), then
-//! polars reads the data rows as text columns with our schema, only the columns the
-//! metrics need. Parquet: the needed columns are cast to text, so both formats go
-//! through the same checks.
+//! [`super::csvlog`] splits the data rows on all cores, keeping only the columns the
+//! metrics need. Parquet: a lazy polars scan (the only place polars reads) casts the
+//! needed columns to text, so both formats go through the same checks.
 
 use super::row::Fields;
 use super::DossierError;
@@ -18,12 +18,21 @@ pub const ALL_COLUMNS: &[&str] = &Fields::COLUMNS;
 
 const REQUIRED: &[&str] = &["dossier_id", "unit_id", "received_at", "channel", "status"];
 
-/// Receives the rows of a scan.
+/// Receives the rows of a scan. A scan may run several copies at once (one per core,
+/// each seeing some of the batches, in file order within a copy) and merge them.
 pub trait Visitor: Send + 'static {
     /// One row; return true to stop the scan.
     fn row(&mut self, line: u64, fields: &Fields) -> bool;
     /// Called after each batch.
     fn batch_end(&mut self) {}
+    /// A fresh copy with the same settings and nothing seen yet.
+    fn fork(&self) -> Self
+    where
+        Self: Sized;
+    /// Adds what another copy saw.
+    fn merge(&mut self, other: Self)
+    where
+        Self: Sized;
 }
 
 /// An opened log: its format and columns.
@@ -36,6 +45,8 @@ pub struct Source {
     pub separator: u8,
     /// Column names in file order.
     columns: Vec<String>,
+    /// CSV: the byte where the data rows start, after the header line.
+    data_start: u64,
 }
 
 impl Source {
@@ -68,6 +79,7 @@ pub fn open(path: &Path, shown: &str) -> Result<Source, DossierError> {
     // resolved path. The file opened above, so it resolves.
     let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let path = resolved.as_path();
+    let mut data_start = 0;
     let (columns, separator) = if parquet {
         let mut lf = LazyFrame::scan_parquet(
             PlRefPath::new(path.to_string_lossy().as_ref()),
@@ -83,6 +95,7 @@ pub fn open(path: &Path, shown: &str) -> Result<Source, DossierError> {
         BufReader::new(file)
             .read_until(b'\n', &mut header)
             .map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+        data_start = header.len() as u64;
         let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&header);
         let header = std::str::from_utf8(header)
             .map_err(|_| {
@@ -137,6 +150,7 @@ pub fn open(path: &Path, shown: &str) -> Result<Source, DossierError> {
         parquet,
         separator,
         columns,
+        data_start,
     })
 }
 
@@ -147,30 +161,7 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
         .map(|w| w.to_string())
         .collect();
     let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
-    let lf = if src.parquet {
-        LazyFrame::scan_parquet(path, ScanArgsParquet::default())?
-    } else {
-        let schema: Schema = src
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let name = if c.is_empty() {
-                    format!("__cchc_unnamed_{i}")
-                } else {
-                    c.clone()
-                };
-                Field::new(name.into(), DataType::String)
-            })
-            .collect();
-        LazyCsvReader::new(path)
-            .with_has_header(false)
-            .with_skip_rows(1)
-            .with_separator(src.separator)
-            .with_schema(Some(Arc::new(schema)))
-            .with_raise_if_empty(false)
-            .finish()?
-    };
+    let lf = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?;
     let exprs: Vec<Expr> = present
         .iter()
         .map(|c| col(c.as_str()).cast(DataType::String))
@@ -180,11 +171,35 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
 
 /// Streams the wanted columns of the log through `visitor`; returns it when done.
 pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+    if src.parquet {
+        return scan_parquet(src, wanted, visitor);
+    }
+    let layout = super::csvlog::Layout {
+        path: &src.path,
+        shown: &src.shown,
+        separator: src.separator,
+        data_start: src.data_start,
+        slots: src
+            .columns
+            .iter()
+            .map(|c| {
+                ALL_COLUMNS
+                    .iter()
+                    .position(|a| a == c)
+                    .filter(|_| wanted.contains(&c.as_str()))
+            })
+            .collect(),
+    };
+    super::csvlog::scan(&layout, visitor)
+}
+
+/// The Parquet scan: polars' streaming engine, batches in file order to one visitor.
+fn scan_parquet<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
     let err = |e: PolarsError| read_err(&src.shown, e);
     let (lf, present) = lazy(src, wanted).map_err(err)?;
     // Batches arrive in file order (maintain_order), so a running count gives each row
-    // its line: the header is line 1 of a CSV; a Parquet file's rows count from 1.
-    let first = if src.parquet { 1 } else { 2 };
+    // its number, from 1.
+    let first = 1;
     let state = Arc::new(Mutex::new(Some((visitor, first))));
     let shared = state.clone();
     let index: Vec<Option<usize>> = ALL_COLUMNS
@@ -237,59 +252,10 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
         .sink_batches(callback, true, None)
         .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
     {
-        // polars names neither the line nor the problem in words an inspector can use;
-        // find them with a plain scan (only on this failure path).
-        return Err(diagnose(src).unwrap_or_else(|| err(e)));
+        return Err(err(e));
     }
     let mut guard = state
         .lock()
         .map_err(|_| read_err(&src.shown, "the scan failed"))?;
     Ok(guard.take().expect("visitor returned once").0)
-}
-
-/// The first line of a CSV log that cannot be read: bytes that are not UTF-8, broken
-/// quoting, or more fields than the header. None if the scan finds nothing.
-fn diagnose(src: &Source) -> Option<DossierError> {
-    if src.parquet {
-        return None;
-    }
-    let file = std::fs::File::open(&src.path).ok()?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(src.separator)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
-    let expected = src.columns.len();
-    let at = |line: u64, message: String| DossierError::Read {
-        file: format!("{}:{line}", src.shown),
-        message,
-    };
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => return None,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
-                    return Some(at(
-                        line,
-                        "the line is not valid UTF-8 (re-save the file as \"CSV UTF-8\")".into(),
-                    ));
-                }
-                if record.len() > expected {
-                    return Some(at(
-                        line,
-                        format!(
-                            "this row has {} fields but the header has {expected} columns",
-                            record.len()
-                        ),
-                    ));
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Some(at(line, e.to_string()));
-            }
-        }
-    }
 }

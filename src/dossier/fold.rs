@@ -15,6 +15,7 @@ use crate::input::{normalize, RowStats};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// How many line numbers of each kind of skipped row are reported.
@@ -109,6 +110,10 @@ struct Fold {
     exclude: HashSet<u64>,
     computed_years: BTreeSet<i32>,
     progress: Arc<dyn Fn(u64) + Send + Sync>,
+    /// Rows read by every copy of this pass, for the progress callback.
+    read_by_all: Arc<AtomicU64>,
+    /// This copy's rows already added to `read_by_all`.
+    reported: u64,
 }
 
 impl Fold {
@@ -133,20 +138,28 @@ impl Fold {
             exclude: HashSet::new(),
             computed_years: BTreeSet::new(),
             progress,
+            read_by_all: Arc::default(),
+            reported: 0,
         }
+    }
+
+    /// The slot of a normalised key.
+    fn slot_of_normalized(&mut self, norm: &str) -> usize {
+        if let Some(&s) = self.slots.get(norm) {
+            return s;
+        }
+        let s = self.slots.len();
+        self.slots.insert(norm.to_string(), s);
+        self.counts
+            .extend(std::iter::repeat_n(Counts::default(), self.windows.len()));
+        s
     }
 
     fn slot(&mut self, key: &str) -> usize {
         if let Some(&s) = self.raw.get(key) {
             return s;
         }
-        let norm = normalize(key);
-        let next = self.slots.len();
-        let s = *self.slots.entry(norm).or_insert(next);
-        if s == next {
-            self.counts
-                .extend(std::iter::repeat_n(Counts::default(), self.windows.len()));
-        }
+        let s = self.slot_of_normalized(&normalize(key));
         self.raw.insert(key.to_string(), s);
         s
     }
@@ -207,7 +220,63 @@ impl Visitor for Fold {
     }
 
     fn batch_end(&mut self) {
-        (self.progress)(self.read);
+        let new = self.read - self.reported;
+        self.reported = self.read;
+        let total = self.read_by_all.fetch_add(new, Ordering::Relaxed) + new;
+        (self.progress)(total);
+    }
+
+    fn fork(&self) -> Fold {
+        Fold {
+            by: self.by,
+            windows: self.windows.clone(),
+            comma: self.comma,
+            skip_invalid: self.skip_invalid,
+            procedures: self.procedures.clone(),
+            calendar: self.calendar.clone(),
+            raw: FastMap::default(),
+            slots: BTreeMap::new(),
+            counts: Vec::new(),
+            read: 0,
+            used: 0,
+            skipped: BTreeMap::new(),
+            skipped_lines: Vec::new(),
+            first_error: None,
+            hashes: Hashes::default(),
+            keep_hashes: self.keep_hashes,
+            exclude: self.exclude.clone(),
+            computed_years: BTreeSet::new(),
+            progress: self.progress.clone(),
+            read_by_all: self.read_by_all.clone(),
+            reported: 0,
+        }
+    }
+
+    fn merge(&mut self, other: Fold) {
+        let n = self.windows.len();
+        for (key, &theirs) in &other.slots {
+            let ours = self.slot_of_normalized(key);
+            for w in 0..n {
+                self.counts[ours * n + w] += other.counts[theirs * n + w];
+            }
+        }
+        self.read += other.read;
+        self.used += other.used;
+        for (code, theirs) in other.skipped {
+            let ours = self.skipped.entry(code).or_default();
+            ours.count += theirs.count;
+            ours.first.extend(theirs.first);
+            ours.first.sort_unstable();
+            ours.first.truncate(FIRST_LINES);
+        }
+        self.skipped_lines.extend(other.skipped_lines);
+        if let Some((line, bad)) = other.first_error {
+            if self.first_error.as_ref().is_none_or(|(l, _)| line < *l) {
+                self.first_error = Some((line, bad));
+            }
+        }
+        self.hashes.absorb(other.hashes);
+        self.computed_years.extend(other.computed_years);
     }
 }
 
@@ -302,30 +371,74 @@ impl Hashes {
         }
     }
 
-    /// The hashes that occur more than once.
+    /// Adds another set's hashes.
+    fn absorb(&mut self, mut other: Hashes) {
+        self.sorted.append(&mut other.sorted);
+        if !other.current.is_empty() {
+            other.current.sort_unstable();
+            self.sorted.push(other.current);
+        }
+    }
+
+    /// The hashes that occur more than once. The hash range is split in one part per
+    /// core (equal hashes fall in the same part), each merged on its own thread.
     fn repeated(mut self) -> HashSet<u64> {
         self.current.sort_unstable();
         self.sorted.push(std::mem::take(&mut self.current));
-        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = self
-            .sorted
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.is_empty())
-            .map(|(i, c)| std::cmp::Reverse((c[0], i, 0)))
-            .collect();
-        let mut out = HashSet::new();
-        let mut last = None;
-        while let Some(std::cmp::Reverse((h, chunk, pos))) = heap.pop() {
-            if last == Some(h) {
-                out.insert(h);
-            }
-            last = Some(h);
-            if let Some(&next) = self.sorted[chunk].get(pos + 1) {
-                heap.push(std::cmp::Reverse((next, chunk, pos + 1)));
-            }
-        }
-        out
+        let parts = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+        let bound = |p: usize| ((u128::from(u64::MAX) + 1) * p as u128 / parts as u128) as u64;
+        let sorted = &self.sorted;
+        let found: Vec<Vec<u64>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..parts)
+                .map(|p| {
+                    let slices: Vec<&[u64]> = sorted
+                        .iter()
+                        .map(|c| {
+                            let lo = if p == 0 {
+                                0
+                            } else {
+                                c.partition_point(|&h| h < bound(p))
+                            };
+                            let hi = if p + 1 == parts {
+                                c.len()
+                            } else {
+                                c.partition_point(|&h| h < bound(p + 1))
+                            };
+                            &c[lo..hi]
+                        })
+                        .collect();
+                    s.spawn(move || repeated_in(&slices))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        found.into_iter().flatten().collect()
     }
+}
+
+/// The values that occur more than once in sorted slices: a streaming k-way merge.
+fn repeated_in(slices: &[&[u64]]) -> Vec<u64> {
+    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = slices
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(i, c)| std::cmp::Reverse((c[0], i, 0)))
+        .collect();
+    let mut out = Vec::new();
+    let mut last = None;
+    while let Some(std::cmp::Reverse((h, chunk, pos))) = heap.pop() {
+        if last == Some(h) && out.last() != Some(&h) {
+            out.push(h);
+        }
+        last = Some(h);
+        if let Some(&next) = slices[chunk].get(pos + 1) {
+            heap.push(std::cmp::Reverse((next, chunk, pos + 1)));
+        }
+    }
+    out
 }
 
 /// Pass 2: the lines of the ids whose hashes collided.
@@ -344,6 +457,22 @@ impl Visitor for IdCollector {
                 .push(line);
         }
         false
+    }
+
+    fn fork(&self) -> IdCollector {
+        IdCollector {
+            suspects: self.suspects.clone(),
+            skipped: self.skipped.clone(),
+            lines: BTreeMap::new(),
+        }
+    }
+
+    fn merge(&mut self, other: IdCollector) {
+        for (id, lines) in other.lines {
+            let ours = self.lines.entry(id).or_default();
+            ours.extend(lines);
+            ours.sort_unstable();
+        }
     }
 }
 

@@ -1,17 +1,19 @@
 //! The dossier-log engine: 766-style indicators per unit (or procedure, channel, month)
 //! from one-stop dossier logs of any size (PRODUCT.md, "Dossier metrics").
 //!
-//! polars lives in [`engine`] (and [`columnar`], which writes Parquet outputs) and
-//! nowhere else: it scans the CSV or Parquet file lazily
-//! with the streaming engine, reading only the needed columns, and hands batches of text
-//! columns to a fold written in plain Rust ([`row`]) that parses fixed-format dates
-//! cheaply, checks every row and adds it to exact integer counts. Memory stays bounded
-//! by the batch size plus 8 bytes per dossier for the duplicate-id check. Everything
-//! outside this folder sees only [`Counts`], [`MetricsTable`] and plain Rust types, so
-//! a polars upgrade touches this folder alone.
+//! A CSV log is split on all cores by a reader made for it ([`csvlog`]); a Parquet log
+//! is scanned lazily by polars' streaming engine ([`engine`]; polars lives there and in
+//! [`columnar`], which writes Parquet outputs, and nowhere else). Either way only the
+//! needed columns are read, and the rows reach a fold written in plain Rust ([`row`])
+//! that parses fixed-format dates cheaply, checks every row and adds it to exact
+//! integer counts. Memory stays bounded by the blocks in flight plus 8 bytes per
+//! dossier for the duplicate-id check. Everything outside this folder sees only
+//! [`Counts`], [`MetricsTable`] and plain Rust types, so a polars upgrade touches this
+//! folder alone.
 
 pub mod calendar;
 pub mod columnar;
+mod csvlog;
 mod engine;
 mod fold;
 pub mod procedures;
@@ -64,6 +66,47 @@ pub struct Counts {
     pub rated: u64,
     /// Resolved with a rating of 4 or 5.
     pub satisfied: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        let Counts {
+            received,
+            carried_over,
+            resolved,
+            early,
+            on_time,
+            late,
+            returned,
+            pending,
+            pending_overdue,
+            online,
+            postal,
+            fee_received,
+            fee_paid_online,
+            digitized,
+            e_result,
+            rated,
+            satisfied,
+        } = o;
+        self.received += received;
+        self.carried_over += carried_over;
+        self.resolved += resolved;
+        self.early += early;
+        self.on_time += on_time;
+        self.late += late;
+        self.returned += returned;
+        self.pending += pending;
+        self.pending_overdue += pending_overdue;
+        self.online += online;
+        self.postal += postal;
+        self.fee_received += fee_received;
+        self.fee_paid_online += fee_paid_online;
+        self.digitized += digitized;
+        self.e_result += e_result;
+        self.rated += rated;
+        self.satisfied += satisfied;
+    }
 }
 
 impl Counts {

@@ -7,16 +7,16 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // polars memory-maps local CSV files by default, so a 10 GB log would count 10 GB
-    // of resident pages; its streaming byte source reads 32 MB chunks instead, keeping
-    // `cchc metrics` within bounded memory. Set before any thread starts and before
-    // polars reads its configuration (a user's own setting wins).
-    // Larger morsels (500k rows) halve the per-batch overhead of the dossier fold, and
-    // fewer Parquet row groups in flight keep 10^8 rows under 2 GiB (benches/README.md).
+    // polars reads Parquet logs (CSV ones have their own reader). Its streaming byte
+    // source reads chunks instead of memory-mapping the file (mapped pages would count
+    // as resident memory), one row group is fetched ahead, in morsels of 100k rows: at
+    // 10^7 rows this halves the peak against polars' defaults at the same speed
+    // (benches/README.md). Set before any thread starts and before polars reads its
+    // configuration (a user's own setting wins).
     for (var, value) in [
         ("POLARS_FORCE_ASYNC", "1"),
-        ("POLARS_IDEAL_MORSEL_SIZE", "500000"),
-        ("POLARS_ROW_GROUP_PREFETCH_SIZE", "4"),
+        ("POLARS_IDEAL_MORSEL_SIZE", "100000"),
+        ("POLARS_ROW_GROUP_PREFETCH_SIZE", "1"),
     ] {
         if std::env::var_os(var).is_none() {
             std::env::set_var(var, value);

@@ -14,14 +14,13 @@
 //! `"` runs to the next lone `"`, `""` inside it is one `"`, and it may hold the
 //! separator or line breaks. A record's line is the physical line it starts on.
 
-use super::engine::Visitor;
+use super::engine::{fan_out, Feed, Stop, Visitor};
 use super::row::{self, Fields};
 use super::DossierError;
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::mpsc;
 
 /// Bytes read per block (a block grows when one record is longer).
 const BLOCK: usize = 8 << 20;
@@ -52,7 +51,6 @@ pub struct Layout<'a> {
 
 /// A piece of the file that starts at a record and ends after one.
 struct Block {
-    index: u64,
     /// The line its first record starts on.
     line: u64,
     /// A buffer from the pool; the block is its first `len` bytes.
@@ -62,81 +60,21 @@ struct Block {
     quoted: bool,
 }
 
-/// Why a block stopped early: the visitor asked to, or the text cannot be read.
-enum Stop {
-    Visitor,
-    Read(DossierError),
-}
-
 /// Streams every record of the log through `visitor` and returns it when done. If
 /// the visitor stops (or a line cannot be read), the records before it have all been
 /// seen, so the earliest problem in the file is the one reported.
 pub fn scan<V: Visitor>(layout: &Layout, visitor: V) -> Result<V, DossierError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let mut visitors = vec![visitor];
-    while visitors.len() < workers {
-        let fresh = visitors[0].fork();
-        visitors.push(fresh);
-    }
-    let (tx, rx) = mpsc::sync_channel::<Block>(workers + 1);
-    let rx = Mutex::new(rx);
     // Buffers go back to the reader once read: no fresh pages to fault in per block.
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    // The lowest block index that stopped; later blocks need not be read.
-    let stopped_at = AtomicU64::new(u64::MAX);
-    let stops: Mutex<Vec<(u64, Stop)>> = Mutex::new(Vec::new());
-    let read_result = std::thread::scope(|s| {
-        let handles: Vec<_> = visitors
-            .into_iter()
-            .map(|mut v| {
-                let (rx, stopped_at, stops) = (&rx, &stopped_at, &stops);
-                let pool = pool_tx.clone();
-                s.spawn(move || {
-                    loop {
-                        let next = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok(block) = next else { break };
-                        if block.index > stopped_at.load(Ordering::Acquire) {
-                            continue;
-                        }
-                        let outcome = records(layout, &block, &mut v);
-                        v.batch_end();
-                        let _ = pool.send(block.bytes);
-                        if let Some(stop) = outcome {
-                            stopped_at.fetch_min(block.index, Ordering::AcqRel);
-                            if let Ok(mut all) = stops.lock() {
-                                all.push((block.index, stop));
-                            }
-                        }
-                    }
-                    v
-                })
-            })
-            .collect();
-        drop(pool_tx);
-        let read = read_blocks(layout, &tx, &pool_rx, &stopped_at);
-        drop(tx);
-        let visitors: Vec<V> = handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect();
-        read.map(|()| visitors)
-    });
-    let mut visitors = read_result?.into_iter();
-    let mut first = visitors.next().expect("at least one worker");
-    for other in visitors {
-        first.merge(other);
-    }
-    let mut stops = stops.into_inner().unwrap_or_default();
-    stops.sort_by_key(|(index, _)| *index);
-    match stops.into_iter().next() {
-        Some((_, Stop::Read(e))) => Err(e),
-        _ => Ok(first),
-    }
+    fan_out(
+        visitor,
+        |feed| read_blocks(layout, &feed, &pool_rx),
+        |block: Block, v: &mut V| {
+            let stop = records(layout, &block, v);
+            let _ = pool_tx.send(block.bytes);
+            stop
+        },
+    )
 }
 
 fn read_err(layout: &Layout, line: Option<u64>, message: impl std::fmt::Display) -> DossierError {
@@ -153,9 +91,8 @@ fn read_err(layout: &Layout, line: Option<u64>, message: impl std::fmt::Display)
 /// record, with the line its first record starts on.
 fn read_blocks(
     layout: &Layout,
-    tx: &mpsc::SyncSender<Block>,
+    feed: &Feed<Block>,
     pool: &mpsc::Receiver<Vec<u8>>,
-    stopped_at: &AtomicU64,
 ) -> Result<(), DossierError> {
     let io = |e: std::io::Error| read_err(layout, None, format!("cannot read: {e}"));
     let mut file = std::fs::File::open(layout.path).map_err(io)?;
@@ -163,7 +100,7 @@ fn read_blocks(
     let size = block_size();
     // The bytes after the last cut: the start of the next block's first record.
     let mut carry: Vec<u8> = Vec::new();
-    let (mut index, mut line) = (0u64, 2u64);
+    let mut line = 2u64;
     loop {
         let mut buf = pool.try_recv().unwrap_or_else(|_| vec![0; size]);
         if buf.len() < size.max(carry.len() * 2) {
@@ -203,16 +140,14 @@ fn read_blocks(
         carry.extend_from_slice(&data[cut..]);
         let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
         let block = Block {
-            index,
             line,
             bytes: buf,
             len: cut,
             quoted,
         };
-        if index > stopped_at.load(Ordering::Acquire) || tx.send(block).is_err() {
+        if !feed.send(block) {
             return Ok(());
         }
-        index += 1;
         line += lines;
         if eof && carry.is_empty() {
             return Ok(());

@@ -11,7 +11,8 @@ use super::DossierError;
 use polars::prelude::*;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Every column the metrics read, in [`Fields`] order.
 pub const ALL_COLUMNS: &[&str] = &Fields::COLUMNS;
@@ -193,28 +194,157 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
     super::csvlog::scan(&layout, visitor)
 }
 
-/// The Parquet scan: polars' streaming engine, batches in file order to one visitor.
+/// Why a batch stopped early: the visitor asked to, or the text cannot be read.
+pub enum Stop {
+    /// The visitor's `row` returned true.
+    Visitor,
+    /// The batch cannot be read; the scan fails with this error.
+    Read(DossierError),
+}
+
+/// The producer's end of [`fan_out`]: hands batches to the workers in file order.
+/// Cloneable and `'static`, so a polars callback can own one.
+pub struct Feed<B> {
+    tx: Arc<Mutex<Option<mpsc::SyncSender<(u64, B)>>>>,
+    next: Arc<AtomicU64>,
+    stopped_at: Arc<AtomicU64>,
+}
+
+impl<B> Clone for Feed<B> {
+    fn clone(&self) -> Self {
+        Feed {
+            tx: self.tx.clone(),
+            next: self.next.clone(),
+            stopped_at: self.stopped_at.clone(),
+        }
+    }
+}
+
+impl<B: Send> Feed<B> {
+    /// Sends the next batch (from one producer thread at a time, in file order); false
+    /// once the scan needs no more (a batch stopped, or the workers are gone).
+    pub fn send(&self, batch: B) -> bool {
+        let index = self.next.fetch_add(1, Ordering::AcqRel);
+        if index > self.stopped_at.load(Ordering::Acquire) {
+            return false;
+        }
+        let tx = match self.tx.lock() {
+            Ok(guard) => guard.clone(),
+            Err(_) => None,
+        };
+        tx.is_some_and(|tx| tx.send((index, batch)).is_ok())
+    }
+}
+
+/// Runs `process` over the batches `produce` sends, on one worker per core, each with
+/// its own copy of the visitor ([`Visitor::fork`]), merged at the end. A worker skips
+/// batches after one that stopped, and every batch before it is processed, so the
+/// earliest problem in file order is the one that counts: a read error is returned, a
+/// visitor's stop is left in the merged visitor.
+pub fn fan_out<V, B, P, F>(visitor: V, produce: P, process: F) -> Result<V, DossierError>
+where
+    V: Visitor,
+    B: Send,
+    P: FnOnce(Feed<B>) -> Result<(), DossierError>,
+    F: Fn(B, &mut V) -> Option<Stop> + Sync,
+{
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    let mut visitors = vec![visitor];
+    while visitors.len() < workers {
+        let fresh = visitors[0].fork();
+        visitors.push(fresh);
+    }
+    let (tx, rx) = mpsc::sync_channel::<(u64, B)>(workers + 1);
+    let rx = Mutex::new(rx);
+    let feed = Feed {
+        tx: Arc::new(Mutex::new(Some(tx))),
+        next: Arc::default(),
+        stopped_at: Arc::new(AtomicU64::new(u64::MAX)),
+    };
+    let stops: Mutex<Vec<(u64, Stop)>> = Mutex::new(Vec::new());
+    let produced = std::thread::scope(|s| {
+        let handles: Vec<_> = visitors
+            .into_iter()
+            .map(|mut v| {
+                let (rx, stops, process) = (&rx, &stops, &process);
+                let stopped_at = feed.stopped_at.clone();
+                s.spawn(move || {
+                    loop {
+                        let next = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((index, batch)) = next else { break };
+                        if index > stopped_at.load(Ordering::Acquire) {
+                            continue;
+                        }
+                        let outcome = process(batch, &mut v);
+                        v.batch_end();
+                        if let Some(stop) = outcome {
+                            stopped_at.fetch_min(index, Ordering::AcqRel);
+                            if let Ok(mut all) = stops.lock() {
+                                all.push((index, stop));
+                            }
+                        }
+                    }
+                    v
+                })
+            })
+            .collect();
+        let produced = produce(feed.clone());
+        // Close the channel even if a copy of the feed lives on (inside a polars plan).
+        if let Ok(mut tx) = feed.tx.lock() {
+            tx.take();
+        }
+        let visitors: Vec<V> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect();
+        produced.map(|()| visitors)
+    });
+    let mut visitors = produced?.into_iter();
+    let mut first = visitors.next().expect("at least one worker");
+    for other in visitors {
+        first.merge(other);
+    }
+    let mut stops = stops.into_inner().unwrap_or_default();
+    stops.sort_by_key(|(index, _)| *index);
+    match stops.into_iter().next() {
+        Some((_, Stop::Read(e))) => Err(e),
+        _ => Ok(first),
+    }
+}
+
+/// The Parquet scan: polars' streaming engine delivers batches in file order; the
+/// callback only numbers them and passes them on, and the workers turn them into rows.
 fn scan_parquet<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
     let err = |e: PolarsError| read_err(&src.shown, e);
     let (lf, present) = lazy(src, wanted).map_err(err)?;
-    // Batches arrive in file order (maintain_order), so a running count gives each row
-    // its number, from 1.
-    let first = 1;
-    let state = Arc::new(Mutex::new(Some((visitor, first))));
-    let shared = state.clone();
     let index: Vec<Option<usize>> = ALL_COLUMNS
         .iter()
         .map(|c| present.iter().position(|p| p == c))
         .collect();
-    let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
-        let mut guard = shared
-            .lock()
-            .map_err(|_| polars_err!(ComputeError: "a previous batch failed"))?;
-        let (v, line) = guard.as_mut().expect("visitor present until the scan ends");
-        let cols: Vec<&StringChunked> = present
+    let produce = |feed: Feed<(u64, DataFrame)>| {
+        // Rows count from 1; batches arrive in file order (maintain_order).
+        let rows = AtomicU64::new(1);
+        let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
+            let first = rows.fetch_add(df.height() as u64, Ordering::AcqRel);
+            Ok(!feed.send((first, df)))
+        });
+        lf.sink_batches(callback, true, None)
+            .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+            .map(|_| ())
+            .map_err(err)
+    };
+    let process = |(first, df): (u64, DataFrame), v: &mut V| -> Option<Stop> {
+        let cols: PolarsResult<Vec<&StringChunked>> = present
             .iter()
             .map(|c| df.column(c.as_str()).and_then(|s| s.str()))
-            .collect::<PolarsResult<_>>()?;
+            .collect();
+        let cols = match cols {
+            Ok(c) => c,
+            Err(e) => return Some(Stop::Read(err(e))),
+        };
         // One contiguous array per column, indexed directly (no per-value iterator).
         let owned: Vec<_> = cols.iter().map(|c| c.rechunk()).collect();
         let arrays: Vec<_> = owned
@@ -226,7 +356,6 @@ fn scan_parquet<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result
         } else {
             0
         };
-        let mut stop = false;
         for row in 0..height {
             let mut values = [""; Fields::COLUMNS.len()];
             for (slot, idx) in values.iter_mut().zip(&index) {
@@ -234,28 +363,14 @@ fn scan_parquet<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result
                     *slot = super::row::trim(arrays[*i].get(row).unwrap_or(""));
                 }
             }
-            let f = Fields::from_values(values);
-            let this = *line;
-            *line += 1;
             if values.iter().all(|v| v.is_empty()) {
-                continue; // a blank line is not a dossier
+                continue; // an empty row is not a dossier
             }
-            if v.row(this, &f) {
-                stop = true;
-                break;
+            if v.row(first + row as u64, &Fields::from_values(values)) {
+                return Some(Stop::Visitor);
             }
         }
-        v.batch_end();
-        Ok(stop)
-    });
-    if let Err(e) = lf
-        .sink_batches(callback, true, None)
-        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
-    {
-        return Err(err(e));
-    }
-    let mut guard = state
-        .lock()
-        .map_err(|_| read_err(&src.shown, "the scan failed"))?;
-    Ok(guard.take().expect("visitor returned once").0)
+        None
+    };
+    fan_out(visitor, produce, process)
 }

@@ -202,10 +202,13 @@ pub enum Stop {
     Read(DossierError),
 }
 
+/// The channel into the workers, closed by taking the sender out.
+type Sender<B> = Arc<Mutex<Option<mpsc::SyncSender<(u64, B)>>>>;
+
 /// The producer's end of [`fan_out`]: hands batches to the workers in file order.
 /// Cloneable and `'static`, so a polars callback can own one.
 pub struct Feed<B> {
-    tx: Arc<Mutex<Option<mpsc::SyncSender<(u64, B)>>>>,
+    tx: Sender<B>,
     next: Arc<AtomicU64>,
     stopped_at: Arc<AtomicU64>,
 }

@@ -183,29 +183,37 @@ fn cli_cases() {
     );
 }
 
-/// The CSV dossier reader cuts a log into blocks that the cores read at once and
-/// merges what each saw. Cut into blocks of 1 and 61 bytes (records longer than a
-/// block, quoted line breaks across cuts, a merge per block), every case that reads a
-/// dossier log must give exactly the same output, errors and line numbers included.
+/// The dossier scan hands batches to one worker per core and merges what each saw.
+/// With CSV logs cut into blocks of 1 and 61 bytes (records longer than a block,
+/// quoted line breaks across cuts) and Parquet logs in batches of 1 and 2 rows, every
+/// case that reads a dossier log must give exactly the same output, errors and line
+/// numbers included.
 #[test]
-fn dossier_cases_read_the_same_in_tiny_blocks() {
+fn dossier_cases_read_the_same_in_tiny_batches() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     let names = [
         "metrics-bad-rows",
         "metrics-excel-export",
         "metrics-grouping",
         "metrics-hand",
+        "metrics-parquet",
         "metrics-quoting",
         "robustness",
         "score-dossiers",
     ];
     let mut failures = Vec::new();
     for name in names {
-        for block in ["1", "61"] {
+        for (block, rows) in [("1", "1"), ("61", "2")] {
             let path = dir.join(format!("{name}.toml"));
             assert!(path.exists(), "{name}.toml");
-            if let Err(e) = run_case_with(&path, &[("CCHC_CSV_BLOCK", block)]) {
-                failures.push(format!("== {name} in {block}-byte blocks\n{e}"));
+            let env = [
+                ("CCHC_CSV_BLOCK", block),
+                ("POLARS_IDEAL_MORSEL_SIZE", rows),
+            ];
+            if let Err(e) = run_case_with(&path, &env) {
+                failures.push(format!(
+                    "== {name} in {block}-byte blocks / {rows}-row batches\n{e}"
+                ));
             }
         }
     }

@@ -194,6 +194,7 @@ fn dossier_cases_read_the_same_in_tiny_batches() {
     let names = [
         "metrics-bad-rows",
         "metrics-excel-export",
+        "metrics-first-problem",
         "metrics-grouping",
         "metrics-hand",
         "metrics-parquet",

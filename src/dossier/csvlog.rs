@@ -283,20 +283,23 @@ fn strip_cr(field: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
 
 /// Hands one block's records to the visitor; Some if it stopped early.
 fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop> {
-    let bytes = &block.bytes[..block.len];
     // Checked once for the block; fields are cut at ASCII bytes, so each stays valid.
-    let whole = match std::str::from_utf8(bytes) {
-        Ok(w) => w,
+    // Bytes that are not UTF-8 end the block, after the whole records before them (an
+    // earlier unusable row is still the first problem reported).
+    let (whole, mut not_utf8) = match std::str::from_utf8(&block.bytes[..block.len]) {
+        Ok(w) => (w, None),
         Err(e) => {
-            let before = &bytes[..e.valid_up_to()];
-            let line = block.line + before.iter().filter(|&&b| b == b'\n').count() as u64;
-            return Some(Stop::Read(read_err(
+            let valid = &block.bytes[..e.valid_up_to()];
+            let line = block.line + valid.iter().filter(|&&b| b == b'\n').count() as u64;
+            let err = read_err(
                 layout,
                 Some(line),
                 "the line is not valid UTF-8 (re-save the file as \"CSV UTF-8\")",
-            )));
+            );
+            (std::str::from_utf8(valid).unwrap_or_default(), Some(err))
         }
     };
+    let bytes = whole.as_bytes();
     fn text(b: &[u8]) -> &str {
         std::str::from_utf8(b).unwrap_or_default()
     }
@@ -314,7 +317,12 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
     if block.quoted {
         let mut fields = Vec::new();
         while pos < bytes.len() {
-            let Some(split) = split_quoted(bytes, pos, sep, &mut fields) else {
+            let split = split_quoted(bytes, pos, sep, &mut fields);
+            // A record cut short by the bad bytes is not read.
+            if not_utf8.is_some() && !split.as_ref().is_some_and(|s| s.terminated) {
+                return not_utf8.take().map(Stop::Read);
+            }
+            let Some(split) = split else {
                 return Some(Stop::Read(read_err(
                     layout,
                     Some(line),
@@ -336,7 +344,7 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
             line += split.breaks;
             pos = split.next;
         }
-        return None;
+        return not_utf8.map(Stop::Read);
     }
     // No quotes in the block: fields end at a separator, records at a line break.
     while pos < bytes.len() {
@@ -358,6 +366,11 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
             }
             i += 1;
         };
+        if end == bytes.len() {
+            if let Some(e) = not_utf8.take() {
+                return Some(Stop::Read(e)); // the record the bad bytes are in
+            }
+        }
         let last = &whole[start..end];
         if let Some(Some(s)) = layout.slots.get(column) {
             values[*s] = row::trim(last.strip_suffix('\r').unwrap_or(last));
@@ -371,7 +384,7 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
         line += 1;
         pos = end + 1;
     }
-    None
+    not_utf8.map(Stop::Read)
 }
 
 /// One record to the visitor (a blank line is not a dossier); true to stop.

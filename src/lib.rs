@@ -6,7 +6,7 @@
 //! ```text
 //! cchc.toml ─▶ project::resolve ─▶ framework::load (TOML → validated Framework)
 //!                                 ├▶ input::units / input::checklist (CSV → rows with lines)
-//!                                 ├▶ dossier::compute (polars: log → counts per unit)
+//!                                 ├▶ dossier::compute (log → counts per unit, all cores)
 //!                                 ├▶ survey::read / survey::tally (answers → SIPAS figures)
 //!                                 ▼
 //!                        score::score (rules → points, with a trace per leaf)

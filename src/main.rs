@@ -7,6 +7,19 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // glibc raises its mmap threshold each time a large block is freed, after which
+    // big allocations come from the heap and freed ones are kept: batches allocated on
+    // one thread and freed on another then ratchet resident memory up (a 10^7-row
+    // Parquet log peaked at 0.9-1.1 GB, 0.23 GB with a fixed threshold, same speed;
+    // benches/README.md). A fixed threshold keeps blocks of 1 MiB and more in mmap,
+    // returned to the system when freed. A user's own MALLOC_MMAP_THRESHOLD_ wins.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        // SAFETY: mallopt only changes the allocator's settings; no thread has started.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        }
+    }
     // polars reads Parquet logs (CSV ones have their own reader). Its streaming byte
     // source reads chunks instead of memory-mapping the file (mapped pages would count
     // as resident memory), one row group is fetched ahead, in morsels of 100k rows: at

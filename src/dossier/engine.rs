@@ -265,23 +265,34 @@ where
         stopped_at: Arc::new(AtomicU64::new(u64::MAX)),
     };
     let stops: Mutex<Vec<(u64, Stop)>> = Mutex::new(Vec::new());
+    let panicked: Mutex<Option<Box<dyn std::any::Any + Send>>> = Mutex::new(None);
     let produced = std::thread::scope(|s| {
         let handles: Vec<_> = visitors
             .into_iter()
             .map(|mut v| {
-                let (rx, stops, process) = (&rx, &stops, &process);
+                let (rx, stops, process, panicked) = (&rx, &stops, &process, &panicked);
                 let stopped_at = feed.stopped_at.clone();
                 s.spawn(move || {
                     loop {
-                        let next = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => break,
-                        };
+                        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                         let Ok((index, batch)) = next else { break };
                         if index > stopped_at.load(Ordering::Acquire) {
                             continue;
                         }
-                        let outcome = process(batch, &mut v);
+                        // A bug that panics must not leave the producer waiting on a
+                        // full channel: stop the scan, keep draining, re-raise at the end.
+                        let run = std::panic::AssertUnwindSafe(|| process(batch, &mut v));
+                        let outcome = match std::panic::catch_unwind(run) {
+                            Ok(outcome) => outcome,
+                            Err(payload) => {
+                                stopped_at.store(0, Ordering::Release);
+                                panicked
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .get_or_insert(payload);
+                                continue;
+                            }
+                        };
                         v.batch_end();
                         if let Some(stop) = outcome {
                             stopped_at.fetch_min(index, Ordering::AcqRel);
@@ -305,6 +316,9 @@ where
             .collect();
         produced.map(|()| visitors)
     });
+    if let Some(payload) = panicked.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        std::panic::resume_unwind(payload);
+    }
     let mut visitors = produced?.into_iter();
     let mut first = visitors.next().expect("at least one worker");
     for other in visitors {

@@ -87,14 +87,43 @@ struct Skipped {
     first: Vec<u64>,
 }
 
-/// The state of one pass.
-struct Fold {
+/// What every copy of one pass shares (a scan runs one copy per core).
+struct Setup {
     by: GroupBy,
     windows: Vec<(i64, i64, String)>,
     comma: bool,
     skip_invalid: bool,
     procedures: Option<super::Procedures>,
     calendar: super::Calendar,
+    /// Pass 1 keeps a hash per dossier; pass 3 needs none.
+    keep_hashes: bool,
+    /// Pass 3: the lines of later copies of a duplicate id.
+    exclude: HashSet<u64>,
+    progress: Arc<dyn Fn(u64) + Send + Sync>,
+    /// Rows read by every copy, for the progress callback.
+    read_by_all: AtomicU64,
+}
+
+impl Setup {
+    fn new(opts: &Options, comma: bool, progress: Arc<dyn Fn(u64) + Send + Sync>) -> Setup {
+        Setup {
+            by: opts.by,
+            windows: windows(opts),
+            comma,
+            skip_invalid: opts.skip_invalid,
+            procedures: opts.procedures.clone(),
+            calendar: opts.calendar.clone(),
+            keep_hashes: true,
+            exclude: HashSet::new(),
+            progress,
+            read_by_all: AtomicU64::new(0),
+        }
+    }
+}
+
+/// The state of one pass (one copy of it).
+struct Fold {
+    setup: Arc<Setup>,
     /// Raw key → slot (several raw spellings may share a slot after NFC).
     raw: FastMap<String, usize>,
     /// Normalised key → slot.
@@ -106,25 +135,15 @@ struct Fold {
     skipped_lines: Vec<u64>,
     first_error: Option<(u64, Invalid)>,
     hashes: Hashes,
-    keep_hashes: bool,
-    exclude: HashSet<u64>,
     computed_years: BTreeSet<i32>,
-    progress: Arc<dyn Fn(u64) + Send + Sync>,
-    /// Rows read by every copy of this pass, for the progress callback.
-    read_by_all: Arc<AtomicU64>,
     /// This copy's rows already added to `read_by_all`.
     reported: u64,
 }
 
 impl Fold {
-    fn new(opts: &Options, comma: bool, progress: Arc<dyn Fn(u64) + Send + Sync>) -> Fold {
+    fn new(setup: Arc<Setup>) -> Fold {
         Fold {
-            by: opts.by,
-            windows: windows(opts),
-            comma,
-            skip_invalid: opts.skip_invalid,
-            procedures: opts.procedures.clone(),
-            calendar: opts.calendar.clone(),
+            setup,
             raw: FastMap::default(),
             slots: BTreeMap::new(),
             counts: Vec::new(),
@@ -134,24 +153,21 @@ impl Fold {
             skipped_lines: Vec::new(),
             first_error: None,
             hashes: Hashes::default(),
-            keep_hashes: true,
-            exclude: HashSet::new(),
             computed_years: BTreeSet::new(),
-            progress,
-            read_by_all: Arc::default(),
             reported: 0,
         }
     }
 
-    /// The slot of a normalised key.
     fn slot_of_normalized(&mut self, norm: &str) -> usize {
         if let Some(&s) = self.slots.get(norm) {
             return s;
         }
         let s = self.slots.len();
         self.slots.insert(norm.to_string(), s);
-        self.counts
-            .extend(std::iter::repeat_n(Counts::default(), self.windows.len()));
+        self.counts.extend(std::iter::repeat_n(
+            Counts::default(),
+            self.setup.windows.len(),
+        ));
         s
     }
 
@@ -165,7 +181,7 @@ impl Fold {
     }
 
     fn skip(&mut self, line: u64, bad: Invalid) -> bool {
-        if !self.skip_invalid {
+        if !self.setup.skip_invalid {
             self.first_error = Some((line, bad));
             return true;
         }
@@ -182,7 +198,7 @@ impl Fold {
 impl Visitor for Fold {
     fn row(&mut self, line: u64, f: &Fields) -> bool {
         self.read += 1;
-        if !self.exclude.is_empty() && self.exclude.contains(&line) {
+        if !self.setup.exclude.is_empty() && self.setup.exclude.contains(&line) {
             return self.skip(
                 line,
                 Invalid {
@@ -192,7 +208,12 @@ impl Visitor for Fold {
                 },
             );
         }
-        let d = match row::parse(f, self.procedures.as_ref(), &self.calendar, self.comma) {
+        let d = match row::parse(
+            f,
+            self.setup.procedures.as_ref(),
+            &self.setup.calendar,
+            self.setup.comma,
+        ) {
             Ok(d) => d,
             Err(bad) => return self.skip(line, bad),
         };
@@ -201,19 +222,19 @@ impl Visitor for Fold {
                 self.computed_years.insert(date.year());
             }
         }
-        if self.keep_hashes {
+        if self.setup.keep_hashes {
             self.hashes.push(hash_id(f.dossier_id));
         }
         self.used += 1;
-        let key = match self.by {
+        let key = match self.setup.by {
             GroupBy::Unit | GroupBy::UnitMonth => f.unit_id,
             GroupBy::Procedure => f.procedure_id,
             GroupBy::Channel => d.channel.name(),
             GroupBy::Month => "",
         };
         let slot = self.slot(key);
-        let n = self.windows.len();
-        for (w, &(from, to, _)) in self.windows.iter().enumerate() {
+        let n = self.setup.windows.len();
+        for (w, &(from, to, _)) in self.setup.windows.iter().enumerate() {
             d.count(from, to, &mut self.counts[slot * n + w]);
         }
         false
@@ -222,38 +243,16 @@ impl Visitor for Fold {
     fn batch_end(&mut self) {
         let new = self.read - self.reported;
         self.reported = self.read;
-        let total = self.read_by_all.fetch_add(new, Ordering::Relaxed) + new;
-        (self.progress)(total);
+        let total = self.setup.read_by_all.fetch_add(new, Ordering::Relaxed) + new;
+        (self.setup.progress)(total);
     }
 
     fn fork(&self) -> Fold {
-        Fold {
-            by: self.by,
-            windows: self.windows.clone(),
-            comma: self.comma,
-            skip_invalid: self.skip_invalid,
-            procedures: self.procedures.clone(),
-            calendar: self.calendar.clone(),
-            raw: FastMap::default(),
-            slots: BTreeMap::new(),
-            counts: Vec::new(),
-            read: 0,
-            used: 0,
-            skipped: BTreeMap::new(),
-            skipped_lines: Vec::new(),
-            first_error: None,
-            hashes: Hashes::default(),
-            keep_hashes: self.keep_hashes,
-            exclude: self.exclude.clone(),
-            computed_years: BTreeSet::new(),
-            progress: self.progress.clone(),
-            read_by_all: self.read_by_all.clone(),
-            reported: 0,
-        }
+        Fold::new(self.setup.clone())
     }
 
     fn merge(&mut self, other: Fold) {
-        let n = self.windows.len();
+        let n = self.setup.windows.len();
         for (key, &theirs) in &other.slots {
             let ours = self.slot_of_normalized(key);
             for w in 0..n {
@@ -304,7 +303,7 @@ pub fn run(
     let mut fold = engine::scan(
         &src,
         engine::ALL_COLUMNS,
-        Fold::new(opts, comma, progress.clone()),
+        Fold::new(Arc::new(Setup::new(opts, comma, progress.clone()))),
     )?;
     strict(&fold)?;
 
@@ -338,9 +337,11 @@ pub fn run(
                     reason: format!("{} (first on line {first})", reason("duplicate-dossier")),
                 });
             }
-            let mut again = Fold::new(opts, comma, progress);
-            again.keep_hashes = false;
-            again.exclude = later.iter().map(|l| l.0).collect();
+            let again = Fold::new(Arc::new(Setup {
+                keep_hashes: false,
+                exclude: later.iter().map(|l| l.0).collect(),
+                ..Setup::new(opts, comma, progress)
+            }));
             fold = engine::scan(&src, engine::ALL_COLUMNS, again)?;
         }
     }
@@ -495,13 +496,13 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
         );
     }
     for y in &fold.computed_years {
-        if !fold.calendar.covers(*y) {
+        if !fold.setup.calendar.covers(*y) {
             diagnostics.push(
                 Diagnostic::warning(
                     "calendar-gap",
                     format!(
                         "deadlines of dossiers received in {y} were computed with weekends only: {} has no entries for {y}",
-                        fold.calendar.source
+                        fold.setup.calendar.source
                     ),
                 )
                 .at(shown, None),
@@ -531,10 +532,10 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
             fold.slot(u);
         }
     }
-    let n = fold.windows.len();
+    let n = fold.setup.windows.len();
     let mut rows = Vec::with_capacity(fold.slots.len() * n);
     for (key, &slot) in &fold.slots {
-        for (w, (_, _, label)) in fold.windows.iter().enumerate() {
+        for (w, (_, _, label)) in fold.setup.windows.iter().enumerate() {
             let mut k = Vec::new();
             if opts.by != GroupBy::Month {
                 k.push(key.clone());
@@ -546,7 +547,7 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
         }
     }
     if opts.by == GroupBy::Month && rows.is_empty() {
-        for (_, _, label) in &fold.windows {
+        for (_, _, label) in &fold.setup.windows {
             rows.push((vec![label.clone()], Counts::default()));
         }
     }

@@ -14,7 +14,7 @@
 //! `"` runs to the next lone `"`, `""` inside it is one `"`, and it may hold the
 //! separator or line breaks. A record's line is the physical line it starts on.
 
-use super::engine::{fan_out, Feed, Stop, Visitor};
+use super::engine::{self, fan_out, Feed, Stop, Visitor};
 use super::row::{self, Fields};
 use super::DossierError;
 use std::borrow::Cow;
@@ -77,13 +77,11 @@ pub fn scan<V: Visitor>(layout: &Layout, visitor: V) -> Result<V, DossierError> 
     )
 }
 
+/// A read error naming the file, and the line when known.
 fn read_err(layout: &Layout, line: Option<u64>, message: impl std::fmt::Display) -> DossierError {
-    DossierError::Read {
-        file: match line {
-            Some(l) => format!("{}:{l}", layout.shown),
-            None => layout.shown.to_string(),
-        },
-        message: message.to_string(),
+    match line {
+        Some(l) => engine::read_err(&format!("{}:{l}", layout.shown), message),
+        None => engine::read_err(layout.shown, message),
     }
 }
 

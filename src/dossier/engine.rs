@@ -61,7 +61,8 @@ impl Source {
     }
 }
 
-fn read_err(shown: &str, message: impl std::fmt::Display) -> DossierError {
+/// A read error for `shown` (a file, or `file:line`).
+pub fn read_err(shown: &str, message: impl std::fmt::Display) -> DossierError {
     DossierError::Read {
         file: shown.to_string(),
         message: message.to_string(),

@@ -1,6 +1,6 @@
-//! The command line: clap derive types whose doc comments are the `--help` text.
+//! The command line: clap derive types whose doc comments are the `--help` text. clap
+//! stays here: the value enums below mirror domain types and convert into them.
 
-use crate::render::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -21,6 +21,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Bytes per block when reading a CSV dossier log (for tests: tiny blocks exercise
+    /// every cut and merge)
+    #[arg(long, global = true, hide = true, value_name = "BYTES")]
+    pub csv_block_size: Option<usize>,
 }
 
 /// The subcommands.
@@ -31,17 +35,19 @@ pub enum Command {
     /// Prints the ranking: rank, rank_in_group, unit_id, name, group, points,
     /// max_points, index, band, one area_<id> column per area, self_index and
     /// appraisal_delta when the checklist has self-scores, and rank_change and
-    /// index_change with --previous.
+    /// index_change with --previous. On a terminal the table fits its width (the area
+    /// columns go first; --wide shows all).
     ///
     /// Example: cchc score fixtures/demo --format csv --out ranking.csv
     /// Example: cchc score fixtures/demo --out report.html --lang vi
     /// Example: cchc score fixtures/demo --previous ranking-2024.csv --out ranking.xlsx
+    /// Example: cchc score fixtures/demo --stage self
     Score(ScoreArgs),
     /// Show the derivation of one unit's points, leaf by leaf
     ///
     /// For each criterion: the checklist line, the rule, the ratio as an exact
-    /// fraction, the step or option that matched, and the points; then the totals,
-    /// the index, the band and the rank.
+    /// fraction, the step or option that matched, the points and the stage they come
+    /// from; then the totals, the index, the band and the rank.
     ///
     /// Example: cchc explain fixtures/demo --unit P01 --criterion 1
     Explain(ExplainArgs),
@@ -73,13 +79,15 @@ pub enum Command {
     ///
     /// Example: cchc sipas --survey fixtures/demo/survey.csv --units fixtures/demo/units.csv
     Sipas(SipasArgs),
-    /// Where appraisal moved self-assessed points most, per criterion and per unit
+    /// Where one stage moved another's points most, per criterion and per unit
     ///
-    /// Compares each unit's self_score with the appraised points, leaf by leaf: the
-    /// criteria whose points the inspection team moved most over all units, then each
-    /// unit's largest moves. For the inspection team's review and the units' replies.
+    /// Compares two stages of the inspection leaf by leaf — by default the units'
+    /// self-scores with the appraised points: the criteria whose points moved most
+    /// over all units, then each unit's largest moves. For the inspection team's
+    /// review and the units' replies.
     ///
     /// Example: cchc gaps fixtures/demo --top 10
+    /// Example: cchc gaps DIR --from appraised --to final
     Gaps(GapsArgs),
     /// Write a ready-to-run example project into DIR
     ///
@@ -89,6 +97,10 @@ pub enum Command {
     ///
     /// Example: cchc frameworks --show par-commune-2025 > my-framework.toml
     Frameworks(FrameworksArgs),
+    /// List every finding code: its severity, what it is about, its meaning
+    ///
+    /// Example: cchc codes --lang vi
+    Codes(CodesArgs),
     /// Print shell completions for cchc
     ///
     /// Example (bash): cchc completions bash > ~/.local/share/bash-completion/completions/cchc
@@ -148,13 +160,31 @@ pub struct LogArgs {
     pub calendar: Option<PathBuf>,
     /// How 2025, 2025-Q1, 2025-03 map to dates: calendar months, or the 15th-to-14th reporting convention
     #[arg(long, value_enum, value_name = "CONVENTION")]
-    pub convention: Option<crate::period::Convention>,
+    pub convention: Option<ConventionArg>,
     /// Skip dossier rows that cannot be used and report them, instead of stopping at the first
     #[arg(long)]
     pub skip_invalid: bool,
-    /// Read decimals written with a comma ("86,95") in every input; automatic for ;-separated files
+    /// Read decimals written with a comma ("86,95") and dots grouping thousands ("1.900") in every input; automatic for ;-separated files
     #[arg(long)]
     pub decimal_comma: bool,
+}
+
+/// How named periods map to dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConventionArg {
+    /// Calendar months: 2025 = 2025-01-01..2025-12-31.
+    Calendar,
+    /// The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14.
+    MidMonth,
+}
+
+impl From<ConventionArg> for crate::period::Convention {
+    fn from(c: ConventionArg) -> Self {
+        match c {
+            ConventionArg::Calendar => crate::period::Convention::Calendar,
+            ConventionArg::MidMonth => crate::period::Convention::MidMonth,
+        }
+    }
 }
 
 impl ProjectArgs {
@@ -179,7 +209,7 @@ impl LogArgs {
             dossiers: self.dossiers.clone(),
             procedures: self.procedures.clone(),
             calendar: self.calendar.clone(),
-            convention: self.convention,
+            convention: self.convention.map(Into::into),
             skip_invalid: self.skip_invalid,
             decimal_comma: self.decimal_comma,
             ..o
@@ -187,18 +217,76 @@ impl LogArgs {
     }
 }
 
-/// Where and how a text report is written (metrics, sipas, gaps).
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// An aligned table for the terminal (the default on a terminal).
+    Table,
+    /// Comma-separated, the data table (the default when piped).
+    Csv,
+    /// Everything: every table, the exact figures, findings and row counts.
+    Json,
+    /// GitHub-flavoured Markdown that pastes into a report.
+    Md,
+    /// An Excel workbook with typed cells (needs --out or a pipe).
+    Xlsx,
+    /// Parquet for DuckDB and polars; more tables go beside FILE (needs --out).
+    Parquet,
+    /// A self-contained HTML report.
+    Html,
+}
+
+impl From<FormatArg> for crate::export::Format {
+    fn from(f: FormatArg) -> Self {
+        use crate::export::Format;
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Md => Format::Md,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Parquet => Format::Parquet,
+            FormatArg::Html => Format::Html,
+        }
+    }
+}
+
+/// The language of labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Tiếng Việt.
+    Vi,
+}
+
+impl From<LangArg> for crate::lang::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => crate::lang::Lang::En,
+            LangArg::Vi => crate::lang::Lang::Vi,
+        }
+    }
+}
+
+/// Where and how a report is written.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Language of headers in table and md output and of findings (csv and json names never change)
+    /// Language of headers and labels in table, md, html and xlsx, and of findings (csv, json and parquet names never change)
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: crate::lang::Lang,
+    pub lang: LangArg,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// In the table format, show every column even when wider than the terminal
+    #[arg(long)]
+    pub wide: bool,
+    /// Print only error-level findings on standard error; no progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `cchc metrics`
@@ -218,16 +306,42 @@ pub struct MetricsArgs {
     pub period: Option<String>,
     /// One row per unit (default), procedure, channel, month, or unit and month
     #[arg(long, value_enum, default_value = "unit")]
-    pub by: crate::dossier::GroupBy,
-    /// An alternative denominator, e.g. online_share=received+carried_over (repeatable)
+    pub by: GroupByArg,
+    /// An alternative denominator, e.g. online_share=received+carried_over (repeatable); one that holds none of the numerator's dossiers is refused
     #[arg(long, value_name = "RATE=COLUMNS")]
     pub rate_definition: Vec<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
-    /// No progress bar; print only error-level findings
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+/// How metrics rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    /// One row per unit_id.
+    Unit,
+    /// One row per procedure_id.
+    Procedure,
+    /// One row per channel.
+    Channel,
+    /// One row per calendar month of the period.
+    Month,
+    /// One row per unit and month.
+    #[value(name = "unit,month")]
+    UnitMonth,
+}
+
+impl From<GroupByArg> for crate::dossier::GroupBy {
+    fn from(g: GroupByArg) -> Self {
+        use crate::dossier::GroupBy;
+        match g {
+            GroupByArg::Unit => GroupBy::Unit,
+            GroupByArg::Procedure => GroupBy::Procedure,
+            GroupByArg::Channel => GroupBy::Channel,
+            GroupByArg::Month => GroupBy::Month,
+            GroupByArg::UnitMonth => GroupBy::UnitMonth,
+        }
+    }
 }
 
 impl MetricsArgs {
@@ -259,16 +373,31 @@ pub struct SipasArgs {
     pub units: Option<PathBuf>,
     /// One row per unit (default), or per group of the register (answers pooled)
     #[arg(long, value_enum, default_value = "unit")]
-    pub by: crate::SurveyBy,
+    pub by: SurveyByArg,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
     /// Read the files as written with a decimal comma (automatic for ;-separated files)
     #[arg(long)]
     pub decimal_comma: bool,
-    /// Print only error-level findings on standard error
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+/// What a row of survey figures stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SurveyByArg {
+    /// One row per unit.
+    Unit,
+    /// One row per group of the unit register (answers pooled).
+    Group,
+}
+
+impl From<SurveyByArg> for crate::survey::SurveyBy {
+    fn from(b: SurveyByArg) -> Self {
+        match b {
+            SurveyByArg::Unit => crate::survey::SurveyBy::Unit,
+            SurveyByArg::Group => crate::survey::SurveyBy::Group,
+        }
+    }
 }
 
 impl SipasArgs {
@@ -294,31 +423,35 @@ pub struct ScoreArgs {
     /// An earlier ranking (cchc's CSV or JSON output): adds rank_change and index_change, lists units new or gone
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
-    /// Rank on the appraised scores (default) or on the units' self-assessed scores
-    #[arg(long, value_enum, default_value = "appraised")]
-    pub stage: Stage,
-    /// Language of headers and labels in table, md, html and xlsx (csv, json, parquet column names never change)
-    #[arg(long, value_enum, default_value = "en")]
-    pub lang: crate::lang::Lang,
-    /// Output format [default: table on a terminal, else from --out's extension, else csv]
+    /// Rank on this stage of the checklist [default: final when the checklist has final_score, else appraised]
     #[arg(long, value_enum)]
-    pub format: Option<crate::render::RankingFormat>,
-    /// Write the output to FILE (atomically) instead of standard output
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Print only error-level findings on standard error
-    #[arg(long, short)]
-    pub quiet: bool,
+    pub stage: Option<StageArg>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
 }
 
-/// Which reading of the checklist a ranking uses.
+/// A stage of the inspection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Stage {
-    /// The inspection team's appraised scores (self-scores where not appraised).
-    Appraised,
-    /// The units' own self-assessed scores.
+pub enum StageArg {
+    /// The units' own self-assessed scores (self_score).
     #[value(name = "self")]
     SelfAssessed,
+    /// The council's appraised scores (self-scores where not appraised).
+    Appraised,
+    /// The scores after the units' explanations (final_score; appraised where none).
+    Final,
+}
+
+impl From<StageArg> for crate::score::Stage {
+    fn from(s: StageArg) -> Self {
+        use crate::score::Stage;
+        match s {
+            StageArg::SelfAssessed => Stage::SelfAssessed,
+            StageArg::Appraised => Stage::Appraised,
+            StageArg::Final => Stage::Final,
+        }
+    }
 }
 
 /// `cchc gaps`
@@ -327,15 +460,18 @@ pub struct GapsArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub project: ProjectArgs,
-    /// Show this many unit/criterion rows in table and md output (0 = all; csv and json have all)
+    /// The earlier stage
+    #[arg(long, value_enum, default_value = "self")]
+    pub from: StageArg,
+    /// The later stage
+    #[arg(long, value_enum, default_value = "appraised")]
+    pub to: StageArg,
+    /// Show this many unit/criterion rows in table and md output (0 = all; the other formats have all)
     #[arg(long, value_name = "N", default_value = "20")]
     pub top: usize,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
-    /// Print only error-level findings on standard error
-    #[arg(long, short)]
-    pub quiet: bool,
 }
 
 /// Formats of `explain`.
@@ -359,9 +495,15 @@ pub struct ExplainArgs {
     /// Only this criterion: a leaf, a criterion with sub-criteria, or an area id
     #[arg(long, value_name = "ID")]
     pub criterion: Option<String>,
+    /// Explain this stage [default: the stage score ranks on]
+    #[arg(long, value_enum)]
+    pub stage: Option<StageArg>,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
+    /// Language of the findings printed on standard error
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -376,6 +518,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub project: ProjectArgs,
+    /// Language of the findings (codes never change)
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
     /// Print only error-level findings
     #[arg(long, short)]
     pub quiet: bool,
@@ -395,4 +540,15 @@ pub struct FrameworksArgs {
     /// Print the TOML source of this built-in framework (a starting point for your own)
     #[arg(long, value_name = "NAME")]
     pub show: Option<String>,
+}
+
+/// `cchc codes`
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Language of the meanings
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 }

@@ -1,14 +1,18 @@
-//! One function per subcommand: resolve the project, run the library, render, write,
-//! report findings on standard error, and return the exit code.
+//! One function per subcommand: resolve the project, run the pipeline, build the
+//! report, export it, report findings on standard error, and return the exit code.
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, ExplainFormat, FrameworksArgs, GapsArgs,
-    InitArgs, MetricsArgs, ScoreArgs, SipasArgs, Stage,
+    CheckArgs, Cli, CodesArgs, Command, CompletionsArgs, ExplainArgs, ExplainFormat,
+    FrameworksArgs, GapsArgs, InitArgs, MetricsArgs, OutputArgs, ScoreArgs, SipasArgs,
 };
-use cchc::framework::{builtin, Effect};
-use cchc::render::{self, Format, RankingFormat};
-use cchc::{input::normalize, lang::Lang, num::plain, project, Run};
+use cchc::export::{self, Format};
+use cchc::framework::builtin;
+use cchc::lang::Lang;
+use cchc::pipeline::{self, Run};
+use cchc::report::{self, Report};
+use cchc::term::escape_lines;
+use cchc::{input::normalize, project};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -17,87 +21,30 @@ const PER_CODE: usize = 25;
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
+    let scan = cchc::dossier::ScanOptions {
+        block_size: cli
+            .csv_block_size
+            .unwrap_or(cchc::dossier::ScanOptions::default().block_size),
+    };
     match cli.command {
-        Command::Score(a) => score(a),
-        Command::Explain(a) => explain(a),
-        Command::Check(a) => check(a),
-        Command::Metrics(a) => metrics(a),
+        Command::Score(a) => score(a, scan),
+        Command::Explain(a) => explain(a, scan),
+        Command::Check(a) => check(a, scan),
+        Command::Metrics(a) => metrics(a, scan),
         Command::Sipas(a) => sipas(a),
         Command::Init(a) => init(a),
         Command::Frameworks(a) => frameworks(a),
+        Command::Codes(a) => codes(a),
         Command::Completions(a) => completions(a),
-        Command::Gaps(a) => gaps(a),
+        Command::Gaps(a) => gaps(a, scan),
         Command::Man => man(),
     }
 }
 
-fn gaps(a: GapsArgs) -> Result<u8> {
-    let spec = project::resolve(&a.project.overrides())?;
-    let mut run = run_project(&spec, a.quiet)?;
-    run.lang = a.output.lang;
-    if !run.scoring.has_self {
-        bail!("the checklist has no self_score column values: there is no self-assessment to compare with");
-    }
-    let text = match pick_format(a.output.format, a.output.out.as_deref()) {
-        Format::Table => render::gaps::table(&run, a.top),
-        Format::Csv => render::gaps::csv(&run),
-        Format::Json => render::gaps::json(&run),
-        Format::Md => render::gaps::md(&run, a.top),
-    };
-    emit(a.output.out.as_deref(), &text)?;
-    report_in(&run.diagnostics, a.quiet, run.lang);
-    Ok(exit_code(&run))
-}
-
-fn completions(a: CompletionsArgs) -> Result<u8> {
-    use clap::CommandFactory;
-    let mut out = Vec::new();
-    clap_complete::generate(a.shell, &mut Cli::command(), "cchc", &mut out);
-    emit(None, &String::from_utf8(out)?)?;
-    Ok(0)
-}
-
-fn man() -> Result<u8> {
-    use clap::CommandFactory;
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    emit(None, &String::from_utf8(out)?)?;
-    Ok(0)
-}
-
-fn exit_code(run: &Run) -> u8 {
-    u8::from(run.errors() > 0)
-}
-
-/// Prints to stdout, or writes `out` atomically.
-fn emit(out: Option<&Path>, text: &str) -> Result<()> {
-    emit_bytes(out, text.as_bytes())
-}
-
-/// [`emit`] for any bytes (a workbook).
-fn emit_bytes(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
-    match out {
-        Some(path) => cchc::output::write_atomic(path, bytes)
-            .with_context(|| format!("cannot write {}", path.display())),
-        None => {
-            let mut so = std::io::stdout().lock();
-            so.write_all(bytes)?;
-            so.flush()?;
-            Ok(())
-        }
-    }
-}
-
-fn report(diags: &[cchc::diag::Diagnostic], quiet: bool) {
-    report_in(diags, quiet, Lang::En);
-}
-
-/// [`report`] with the count line in `lang`.
-fn report_in(diags: &[cchc::diag::Diagnostic], quiet: bool, lang: Lang) {
-    eprint!(
-        "{}",
-        render::diagnostics_report(diags, PER_CODE, quiet, lang)
-    );
+/// Resolves a project with the scan options.
+fn resolve(mut o: project::Overrides, scan: cchc::dossier::ScanOptions) -> Result<project::Spec> {
+    o.scan = scan;
+    Ok(project::resolve(&o)?)
 }
 
 /// The format asked for, else the one --out's extension implies, else a table on a
@@ -110,6 +57,143 @@ fn pick_format(format: Option<Format>, out: Option<&Path>) -> Format {
         } else {
             Format::Csv
         })
+}
+
+/// The terminal's width for the table format (when stdout is a terminal).
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+}
+
+/// Exports a report to stdout or to `--out` (atomically; side files beside it, all or
+/// nothing).
+fn emit_report(report: &Report, o: &OutputArgs) -> Result<()> {
+    let format = pick_format(o.format.map(Into::into), o.out.as_deref());
+    let opts = export::Options {
+        width: terminal_width().filter(|_| o.out.is_none()),
+        wide: o.wide,
+    };
+    match o.out.as_deref() {
+        None => {
+            if format.binary() && std::io::stdout().is_terminal() {
+                bail!(
+                    "{} is a binary format: give --out FILE.{} (or redirect the output)",
+                    format.name(),
+                    format.name()
+                );
+            }
+            let mut so = std::io::stdout().lock();
+            let side = export::export(report, format, &opts, &mut so)?;
+            if !side.is_empty() {
+                bail!(
+                    "{} writes more than one file: give --out FILE.{}",
+                    format.name(),
+                    format.name()
+                );
+            }
+            so.flush()?;
+        }
+        Some(path) => {
+            let mut main = cchc::output::Pending::begin(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let side = export::export(report, format, &opts, main.writer())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut all = vec![main];
+            for (suffix, bytes) in side {
+                let p = side_path(path, &suffix);
+                let mut pending = cchc::output::Pending::begin(&p)
+                    .with_context(|| format!("cannot write {}", p.display()))?;
+                pending
+                    .writer()
+                    .write_all(&bytes)
+                    .with_context(|| format!("cannot write {}", p.display()))?;
+                all.push(pending);
+            }
+            cchc::output::commit(all)?;
+        }
+    }
+    Ok(())
+}
+
+/// `ranking.parquet` + `criteria` → `ranking.criteria.parquet`.
+fn side_path(main: &Path, suffix: &str) -> std::path::PathBuf {
+    let stem = main
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let ext = main
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "parquet".into());
+    main.with_file_name(format!("{stem}.{suffix}.{ext}"))
+}
+
+/// Prints text to stdout, or writes `out` atomically.
+fn emit(out: Option<&Path>, text: &str) -> Result<()> {
+    match out {
+        Some(path) => cchc::output::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(text.as_bytes())?;
+            so.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Findings on stderr (escaped for the terminal), at most [`PER_CODE`] of a code.
+fn report_findings(diags: &[cchc::diag::Diagnostic], quiet: bool, lang: Lang) {
+    let text = findings_text(diags, PER_CODE, quiet, lang);
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(escape_lines(&text).as_bytes());
+}
+
+/// Findings as lines, at most `per_code` of each code (0 = all), then a count line.
+/// Warnings are left out when `errors_only`.
+pub fn findings_text(
+    diags: &[cchc::diag::Diagnostic],
+    per_code: usize,
+    errors_only: bool,
+    lang: Lang,
+) -> String {
+    use std::collections::BTreeMap;
+    let mut out = String::new();
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diags {
+        if errors_only && !d.is_error() {
+            continue;
+        }
+        let n = shown.entry(d.code.as_str()).or_default();
+        if per_code > 0 && *n >= per_code {
+            *hidden.entry(d.code.as_str()).or_default() += 1;
+            continue;
+        }
+        *n += 1;
+        out.push_str(&cchc::term::escape(&d.render(lang)));
+        out.push('\n');
+    }
+    for (code, n) in hidden {
+        out.push_str(&format!(
+            "… and {n} more [{code}] (all are in --format json)\n"
+        ));
+    }
+    let errors = cchc::diag::errors(diags);
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        let word = |n: usize, one: &'static str, many: &'static str| {
+            lang.t(if n == 1 { one } else { many })
+        };
+        out.push_str(&format!(
+            "{errors} {}, {warnings} {}\n",
+            word(errors, "error", "errors"),
+            word(warnings, "warning", "warnings")
+        ));
+    }
+    out
 }
 
 /// A spinner with the dossier rows read, on a terminal's stderr only, and the callback
@@ -129,145 +213,97 @@ fn progress(quiet: bool) -> (indicatif::ProgressBar, cchc::dossier::Progress) {
     )
 }
 
-/// Runs the scoring pipeline with the progress spinner.
-fn run_project(spec: &project::Spec, quiet: bool) -> Result<Run> {
+/// Runs the scoring pipeline (load → score → rank) with the progress spinner.
+fn run_project(
+    spec: &project::Spec,
+    stage: Option<cchc::score::Stage>,
+    quiet: bool,
+) -> Result<Run> {
     let (pb, tick) = progress(quiet);
-    let run = cchc::run_with_progress(spec, tick);
+    let run = pipeline::run(spec, stage, tick);
     pb.finish_and_clear();
     Ok(run?)
 }
 
-fn metrics(a: MetricsArgs) -> Result<u8> {
-    let spec = project::resolve(&a.overrides())?;
-    let Some(period) = &spec.period else {
-        bail!("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)");
-    };
-    let period = cchc::period::Period::parse_with(period, spec.convention)?;
-    let Some(log) = spec.dossiers.clone() else {
-        bail!("no dossier log: give --dossiers FILE (.csv or .parquet)");
-    };
-    let mut diags = spec.notes.clone();
-    let units = match &spec.units {
-        Some(f) => {
-            let t = spec.read_table(f, &cchc::UNITS_COLUMNS)?;
-            let (units, _) = cchc::input::units::read(&t, "group", false, &mut diags);
-            Some(units.into_iter().map(|u| u.id).collect())
+fn exit_code(diags: &[cchc::diag::Diagnostic]) -> u8 {
+    u8::from(cchc::diag::errors(diags) > 0)
+}
+
+fn score(a: ScoreArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let spec = resolve(a.project.overrides(), scan)?;
+    let earlier = a
+        .previous
+        .as_deref()
+        .map(|p| cchc::analysis::previous::read(p, &p.display().to_string()))
+        .transpose()?;
+    let mut run = run_project(&spec, a.stage.map(Into::into), a.output.quiet)?;
+    if let Some(e) = &earlier {
+        run.compare_with(e);
+    }
+    let lang = a.output.lang.into();
+    emit_report(&report::ranking::build(&run, lang), &a.output)?;
+    report_findings(&run.diagnostics, a.output.quiet, lang);
+    Ok(exit_code(&run.diagnostics))
+}
+
+fn gaps(a: GapsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let spec = resolve(a.project.overrides(), scan)?;
+    let run = run_project(&spec, None, a.output.quiet)?;
+    let (from, to) = (a.from.into(), a.to.into());
+    if from == to {
+        bail!("--from and --to name the same stage: there is nothing to compare");
+    }
+    let lang = a.output.lang.into();
+    for s in [from, to] {
+        if s != cchc::score::Stage::Appraised && !run.scoring.stages.contains(&s) {
+            let column = match s {
+                cchc::score::Stage::SelfAssessed => "self_score",
+                _ => "final_score",
+            };
+            bail!(
+                "the checklist has no {column} values: there is no {} stage to compare",
+                s.name()
+            );
         }
-        None => None,
-    };
+    }
+    emit_report(&report::gaps::build(&run, from, to, a.top, lang), &a.output)?;
+    report_findings(&run.diagnostics, a.output.quiet, lang);
+    Ok(exit_code(&run.diagnostics))
+}
+
+fn metrics(a: MetricsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let spec = resolve(a.overrides(), scan)?;
     let rates = cchc::dossier::RateDefinitions::parse(&a.rate_definition)
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
-    let opts = cchc::dossier_options(
-        &spec,
-        period,
-        a.by,
-        a.logs.skip_invalid,
-        units,
-        rates,
-        &mut diags,
-    )?;
-    let (pb, tick) = progress(a.quiet);
-    let table = cchc::dossier::compute(&log.path, &log.shown, &opts, tick);
+    let (pb, tick) = progress(a.output.quiet);
+    let m = pipeline::metrics(&spec, a.by.into(), rates, tick);
     pb.finish_and_clear();
-    let table = table?;
-    diags.extend(table.diagnostics.iter().cloned());
-    cchc::diag::sort(&mut diags);
-    let text = match pick_format(a.output.format, a.output.out.as_deref()) {
-        Format::Table => render::metrics::table(&table, a.output.lang),
-        Format::Csv => render::metrics::csv(&table),
-        Format::Json => render::metrics::json(&table),
-        Format::Md => render::metrics::md(&table, a.output.lang),
-    };
-    emit(a.output.out.as_deref(), &text)?;
-    report_in(&diags, a.quiet, a.output.lang);
-    Ok(u8::from(cchc::diag::errors(&diags) > 0))
+    let m = m?;
+    let lang = a.output.lang.into();
+    emit_report(
+        &report::metrics::build(&m.table, &m.diagnostics, lang),
+        &a.output,
+    )?;
+    report_findings(&m.diagnostics, a.output.quiet, lang);
+    Ok(exit_code(&m.diagnostics))
 }
 
 fn sipas(a: SipasArgs) -> Result<u8> {
     let mut spec = project::resolve(&a.overrides())?;
-    let Some(file) = spec.survey.clone() else {
-        bail!("no survey: give --survey FILE (columns response_id, unit_id, question_id, answer)");
-    };
     if spec.framework.is_none() {
         spec.framework = Some(("sipas".into(), ".".into()));
     }
-    let fw = cchc::load_framework(&spec)?;
-    let mut diags = spec.notes.clone();
-    let units = match &spec.units {
-        Some(f) => {
-            let t = spec.read_table(f, &cchc::UNITS_COLUMNS)?;
-            let by_group = a.by == cchc::SurveyBy::Group;
-            let group = fw.ranking.group_column.clone();
-            Some(cchc::input::units::read(&t, &group, by_group, &mut diags).0)
-        }
-        None => None,
-    };
-    let table = spec.read_table(&file, &cchc::survey::COLUMNS)?;
-    let st = cchc::survey_table(&fw, &table, units.as_deref(), a.by, &mut diags)?;
-    cchc::diag::sort(&mut diags);
-    let text = match pick_format(a.output.format, a.output.out.as_deref()) {
-        Format::Table => render::sipas::table(&fw, &st, a.output.lang),
-        Format::Csv => render::sipas::csv(&fw, &st),
-        Format::Json => render::sipas::json(&fw, &st, &diags),
-        Format::Md => render::sipas::md(&fw, &st, a.output.lang),
-    };
-    emit(a.output.out.as_deref(), &text)?;
-    report_in(&diags, a.quiet, a.output.lang);
-    Ok(u8::from(cchc::diag::errors(&diags) > 0))
+    let s = pipeline::sipas(&spec, a.by.into())?;
+    let lang = a.output.lang.into();
+    let r = report::sipas::build(&s.framework, &s.table, &s.diagnostics, lang);
+    emit_report(&r, &a.output)?;
+    report_findings(&s.diagnostics, a.output.quiet, lang);
+    Ok(exit_code(&s.diagnostics))
 }
 
-fn score(a: ScoreArgs) -> Result<u8> {
-    let spec = project::resolve(&a.project.overrides())?;
-    let earlier = a
-        .previous
-        .as_deref()
-        .map(|p| cchc::previous::read(p, &p.display().to_string()))
-        .transpose()?;
-    let mut run = run_project(&spec, a.quiet)?;
-    run.lang = a.lang;
-    if a.stage == Stage::SelfAssessed {
-        run.to_self_stage();
-    }
-    if let Some(e) = &earlier {
-        run.compare_with(e);
-    }
-    let format = a
-        .format
-        .or_else(|| a.out.as_deref().and_then(RankingFormat::from_extension))
-        .unwrap_or_else(|| pick_format(None, a.out.as_deref()).into());
-    let bytes = match format {
-        RankingFormat::Table => render::table::render(&run).into_bytes(),
-        RankingFormat::Csv => render::csv::render(&run).into_bytes(),
-        RankingFormat::Json => render::json::render(&run).into_bytes(),
-        RankingFormat::Md => render::md::render(&run).into_bytes(),
-        RankingFormat::Html => render::html::render(&run).into_bytes(),
-        RankingFormat::Parquet => {
-            let Some(out) = a.out.as_deref() else {
-                bail!("parquet writes two files (the ranking and FILE.criteria.parquet): give --out FILE.parquet");
-            };
-            let ranking = render::parquet::ranking(&run)?;
-            let criteria = render::parquet::criteria(&run)?;
-            let detail = render::parquet::criteria_path(out);
-            cchc::output::write_all_atomic(&[(out, &ranking), (&detail, &criteria)])
-                .with_context(|| format!("cannot write {}", out.display()))?;
-            report_in(&run.diagnostics, a.quiet, run.lang);
-            return Ok(exit_code(&run));
-        }
-        RankingFormat::Xlsx => {
-            if a.out.is_none() && std::io::stdout().is_terminal() {
-                bail!("xlsx is a binary file: give --out ranking.xlsx (or redirect the output)");
-            }
-            render::xlsx::render(&run).context("cannot build the xlsx workbook")?
-        }
-    };
-    emit_bytes(a.out.as_deref(), &bytes)?;
-    report_in(&run.diagnostics, a.quiet, run.lang);
-    Ok(exit_code(&run))
-}
-
-fn explain(a: ExplainArgs) -> Result<u8> {
-    let spec = project::resolve(&a.project.overrides())?;
-    let run = run_project(&spec, a.quiet)?;
+fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let spec = resolve(a.project.overrides(), scan)?;
+    let run = run_project(&spec, a.stage.map(Into::into), a.quiet)?;
     let id = normalize(&a.unit);
     let Some(u) = run.scoring.units.iter().find(|u| u.unit.id == id) else {
         let mut ids: Vec<&str> = run
@@ -278,84 +314,98 @@ fn explain(a: ExplainArgs) -> Result<u8> {
             .collect();
         ids.sort_unstable();
         bail!(
-            "unit `{id}` is not in the unit register (units: {})",
-            ids.join(", ")
+            "unit `{}` is not in the unit register (units: {})",
+            cchc::term::escape(&id),
+            cchc::term::escape(&ids.join(", "))
         );
     };
     let criterion = a.criterion.as_deref().map(normalize);
     if let Some(c) = &criterion {
-        if !render::explain::known_id(&run.framework, c) {
+        if !report::explain::known_id(&run.framework, c) {
             bail!(
-                "`{c}` is not a criterion or area of framework {}",
+                "`{}` is not a criterion or area of framework {}",
+                cchc::term::escape(c),
                 run.framework.id
             );
         }
     }
-    let checklist = spec
-        .checklist
-        .as_ref()
-        .map(|c| c.shown.as_str())
-        .unwrap_or("checklist");
-    let text = match a.format {
-        ExplainFormat::Text => render::explain::text(&run, u, criterion.as_deref(), checklist),
-        ExplainFormat::Json => render::explain::json(&run, u, criterion.as_deref()),
-    };
-    emit(a.out.as_deref(), &text)?;
-    let mine: Vec<_> = run
-        .diagnostics
-        .iter()
-        .filter(|d| d.unit.as_deref() == Some(id.as_str()))
-        .cloned()
-        .collect();
-    report(&mine, a.quiet);
-    Ok(exit_code(&run))
+    let r = report::explain::build(&run, u, criterion.as_deref());
+    let mut out = Vec::new();
+    match a.format {
+        ExplainFormat::Text => {
+            for l in &r.document {
+                out.extend_from_slice(cchc::term::escape(l).as_bytes());
+                out.push(b'\n');
+            }
+        }
+        ExplainFormat::Json => {
+            export::export(&r, Format::Json, &export::Options::default(), &mut out)?;
+        }
+    }
+    emit(a.out.as_deref(), &String::from_utf8(out)?)?;
+    report_findings(&r.findings, a.quiet, a.lang.into());
+    Ok(exit_code(&run.diagnostics))
 }
 
-fn check(a: CheckArgs) -> Result<u8> {
+fn check(a: CheckArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let framework_only = a.project.dir.is_none()
         && a.project.framework.is_some()
         && a.project.units.is_none()
         && a.project.checklist.is_none()
         && !project::has_manifest(Path::new("."));
-    let spec = project::resolve(&a.project.overrides())?;
-    let valid = |fw: &cchc::framework::Framework| {
-        let survey = fw.survey.as_ref().map_or_else(String::new, |s| {
-            format!(
-                "; survey: {} factors, {} questions",
-                s.factors.len(),
-                s.questions().count()
-            )
-        });
-        format!(
-            "framework {} ({}): valid — {} areas, {} criteria, scored maxima sum to {}{survey}; scored from {}\n",
-            fw.id,
-            fw.source,
-            fw.areas.len(),
-            fw.leaves.len(),
-            plain(fw.scale),
-            fw.inputs().join(", ")
-        )
-    };
+    let spec = resolve(a.project.overrides(), scan)?;
+    let lang: Lang = a.lang.into();
     if framework_only {
-        emit(None, &valid(&cchc::load_framework(&spec)?))?;
+        let fw = pipeline::load_framework(&spec)?;
+        emit(None, &format!("{}\n", report::check::valid_line(&fw)))?;
         return Ok(0);
     }
-    let run = run_project(&spec, a.quiet)?;
-    let mut out = valid(&run.framework);
-    for s in &run.scoring.stats {
-        out.push_str(&format!(
-            "{} ({}): {} rows read, {} used, {} rejected\n",
-            s.input, s.file, s.read, s.used, s.rejected
-        ));
+    let run = run_project(&spec, None, a.quiet)?;
+    let r = report::check::build(&run.framework, &run.scoring.stats, &run.diagnostics, lang);
+    let mut out = String::new();
+    for l in &r.document {
+        out.push_str(&cchc::term::escape(l));
+        out.push('\n');
     }
-    let report = render::diagnostics_report(&run.diagnostics, 0, a.quiet, Lang::En);
-    out.push_str(if report.is_empty() {
-        "no findings\n"
+    let findings = findings_text(&run.diagnostics, 0, a.quiet, lang);
+    out.push_str(if findings.is_empty() {
+        match lang {
+            Lang::En => "no findings\n",
+            Lang::Vi => "không có phát hiện nào\n",
+        }
     } else {
-        &report
+        &findings
     });
     emit(None, &out)?;
-    Ok(exit_code(&run))
+    Ok(exit_code(&run.diagnostics))
+}
+
+fn codes(a: CodesArgs) -> Result<u8> {
+    let o = OutputArgs {
+        lang: a.lang,
+        format: a.format,
+        out: None,
+        wide: true,
+        quiet: false,
+    };
+    emit_report(&report::codes::build(a.lang.into()), &o)?;
+    Ok(0)
+}
+
+fn completions(a: CompletionsArgs) -> Result<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "cchc", &mut out);
+    emit(None, &String::from_utf8(out)?)?;
+    Ok(0)
+}
+
+fn man() -> Result<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    emit(None, &String::from_utf8(out)?)?;
+    Ok(0)
 }
 
 /// The demo project, embedded so `cchc init` works from any folder.
@@ -393,11 +443,13 @@ fn init(a: InitArgs) -> Result<u8> {
     }
     std::fs::create_dir_all(&a.dir)
         .with_context(|| format!("cannot create {}", a.dir.display()))?;
-    for (name, text) in DEMO {
-        let p = a.dir.join(name);
-        cchc::output::write_atomic(&p, text.as_bytes())
-            .with_context(|| format!("cannot write {}", p.display()))?;
-    }
+    let files: Vec<(std::path::PathBuf, &str)> =
+        DEMO.iter().map(|(n, t)| (a.dir.join(n), *t)).collect();
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.as_bytes()))
+        .collect();
+    cchc::output::write_all_atomic(&refs)?;
     let d = a.dir.display();
     emit(
         None,
@@ -412,49 +464,22 @@ fn frameworks(a: FrameworksArgs) -> Result<u8> {
     if let Some(name) = a.show {
         let Some(b) = builtin::get(&name) else {
             bail!(
-                "no built-in framework `{name}` (built in: {})",
+                "no built-in framework `{}` (built in: {})",
+                cchc::term::escape(&name),
                 builtin::names().join(", ")
             );
         };
         emit(None, b.source)?;
         return Ok(0);
     }
-    let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
-        .set_header([
-            "name",
-            "title",
-            "follows",
-            "scale",
-            "areas",
-            "criteria",
-            "bonus/penalty",
-            "scored from",
-        ]);
-    for b in builtin::ALL {
-        let fw = cchc::framework::parse(b.source, b.name).map_err(|d| {
-            anyhow::anyhow!(
-                "built-in {} is invalid:\n{}",
-                b.name,
-                render::diagnostics_text(&d)
-            )
-        })?;
-        let extra = fw
-            .leaves
-            .iter()
-            .filter(|l| l.effect != Effect::Scored)
-            .count();
-        t.add_row([
-            b.name.to_string(),
-            fw.title.clone(),
-            fw.decision.clone().unwrap_or_default(),
-            plain(fw.scale),
-            fw.areas.len().to_string(),
-            fw.leaves.len().to_string(),
-            extra.to_string(),
-            fw.inputs().join(", "),
-        ]);
-    }
-    emit(None, &format!("{t}\n"))?;
+    let r = report::frameworks::build(Lang::En)?;
+    let o = OutputArgs {
+        lang: cchc::cli::LangArg::En,
+        format: Some(cchc::cli::FormatArg::Table),
+        out: None,
+        wide: true,
+        quiet: false,
+    };
+    emit_report(&r, &o)?;
     Ok(0)
 }

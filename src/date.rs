@@ -1,9 +1,18 @@
-//! Civil dates without a time zone, because every rule in this domain compares calendar
-//! dates (a period's first and last day, a deadline, a receipt date) and nothing else.
+//! Civil dates and timestamps, with one grammar for every input, because every rule in
+//! this domain compares calendar dates (a period's first and last day, a deadline, a
+//! receipt date) and nothing else.
 //!
-//! The type is deliberately tiny: parsing the two formats inspectors' files use
-//! (`YYYY-MM-DD` and `DD/MM/YYYY`), validity (no 2025-02-30), and conversion to a day
-//! number so that ranges and differences are plain integer arithmetic.
+//! The grammar, everywhere (checklist, calendar, `--period`, dossier logs):
+//!
+//! - a date is `YYYY-MM-DD` or `DD/MM/YYYY`; the month and the day may have one digit
+//!   (`2025-3-5`, `5/3/2025`); the year has four;
+//! - a timestamp is a date, then a space or `T`, then `HH:MM` or `HH:MM:SS` (an
+//!   optional fraction `.fff` is ignored), then optionally a zone: `Z` or `±HH:MM`
+//!   (`±HHMM`). A timestamp with a zone is converted to Vietnam time (UTC+07:00) before
+//!   its calendar date is taken; one without a zone is already local time.
+//!
+//! The type is deliberately tiny: validity (no 2025-02-30) and conversion to a day
+//! number, so that ranges and differences are plain integer arithmetic.
 
 use std::fmt;
 
@@ -26,6 +35,19 @@ pub enum DateError {
     Impossible(String),
 }
 
+/// Minutes east of UTC of Vietnam time, the local time of every rule.
+pub const LOCAL_OFFSET_MINUTES: i64 = 7 * 60;
+
+/// A timestamp reduced to what the rules use: the local calendar day and, if given,
+/// the minute of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stamp {
+    /// Days since 1970-01-01.
+    pub day: i64,
+    /// Minutes after midnight, when a time was given.
+    pub minute: Option<u16>,
+}
+
 impl Date {
     /// A date from its parts, or `None` when no such day exists.
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
@@ -42,31 +64,16 @@ impl Date {
         })
     }
 
-    /// Parses `YYYY-MM-DD` or `DD/MM/YYYY` (surrounding spaces allowed).
+    /// Parses a date of the grammar above (surrounding spaces allowed).
     pub fn parse(text: &str) -> Result<Date, DateError> {
         let t = text.trim();
-        let malformed = || DateError::Malformed(t.to_string());
-        let (y, m, d) = if let Some((y, rest)) = split3(t, '-') {
-            if y.len() != 4 {
-                return Err(malformed());
+        match date_part(t.as_bytes()) {
+            Some((ymd, used)) if used == t.len() => {
+                let (y, m, d) = ymd;
+                Date::new(y as i32, m, d).ok_or_else(|| DateError::Impossible(t.to_string()))
             }
-            (y, rest.0, rest.1)
-        } else if let Some((d, rest)) = split3(t, '/') {
-            if rest.1.len() != 4 {
-                return Err(malformed());
-            }
-            (rest.1, rest.0, d)
-        } else {
-            return Err(malformed());
-        };
-        let num = |s: &str, max_len: usize| -> Result<u32, DateError> {
-            if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(malformed());
-            }
-            s.parse().map_err(|_| malformed())
-        };
-        let (y, m, d) = (num(y, 4)?, num(m, 2)?, num(d, 2)?);
-        Date::new(y as i32, m, d).ok_or_else(|| DateError::Impossible(t.to_string()))
+            _ => Err(DateError::Malformed(t.to_string())),
+        }
     }
 
     /// The year.
@@ -84,14 +91,7 @@ impl Date {
 
     /// Days since 1970-01-01 (negative before), so ranges are integer comparisons.
     pub fn to_days(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        days_from_civil(self.year, self.month(), self.day())
     }
 
     /// The date `days` after 1970-01-01; `None` outside years 1–9999.
@@ -124,13 +124,15 @@ impl fmt::Display for Date {
     }
 }
 
-fn split3(t: &str, sep: char) -> Option<(&str, (&str, &str))> {
-    let mut it = t.split(sep);
-    let (a, b, c) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() {
-        return None;
-    }
-    Some((a, (b, c)))
+/// Howard Hinnant's days_from_civil.
+fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 fn is_leap(year: i32) -> bool {
@@ -145,4 +147,141 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         2 => 28,
         _ => 0,
     }
+}
+
+/// Digits `b[at..]` of length 1..=`max`, stopping at the first non-digit: (value, end).
+fn number(b: &[u8], at: usize, min: usize, max: usize) -> Option<(u32, usize)> {
+    let mut n = 0u32;
+    let mut i = at;
+    while i < b.len() && i - at < max && b[i].is_ascii_digit() {
+        n = n * 10 + u32::from(b[i] - b'0');
+        i += 1;
+    }
+    (i - at >= min).then_some((n, i))
+}
+
+/// The date at the start of `b`: ((year, month, day), bytes used).
+fn date_part(b: &[u8]) -> Option<((u32, u32, u32), usize)> {
+    // The common case first: YYYY-MM-DD at fixed places.
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && (b.len() == 10 || !b[10].is_ascii_digit()) {
+        let d = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(day)) = (d(0..4), d(5..7), d(8..10)) {
+            return Some(((y, m, day), 10));
+        }
+    }
+    let (first, i) = number(b, 0, 1, 4)?;
+    match b.get(i) {
+        Some(b'-') if i == 4 => {
+            let (m, j) = number(b, i + 1, 1, 2)?;
+            if b.get(j) != Some(&b'-') {
+                return None;
+            }
+            let (d, k) = number(b, j + 1, 1, 2)?;
+            Some(((first, m, d), k))
+        }
+        Some(b'/') if i <= 2 => {
+            let (m, j) = number(b, i + 1, 1, 2)?;
+            if b.get(j) != Some(&b'/') {
+                return None;
+            }
+            let (y, k) = number(b, j + 1, 4, 4)?;
+            Some(((y, m, first), k))
+        }
+        _ => None,
+    }
+}
+
+/// Days since 1970-01-01 of a valid date, with a table for 1900–2199 so that a date in
+/// a dossier log costs one look-up.
+fn day_number(y: u32, m: u32, d: u32) -> Option<i64> {
+    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    if !(1900..2200).contains(&y) {
+        return Date::new(i32::try_from(y).ok()?, m, d).map(Date::to_days);
+    }
+    let t = TABLE.get_or_init(|| {
+        (1900..2200)
+            .flat_map(|y| (1..=12).map(move |m| (y, m)))
+            .map(|(y, m)| days_from_civil(y, m, 1))
+            .collect()
+    });
+    if d > days_in_month(y as i32, m) {
+        return None;
+    }
+    Some(t[((y - 1900) * 12 + m - 1) as usize] + i64::from(d) - 1)
+}
+
+/// Parses a date or a timestamp of the grammar above; `None` if malformed or not a real
+/// date. Runs for every date of every dossier row, so it does not allocate.
+pub fn parse_stamp(s: &str) -> Option<Stamp> {
+    let b = s.trim().as_bytes();
+    let ((y, m, d), i) = date_part(b)?;
+    let day = day_number(y, m, d)?;
+    let rest = &b[i..];
+    if rest.is_empty() {
+        return Some(Stamp { day, minute: None });
+    }
+    if !(rest[0] == b' ' || rest[0] == b'T') {
+        return None;
+    }
+    let (h, j) = number(rest, 1, 1, 2)?;
+    if rest.get(j) != Some(&b':') {
+        return None;
+    }
+    let (mi, mut k) = number(rest, j + 1, 2, 2)?;
+    if h > 23 || mi > 59 {
+        return None;
+    }
+    if rest.get(k) == Some(&b':') {
+        let (sec, e) = number(rest, k + 1, 2, 2)?;
+        if sec > 60 {
+            return None;
+        }
+        k = e;
+        if rest.get(k) == Some(&b'.') {
+            let (_, e) = number(rest, k + 1, 1, 9)?;
+            k = e;
+        }
+    }
+    let local = i64::from(h * 60 + mi);
+    let offset = match &rest[k..] {
+        [] => {
+            return Some(Stamp {
+                day,
+                minute: Some(local as u16),
+            })
+        }
+        [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), zone @ ..] => {
+            let (hh, mm) = match zone {
+                [a, b, b':', c, d] | [a, b, c, d] => {
+                    (number(&[*a, *b], 0, 2, 2)?.0, number(&[*c, *d], 0, 2, 2)?.0)
+                }
+                _ => return None,
+            };
+            if hh > 14 || mm > 59 {
+                return None;
+            }
+            let m = i64::from(hh * 60 + mm);
+            if *sign == b'-' {
+                -m
+            } else {
+                m
+            }
+        }
+        _ => return None,
+    };
+    // The instant in minutes since the epoch (UTC), then in Vietnam time.
+    let utc = day * 1440 + local - offset;
+    let here = utc + LOCAL_OFFSET_MINUTES;
+    Some(Stamp {
+        day: here.div_euclid(1440),
+        minute: Some(here.rem_euclid(1440) as u16),
+    })
 }

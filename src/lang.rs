@@ -4,7 +4,7 @@
 //! neither do finding codes.
 
 /// The language of labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// English (the default).
     #[default]
@@ -48,6 +48,11 @@ impl Lang {
             "max" => "Điểm tối đa",
             "self_score" => "Điểm tự đánh giá",
             "appraised" => "Điểm thẩm định",
+            "final" => "Điểm sau giải trình",
+            "code" => "Mã",
+            "severity" => "Mức độ",
+            "about" => "Loại",
+            "meaning" => "Ý nghĩa",
             "delta" => "Chênh lệch",
             "units_moved" => "Số đơn vị bị điều chỉnh",
             "total_delta" => "Tổng chênh lệch",
@@ -113,110 +118,12 @@ impl Lang {
             "derivation" => "cách tính",
             "bonus − penalty" => "điểm thưởng − điểm trừ",
             "ranked on self-assessed scores" => "xếp hạng theo điểm tự đánh giá",
+            "Dossier metrics, period" => "Chỉ số hồ sơ, kỳ",
             "error" => "lỗi",
             "errors" => "lỗi",
             "warning" => "cảnh báo",
             "warnings" => "cảnh báo",
             _ => en,
         }
-    }
-
-    /// A finding's meaning in Vietnamese, by its stable code (`None` in English, or for
-    /// a code without a gloss). Reports print it before the detailed message.
-    pub fn gloss(self, code: &str) -> Option<&'static str> {
-        if self == Lang::En {
-            return None;
-        }
-        Some(match code {
-            "appraised-score-ignored" => {
-                "điểm thẩm định không được dùng cho tiêu chí tính theo công thức"
-            }
-            "area-max-mismatch" => "điểm tối đa của lĩnh vực không bằng tổng các tiêu chí",
-            "bad-answer" => "câu trả lời không hợp lệ (1–5; 0 hoặc để trống là không trả lời)",
-            "bad-boolean" => "giá trị có/không không hợp lệ",
-            "bad-date" => "ngày không hợp lệ",
-            "bad-number" => "số không hợp lệ",
-            "bad-points-each" => "số điểm mỗi lần không hợp lệ",
-            "bad-rating" => "mức đánh giá không hợp lệ",
-            "bad-scale" => "thang điểm không hợp lệ",
-            "bad-target" => "mức mục tiêu không hợp lệ",
-            "bad-time" => "giờ không hợp lệ",
-            "bad-weight" => "trọng số không hợp lệ",
-            "band-gap" => "các mức xếp loại không phủ hết thang điểm",
-            "band-out-of-scale" => "mức xếp loại nằm ngoài thang điểm",
-            "bands-unordered" => "các mức xếp loại không theo thứ tự giảm dần",
-            "calendar-gap" => "lịch ngày làm việc thiếu năm cần tính",
-            "checklist-ratio-ignored" => {
-                "số liệu trong bảng chấm điểm không được dùng cho tiêu chí này"
-            }
-            "criterion-matched-nothing" => "không đơn vị nào có dòng chấm điểm cho tiêu chí",
-            "criterion-max-mismatch" => {
-                "điểm tối đa của tiêu chí không bằng tổng các tiêu chí thành phần"
-            }
-            "done-above-planned" => "số hoàn thành lớn hơn kế hoạch",
-            "duplicate-answer" => "câu hỏi được trả lời hai lần trong một phiếu",
-            "duplicate-dossier" => "trùng mã hồ sơ",
-            "duplicate-id" => "trùng mã",
-            "duplicate-procedure" => "trùng mã thủ tục",
-            "duplicate-question" => "câu hỏi xuất hiện hai lần",
-            "duplicate-row" => "trùng dòng chấm điểm",
-            "duplicate-unit" => "trùng mã đơn vị",
-            "empty-area" => "lĩnh vực không có tiêu chí",
-            "empty-criterion" => "tiêu chí không có tiêu chí thành phần",
-            "empty-factor" => "yếu tố không có câu hỏi",
-            "empty-id" => "mã để trống",
-            "few-respondents" => "số người trả lời ít hơn mức tối thiểu",
-            "finished-before-received" => "ngày giải quyết trước ngày tiếp nhận",
-            "float-number" => "số thập phân phải viết trong dấu ngoặc kép",
-            "framework-syntax" => "lỗi cú pháp bộ tiêu chí",
-            "input-not-used" => "tệp đầu vào không được dùng",
-            "invalid-count" => "số lần không hợp lệ",
-            "invalid-number" => "số không hợp lệ",
-            "key-not-for-rule" => "khóa không áp dụng cho quy tắc này",
-            "manifest-syntax" => "lỗi cú pháp tệp cchc.toml",
-            "max-not-positive" => "điểm tối đa phải lớn hơn 0",
-            "max-sum-mismatch" => "tổng điểm tối đa không bằng thang điểm",
-            "missing-finish" => "thiếu ngày giải quyết",
-            "missing-input" => "thiếu số liệu chấm điểm",
-            "missing-item" => "thiếu dòng chấm điểm cho tiêu chí",
-            "missing-key" => "thiếu khóa bắt buộc",
-            "missing-survey" => "bộ tiêu chí thiếu bảng [survey]",
-            "missing-value" => "thiếu giá trị bắt buộc",
-            "negative-score" => "điểm âm",
-            "negative-value" => "giá trị âm",
-            "no-applicable-items" => "không có tiêu chí nào áp dụng cho đơn vị",
-            "no-areas" => "bộ tiêu chí không có lĩnh vực",
-            "no-deadline" => "không xác định được hạn giải quyết",
-            "no-dossiers" => "không có hồ sơ trong kỳ",
-            "no-factors" => "bảng [survey] không có yếu tố",
-            "no-group-column" => "danh sách đơn vị không có cột nhóm",
-            "no-units" => "không có đơn vị",
-            "not-a-leaf" => "tiêu chí có tiêu chí thành phần, phải chấm ở tiêu chí thành phần",
-            "not-utf8" => "tệp không phải UTF-8",
-            "option-out-of-range" => "điểm của phương án nằm ngoài khoảng cho phép",
-            "response-unit-conflict" => "một phiếu khảo sát gắn với hai đơn vị",
-            "rule-on-parent" => "tiêu chí có tiêu chí thành phần không được có quy tắc",
-            "score-above-max" => "điểm vượt điểm tối đa",
-            "skipped-rows" => "các dòng bị bỏ qua",
-            "step-out-of-range" => "bậc điểm nằm ngoài khoảng cho phép",
-            "steps-unordered" => "các bậc điểm không theo thứ tự",
-            "unit-gone" => "đơn vị có trong kỳ trước nhưng không còn",
-            "unit-new" => "đơn vị mới so với kỳ trước",
-            "unit-not-in-register" => "đơn vị không có trong danh sách đơn vị",
-            "unit-without-rows" => "đơn vị không có dòng chấm điểm",
-            "unknown-channel" => "kênh tiếp nhận không hợp lệ",
-            "unknown-criterion" => "tiêu chí không có trong bộ tiêu chí",
-            "unknown-framework" => "không tìm thấy bộ tiêu chí",
-            "unknown-option" => "phương án không có trong tiêu chí",
-            "unknown-question" => "câu hỏi không có trong bộ tiêu chí",
-            "unknown-rule" => "quy tắc không hợp lệ",
-            "unknown-status" => "trạng thái hồ sơ không hợp lệ",
-            "unknown-tie-break" => "tiêu chí phân định hạng bằng nhau không hợp lệ",
-            "unknown-unit" => "đơn vị không có trong danh sách đơn vị",
-            "unknown-value" => "giá trị không hợp lệ",
-            "unreadable-file" => "không đọc được tệp",
-            "weight-out-of-range" => "trọng số nằm ngoài 0–100%",
-            _ => return None,
-        })
     }
 }

@@ -1,10 +1,21 @@
-//! Exact numbers: parsing decimals the way inspectors write them, rounding only in the
-//! mode a framework names, and formatting with a fixed number of places.
+//! Exact numbers: parsing decimals the way inspectors write them, exact rational
+//! arithmetic for points, ratios and indices, rounding once in the mode a framework
+//! names, and formatting with a fixed number of places.
 //!
-//! Everything that becomes a point, a ratio or an index goes through here; no float
-//! ever touches a score.
+//! Inputs are decimals ([`Decimal`]); everything computed from them is an [`Exact`]
+//! rational (numerator and denominator, unbounded), because a ratio such as 17/31 or a
+//! third of a point does not terminate and a 28-digit decimal would cut it: three
+//! thirds would then sum to 0.9999…9 and a unit exactly on 80.005 would publish 80.00.
+//! An `Exact` becomes a decimal only where the framework rounds it ([`Exact::round`]),
+//! so every published figure is the correctly rounded exact value. No float ever
+//! touches a score.
 
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
 use std::str::FromStr;
 
 /// How a framework rounds a published number.
@@ -23,6 +34,253 @@ impl RoundingMode {
             RoundingMode::HalfUp => "half-up",
             RoundingMode::HalfEven => "half-even",
         }
+    }
+}
+
+/// An exact rational number (always in lowest terms, denominator positive).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Exact(BigRational);
+
+impl fmt::Debug for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Exact({})", self.fraction())
+    }
+}
+
+impl Default for Exact {
+    fn default() -> Self {
+        Exact::zero()
+    }
+}
+
+fn pow10(n: u32) -> BigInt {
+    num_traits::pow(BigInt::from(10u8), n as usize)
+}
+
+impl Exact {
+    /// 0.
+    pub fn zero() -> Exact {
+        Exact(BigRational::zero())
+    }
+
+    /// 1.
+    pub fn one() -> Exact {
+        Exact(BigRational::one())
+    }
+
+    /// An integer.
+    pub fn int(n: i64) -> Exact {
+        Exact(BigRational::from_integer(BigInt::from(n)))
+    }
+
+    /// `num / den`; `None` when `den` is 0.
+    pub fn ratio(num: &Exact, den: &Exact) -> Option<Exact> {
+        (!den.is_zero()).then(|| Exact(&num.0 / &den.0))
+    }
+
+    /// Whether it is 0.
+    pub fn is_zero(&self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// Whether it is below 0.
+    pub fn is_negative(&self) -> bool {
+        self.0.is_negative()
+    }
+
+    /// The absolute value.
+    pub fn abs(&self) -> Exact {
+        Exact(self.0.abs())
+    }
+
+    /// The smaller of two values.
+    pub fn min_of(self, other: Exact) -> Exact {
+        std::cmp::min(self, other)
+    }
+
+    /// Rounds to `places` decimals in `mode` — the one rounding of a published figure —
+    /// and never yields a negative zero. Values beyond what a [`Decimal`] holds cannot
+    /// arise from inputs within ±[`LIMIT`]; they saturate.
+    pub fn round(&self, places: u32, mode: RoundingMode) -> Decimal {
+        let scaled = &self.0 * BigRational::from_integer(pow10(places));
+        let (num, den) = (scaled.numer(), scaled.denom());
+        let (q, r) = num.div_mod_floor(den);
+        // floor(x) = q, x − q = r/den in [0, 1): compare 2r with den.
+        let twice: BigInt = &r * BigInt::from(2u8);
+        let up = match twice.cmp(den) {
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => match mode {
+                // Half away from zero: up for positives, down (towards −∞ is away) for negatives.
+                RoundingMode::HalfUp => !num.is_negative(),
+                RoundingMode::HalfEven => q.is_odd(),
+            },
+        };
+        let n = if up { q + 1 } else { q };
+        let d = match n.to_i128() {
+            Some(i) => Decimal::try_from_i128_with_scale(i, places).unwrap_or(if i < 0 {
+                Decimal::MIN
+            } else {
+                Decimal::MAX
+            }),
+            None if n.is_negative() => Decimal::MIN,
+            None => Decimal::MAX,
+        };
+        if d.is_zero() {
+            Decimal::new(0, places)
+        } else {
+            d
+        }
+    }
+
+    /// The exact value as a decimal, when it terminates and fits (`1/4` → 0.25;
+    /// `1/3` → None).
+    pub fn to_decimal(&self) -> Option<Decimal> {
+        let mut d = self.0.denom().clone();
+        let mut places = 0u32;
+        let (two, five) = (BigInt::from(2u8), BigInt::from(5u8));
+        let mut factor = BigInt::one();
+        while d.is_even() {
+            d /= &two;
+            factor *= &five;
+            places += 1;
+        }
+        while (&d % &five).is_zero() {
+            d /= &five;
+            factor *= &two;
+            places += 1;
+        }
+        if !d.is_one() || places > 28 {
+            return None;
+        }
+        // n/(2^a 5^b) = n × factor / 10^places, factor making the denominator 10^places.
+        let mantissa = (self.0.numer() * factor).to_i128()?;
+        Decimal::try_from_i128_with_scale(mantissa, places)
+            .ok()
+            .map(|d| d.normalize())
+    }
+
+    /// The value as a reduced fraction: `17/31`, or `3` when it is whole.
+    pub fn fraction(&self) -> String {
+        if self.0.is_integer() {
+            self.0.numer().to_string()
+        } else {
+            format!("{}/{}", self.0.numer(), self.0.denom())
+        }
+    }
+
+    /// A readable decimal: exact when it terminates within `places` digits, else cut to
+    /// `places` digits and marked `…` (`0.3333333333…`). For explanations, never for a
+    /// published figure.
+    pub fn readable(&self, places: u32) -> String {
+        if let Some(d) = self.to_decimal().filter(|d| d.scale() <= places) {
+            return plain(d);
+        }
+        let scaled = &self.0 * BigRational::from_integer(pow10(places));
+        let t = scaled.trunc().to_integer();
+        let negative = self.0.is_negative();
+        let digits = t.abs().to_string();
+        let p = places as usize;
+        let padded = format!("{digits:0>width$}", width = p + 1);
+        let (int, frac) = padded.split_at(padded.len() - p);
+        let frac = frac.trim_end_matches('0');
+        let sign = if negative { "-" } else { "" };
+        if frac.is_empty() {
+            format!("{sign}{int}…")
+        } else {
+            format!("{sign}{int}.{frac}…")
+        }
+    }
+}
+
+/// `plain` when the value terminates, else the fraction: how exact figures are written
+/// for scripts (JSON, Parquet) and in explanations.
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_decimal() {
+            Some(d) => f.write_str(&plain(d)),
+            None => f.write_str(&self.fraction()),
+        }
+    }
+}
+
+impl From<Decimal> for Exact {
+    fn from(d: Decimal) -> Exact {
+        let n = BigInt::from(d.mantissa());
+        Exact(BigRational::new(n, pow10(d.scale())))
+    }
+}
+
+impl From<&Decimal> for Exact {
+    fn from(d: &Decimal) -> Exact {
+        Exact::from(*d)
+    }
+}
+
+impl From<u64> for Exact {
+    fn from(n: u64) -> Exact {
+        Exact(BigRational::from_integer(BigInt::from(n)))
+    }
+}
+
+impl From<i64> for Exact {
+    fn from(n: i64) -> Exact {
+        Exact::int(n)
+    }
+}
+
+macro_rules! op {
+    ($tr:ident, $f:ident, $assign:ident, $fa:ident) => {
+        impl std::ops::$tr<&Exact> for &Exact {
+            type Output = Exact;
+            fn $f(self, o: &Exact) -> Exact {
+                Exact(std::ops::$tr::$f(&self.0, &o.0))
+            }
+        }
+        impl std::ops::$tr<Exact> for Exact {
+            type Output = Exact;
+            fn $f(self, o: Exact) -> Exact {
+                Exact(std::ops::$tr::$f(self.0, o.0))
+            }
+        }
+        impl std::ops::$tr<&Exact> for Exact {
+            type Output = Exact;
+            fn $f(self, o: &Exact) -> Exact {
+                Exact(std::ops::$tr::$f(self.0, &o.0))
+            }
+        }
+        impl std::ops::$assign<&Exact> for Exact {
+            fn $fa(&mut self, o: &Exact) {
+                std::ops::$assign::$fa(&mut self.0, &o.0);
+            }
+        }
+        impl std::ops::$assign<Exact> for Exact {
+            fn $fa(&mut self, o: Exact) {
+                std::ops::$assign::$fa(&mut self.0, o.0);
+            }
+        }
+    };
+}
+op!(Add, add, AddAssign, add_assign);
+op!(Sub, sub, SubAssign, sub_assign);
+op!(Mul, mul, MulAssign, mul_assign);
+
+impl std::ops::Neg for Exact {
+    type Output = Exact;
+    fn neg(self) -> Exact {
+        Exact(-self.0)
+    }
+}
+
+impl std::iter::Sum for Exact {
+    fn sum<I: Iterator<Item = Exact>>(iter: I) -> Exact {
+        iter.fold(Exact::zero(), |a, b| a + b)
+    }
+}
+
+impl<'a> std::iter::Sum<&'a Exact> for Exact {
+    fn sum<I: Iterator<Item = &'a Exact>>(iter: I) -> Exact {
+        iter.fold(Exact::zero(), |a, b| a + b)
     }
 }
 
@@ -56,55 +314,139 @@ pub fn plain(d: Decimal) -> String {
     }
 }
 
-/// A percentage of `num / den` with two decimals, half away from zero (`54.84%`).
-pub fn percent(num: Decimal, den: Decimal) -> Option<String> {
-    if den.is_zero() {
-        return None;
-    }
-    Some(format!(
-        "{}%",
-        fixed(num / den * Decimal::ONE_HUNDRED, 2, RoundingMode::HalfUp)
-    ))
+/// `num / den` as a percentage correctly rounded half away from zero to 2 places
+/// (`54.84`); `None` when `den` is 0.
+pub fn percent_of(num: u64, den: u64) -> Option<Decimal> {
+    let hundred = Exact::from(100u64);
+    Exact::ratio(&(Exact::from(num) * hundred), &Exact::from(den))
+        .map(|r| r.round(2, RoundingMode::HalfUp))
 }
 
-/// Parses a decimal written with a dot (`86.95`), or with a comma when `comma` is set
-/// (`86,95`, as Vietnamese-locale Excel writes it). Thousands separators are refused:
-/// a number that could be misread is an error, never a guess; so is one beyond ±[`LIMIT`].
-pub fn parse_decimal(text: &str, comma: bool) -> Option<Decimal> {
-    let t = text.trim();
-    if t.is_empty() || t.len() > 40 {
-        return None;
-    }
-    let owned;
-    let t = if comma && t.contains(',') {
-        if t.contains('.') {
-            return None;
-        }
-        owned = t.replacen(',', ".", 1);
-        owned.as_str()
-    } else {
-        t
-    };
-    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
-    let mut dots = 0;
-    for b in body.bytes() {
-        match b {
-            b'0'..=b'9' => {}
-            b'.' => dots += 1,
-            _ => return None,
-        }
-    }
-    if dots > 1 || body.is_empty() || body == "." || body.starts_with('.') || body.ends_with('.') {
-        return None;
-    }
-    Decimal::from_str(t).ok().filter(|d| in_range(*d))
+/// [`percent_of`] with a `%` sign (`54.84%`).
+pub fn percent(num: Decimal, den: Decimal) -> Option<String> {
+    let hundred = Exact::from(100u64);
+    Exact::ratio(&(Exact::from(num) * hundred), &Exact::from(den))
+        .map(|r| format!("{:.2}%", r.round(2, RoundingMode::HalfUp)))
 }
 
 /// The largest magnitude accepted for any input number (a score, a count, a max):
-/// 10^12, far beyond any real value, and small enough that every product the rules
-/// compute (max × done × 100, points × scale) stays inside `Decimal`'s 28 digits, so
-/// arithmetic never overflows.
+/// 10^12, far beyond any real value.
 pub const LIMIT: i64 = 1_000_000_000_000;
+
+/// The most significant digits an input number may have: what a [`Decimal`] holds
+/// exactly. A longer number would be rounded on reading, so it is refused instead.
+pub const DIGITS: usize = 28;
+
+/// Why a text is not an accepted number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    /// Not a number at all.
+    #[error("is not a number")]
+    Malformed,
+    /// Beyond ±[`LIMIT`].
+    #[error("is beyond ±10^12")]
+    TooLarge,
+    /// More than [`DIGITS`] significant digits: it could not be read exactly.
+    #[error("has more than 28 significant digits and cannot be read exactly")]
+    TooPrecise,
+    /// In a decimal-comma file, a dot that is not a thousands separator (`1.9`).
+    #[error("is ambiguous: in a decimal-comma file a dot groups thousands (1.900 = 1900), so write one point nine as 1,9")]
+    Ambiguous,
+    /// In a decimal-dot file, a comma (`1,900` could be 1.9 or 1900).
+    #[error("is ambiguous: use a dot for decimals and no thousands separator (or read the file with --decimal-comma)")]
+    Comma,
+}
+
+/// Parses a decimal written with a dot (`86.95`), or, when `comma` is set, as a
+/// Vietnamese-locale Excel writes it: a decimal comma and dots grouping thousands
+/// (`1.900,5` = 1900.5, `1.900` = 1900). A number that could be misread is an error,
+/// never a guess; so is one beyond ±[`LIMIT`] or longer than [`DIGITS`] digits.
+pub fn parse_number(text: &str, comma: bool) -> Result<Decimal, NumberError> {
+    let t = text.trim();
+    if t.is_empty() || t.len() > 64 {
+        return Err(NumberError::Malformed);
+    }
+    let (sign, body) = match t.as_bytes()[0] {
+        b'-' => ("-", &t[1..]),
+        b'+' => ("", &t[1..]),
+        _ => ("", t),
+    };
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return Err(NumberError::Malformed);
+    }
+    let canonical: String = if comma {
+        let (int, frac) = match body.split_once(',') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        if frac.is_some_and(|f| f.is_empty() || f.contains([',', '.'])) {
+            return Err(NumberError::Malformed);
+        }
+        let int = if int.contains('.') {
+            let groups: Vec<&str> = int.split('.').collect();
+            let first = groups[0];
+            let ok =
+                !first.is_empty() && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+            if !ok {
+                return Err(NumberError::Ambiguous);
+            }
+            groups.concat()
+        } else {
+            int.to_string()
+        };
+        if int.is_empty() {
+            return Err(NumberError::Malformed);
+        }
+        match frac {
+            Some(f) => format!("{int}.{f}"),
+            None => int,
+        }
+    } else {
+        if body.contains(',') {
+            return Err(NumberError::Comma);
+        }
+        let dots = body.bytes().filter(|&b| b == b'.').count();
+        if dots > 1 || body.starts_with('.') || body.ends_with('.') {
+            return Err(NumberError::Malformed);
+        }
+        body.to_string()
+    };
+    // Significant digits: leading zeros of the whole and trailing zeros of the
+    // fraction carry no information.
+    let (int, frac) = canonical.split_once('.').unwrap_or((&canonical, ""));
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let significant = if int.is_empty() {
+        frac.trim_start_matches('0').len()
+    } else {
+        int.len() + frac.len()
+    };
+    if int.len() > 13 {
+        return Err(NumberError::TooLarge);
+    }
+    if significant > DIGITS || frac.len() > DIGITS {
+        return Err(NumberError::TooPrecise);
+    }
+    let exact = if frac.is_empty() {
+        format!("{sign}{}", if int.is_empty() { "0" } else { int })
+    } else {
+        format!("{sign}{}.{frac}", if int.is_empty() { "0" } else { int })
+    };
+    let d = Decimal::from_str(&exact).map_err(|_| NumberError::Malformed)?;
+    if !in_range(d) {
+        return Err(NumberError::TooLarge);
+    }
+    Ok(d)
+}
+
+/// [`parse_number`] without the reason.
+pub fn parse_decimal(text: &str, comma: bool) -> Option<Decimal> {
+    parse_number(text, comma).ok()
+}
 
 /// Whether a number is within ±[`LIMIT`].
 pub fn in_range(d: Decimal) -> bool {

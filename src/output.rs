@@ -1,48 +1,295 @@
-//! Writing results: atomically, so a failed or interrupted run never leaves half a file
-//! and never touches an existing one.
+//! Writing results so that a failed or interrupted run never leaves half a file and
+//! never destroys what `--out` points at.
+//!
+//! - A regular file (or a new path) is written through a temporary file in the same
+//!   folder (`.cchc-*.tmp`), renamed into place only once complete; a symbolic link is
+//!   followed, so the link stays and its target is replaced.
+//! - A character device or a FIFO (`/dev/null`, `--out >(gzip > x.gz)`) is written
+//!   straight through: renaming a file over it would destroy it (or leave its reader
+//!   waiting forever).
+//! - Anything else (a folder, a socket, a block device) is refused.
+//! - Files that belong together (a Parquet pair) are all complete before the first is
+//!   renamed; if a later rename fails, the earlier ones are put back as they were.
+//! - Temporary files are registered while they live, so that the binary's signal and
+//!   panic handlers can remove them ([`cleanup`]).
 
+use std::fs::File;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into
-/// place only once complete.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_all_atomic(&[(path, bytes)])
+/// Temporary files alive now (removed by [`cleanup`] on a signal or a panic).
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn register(p: &Path) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.push(p.to_path_buf());
+    }
 }
 
-/// Writes several files that belong together: every one is complete in its temporary
-/// file before the first is renamed into place.
-pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> std::io::Result<()> {
-    let mut ready = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        ready.push((*path, temp_for(path, bytes)?));
+fn unregister(p: &Path) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|x| x != p);
     }
-    for (path, tmp) in ready {
-        tmp.persist(path).map_err(|e| e.error)?;
-    }
-    Ok(())
 }
 
-/// A complete temporary file beside `path`, with the permissions `path` will have.
-fn temp_for(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+/// Removes every temporary file a run has open (called by the binary when a signal
+/// or a panic ends it).
+pub fn cleanup() {
+    let paths: Vec<PathBuf> = match LIVE.try_lock() {
+        Ok(mut live) => std::mem::take(&mut *live),
+        Err(std::sync::TryLockError::Poisoned(p)) => std::mem::take(&mut *p.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            // Another thread is registering: wait for it briefly.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            LIVE.lock()
+                .map(|mut l| std::mem::take(&mut *l))
+                .unwrap_or_default()
+        }
+    };
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// Not a regular file, a device or a FIFO.
+    #[error("{0}: not a regular file, a character device or a FIFO; refusing to write there")]
+    Special(String),
+    /// Writing or renaming failed.
+    #[error("{file}: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        file: path.display().to_string(),
+        source,
+    }
+}
+
+/// Follows symbolic links to the path that will really be written.
+fn resolve(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
+                Ok(t) if t.is_absolute() => p = t,
+                Ok(t) => p = p.parent().unwrap_or(Path::new(".")).join(t),
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    p
+}
+
+enum Sink {
+    Temp(tempfile::NamedTempFile),
+    Direct(File),
+}
+
+/// An output being written: a temp file beside its target, or a device or FIFO.
+pub struct Pending {
+    target: PathBuf,
+    shown: String,
+    sink: Sink,
+}
+
+impl Pending {
+    /// Starts an output at `path` (nothing is replaced until [`commit`]).
+    pub fn begin(path: &Path) -> Result<Pending, OutputError> {
+        let shown = path.display().to_string();
+        let target = resolve(path);
+        let sink = match std::fs::metadata(&target) {
+            Ok(m) if m.is_file() => Sink::Temp(temp_beside(&target)?),
+            Ok(m) if is_stream(&m) => Sink::Direct(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .map_err(io(path))?,
+            ),
+            Ok(_) => return Err(OutputError::Special(shown)),
+            Err(_) => Sink::Temp(temp_beside(&target)?),
+        };
+        Ok(Pending {
+            target,
+            shown,
+            sink,
+        })
+    }
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.sink {
+            Sink::Temp(t) => t.as_file_mut(),
+            Sink::Direct(f) => f,
+        }
+    }
+
+    /// The path as the user gave it.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Sink::Temp(t) = &self.sink {
+            unregister(t.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_stream(m: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    m.file_type().is_char_device() || m.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_stream(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// A temporary file in the folder of `path`, registered for cleanup.
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".cchc-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    // A temp file is private (0600); the output should read like any other file: keep
-    // the permissions of the file it replaces, else rw-r--r--.
+        .tempfile_in(dir)
+        .map_err(io(path))?;
+    register(tmp.path());
+    Ok(tmp)
+}
+
+/// Puts every pending output in place, all or nothing: each temp file is complete and
+/// synced first; if renaming one fails, those renamed before it are put back as they
+/// were, and the error names the file that failed.
+pub fn commit(pending: Vec<Pending>) -> Result<(), OutputError> {
+    let mut ready = Vec::new();
+    for mut p in pending {
+        if let Sink::Temp(t) = &mut p.sink {
+            t.as_file_mut().flush().map_err(io(&p.target))?;
+            t.as_file().sync_all().map_err(io(&p.target))?;
+            set_mode(t.as_file(), &p.target).map_err(io(&p.target))?;
+        }
+        ready.push(p);
+    }
+    // (target, backup of what it held) for each output already in place.
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    for mut p in ready {
+        let Sink::Temp(_) = &p.sink else { continue };
+        let backup = backup(&p.target);
+        let Sink::Temp(t) = std::mem::replace(&mut p.sink, Sink::Direct(dummy_file())) else {
+            unreachable!()
+        };
+        let tmp_path = t.path().to_path_buf();
+        match t.persist(&p.target) {
+            Ok(_) => {
+                unregister(&tmp_path);
+                done.push((p.target.clone(), backup));
+            }
+            Err(e) => {
+                unregister(&tmp_path);
+                drop(e.file); // removes the temp file
+                if let Some(b) = backup {
+                    let _ = std::fs::remove_file(b);
+                }
+                roll_back(done);
+                return Err(OutputError::Io {
+                    file: p.shown.clone(),
+                    source: e.error,
+                });
+            }
+        }
+    }
+    for (_, b) in done {
+        if let Some(b) = b {
+            let _ = std::fs::remove_file(&b);
+            unregister(&b);
+        }
+    }
+    Ok(())
+}
+
+/// A stand-in for a sink that has been taken.
+fn dummy_file() -> File {
+    tempfile::tempfile().unwrap_or_else(|_| {
+        File::open(if cfg!(unix) { "/dev/null" } else { "NUL" }).expect("the null device opens")
+    })
+}
+
+/// Keeps what `target` holds (a hard link, else a copy) so a failed commit can put it
+/// back; `None` when there is nothing there.
+fn backup(target: &Path) -> Option<PathBuf> {
+    if !target.is_file() {
+        return None;
+    }
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = dir.join(format!(".cchc-{}-{n}.bak", std::process::id()));
+    let kept =
+        std::fs::hard_link(target, &name).or_else(|_| std::fs::copy(target, &name).map(|_| ()));
+    kept.ok()?;
+    register(&name);
+    Some(name)
+}
+
+/// Puts back the outputs renamed before a failure.
+fn roll_back(done: Vec<(PathBuf, Option<PathBuf>)>) {
+    for (target, backup) in done.into_iter().rev() {
+        match backup {
+            Some(b) => {
+                let _ = std::fs::rename(&b, &target);
+                unregister(&b);
+            }
+            None => {
+                let _ = std::fs::remove_file(&target);
+            }
+        }
+    }
+}
+
+/// A temp file is private (0600); the output should read like any other file: keep
+/// the permissions of the file it replaces, else rw-r--r--.
+fn set_mode(_f: &File, _target: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+        let mode = std::fs::metadata(_target).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        _f.set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
-    Ok(tmp)
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically (or straight through to a device or FIFO).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    write_all_atomic(&[(path, bytes)])
+}
+
+/// Writes files that belong together, all or nothing.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
+    let mut pending = Vec::new();
+    for (path, bytes) in files {
+        let mut p = Pending::begin(path)?;
+        p.writer().write_all(bytes).map_err(io(path))?;
+        pending.push(p);
+    }
+    commit(pending)
 }

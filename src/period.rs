@@ -26,7 +26,7 @@ pub struct PeriodError {
 }
 
 /// How a named period (`2025`, `2025-Q1`, `2025-03`) maps to dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Convention {
     /// Calendar months: 2025 = 2025-01-01..2025-12-31.
     #[default]

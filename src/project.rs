@@ -1,7 +1,7 @@
 //! The project folder: a `cchc.toml` manifest naming the framework, the period and the
 //! input files, each overridable from the command line.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::Error;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -57,6 +57,8 @@ pub struct Overrides {
     pub skip_invalid: bool,
     /// `--decimal-comma`.
     pub decimal_comma: bool,
+    /// How dossier logs are read (the CSV block size).
+    pub scan: crate::dossier::ScanOptions,
 }
 
 /// A file to read: where it is, and how to name it in messages.
@@ -104,6 +106,8 @@ pub struct Spec {
     pub skip_invalid: bool,
     /// Read decimals written with a comma in every input (always so for `;` files).
     pub decimal_comma: bool,
+    /// How dossier logs are read.
+    pub scan: crate::dossier::ScanOptions,
     /// The project folder.
     pub dir: PathBuf,
     /// Findings about the manifest itself (inputs this version does not read).
@@ -127,6 +131,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         has_manifest: false,
         skip_invalid: o.skip_invalid,
         decimal_comma: o.decimal_comma,
+        scan: o.scan,
         dir: PathBuf::new(),
         notes: Vec::new(),
     };
@@ -138,8 +143,8 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
             let line = e
                 .span()
                 .map(|s| crate::input::line_of_offset(text.as_bytes(), s.start));
-            Error::Diagnostics(vec![Diagnostic::error(
-                "manifest-syntax",
+            Error::Diagnostics(vec![Diagnostic::new(
+                Code::ManifestSyntax,
                 e.message().trim(),
             )
             .at(&shown, line)])
@@ -155,8 +160,8 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         spec.has_manifest = true;
         if let Some(c) = raw.convention {
             spec.convention = crate::period::Convention::parse(&c).ok_or_else(|| {
-                Error::Diagnostics(vec![Diagnostic::error(
-                    "manifest-syntax",
+                Error::Diagnostics(vec![Diagnostic::new(
+                    Code::ManifestSyntax,
                     format!("convention `{c}` is not `calendar` or `mid-month`"),
                 )
                 .at(&shown, None)])

@@ -1,12 +1,13 @@
-//! Ranking: order units by index, overall and within their groups, under the
-//! framework's tie policy, and give each its band.
+//! Ranking, a stage of its own: order units by index, overall and within their
+//! groups, under the framework's tie policy, and give each its band.
 //!
 //! The order is a total order on (index descending, tie-break chain, unit_id), so the
-//! result never depends on the order of input rows.
+//! result never depends on the order of input rows. Keys are exact: the published
+//! index, or the exact one with `rank-on = "exact"`.
 
 use crate::framework::{Framework, TieBreak, TiePolicy};
+use crate::num::Exact;
 use crate::score::UnitResult;
-use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -14,11 +15,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
     /// The ranking value (published or exact index).
-    pub key: Decimal,
+    pub key: Exact,
     /// Net points, for the `points` tie-break.
-    pub points: Decimal,
+    pub points: Exact,
     /// Area points, for `area:<id>` tie-breaks.
-    pub areas: &'a [Decimal],
+    pub areas: &'a [Exact],
     /// The final tie-break.
     pub unit_id: &'a str,
 }
@@ -90,17 +91,14 @@ pub fn apply(fw: &Framework, units: &mut Vec<UnitResult>) {
     }
     let bands: Vec<Option<String>> = entries
         .iter()
-        .map(|e| fw.band(e.key).map(|b| b.label.clone()))
+        .map(|e| fw.band(&e.key).map(|b| b.label.clone()))
         .collect();
+    drop(entries);
     for (i, u) in units.iter_mut().enumerate() {
         u.rank = overall[i];
         (u.rank_in_group, u.group_size) = in_group[i];
         u.band = bands[i].clone();
     }
     let mut slots: Vec<Option<UnitResult>> = units.drain(..).map(Some).collect();
-    units.extend(
-        order
-            .iter()
-            .map(|&i| slots[i].take().expect("each index once")),
-    );
+    units.extend(order.iter().filter_map(|&i| slots[i].take()));
 }

@@ -14,9 +14,10 @@
 //! the register, the same question answered twice in one response, a response split
 //! over two units.
 
-use crate::diag::Diagnostic;
-use crate::framework::{Survey, SurveyTarget};
+use crate::diag::{Code, Diagnostic};
+use crate::framework::{Framework, Survey, SurveyTarget};
 use crate::input::{normalize, RowStats, Table};
+use crate::num::Exact;
 use rust_decimal::{Decimal, MathematicalOps};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,14 +51,127 @@ pub struct Answers {
     pub stats: RowStats,
 }
 
+/// A usable row before the checks that need every row of its response.
+struct Parsed {
+    line: usize,
+    response: String,
+    unit: String,
+    question: usize,
+    qid: String,
+    value: Option<u8>,
+}
+
 /// Reads the survey table against the framework's survey; `units`, when given, is the
 /// register every unit_id must be in. Findings go to `diags`.
+///
+/// Whatever the order of the rows, the same rows are kept: a response that names two
+/// units loses every row, a question answered twice with different answers loses every
+/// copy (the same answer twice is counted once), each reported with its lines.
 pub fn read(
     table: &Table,
     survey: &Survey,
     units: Option<&BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Answers {
+    let mut stats = RowStats {
+        input: "survey".into(),
+        file: table.file.clone(),
+        read: table.rows.len(),
+        ..RowStats::default()
+    };
+    let parsed = parse_rows(table, survey, units, &mut stats, diags);
+    // response → its rows.
+    let mut responses: BTreeMap<&str, Vec<&Parsed>> = BTreeMap::new();
+    for p in &parsed {
+        responses.entry(p.response.as_str()).or_default().push(p);
+    }
+    let mut rows = Vec::with_capacity(parsed.len());
+    for (response, list) in responses {
+        let units_named: BTreeSet<&str> = list.iter().map(|p| p.unit.as_str()).collect();
+        if units_named.len() > 1 {
+            let lines: Vec<String> = list.iter().map(|p| p.line.to_string()).collect();
+            let named: Vec<&str> = units_named.into_iter().collect();
+            diags.push(
+                Diagnostic::new(
+                    Code::ResponseUnitConflict,
+                    format!(
+                        "response `{response}` names units {}; all its {} rows (lines {}) are left out",
+                        named.join(", "),
+                        list.len(),
+                        lines.join(", ")
+                    ),
+                )
+                .located(table.row_at(list[0].line)),
+            );
+            stats.rejected += list.len();
+            continue;
+        }
+        let mut by_question: BTreeMap<usize, Vec<&Parsed>> = BTreeMap::new();
+        for p in list {
+            by_question.entry(p.question).or_default().push(p);
+        }
+        for (_, copies) in by_question {
+            let first = copies[0];
+            if copies.len() == 1 {
+                rows.push(answer(first));
+                stats.used += 1;
+                continue;
+            }
+            let lines: Vec<String> = copies.iter().map(|p| p.line.to_string()).collect();
+            let agree = copies.iter().all(|p| p.value == first.value);
+            let (code, what) = if agree {
+                (Code::RepeatedAnswer, "the same answer; counted once")
+            } else {
+                (
+                    Code::DuplicateAnswer,
+                    "different answers; every copy is left out",
+                )
+            };
+            diags.push(
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "response `{response}` answers question `{}` {} times (lines {}) with {what}",
+                        first.qid,
+                        copies.len(),
+                        lines.join(", ")
+                    ),
+                )
+                .located(table.row_at(first.line))
+                .unit(&first.unit),
+            );
+            if agree {
+                rows.push(answer(first));
+                stats.used += 1;
+                stats.rejected += copies.len() - 1;
+            } else {
+                stats.rejected += copies.len();
+            }
+        }
+    }
+    rows.sort_by_key(|a| a.line);
+    Answers { rows, stats }
+}
+
+fn answer(p: &Parsed) -> Answer {
+    Answer {
+        line: p.line,
+        response: p.response.clone(),
+        unit: p.unit.clone(),
+        question: p.question,
+        value: p.value,
+    }
+}
+
+/// Each row on its own: empty keys, answers outside 0–5, questions the framework does
+/// not know and units outside the register are reported and left out.
+fn parse_rows(
+    table: &Table,
+    survey: &Survey,
+    units: Option<&BTreeSet<String>>,
+    stats: &mut RowStats,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Parsed> {
     let col = |name| table.col(name).expect("required column");
     let (c_resp, c_unit, c_q, c_a) = (
         col("response_id"),
@@ -70,38 +184,31 @@ pub fn read(
         .enumerate()
         .map(|(i, (_, q))| (q.id.as_str(), i))
         .collect();
-    let mut stats = RowStats {
-        input: "survey".into(),
-        file: table.file.clone(),
-        read: table.rows.len(),
-        ..RowStats::default()
-    };
-    let mut rows = Vec::with_capacity(table.rows.len());
     // Findings that would repeat on every row are reported once per value:
-    // value → (first line, rows).
+    // value → (first row, rows).
     let mut unknown_questions: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut unknown_units: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut seen: BTreeMap<(String, usize), usize> = BTreeMap::new();
-    let mut response_unit: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    let file = table.file.as_str();
-    for r in &table.rows {
-        let at = |d: Diagnostic| d.at(file, Some(r.line));
+    let mut out = Vec::with_capacity(table.rows.len());
+    for (i, r) in table.rows.iter().enumerate() {
         let response = normalize(&r.fields[c_resp]);
         let unit = normalize(&r.fields[c_unit]);
         let qid = normalize(&r.fields[c_q]);
         let raw = r.fields[c_a].trim();
         let empty = [
-            ("response_id", &response),
-            ("unit_id", &unit),
-            ("question_id", &qid),
+            (c_resp, "response_id", &response),
+            (c_unit, "unit_id", &unit),
+            (c_q, "question_id", &qid),
         ]
         .into_iter()
-        .find(|(_, v)| v.is_empty());
-        if let Some((column, _)) = empty {
-            diags.push(at(Diagnostic::error(
-                "missing-value",
-                format!("{column} is empty; row ignored"),
-            )));
+        .find(|(_, _, v)| v.is_empty());
+        if let Some((c, column, _)) = empty {
+            diags.push(
+                Diagnostic::new(
+                    Code::MissingValue,
+                    format!("{column} is empty; row ignored"),
+                )
+                .located(table.at_col(r, c)),
+            );
             stats.rejected += 1;
             continue;
         }
@@ -114,12 +221,13 @@ pub fn read(
             "5" => Some(5),
             other => {
                 diags.push(
-                    at(Diagnostic::error(
-                        "bad-answer",
+                    Diagnostic::new(
+                        Code::BadAnswer,
                         format!(
                             "answer `{other}` is not 1 to 5 (0 or empty = no answer); row ignored"
                         ),
-                    ))
+                    )
+                    .located(table.at_col(r, c_a))
                     .unit(&unit),
                 );
                 stats.rejected += 1;
@@ -127,79 +235,40 @@ pub fn read(
             }
         };
         let Some(&question) = question_index.get(qid.as_str()) else {
-            unknown_questions.entry(qid).or_insert((r.line, 0)).1 += 1;
+            unknown_questions.entry(qid).or_insert((i, 0)).1 += 1;
             stats.rejected += 1;
             continue;
         };
         if units.is_some_and(|u| !u.contains(&unit)) {
-            unknown_units.entry(unit).or_insert((r.line, 0)).1 += 1;
+            unknown_units.entry(unit).or_insert((i, 0)).1 += 1;
             stats.rejected += 1;
             continue;
         }
-        match response_unit.get(&response) {
-            Some((other, line)) if *other != unit => {
-                diags.push(
-                    at(Diagnostic::error(
-                        "response-unit-conflict",
-                        format!(
-                            "response `{response}` is about unit `{other}` on line {line}, here about `{unit}`; row ignored"
-                        ),
-                    ))
-                    .unit(&unit),
-                );
-                stats.rejected += 1;
-                continue;
-            }
-            Some(_) => {}
-            None => {
-                response_unit.insert(response.clone(), (unit.clone(), r.line));
-            }
-        }
-        if let Some(first) = seen.get(&(response.clone(), question)) {
-            diags.push(
-                at(Diagnostic::error(
-                    "duplicate-answer",
-                    format!(
-                        "response `{response}` already answers question `{qid}` on line {first}; this row is ignored"
-                    ),
-                ))
-                .unit(&unit),
-            );
-            stats.rejected += 1;
-            continue;
-        }
-        seen.insert((response.clone(), question), r.line);
-        stats.used += 1;
-        rows.push(Answer {
+        out.push(Parsed {
             line: r.line,
             response,
             unit,
             question,
+            qid,
             value,
         });
     }
-    for (q, (line, n)) in unknown_questions {
+    for (q, (i, n)) in unknown_questions {
+        let msg =
+            format!("question `{q}` is not in the framework's survey; its {n} row(s) are ignored");
         diags.push(
-            Diagnostic::warning(
-                "unknown-question",
-                format!(
-                    "question `{q}` is not in the framework's survey; its {n} row(s) are ignored"
-                ),
-            )
-            .at(file, Some(line)),
+            Diagnostic::new(Code::UnknownQuestion, msg).located(table.at_col(&table.rows[i], c_q)),
         );
     }
-    for (u, (line, n)) in unknown_units {
+    for (u, (i, n)) in unknown_units {
+        let msg = format!("unit `{u}` is not in the unit register; its {n} row(s) are ignored");
         diags.push(
-            Diagnostic::error(
-                "unknown-unit",
-                format!("unit `{u}` is not in the unit register; its {n} row(s) are ignored"),
-            )
-            .at(file, Some(line))
-            .unit(&u),
+            Diagnostic::new(Code::UnknownUnit, msg)
+                .located(table.at_col(&table.rows[i], c_unit))
+                .unit(&u),
         );
     }
-    Answers { rows, stats }
+    out
 }
 
 /// The survey figures of one unit or group, exact.
@@ -214,30 +283,32 @@ pub struct Figures {
     /// Per question (in [`Survey::questions`] order): valid answers.
     pub question_answers: Vec<u64>,
     /// Per question: satisfaction in percent, `None` without valid answers.
-    pub questions: Vec<Option<Decimal>>,
+    pub questions: Vec<Option<Exact>>,
     /// Per factor: valid answers to its questions.
     pub factor_answers: Vec<u64>,
     /// Per factor: the index in percent, `None` when none of its questions has answers.
-    pub factors: Vec<Option<Decimal>>,
+    pub factors: Vec<Option<Exact>>,
     /// The overall index in percent, `None` without any valid answer.
-    pub index: Option<Decimal>,
+    pub index: Option<Exact>,
     /// The 95% margin of error of the index, in percentage points.
     pub margin: Option<Decimal>,
 }
 
 impl Figures {
     /// The value a survey ratio reads and the valid answers behind it.
-    pub fn target(&self, t: SurveyTarget) -> (Option<Decimal>, u64) {
+    pub fn target(&self, t: SurveyTarget) -> (Option<Exact>, u64) {
         match t {
-            SurveyTarget::Index => (self.index, self.answers),
-            SurveyTarget::Factor(f) => (self.factors[f], self.factor_answers[f]),
+            SurveyTarget::Index => (self.index.clone(), self.answers),
+            SurveyTarget::Factor(f) => (self.factors[f].clone(), self.factor_answers[f]),
         }
     }
 }
 
 /// The margin of error of a share `p` (percent) over `n` respondents, in percentage
-/// points: z·√(p(1−p)/n) under the normal approximation, z = 1.96.
-pub fn margin_of_error(p: Decimal, n: u64) -> Option<Decimal> {
+/// points: z·√(p(1−p)/n) under the normal approximation, z = 1.96. A square root is
+/// not exact anyway: the share is taken to 20 places first.
+pub fn margin_of_error(p: &Exact, n: u64) -> Option<Decimal> {
+    let p = p.round(20, crate::num::RoundingMode::HalfEven);
     if n == 0 {
         return None;
     }
@@ -258,7 +329,7 @@ pub fn tally(
         respondents: BTreeSet<&'a str>,
         blanks: u64,
         valid: Vec<u64>,
-        credit: Vec<Decimal>,
+        credit: Vec<Exact>,
     }
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
     for a in &answers.rows {
@@ -267,24 +338,24 @@ pub fn tally(
             respondents: BTreeSet::new(),
             blanks: 0,
             valid: vec![0; questions.len()],
-            credit: vec![Decimal::ZERO; questions.len()],
+            credit: vec![Exact::zero(); questions.len()],
         });
         match a.value {
             None => e.blanks += 1,
             Some(v) => {
                 e.respondents.insert(a.response.as_str());
                 e.valid[a.question] += 1;
-                e.credit[a.question] += survey.counting.credit(v);
+                e.credit[a.question] += Exact::from(survey.counting.credit(v));
             }
         }
     }
     acc.into_iter()
         .map(|(k, a)| {
-            let shares: Vec<Option<Decimal>> = a
+            let shares: Vec<Option<Exact>> = a
                 .valid
                 .iter()
                 .zip(&a.credit)
-                .map(|(&n, &c)| (n > 0).then(|| c * Decimal::ONE_HUNDRED / Decimal::from(n)))
+                .map(|(&n, c)| Exact::ratio(&(c.clone() * Exact::from(100u64)), &Exact::from(n)))
                 .collect();
             let mut factors = Vec::with_capacity(survey.factors.len());
             let mut factor_answers = Vec::with_capacity(survey.factors.len());
@@ -293,7 +364,7 @@ pub fn tally(
                     .iter()
                     .zip(&shares)
                     .filter(|((qf, _), _)| *qf == f)
-                    .filter_map(|((_, q), s)| s.map(|s| (q.weight, s)));
+                    .filter_map(|((_, q), s)| s.clone().map(|s| (q.weight, s)));
                 factors.push(weighted_mean(parts));
                 factor_answers.push(
                     questions
@@ -309,7 +380,7 @@ pub fn tally(
                     .factors
                     .iter()
                     .zip(&factors)
-                    .filter_map(|(f, v)| v.map(|v| (f.weight, v))),
+                    .filter_map(|(f, v)| v.clone().map(|v| (f.weight, v))),
             );
             let respondents = a.respondents.len() as u64;
             let figures = Figures {
@@ -320,7 +391,7 @@ pub fn tally(
                 questions: shares,
                 factor_answers,
                 factors,
-                margin: index.and_then(|p| margin_of_error(p, respondents)),
+                margin: index.as_ref().and_then(|p| margin_of_error(p, respondents)),
                 index,
             };
             (k, figures)
@@ -328,14 +399,15 @@ pub fn tally(
         .collect()
 }
 
-/// Σ w·v / Σ w over the parts; `None` when there are none.
-fn weighted_mean(parts: impl Iterator<Item = (Decimal, Decimal)>) -> Option<Decimal> {
-    let (mut sum, mut weights) = (Decimal::ZERO, Decimal::ZERO);
+/// Σ w·v / Σ w over the parts, exact; `None` when there are none.
+fn weighted_mean(parts: impl Iterator<Item = (Decimal, Exact)>) -> Option<Exact> {
+    let (mut sum, mut weights) = (Exact::zero(), Exact::zero());
     for (w, v) in parts {
-        sum += w * v;
+        let w = Exact::from(w);
+        sum += v * &w;
         weights += w;
     }
-    (!weights.is_zero()).then(|| sum / weights)
+    Exact::ratio(&sum, &weights)
 }
 
 /// Findings about the figures: units below the framework's minimum of respondents.
@@ -359,8 +431,8 @@ pub fn adequacy(
             } else {
                 format!("group `{k}`: ")
             };
-            let d = Diagnostic::warning(
-                "few-respondents",
+            let d = Diagnostic::new(
+                Code::FewRespondents,
                 format!(
                     "{who}{n} respondent(s), fewer than the framework's minimum of {}; the survey figures are not reliable",
                     survey.min_respondents
@@ -371,4 +443,105 @@ pub fn adequacy(
         }
     }
     out
+}
+
+/// What a row of survey figures stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SurveyBy {
+    /// One row per unit.
+    #[default]
+    Unit,
+    /// One row per group of the unit register (answers pooled).
+    Group,
+}
+
+/// Survey figures for every unit (or group), ready to score or render.
+#[derive(Debug, Clone)]
+pub struct SurveyTable {
+    /// What a row stands for.
+    pub by: SurveyBy,
+    /// The rows in order: (key, display name). With a register, every unit (or group)
+    /// is there, with or without answers; without one, the units the survey names.
+    pub keys: Vec<(String, String)>,
+    /// Figures per key (absent: no answers).
+    pub figures: std::collections::BTreeMap<String, Figures>,
+    /// Rows read / used / rejected.
+    pub stats: RowStats,
+    /// Figures over every usable answer (the whole province, say).
+    pub total: Figures,
+}
+
+/// Reads a survey table against the framework's `[survey]` and tallies it per unit or
+/// group. Findings (unusable rows, too few respondents) go to `diags`.
+pub fn table_of(
+    framework: &Framework,
+    table: &Table,
+    units: Option<&[crate::input::units::Unit]>,
+    by: SurveyBy,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<SurveyTable, crate::Error> {
+    let spec = framework.survey.as_ref().ok_or_else(|| {
+        crate::Error::Usage(format!(
+            "framework {} has no [survey] table: use a framework with one (e.g. `sipas`)",
+            framework.id
+        ))
+    })?;
+    let register: Option<BTreeSet<String>> =
+        units.map(|u| u.iter().map(|u| u.id.clone()).collect());
+    let answers = read(table, spec, register.as_ref(), diags);
+    let group_of: BTreeMap<&str, &str> = units
+        .unwrap_or_default()
+        .iter()
+        .map(|u| (u.id.as_str(), u.group.as_str()))
+        .collect();
+    let (keys, figures) = match by {
+        SurveyBy::Unit => {
+            let figures = tally(spec, &answers, |u| Some(u.to_string()));
+            let keys: Vec<(String, String)> = match units {
+                Some(units) => {
+                    let mut k: Vec<(String, String)> = units
+                        .iter()
+                        .map(|u| (u.id.clone(), u.name.clone()))
+                        .collect();
+                    k.sort();
+                    k
+                }
+                None => figures.keys().map(|k| (k.clone(), String::new())).collect(),
+            };
+            (keys, figures)
+        }
+        SurveyBy::Group => {
+            if units.is_none() {
+                return Err(crate::Error::Usage(
+                    "--by group needs the unit register (--units FILE) to know each unit's group"
+                        .into(),
+                ));
+            }
+            let figures = tally(spec, &answers, |u| group_of.get(u).map(|g| g.to_string()));
+            let groups: BTreeSet<&str> = group_of.values().copied().collect();
+            let keys = groups
+                .into_iter()
+                .map(|g| (g.to_string(), String::new()))
+                .collect();
+            (keys, figures)
+        }
+    };
+    let key_ids: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    diags.extend(adequacy(
+        spec,
+        &key_ids,
+        &figures,
+        &table.file,
+        by == SurveyBy::Unit,
+    ));
+    let total = tally(spec, &answers, |_| Some(String::new()))
+        .remove("")
+        .unwrap_or_default();
+    Ok(SurveyTable {
+        by,
+        keys,
+        figures,
+        stats: answers.stats,
+        total,
+    })
 }

@@ -58,11 +58,12 @@ struct Step {
 }
 
 fn run_case(path: &Path) -> Result<(), String> {
-    run_case_with(path, &[])
+    run_case_with(path, &[], &[])
 }
 
-/// Runs a case with extra environment variables for the binary.
-fn run_case_with(path: &Path, env: &[(&str, &str)]) -> Result<(), String> {
+/// Runs a case with extra arguments before each command's own (global flags) and
+/// extra environment variables for the binary.
+fn run_case_with(path: &Path, pre: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let case: Case = toml::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
         .map_err(|e| format!("bad case file: {e}"))?;
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -83,7 +84,11 @@ fn run_case_with(path: &Path, env: &[(&str, &str)]) -> Result<(), String> {
         std::fs::write(tmp.path().join(name), bytes).map_err(|e| e.to_string())?;
     }
     for (i, step) in case.run.iter().enumerate() {
-        let args: Vec<String> = step.args.iter().map(|a| sub(a)).collect();
+        let args: Vec<String> = pre
+            .iter()
+            .map(|a| a.to_string())
+            .chain(step.args.iter().map(|a| sub(a)))
+            .collect();
         let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
             .args(&args)
             .envs(env.iter().copied())
@@ -207,11 +212,8 @@ fn dossier_cases_read_the_same_in_tiny_batches() {
         for (block, rows) in [("1", "1"), ("61", "2")] {
             let path = dir.join(format!("{name}.toml"));
             assert!(path.exists(), "{name}.toml");
-            let env = [
-                ("CCHC_CSV_BLOCK", block),
-                ("POLARS_IDEAL_MORSEL_SIZE", rows),
-            ];
-            if let Err(e) = run_case_with(&path, &env) {
+            let env = [("POLARS_IDEAL_MORSEL_SIZE", rows)];
+            if let Err(e) = run_case_with(&path, &["--csv-block-size", block], &env) {
                 failures.push(format!(
                     "== {name} in {block}-byte blocks / {rows}-row batches\n{e}"
                 ));

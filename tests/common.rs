@@ -2,7 +2,7 @@
 
 use cchc::framework::{self, Framework};
 use cchc::input::Table;
-use cchc::Run;
+use cchc::pipeline::Run;
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -14,10 +14,7 @@ pub fn root() -> PathBuf {
 pub fn fw(text: &str) -> Framework {
     match framework::parse(text, "test.toml") {
         Ok(f) => f,
-        Err(d) => panic!(
-            "invalid test framework:\n{}",
-            cchc::render::diagnostics_text(&d)
-        ),
+        Err(d) => panic!("invalid test framework:\n{}", cchc::diag_lines(&d)),
     }
 }
 
@@ -28,11 +25,15 @@ pub fn table(text: &str, file: &str, required: &[&str]) -> Table {
 
 /// Scores CSV texts with a framework.
 pub fn score(fw: Framework, units: &str, checklist: &str) -> Run {
-    cchc::score_tables(
+    cchc::pipeline::score_tables(
         fw,
         None,
-        &table(units, "units.csv", &cchc::UNITS_COLUMNS),
-        &table(checklist, "checklist.csv", &cchc::CHECKLIST_COLUMNS),
+        &table(units, "units.csv", &cchc::pipeline::UNITS_COLUMNS),
+        &table(
+            checklist,
+            "checklist.csv",
+            &cchc::pipeline::CHECKLIST_COLUMNS,
+        ),
         Vec::new(),
     )
 }
@@ -44,7 +45,7 @@ pub fn score_dir(dir: &str) -> Run {
         ..Default::default()
     })
     .expect("project resolves");
-    cchc::run(&spec).expect("project scores")
+    cchc::pipeline::run(&spec, None, std::sync::Arc::new(|_| {})).expect("project scores")
 }
 
 /// Reads a file under the repository root.

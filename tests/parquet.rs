@@ -67,7 +67,7 @@ fn parquet_carries_the_csv_numbers_typed() {
     assert_eq!(points[at], "0.00");
     assert_eq!(
         derivation[at],
-        "done/planned = 17/31 = 54.84%, reaches the step from 0% → 0"
+        "done/planned = 17/31 = 54.8387…%, reaches the step from 0% → 0"
     );
     let at = (0..detail.height())
         .find(|&i| units[i] == "X02" && ids[i] == "1.4.2")

@@ -85,7 +85,28 @@ fn decimals_are_exact_and_never_guessed() {
     assert_eq!(parse_decimal(" 2 ", false), Some(d("2")));
     assert_eq!(parse_decimal("86,95", true), Some(d("86.95")));
     assert_eq!(parse_decimal("86,95", false), None);
-    assert_eq!(parse_decimal("1.234,5", true), None);
+    // A Vietnamese-locale Excel groups thousands with dots: 1.234,5 is 1234.5 and
+    // 1.900 is one thousand nine hundred, never 1.9 (regression: it was read as 1.9).
+    assert_eq!(parse_decimal("1.234,5", true), Some(d("1234.5")));
+    assert_eq!(parse_decimal("1.900", true), Some(d("1900")));
+    assert_eq!(parse_decimal("12.345.678", true), Some(d("12345678")));
+    assert_eq!(parse_decimal("1.9", true), None);
+    assert_eq!(parse_decimal("1.90", true), None);
+    assert_eq!(parse_decimal("1,900", false), None);
+    // More than 28 significant digits cannot be read exactly: refused (regression:
+    // silently rounded, so a max of 19.99…9 passed as 20).
+    assert_eq!(
+        parse_decimal("19.9999999999999999999999999999999", false),
+        None
+    );
+    assert_eq!(
+        cchc::num::parse_number("19.9999999999999999999999999999999", false),
+        Err(cchc::num::NumberError::TooPrecise)
+    );
+    assert_eq!(
+        parse_decimal("0.5000000000000000000000000000000", false),
+        Some(d("0.5"))
+    );
     assert_eq!(parse_decimal("1e3", false), None);
     assert_eq!(parse_decimal("abc", false), None);
     assert_eq!(parse_decimal(".5", false), None);
@@ -199,12 +220,32 @@ mod deadlines {
             Some(510)
         );
         assert_eq!(parse_stamp("2025-04-14").unwrap().minute, None);
+        // One grammar everywhere: one-digit months, days and hours are dates here as in
+        // a checklist or --period (regression: `2025-1-5` was refused in a log only).
+        assert_eq!(parse_stamp("2025-1-5").unwrap().day, day("2025-01-05"));
+        assert_eq!(
+            parse_stamp("5/1/2025 8:30").unwrap(),
+            parse_stamp("2025-01-05 08:30").unwrap()
+        );
+        assert_eq!(
+            cchc::date::Date::parse("2025-1-5").unwrap().to_days(),
+            day("2025-01-05")
+        );
+        // A zone is honoured: the calendar day is Vietnam's (UTC+07:00).
+        let s = parse_stamp("2025-04-14T20:00:00Z").unwrap();
+        assert_eq!((s.day, s.minute), (day("2025-04-15"), Some(3 * 60)));
+        let s = parse_stamp("2025-04-14 20:00+07:00").unwrap();
+        assert_eq!((s.day, s.minute), (day("2025-04-14"), Some(20 * 60)));
+        let s = parse_stamp("2025-04-14T01:30:00-0100").unwrap();
+        assert_eq!((s.day, s.minute), (day("2025-04-14"), Some(9 * 60 + 30)));
         for bad in [
             "2025-02-30",
             "2025-04-14 24:00",
             "2025/04/14",
             "14-04-2025",
-            "2025-04-14 8:30",
+            "2025-04-14 8:3",
+            "2025-04-14 08:30+7",
+            "2025-04-14 08:30 Z",
             "",
         ] {
             assert!(parse_stamp(bad).is_none(), "{bad:?}");
@@ -228,7 +269,9 @@ fn numbers_beyond_the_limit_are_refused_so_arithmetic_cannot_overflow() {
         "unit_id,criterion_id,done,planned\nU1,B1,99999999999999999999999,3\n",
     );
     assert!(
-        run.diagnostics.iter().any(|d| d.code == "invalid-number"),
+        run.diagnostics
+            .iter()
+            .any(|d| d.code == cchc::diag::Code::InvalidNumber),
         "{:?}",
         run.diagnostics
     );

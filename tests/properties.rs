@@ -3,16 +3,18 @@
 
 use crate::common::{fw, read, table};
 use cchc::framework::TiePolicy;
+use cchc::num::Exact;
 use cchc::rank::{ranks, Entry};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn outputs(units: &cchc::input::Table, checklist: &cchc::input::Table) -> (String, String) {
     let f = cchc::framework::load("par-commune-2025", std::path::Path::new(".")).expect("built-in");
-    let run = cchc::score_tables(f, None, units, checklist, Vec::new());
+    let run = cchc::pipeline::score_tables(f, None, units, checklist, Vec::new());
+    let report = cchc::report::ranking::build(&run, cchc::lang::Lang::En);
     (
-        cchc::render::csv::render(&run),
-        cchc::render::json::render(&run),
+        cchc::export::to_string(&report, cchc::export::Format::Csv),
+        cchc::export::to_string(&report, cchc::export::Format::Json),
     )
 }
 
@@ -21,8 +23,8 @@ proptest! {
 
     #[test]
     fn shuffling_rows_changes_nothing(seed in any::<u64>()) {
-        let units = table(&read("fixtures/demo/units.csv"), "units.csv", &cchc::UNITS_COLUMNS);
-        let checklist = table(&read("fixtures/demo/checklist.csv"), "checklist.csv", &cchc::CHECKLIST_COLUMNS);
+        let units = table(&read("fixtures/demo/units.csv"), "units.csv", &cchc::pipeline::UNITS_COLUMNS);
+        let checklist = table(&read("fixtures/demo/checklist.csv"), "checklist.csv", &cchc::pipeline::CHECKLIST_COLUMNS);
         let reference = outputs(&units, &checklist);
         let (mut u2, mut c2) = (units.clone(), checklist.clone());
         shuffle(&mut u2.rows, seed);
@@ -34,9 +36,9 @@ proptest! {
     fn ranks_respect_order_and_ties(keys in prop::collection::vec(0u8..6, 1..30), policy in 0u8..3) {
         let policy = match policy { 0 => TiePolicy::Competition, 1 => TiePolicy::Dense, _ => TiePolicy::Ordinal(vec![]) };
         let ids: Vec<String> = (0..keys.len()).map(|i| format!("U{i:02}")).collect();
-        let areas: Vec<Decimal> = vec![];
+        let areas: Vec<Exact> = vec![];
         let entries: Vec<Entry> = keys.iter().zip(&ids).map(|(k, id)| Entry {
-            key: Decimal::from(*k), points: Decimal::from(*k), areas: &areas, unit_id: id,
+            key: Exact::int(i64::from(*k)), points: Exact::int(i64::from(*k)), areas: &areas, unit_id: id,
         }).collect();
         let (order, r) = ranks(&entries, &policy);
         prop_assert_eq!(order.len(), entries.len());
@@ -78,7 +80,8 @@ proptest! {
         let run = crate::common::score(f, "unit_id,name\nU1,One\n", &checklist);
         let u = &run.scoring.units[0];
         for (leaf, r) in run.framework.leaves.iter().zip(&u.leaves) {
-            prop_assert!(r.outcome.points >= Decimal::ZERO && r.outcome.points <= leaf.max, "leaf {}", leaf.id);
+            let p = &r.outcome(run.stage()).points;
+            prop_assert!(*p >= Exact::zero() && *p <= Exact::from(leaf.max), "leaf {}", leaf.id);
         }
         prop_assert!(u.totals.index >= Decimal::ZERO && u.totals.index <= run.framework.scale);
     }
@@ -116,9 +119,11 @@ fn metrics_csv(log: &str) -> String {
         units: None,
         rates: Default::default(),
         decimal_comma: false,
+        scan: Default::default(),
     };
     let t = cchc::dossier::compute(&path, "log.csv", &opts, std::sync::Arc::new(|_| {})).unwrap();
-    cchc::render::metrics::csv(&t)
+    let report = cchc::report::metrics::build(&t, &[], cchc::lang::Lang::En);
+    cchc::export::to_string(&report, cchc::export::Format::Csv)
 }
 
 proptest! {
@@ -193,14 +198,21 @@ fn survey_csv(survey: &cchc::input::Table) -> String {
     let units = table(
         &read("fixtures/demo/units.csv"),
         "units.csv",
-        &cchc::UNITS_COLUMNS,
+        &cchc::pipeline::UNITS_COLUMNS,
     );
     let (units, _) = cchc::input::units::read(&units, "group", false, &mut Vec::new());
     let mut diags = Vec::new();
-    let t = cchc::survey_table(&f, survey, Some(&units), cchc::SurveyBy::Unit, &mut diags)
-        .expect("demo survey");
+    let t = cchc::survey::table_of(
+        &f,
+        survey,
+        Some(&units),
+        cchc::survey::SurveyBy::Unit,
+        &mut diags,
+    )
+    .expect("demo survey");
     assert!(diags.is_empty(), "{diags:?}");
-    cchc::render::sipas::csv(&f, &t)
+    let report = cchc::report::sipas::build(&f, &t, &[], cchc::lang::Lang::En);
+    cchc::export::to_string(&report, cchc::export::Format::Csv)
 }
 
 proptest! {
@@ -229,11 +241,11 @@ proptest! {
         }
         let t = table(&text, "s.csv", &cchc::survey::COLUMNS);
         let mut diags = Vec::new();
-        let st = cchc::survey_table(&f, &t, None, cchc::SurveyBy::Unit, &mut diags).unwrap();
+        let st = cchc::survey::table_of(&f, &t, None, cchc::survey::SurveyBy::Unit, &mut diags).unwrap();
         for fig in st.figures.values() {
             let all = fig.questions.iter().chain(&fig.factors).chain([&fig.index]);
             for v in all.flatten() {
-                prop_assert!(*v >= Decimal::ZERO && *v <= Decimal::ONE_HUNDRED, "{v}");
+                prop_assert!(*v >= Exact::zero() && *v <= Exact::int(100), "{v}");
             }
             if let Some(m) = fig.margin {
                 prop_assert!(m >= Decimal::ZERO && m <= Decimal::from(98), "{m}");

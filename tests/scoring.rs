@@ -3,13 +3,18 @@
 
 use crate::common::{fw, read, score, score_dir};
 use cchc::framework::TiePolicy;
-use cchc::score::{How, SelfScore, UnitResult};
-use cchc::Run;
+use cchc::num::Exact;
+use cchc::pipeline::Run;
+use cchc::score::{How, Stage, UnitResult};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
+}
+
+fn x(s: &str) -> Exact {
+    Exact::from(d(s))
 }
 
 fn unit<'a>(run: &'a Run, id: &str) -> &'a UnitResult {
@@ -20,32 +25,38 @@ fn unit<'a>(run: &'a Run, id: &str) -> &'a UnitResult {
         .expect("unit")
 }
 
-/// (leaf id, applicable, points) for every leaf of a unit.
-fn leaves(run: &Run, id: &str) -> Vec<(String, bool, Decimal)> {
+/// (leaf id, applicable, points) for every leaf of a unit, at the ranked stage.
+fn leaves(run: &Run, id: &str) -> Vec<(String, bool, Exact)> {
     let u = unit(run, id);
     run.framework
         .leaves
         .iter()
         .zip(&u.leaves)
-        .map(|(l, r)| (l.id.clone(), r.outcome.applicable, r.outcome.points))
+        .map(|(l, r)| {
+            let o = r.outcome(run.stage());
+            (l.id.clone(), o.applicable, o.points.clone())
+        })
         .collect()
+}
+
+/// Points as text: a decimal, or a fraction `70/3`.
+fn exact(s: &str) -> Exact {
+    match s.split_once('/') {
+        Some((n, m)) => Exact::ratio(&x(n), &x(m)).unwrap(),
+        None => x(s),
+    }
 }
 
 fn expect(run: &Run, id: &str, want: &[(&str, bool, &str)]) {
     let got = leaves(run, id);
-    let want: Vec<(String, bool, Decimal)> = want
+    let want: Vec<(String, bool, Exact)> = want
         .iter()
-        .map(|(l, a, p)| (l.to_string(), *a, d(p)))
+        .map(|(l, a, p)| (l.to_string(), *a, exact(p)))
         .collect();
     assert_eq!(got.len(), want.len(), "{id}: leaf count");
     for (g, w) in got.iter().zip(&want) {
         assert_eq!(g.0, w.0, "{id}: leaf order");
-        assert_eq!(
-            (g.1, g.2.normalize()),
-            (w.1, w.2.normalize()),
-            "{id}: leaf {}",
-            g.0
-        );
+        assert_eq!((g.1, &g.2), (w.1, &w.2), "{id}: leaf {}", g.0);
     }
 }
 
@@ -79,8 +90,8 @@ fn every_leaf_of_four_units_matches_the_hand_computation() {
             ("C2", true, "3"),
         ],
     );
-    let u3_b1 = d("30") * d("7") * d("100") / (d("10") * d("90")); // 70/3, as exact as a decimal gets
-    let u3_b1 = u3_b1.to_string();
+    // 30 × 7 × 100 / (10 × 90) = 70/3 exactly: a third of a point is never cut.
+    let u3_b1 = "70/3".to_string();
     expect(
         &run,
         "U3",
@@ -111,29 +122,32 @@ fn every_leaf_of_four_units_matches_the_hand_computation() {
     let t = |id: &str| unit(&run, id).totals.clone();
     assert_eq!(
         (t("U1").scored, t("U1").bonus, t("U1").penalty, t("U1").max),
-        (d("68"), d("2"), d("0"), d("100"))
+        (x("68"), x("2"), x("0"), d("100"))
     );
     assert_eq!(
         (t("U2").net(), t("U2").max, t("U2").index),
-        (d("52"), d("90"), d("57.78"))
+        (x("52"), d("90"), d("57.78"))
     );
     assert_eq!((t("U3").max, t("U3").index), (d("70"), d("70.48")));
     assert_eq!(t("U4").index, d("70.00"));
-    assert_eq!(t("U1").areas, vec![d("18"), d("50"), d("2")]);
-    assert_eq!(t("U2").areas, vec![d("25"), d("30"), d("-3")]);
-    assert_eq!(t("U4").areas, vec![d("28"), d("45"), d("-3")]);
+    assert_eq!(t("U1").areas, vec![x("18"), x("50"), x("2")]);
+    assert_eq!(t("U2").areas, vec![x("25"), x("30"), x("-3")]);
+    assert_eq!(t("U4").areas, vec![x("28"), x("45"), x("-3")]);
     // Self-assessment: U1 claimed 100 scored + 2 bonus → 102, capped at the scale.
     assert_eq!(unit(&run, "U1").self_totals.index, d("100.00"));
     assert_eq!(
-        unit(&run, "U1").leaves[0].self_score,
-        SelfScore::Given(d("10"))
+        unit(&run, "U1").leaves[0]
+            .outcome(Stage::SelfAssessed)
+            .points,
+        x("10")
     );
     // U3's A1 was not appraised: the self-score stands, and the trace says so.
     assert_eq!(
-        unit(&run, "U3").leaves[0].how,
+        unit(&run, "U3").leaves[0].base.how,
         How::Given {
             column: "self_score",
-            value: d("7.5")
+            value: d("7.5"),
+            capped: d("7.5")
         }
     );
 }
@@ -143,15 +157,15 @@ fn bonus_and_penalty_stop_at_their_caps() {
     let run = score_dir("tests/fixtures/handcheck");
     let u1 = unit(&run, "U1"); // 5 × 0.5 = 2.5 → 2
     assert_eq!(
-        u1.leaves[5].how,
+        u1.leaves[5].base.how,
         How::Count {
             count: d("5"),
             each: d("0.5")
         }
     );
-    assert_eq!(u1.totals.bonus, d("2"));
+    assert_eq!(u1.totals.bonus, x("2"));
     let u2 = unit(&run, "U2"); // 7 × 1 = 7 → 3
-    assert_eq!(u2.totals.penalty, d("3"));
+    assert_eq!(u2.totals.penalty, x("3"));
 }
 
 fn ranks(run: &Run) -> Vec<(String, u32, u32)> {
@@ -262,7 +276,7 @@ fn half_up_and_half_even_differ_on_a_xx5_index() {
     assert_eq!(unit(&even, "A").totals.index, d("86.12"));
     assert_eq!(unit(&up, "B").totals.index, d("86.14"));
     assert_eq!(unit(&even, "B").totals.index, d("86.14"));
-    assert_eq!(unit(&up, "A").totals.index_exact, d("86.125"));
+    assert_eq!(unit(&up, "A").totals.index_exact, x("86.125"));
 }
 
 #[test]
@@ -286,7 +300,7 @@ fn round_points_rounds_each_leaf_before_summing() {
         &read("tests/fixtures/handcheck/units.csv"),
         &read("tests/fixtures/handcheck/checklist.csv"),
     );
-    assert_eq!(unit(&run, "U3").leaves[3].outcome.points, d("23.33"));
+    assert_eq!(unit(&run, "U3").leaves[3].base.outcome.points, x("23.33"));
     // (7.5 + 0 + 20 + 23.33 + 0.5 − 2) × 100 / 70 = 70.471428… → 70.47 (not 70.48)
     assert_eq!(unit(&run, "U3").totals.index, d("70.47"));
 }
@@ -299,11 +313,12 @@ fn the_demo_reproduces_nga_nam_ratios() {
     let fwk = &run.framework;
     let l12 = fwk.leaf("1.2").unwrap();
     let l142 = fwk.leaf("1.4.2").unwrap();
-    let text = cchc::render::explain::derivation(fwk, &fwk.leaves[l12], &x02.leaves[l12]);
-    assert!(text.contains("17/31 = 54.84%"), "{text}");
-    let text = cchc::render::explain::derivation(fwk, &fwk.leaves[l142], &x02.leaves[l142]);
+    let text = cchc::score::trace::derivation(fwk, &fwk.leaves[l12], &x02.leaves[l12].base);
+    assert!(text.contains("17/31 = 54.8387…%"), "{text}");
+    assert_eq!(cchc::num::percent_of(17, 31), Some(d("54.84")));
+    let text = cchc::score::trace::derivation(fwk, &fwk.leaves[l142], &x02.leaves[l142].base);
     assert!(text.contains("6/10 = 60.00%"), "{text}");
-    assert_eq!(x02.leaves[l142].outcome.points, d("0.9"));
+    assert_eq!(x02.leaves[l142].base.outcome.points, x("0.9"));
     // The demo has a tie (X03 and X06) sharing rank 5, and the next rank is 7.
     let r: Vec<(&str, u32)> = run
         .scoring

@@ -10,7 +10,7 @@
 //! to it (`cum`), so a deadline is two array look-ups rather than a loop.
 
 use crate::date::Date;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::input::Table;
 use std::collections::BTreeSet;
 
@@ -49,7 +49,7 @@ impl Calendar {
             let date = match Date::parse(&row.fields[dc]) {
                 Ok(d) => d,
                 Err(e) => {
-                    diags.push(at(Diagnostic::error("bad-date", e.to_string())));
+                    diags.push(at(Diagnostic::new(Code::BadDate, e.to_string())));
                     continue;
                 }
             };
@@ -61,8 +61,8 @@ impl Calendar {
                 "workday" => {
                     workdays.insert(date.to_days());
                 }
-                other => diags.push(at(Diagnostic::error(
-                    "unknown-value",
+                other => diags.push(at(Diagnostic::new(
+                    Code::UnknownValue,
                     format!("kind `{other}` is not `holiday` or `workday`"),
                 ))),
             }

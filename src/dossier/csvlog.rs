@@ -14,7 +14,7 @@
 //! `"` runs to the next lone `"`, `""` inside it is one `"`, and it may hold the
 //! separator or line breaks. A record's line is the physical line it starts on.
 
-use super::engine::{self, fan_out, Feed, Stop, Visitor};
+use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::{self, Fields};
 use super::DossierError;
 use std::borrow::Cow;
@@ -22,18 +22,8 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::mpsc;
 
-/// Bytes read per block (a block grows when one record is longer).
-const BLOCK: usize = 8 << 20;
-
-/// The block size: [`BLOCK`], or `CCHC_CSV_BLOCK` bytes (the tests cut small logs into
-/// blocks of a few bytes, so that every cut, merge and long-record path runs).
-fn block_size() -> usize {
-    std::env::var("CCHC_CSV_BLOCK")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n: &usize| n > 0)
-        .unwrap_or(BLOCK)
-}
+/// Bytes read per block by default (a block grows when one record is longer).
+pub const BLOCK: usize = 8 << 20;
 
 /// How a CSV log is laid out: what the header said.
 pub struct Layout<'a> {
@@ -45,6 +35,9 @@ pub struct Layout<'a> {
     pub separator: u8,
     /// Where the data starts (after the header line).
     pub data_start: u64,
+    /// Bytes per block ([`BLOCK`]; the tests cut small logs into blocks of a few bytes,
+    /// so that every cut, merge and long-record path runs).
+    pub block_size: usize,
     /// For each column of the file, its slot in [`Fields::COLUMNS`] if the scan reads it.
     pub slots: Vec<Option<usize>>,
 }
@@ -80,8 +73,8 @@ pub fn scan<V: Visitor>(layout: &Layout, visitor: V) -> Result<V, DossierError> 
 /// A read error naming the file, and the line when known.
 fn read_err(layout: &Layout, line: Option<u64>, message: impl std::fmt::Display) -> DossierError {
     match line {
-        Some(l) => engine::read_err(&format!("{}:{l}", layout.shown), message),
-        None => engine::read_err(layout.shown, message),
+        Some(l) => super::read_err(&format!("{}:{l}", layout.shown), message),
+        None => super::read_err(layout.shown, message),
     }
 }
 
@@ -95,7 +88,7 @@ fn read_blocks(
     let io = |e: std::io::Error| read_err(layout, None, format!("cannot read: {e}"));
     let mut file = std::fs::File::open(layout.path).map_err(io)?;
     file.seek(SeekFrom::Start(layout.data_start)).map_err(io)?;
-    let size = block_size();
+    let size = layout.block_size.max(1);
     // The bytes after the last cut: the start of the next block's first record.
     let mut carry: Vec<u8> = Vec::new();
     let mut line = 2u64;

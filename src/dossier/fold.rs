@@ -6,11 +6,12 @@
 //! lines; with `--skip-invalid` pass 3 then recounts without the later copies. A log
 //! without duplicates (the normal case) is read once.
 
-use super::engine::{self, Visitor};
+use super::pool::Visitor;
 use super::row::{self, Fields, Invalid};
+use super::source::{self, ALL_COLUMNS};
 use super::{reason, Counts, DossierError, GroupBy, MetricsTable, Options};
 use crate::date::Date;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::input::{normalize, RowStats};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -131,7 +132,7 @@ struct Fold {
     counts: Vec<Counts>,
     read: u64,
     used: u64,
-    skipped: BTreeMap<&'static str, Skipped>,
+    skipped: BTreeMap<Code, Skipped>,
     skipped_lines: Vec<u64>,
     first_error: Option<(u64, Invalid)>,
     hashes: Hashes,
@@ -202,7 +203,7 @@ impl Visitor for Fold {
             return self.skip(
                 line,
                 Invalid {
-                    code: "duplicate-dossier",
+                    code: Code::DuplicateDossier,
                     column: "dossier_id",
                     value: f.dossier_id.to_string(),
                 },
@@ -286,7 +287,7 @@ pub fn run(
     opts: &Options,
     progress: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<MetricsTable, DossierError> {
-    let src = engine::open(path, shown)?;
+    let src = source::open(path, shown, opts.scan)?;
     let comma = src.separator == b';' || opts.decimal_comma;
     let strict = |fold: &Fold| -> Result<(), DossierError> {
         match &fold.first_error {
@@ -295,14 +296,14 @@ pub fn run(
                 line: *line,
                 column: bad.column,
                 value: bad.value.clone(),
-                reason: reason(bad.code).to_string(),
+                reason: reason(bad.code),
             }),
             None => Ok(()),
         }
     };
-    let mut fold = engine::scan(
+    let mut fold = source::scan(
         &src,
-        engine::ALL_COLUMNS,
+        ALL_COLUMNS,
         Fold::new(Arc::new(Setup::new(opts, comma, progress.clone()))),
     )?;
     strict(&fold)?;
@@ -311,7 +312,7 @@ pub fn run(
     let suspects = std::mem::take(&mut fold.hashes).repeated();
     if !suspects.is_empty() {
         let skipped: HashSet<u64> = fold.skipped_lines.iter().copied().collect();
-        let ids = engine::scan(
+        let ids = source::scan(
             &src,
             &["dossier_id"],
             IdCollector {
@@ -334,7 +335,7 @@ pub fn run(
                     line: *line,
                     column: "dossier_id",
                     value: id.clone(),
-                    reason: format!("{} (first on line {first})", reason("duplicate-dossier")),
+                    reason: format!("{} (first on line {first})", reason(Code::DuplicateDossier)),
                 });
             }
             let again = Fold::new(Arc::new(Setup {
@@ -342,7 +343,7 @@ pub fn run(
                 exclude: later.iter().map(|l| l.0).collect(),
                 ..Setup::new(opts, comma, progress)
             }));
-            fold = engine::scan(&src, engine::ALL_COLUMNS, again)?;
+            fold = source::scan(&src, ALL_COLUMNS, again)?;
         }
     }
     Ok(finish(fold, shown, opts, src.line_word()))
@@ -482,13 +483,13 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
     for (code, s) in &fold.skipped {
         let lines: Vec<String> = s.first.iter().map(|l| l.to_string()).collect();
         diagnostics.push(
-            Diagnostic::warning(
-                "skipped-rows",
+            Diagnostic::new(
+                Code::SkippedRows,
                 format!(
                     "{} row{} skipped: {} (first at {line_word} {})",
                     s.count,
                     if s.count == 1 { "" } else { "s" },
-                    reason(code),
+                    reason(*code),
                     lines.join(", ")
                 ),
             )
@@ -498,8 +499,7 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
     for y in &fold.computed_years {
         if !fold.setup.calendar.covers(*y) {
             diagnostics.push(
-                Diagnostic::warning(
-                    "calendar-gap",
+                Diagnostic::new(Code::CalendarGap,
                     format!(
                         "deadlines of dossiers received in {y} were computed with weekends only: {} has no entries for {y}",
                         fold.setup.calendar.source
@@ -520,8 +520,8 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
             .collect();
         for k in absent {
             diagnostics.push(
-                Diagnostic::warning(
-                    "unit-not-in-register",
+                Diagnostic::new(
+                    Code::UnitNotInRegister,
                     format!("unit `{k}` has dossiers but is not in the unit register"),
                 )
                 .at(shown, None)
@@ -553,9 +553,8 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     if fold.read == 0 {
-        diagnostics.push(
-            Diagnostic::warning("no-dossiers", "the log has no dossier rows").at(shown, None),
-        );
+        diagnostics
+            .push(Diagnostic::new(Code::NoDossiers, "the log has no dossier rows").at(shown, None));
     }
     let rejected = fold.read - fold.used;
     MetricsTable {

@@ -1,9 +1,11 @@
 //! The dossier-log engine: 766-style indicators per unit (or procedure, channel, month)
 //! from one-stop dossier logs of any size (PRODUCT.md, "Dossier metrics").
 //!
-//! A CSV log is split on all cores by a reader made for it ([`csvlog`]); a Parquet log
-//! is scanned lazily by polars' streaming engine ([`engine`]; polars lives there and in
-//! [`columnar`], which writes Parquet outputs, and nowhere else). Either way only the
+//! The folder has plain parts: [`source`] opens a log and checks its header, [`pool`]
+//! runs a scan on one worker per core, [`csvlog`] splits CSV blocks, [`parquet`] scans
+//! a Parquet log lazily with polars' streaming engine (polars lives there and in
+//! [`columnar`], which writes Parquet outputs, and nowhere else), [`row`] parses one
+//! record and [`fold`] counts them and finds duplicate ids. Either way only the
 //! needed columns are read, and the rows reach a fold written in plain Rust ([`row`])
 //! that parses fixed-format dates cheaply, checks every row and adds it to exact
 //! integer counts. Memory stays bounded by the blocks in flight plus 8 bytes per
@@ -14,14 +16,17 @@
 pub mod calendar;
 pub mod columnar;
 mod csvlog;
-mod engine;
 mod fold;
+mod parquet;
+mod pool;
 pub mod procedures;
 pub mod row;
+mod source;
 
-use crate::diag::Diagnostic;
+pub use source::ScanOptions;
+
+use crate::diag::{Code, Diagnostic};
 use crate::input::RowStats;
-use crate::num::{fixed, RoundingMode};
 use crate::period::Period;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -268,11 +273,32 @@ impl RateDefinitions {
                 })?;
                 cols.push(*c);
             }
+            if nesting(metric, &cols) == Nesting::Disjoint {
+                return Err(format!(
+                    "`{item}`: no dossier of the numerator ({}) is counted in {}, so the rate would mean nothing; use a denominator that contains the numerator's dossiers (e.g. {})",
+                    metric.definition().split(" / ").next().unwrap_or_default(),
+                    cols.join(" + "),
+                    metric.definition().split(" / ").nth(1).unwrap_or_default()
+                ));
+            }
             over.retain(|(o, _)| *o != metric);
             over.push((metric, cols));
         }
         over.sort_by_key(|(m, _)| Metric::ALL.iter().position(|x| x == m));
         Ok(RateDefinitions { over })
+    }
+
+    /// The rates whose denominator holds only some of their numerator's dossiers (so
+    /// the rate can exceed 100%), with their definition in words.
+    pub fn partial(&self) -> Vec<(Metric, String)> {
+        self.over
+            .iter()
+            .filter(|(m, cols)| nesting(*m, cols) == Nesting::Partial)
+            .map(|(m, cols)| {
+                let num = m.definition().split(" / ").next().unwrap_or_default();
+                (*m, format!("{num} / ({})", cols.join(" + ")))
+            })
+            .collect()
     }
 
     fn denominator(&self, m: Metric) -> Option<&[&'static str]> {
@@ -331,20 +357,86 @@ impl RateDefinitions {
 
     /// The rate as a percentage rounded half away from zero to 2 places; None when the
     /// denominator is 0.
-    pub fn percent(&self, m: Metric, c: &Counts) -> Option<String> {
+    pub fn percent(&self, m: Metric, c: &Counts) -> Option<Decimal> {
         let (n, d, _) = self.fraction(m, c);
-        (d > 0).then(|| {
-            fixed(
-                Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(d),
-                2,
-                RoundingMode::HalfUp,
-            )
-        })
+        crate::num::percent_of(n, d)
+    }
+}
+
+/// How a rate's denominator relates to its numerator's dossiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nesting {
+    /// Every dossier of the numerator is in the denominator.
+    Contains,
+    /// Some are (the rate can exceed 100%).
+    Partial,
+    /// None are: the rate means nothing.
+    Disjoint,
+}
+
+/// The dossiers of the period in disjoint kinds, as bits: origin (received in the
+/// period, or carried over) × outcome (early, on time, late, returned, pending, other)
+/// × channel (direct, online, postal). Every count column and every numerator is a set
+/// of kinds, so whether a denominator contains a numerator is a bit test.
+fn kinds(origin: &[usize], outcome: &[usize], channel: &[usize]) -> u64 {
+    let mut m = 0u64;
+    for &o in origin {
+        for &r in outcome {
+            for &c in channel {
+                m |= 1 << (o * 18 + r * 3 + c);
+            }
+        }
+    }
+    m
+}
+
+const ANY_ORIGIN: &[usize] = &[0, 1];
+const ANY_OUTCOME: &[usize] = &[0, 1, 2, 3, 4, 5];
+const ANY_CHANNEL: &[usize] = &[0, 1, 2];
+
+/// The kinds a count column counts.
+fn column_kinds(column: &str) -> u64 {
+    match column {
+        "received" => kinds(&[0], ANY_OUTCOME, ANY_CHANNEL),
+        "carried_over" => kinds(&[1], ANY_OUTCOME, ANY_CHANNEL),
+        "resolved" => kinds(ANY_ORIGIN, &[0, 1, 2], ANY_CHANNEL),
+        "early" => kinds(ANY_ORIGIN, &[0], ANY_CHANNEL),
+        "on_time" => kinds(ANY_ORIGIN, &[1], ANY_CHANNEL),
+        "late" => kinds(ANY_ORIGIN, &[2], ANY_CHANNEL),
+        "returned" => kinds(ANY_ORIGIN, &[3], ANY_CHANNEL),
+        "pending" | "pending_overdue" => kinds(ANY_ORIGIN, &[4], ANY_CHANNEL),
+        "online" => kinds(&[0], ANY_OUTCOME, &[1]),
+        "postal" => kinds(&[0], ANY_OUTCOME, &[2]),
+        _ => 0,
+    }
+}
+
+/// The kinds a rate's numerator counts.
+fn numerator_kinds(m: Metric) -> u64 {
+    match m {
+        Metric::OnTimeRate => kinds(ANY_ORIGIN, &[0, 1], ANY_CHANNEL),
+        Metric::OnlineShare => kinds(&[0], ANY_OUTCOME, &[1]),
+        Metric::PaymentOnlineShare | Metric::DigitizedRate => kinds(&[0], ANY_OUTCOME, ANY_CHANNEL),
+        Metric::EResultRate | Metric::SatisfactionRate => {
+            kinds(ANY_ORIGIN, &[0, 1, 2], ANY_CHANNEL)
+        }
+    }
+}
+
+fn nesting(m: Metric, columns: &[&str]) -> Nesting {
+    let den = columns.iter().fold(0, |acc, c| acc | column_kinds(c));
+    let num = numerator_kinds(m);
+    if num & !den == 0 {
+        Nesting::Contains
+    } else if num & den == 0 {
+        Nesting::Disjoint
+    } else {
+        Nesting::Partial
     }
 }
 
 /// How rows are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
     /// One row per unit_id.
     Unit,
@@ -355,7 +447,6 @@ pub enum GroupBy {
     /// One row per calendar month of the period.
     Month,
     /// One row per unit and month.
-    #[value(name = "unit,month")]
     UnitMonth,
 }
 
@@ -391,6 +482,8 @@ pub struct Options {
     pub rates: RateDefinitions,
     /// Fees written with a decimal comma (always so for `;`-separated files).
     pub decimal_comma: bool,
+    /// How the log is read (block size).
+    pub scan: ScanOptions,
 }
 
 /// The result: one row per group, sorted by the group key.
@@ -437,21 +530,16 @@ pub enum DossierError {
     },
 }
 
-/// Words for an invalid-row code.
-pub fn reason(code: &str) -> &'static str {
-    match code {
-        "missing-value" => "a required value is empty [missing-value]",
-        "bad-date" => "not a date (YYYY-MM-DD or DD/MM/YYYY, optional HH:MM[:SS]) [bad-date]",
-        "unknown-channel" => "not a channel (direct, online, postal or truc_tiep, truc_tuyen, bcci) [unknown-channel]",
-        "unknown-status" => "not a status (received, processing, paused, supplement, resolved, returned, withdrawn, refused) [unknown-status]",
-        "finished-before-received" => "finished before it was received [finished-before-received]",
-        "missing-finish" => "a resolved, returned or withdrawn dossier needs finished_at [missing-finish]",
-        "no-deadline" => "no due_at and no known procedure to compute it from [no-deadline]",
-        "bad-boolean" => "not a boolean (1/0, true/false, x/empty) [bad-boolean]",
-        "bad-number" => "not a non-negative number [bad-number]",
-        "bad-rating" => "not a rating (1–5, or empty/0 for none) [bad-rating]",
-        "duplicate-dossier" => "this dossier_id appears on an earlier row too [duplicate-dossier]",
-        _ => "cannot be used",
+/// Words for why a dossier row cannot be used: the code's meaning and the code.
+pub fn reason(code: Code) -> String {
+    format!("{} [{code}]", code.meaning())
+}
+
+/// A read error for `shown` (a file, or `file:line`).
+pub fn read_err(shown: &str, message: impl std::fmt::Display) -> DossierError {
+    DossierError::Read {
+        file: shown.to_string(),
+        message: message.to_string(),
     }
 }
 

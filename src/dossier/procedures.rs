@@ -1,7 +1,7 @@
 //! The procedure register: processing days and same-day cutoffs, for dossiers whose
 //! log has no `due_at`.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::input::{normalize, Table};
 use std::collections::HashMap;
 
@@ -32,8 +32,8 @@ impl Procedures {
             let at = |d: Diagnostic| d.at(&table.file, Some(row.line));
             let pid = normalize(&row.fields[id]);
             let Ok(n) = row.fields[days].trim().parse::<u32>() else {
-                diags.push(at(Diagnostic::error(
-                    "bad-number",
+                diags.push(at(Diagnostic::new(
+                    Code::BadNumber,
                     format!(
                         "processing_days `{}` is not a whole number of days",
                         row.fields[days]
@@ -49,8 +49,8 @@ impl Procedures {
                 Some(s) => match parse_hhmm(s) {
                     Some(m) => Some(m),
                     None => {
-                        diags.push(at(Diagnostic::error(
-                            "bad-time",
+                        diags.push(at(Diagnostic::new(
+                            Code::BadTime,
                             format!("same_day_cutoff `{s}` is not HH:MM"),
                         )));
                         continue;
@@ -67,8 +67,8 @@ impl Procedures {
                 )
                 .is_some()
             {
-                diags.push(at(Diagnostic::error(
-                    "duplicate-procedure",
+                diags.push(at(Diagnostic::new(
+                    Code::DuplicateProcedure,
                     format!("procedure `{pid}` is listed twice; the later row is used"),
                 )));
             }

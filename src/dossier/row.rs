@@ -8,6 +8,10 @@
 use super::calendar::Calendar;
 use super::procedures::Procedures;
 use super::Counts;
+use crate::date::Stamp;
+use crate::diag::Code;
+
+pub use crate::date::parse_stamp;
 
 /// How a dossier arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,16 +92,6 @@ impl Status {
     }
 }
 
-/// A timestamp reduced to what the rules use: the calendar day and, if given, the
-/// minute of the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Stamp {
-    /// Days since 1970-01-01.
-    pub day: i64,
-    /// Minutes after midnight, when a time was given.
-    pub minute: Option<u16>,
-}
-
 /// Trims spaces only when there are any: most fields have none, and this runs for
 /// every field of every row.
 pub fn trim(s: &str) -> &str {
@@ -106,97 +100,6 @@ pub fn trim(s: &str) -> &str {
         (Some(f), Some(l)) if f.is_ascii_whitespace() || l.is_ascii_whitespace() => s.trim(),
         _ => s,
     }
-}
-
-/// Days since 1970-01-01 of the first of each month, 1900-01 to 2199-12, so a date
-/// costs one look-up instead of a calendar computation.
-fn month_start(year: u32, month: u32) -> Option<i64> {
-    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
-    let t = TABLE.get_or_init(|| {
-        (1900..2200)
-            .flat_map(|y| (1..=12).map(move |m| (y, m)))
-            .map(|(y, m)| crate::date::Date::new(y, m, 1).expect("valid").to_days())
-            .collect()
-    });
-    if !(1900..2200).contains(&year) || !(1..=12).contains(&month) {
-        return None;
-    }
-    t.get(((year - 1900) * 12 + month - 1) as usize).copied()
-}
-
-fn digits(b: &[u8]) -> Option<u32> {
-    if b.is_empty() {
-        return None;
-    }
-    let mut n = 0u32;
-    for &c in b {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u32::from(c - b'0');
-    }
-    Some(n)
-}
-
-/// Parses `YYYY-MM-DD` or `DD/MM/YYYY`, optionally followed by ` HH:MM`, ` HH:MM:SS`
-/// (also with `T`, fractional seconds or a trailing `Z`). `None` if malformed or not a
-/// real date.
-pub fn parse_stamp(s: &str) -> Option<Stamp> {
-    let b = trim(s).as_bytes();
-    if b.len() < 10 {
-        return None;
-    }
-    let (y, m, d) = if b[4] == b'-' && b[7] == b'-' {
-        (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?)
-    } else if b[2] == b'/' && b[5] == b'/' {
-        (digits(&b[6..10])?, digits(&b[3..5])?, digits(&b[0..2])?)
-    } else {
-        return None;
-    };
-    let day = match month_start(y, m) {
-        // Validity (no 2025-02-30) from the next month's start.
-        Some(start) => {
-            let next = if m == 12 {
-                month_start(y + 1, 1)
-            } else {
-                month_start(y, m + 1)
-            };
-            let len = next.map_or(31, |n| n - start);
-            if d == 0 || i64::from(d) > len {
-                return None;
-            }
-            start + i64::from(d) - 1
-        }
-        None => crate::date::Date::new(y as i32, m, d)?.to_days(),
-    };
-    let rest = &b[10..];
-    let minute = if rest.is_empty() {
-        None
-    } else {
-        if !(rest[0] == b' ' || rest[0] == b'T') || rest.len() < 6 || rest[3] != b':' {
-            return None;
-        }
-        let (h, mi) = (digits(&rest[1..3])?, digits(&rest[4..6])?);
-        if h > 23 || mi > 59 {
-            return None;
-        }
-        let tail = &rest[6..];
-        if !tail.is_empty() {
-            // :SS, then optionally .fraction and Z / +hh:mm are accepted and ignored.
-            if tail.len() < 3 || tail[0] != b':' || digits(&tail[1..3]).is_none_or(|s| s > 60) {
-                return None;
-            }
-            let more = &tail[3..];
-            let ok = more.is_empty()
-                || (more[0] == b'.' && more[1..].iter().all(|c| c.is_ascii_digit() || *c == b'Z'))
-                || more == b"Z";
-            if !ok {
-                return None;
-            }
-        }
-        Some((h * 60 + mi) as u16)
-    };
-    Some(Stamp { day, minute })
 }
 
 /// Parses `1/0`, `true/false`, `x`/empty (any case).
@@ -240,8 +143,8 @@ pub fn parse_rating(s: &str) -> Option<Option<u8>> {
 /// Why a row cannot be used: a stable code, the column and the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    /// Stable kebab-case code.
-    pub code: &'static str,
+    /// Its stable code.
+    pub code: crate::diag::Code,
     /// The column concerned.
     pub column: &'static str,
     /// The offending value.
@@ -344,7 +247,7 @@ pub struct Dossier {
     pub rating: Option<u8>,
 }
 
-fn bad(code: &'static str, column: &'static str, value: &str) -> Invalid {
+fn bad(code: Code, column: &'static str, value: &str) -> Invalid {
     Invalid {
         code,
         column,
@@ -367,24 +270,24 @@ pub fn parse(
         ("status", f.status),
     ] {
         if trim(v).is_empty() {
-            return Err(bad("missing-value", column, v));
+            return Err(bad(Code::MissingValue, column, v));
         }
     }
-    let received =
-        parse_stamp(f.received_at).ok_or_else(|| bad("bad-date", "received_at", f.received_at))?;
+    let received = parse_stamp(f.received_at)
+        .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at))?;
     let channel =
-        Channel::parse(f.channel).ok_or_else(|| bad("unknown-channel", "channel", f.channel))?;
+        Channel::parse(f.channel).ok_or_else(|| bad(Code::UnknownChannel, "channel", f.channel))?;
     let status =
-        Status::parse(f.status).ok_or_else(|| bad("unknown-status", "status", f.status))?;
+        Status::parse(f.status).ok_or_else(|| bad(Code::UnknownStatus, "status", f.status))?;
     let finished = match trim(f.finished_at) {
         "" => None,
-        s => Some(parse_stamp(s).ok_or_else(|| bad("bad-date", "finished_at", f.finished_at))?),
+        s => Some(parse_stamp(s).ok_or_else(|| bad(Code::BadDate, "finished_at", f.finished_at))?),
     };
     if let Some(fin) = finished {
         let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
         if key(fin) < key(received) {
             return Err(bad(
-                "finished-before-received",
+                Code::FinishedBeforeReceived,
                 "finished_at",
                 f.finished_at,
             ));
@@ -395,7 +298,7 @@ pub fn parse(
         Status::Resolved | Status::Returned | Status::Withdrawn
     );
     if finishing && finished.is_none() {
-        return Err(bad("missing-finish", "finished_at", f.finished_at));
+        return Err(bad(Code::MissingFinish, "finished_at", f.finished_at));
     }
     let due = match trim(f.due_at) {
         // A dossier refused at intake counts nowhere, so it needs no deadline.
@@ -403,30 +306,31 @@ pub fn parse(
         "" => {
             let proc = procedures
                 .and_then(|p| p.get(trim(f.procedure_id)))
-                .ok_or_else(|| bad("no-deadline", "procedure_id", f.procedure_id))?;
+                .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id))?;
             calendar
                 .due(received.day, received.minute, proc.days, proc.cutoff)
-                .ok_or_else(|| bad("bad-date", "received_at", f.received_at))?
+                .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at))?
         }
         s => {
             parse_stamp(s)
-                .ok_or_else(|| bad("bad-date", "due_at", f.due_at))?
+                .ok_or_else(|| bad(Code::BadDate, "due_at", f.due_at))?
                 .day
         }
     };
-    let boolean =
-        |column: &'static str, v: &str| parse_bool(v).ok_or_else(|| bad("bad-boolean", column, v));
+    let boolean = |column: &'static str, v: &str| {
+        parse_bool(v).ok_or_else(|| bad(Code::BadBoolean, column, v))
+    };
     Ok(Dossier {
         channel,
         status,
         received: received.day,
         due,
         finished: finished.map(|s| s.day),
-        fee: fee_positive(f.fee, comma).ok_or_else(|| bad("bad-number", "fee", f.fee))?,
+        fee: fee_positive(f.fee, comma).ok_or_else(|| bad(Code::BadNumber, "fee", f.fee))?,
         paid_online: boolean("paid_online", f.paid_online)?,
         digitized: boolean("digitized", f.digitized)?,
         e_result: boolean("e_result", f.e_result)?,
-        rating: parse_rating(f.rating).ok_or_else(|| bad("bad-rating", "rating", f.rating))?,
+        rating: parse_rating(f.rating).ok_or_else(|| bad(Code::BadRating, "rating", f.rating))?,
     })
 }
 

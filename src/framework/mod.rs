@@ -11,7 +11,7 @@ pub mod builtin;
 mod raw;
 mod validate;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::num::RoundingMode;
 use rust_decimal::Decimal;
 
@@ -146,12 +146,16 @@ pub struct Rounding {
 }
 
 impl Rounding {
-    /// Rounds a published number the way this framework says.
-    pub fn apply(&self, d: Decimal) -> Decimal {
-        crate::num::round(d, self.places, self.mode)
+    /// Rounds an exact value once, the way this framework says: a published number.
+    pub fn apply(&self, x: &crate::num::Exact) -> Decimal {
+        x.round(self.places, self.mode)
     }
-    /// Formats a published number with this framework's places.
-    pub fn show(&self, d: Decimal) -> String {
+    /// Formats an exact value as a published number with this framework's places.
+    pub fn show(&self, x: &crate::num::Exact) -> String {
+        format!("{:.*}", self.places as usize, self.apply(x))
+    }
+    /// Formats a decimal with this framework's places (rounded if it has more).
+    pub fn show_dec(&self, d: Decimal) -> String {
         crate::num::fixed(d, self.places, self.mode)
     }
 }
@@ -434,9 +438,12 @@ impl Framework {
         self.leaves.iter().any(|l| l.survey_target().is_some())
     }
 
-    /// The band an index falls in (the first whose lower bound it reaches).
-    pub fn band(&self, index: Decimal) -> Option<&Band> {
-        self.bands.iter().find(|b| index >= b.from)
+    /// The band an index falls in (the first whose lower bound it reaches, compared
+    /// exactly).
+    pub fn band(&self, index: &crate::num::Exact) -> Option<&Band> {
+        self.bands
+            .iter()
+            .find(|b| *index >= crate::num::Exact::from(b.from))
     }
 
     /// The leaf with this id.
@@ -464,8 +471,8 @@ pub fn load(name_or_path: &str, base: &std::path::Path) -> Result<Framework, Vec
                 Err(e) => {
                     let line =
                         crate::input::line_of_offset(e.as_bytes(), e.utf8_error().valid_up_to());
-                    return Err(vec![Diagnostic::error(
-                        "not-utf8",
+                    return Err(vec![Diagnostic::new(
+                        Code::NotUtf8,
                         "the file is not valid UTF-8; re-save it as UTF-8",
                     )
                     .at(&shown, Some(line))]);
@@ -476,16 +483,16 @@ pub fn load(name_or_path: &str, base: &std::path::Path) -> Result<Framework, Vec
             Ok(fw)
         }
         Err(e) if !looks_like_path && e.kind() == std::io::ErrorKind::NotFound => {
-            Err(vec![Diagnostic::error(
-                "unknown-framework",
+            Err(vec![Diagnostic::new(
+                Code::UnknownFramework,
                 format!(
                     "`{name_or_path}` is neither a built-in framework ({}) nor a file",
                     builtin::names().join(", ")
                 ),
             )])
         }
-        Err(e) => Err(vec![Diagnostic::error(
-            "unreadable-file",
+        Err(e) => Err(vec![Diagnostic::new(
+            Code::UnreadableFile,
             format!("cannot read the framework: {e}"),
         )
         .at(&shown, None)]),

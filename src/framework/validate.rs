@@ -5,8 +5,8 @@ use super::{
     Area, Band, Counting, Effect, Factor, Framework, Item, Leaf, OnEmpty, Question, Ranking,
     RatioSource, Rounding, Rule, Step, Survey, SurveyTarget, TieBreak, TiePolicy,
 };
-use crate::diag::Diagnostic;
-use crate::num::{parse_decimal, plain, RoundingMode};
+use crate::diag::{Code, Diagnostic};
+use crate::num::{parse_number, plain, NumberError, RoundingMode};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -19,12 +19,12 @@ pub fn parse(text: &str, file: &str) -> Result<Framework, Vec<Diagnostic>> {
             let line = e.span().map(|s| line_of(text, s.start));
             let msg = e.message().trim().to_string();
             return Err(vec![
-                Diagnostic::error("framework-syntax", msg).at(file, line)
+                Diagnostic::new(Code::FrameworkSyntax, msg).at(file, line)
             ]);
         }
     };
     let mut v = Validator {
-        text,
+        starts: line_starts(text),
         file,
         diags: Vec::new(),
         ids: BTreeMap::new(),
@@ -40,15 +40,21 @@ pub fn parse(text: &str, file: &str) -> Result<Framework, Vec<Diagnostic>> {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    crate::input::line_of_offset(text.as_bytes(), offset)
+}
+
+/// The byte offset where each line starts, so a span's line is a binary search (the
+/// validator asks for thousands of them: counting from the start each time made
+/// `check` quadratic).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
 }
 
 struct Validator<'a> {
-    text: &'a str,
+    /// Where each line of the file starts.
+    starts: Vec<usize>,
     file: &'a str,
     diags: Vec<Diagnostic>,
     /// Every id seen (areas and criteria share one namespace) → its line.
@@ -59,37 +65,45 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn line<T>(&self, s: &Spanned<T>) -> usize {
-        line_of(self.text, s.span().start)
+        self.line_at(s.span().start)
     }
 
-    fn err<T>(&mut self, at: &Spanned<T>, code: &'static str, msg: String) {
+    fn line_at(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
+    }
+
+    fn err<T>(&mut self, at: &Spanned<T>, code: Code, msg: String) {
         let line = self.line(at);
         self.diags
-            .push(Diagnostic::error(code, msg).at(self.file, Some(line)));
+            .push(Diagnostic::new(code, msg).at(self.file, Some(line)));
     }
 
     fn num(&mut self, v: &Spanned<RawNum>, what: &str) -> Option<Decimal> {
         match v.get_ref() {
             RawNum::Int(i) if i.abs() <= crate::num::LIMIT => Some(Decimal::from(*i)),
             RawNum::Int(i) => {
-                self.err(v, "bad-number", format!("{what}: {i} is beyond ±10^12"));
+                self.err(v, Code::BadNumber, format!("{what}: {i} is beyond ±10^12"));
                 None
             }
-            RawNum::Str(s) => match parse_decimal(s, false) {
-                Some(d) => Some(d),
-                None => {
+            RawNum::Str(s) => match parse_number(s, false) {
+                Ok(d) => Some(d),
+                Err(NumberError::Malformed | NumberError::Comma | NumberError::Ambiguous) => {
                     self.err(
                         v,
-                        "bad-number",
+                        Code::BadNumber,
                         format!("{what}: `{s}` is not a decimal number within ±10^12"),
                     );
+                    None
+                }
+                Err(why) => {
+                    self.err(v, Code::BadNumber, format!("{what}: `{s}` {why}"));
                     None
                 }
             },
             RawNum::Float(f) => {
                 self.err(
                     v,
-                    "float-number",
+                    Code::FloatNumber,
                     format!("{what}: write {f} as a quoted string (\"{f}\") so it is read exactly"),
                 );
                 None
@@ -101,12 +115,12 @@ impl Validator<'_> {
         let s = crate::input::normalize(id.get_ref());
         let line = self.line(id);
         if s.is_empty() {
-            self.err(id, "empty-id", "an id must not be empty".to_string());
+            self.err(id, Code::EmptyId, "an id must not be empty".to_string());
         } else if let Some(first) = self.ids.get(&s) {
             let first = *first;
             self.err(
                 id,
-                "duplicate-id",
+                Code::DuplicateId,
                 format!("id `{s}` is used twice (first on line {first})"),
             );
         } else {
@@ -120,7 +134,7 @@ impl Validator<'_> {
         if id.is_empty() {
             self.err(
                 &raw.id,
-                "empty-id",
+                Code::EmptyId,
                 "the framework id must not be empty".into(),
             );
         }
@@ -128,7 +142,11 @@ impl Validator<'_> {
             .num(&raw.scale, "scale")
             .unwrap_or(Decimal::ONE_HUNDRED);
         if scale <= Decimal::ZERO {
-            self.err(&raw.scale, "bad-scale", "the scale must be above 0".into());
+            self.err(
+                &raw.scale,
+                Code::BadScale,
+                "the scale must be above 0".into(),
+            );
         }
         let rounding = self.rounding(&raw);
         let bands = self.bands(&raw, scale);
@@ -144,14 +162,15 @@ impl Validator<'_> {
         }
         if raw.areas.is_empty() {
             self.diags.push(
-                Diagnostic::error("no-areas", "the framework has no [[areas]]").at(self.file, None),
+                Diagnostic::new(Code::NoAreas, "the framework has no [[areas]]")
+                    .at(self.file, None),
             );
         }
         let total: Decimal = areas.iter().map(|a| a.max).sum();
         if !raw.areas.is_empty() && total != scale {
             self.err(
                 &raw.scale,
-                "max-sum-mismatch",
+                Code::MaxSumMismatch,
                 format!(
                     "the maxima of the scored criteria sum to {}, not to the scale {}",
                     plain(total),
@@ -183,12 +202,12 @@ impl Validator<'_> {
             (None | Some("top-two"), None) => {}
             (None | Some("top-two"), Some(w)) => self.err(
                 w,
-                "key-not-for-rule",
+                Code::KeyNotForRule,
                 "survey `weights` need `answers = \"weights\"`".into(),
             ),
             (Some("weights"), None) => self.err(
                 raw,
-                "missing-key",
+                Code::MissingKey,
                 "survey `answers = \"weights\"` needs a `weights` table giving each answer 1 to 5 a percentage".into(),
             ),
             (Some("weights"), Some(w)) => {
@@ -199,7 +218,7 @@ impl Validator<'_> {
                         _ => {
                             self.err(
                                 v,
-                                "unknown-value",
+                                Code::UnknownValue,
                                 format!("survey weight for answer `{k}`: answers are 1 to 5"),
                             );
                             continue;
@@ -209,7 +228,7 @@ impl Validator<'_> {
                         if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
                             self.err(
                                 v,
-                                "weight-out-of-range",
+                                Code::WeightOutOfRange,
                                 format!(
                                     "the weight of answer {k} is {}%, outside 0..100",
                                     plain(d)
@@ -228,7 +247,7 @@ impl Validator<'_> {
                 } else {
                     self.err(
                         w,
-                        "missing-key",
+                        Code::MissingKey,
                         format!(
                             "survey weights give no percentage for answer {} (give 1 to 5; \"don't know\" is 0 or empty in the survey file)",
                             missing.join(", ")
@@ -240,7 +259,7 @@ impl Validator<'_> {
                 let a = rs.answers.as_ref().expect("matched Some");
                 self.err(
                     a,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!("survey answers `{other}` is not one of top-two, weights"),
                 );
             }
@@ -250,7 +269,7 @@ impl Validator<'_> {
             Some(m) => u64::try_from(*m.get_ref()).unwrap_or_else(|_| {
                 self.err(
                     m,
-                    "unknown-value",
+                    Code::UnknownValue,
                     "min-respondents must be 0 or more".into(),
                 );
                 0
@@ -262,11 +281,15 @@ impl Validator<'_> {
             let rf = f.get_ref();
             let id = crate::input::normalize(rf.id.get_ref());
             if id.is_empty() {
-                self.err(&rf.id, "empty-id", "a factor id must not be empty".into());
+                self.err(
+                    &rf.id,
+                    Code::EmptyId,
+                    "a factor id must not be empty".into(),
+                );
             } else if factors.iter().any(|x| x.id == id) || id == "index" {
                 self.err(
                     &rf.id,
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("factor id `{id}` is used twice (or is the reserved `index`)"),
                 );
             }
@@ -285,13 +308,13 @@ impl Validator<'_> {
                     }
                 };
                 if qid.is_empty() {
-                    self.err(q, "empty-id", "a question id must not be empty".into());
+                    self.err(q, Code::EmptyId, "a question id must not be empty".into());
                     continue;
                 }
                 if let Some(other) = questions.insert(qid.clone(), id.clone()) {
                     self.err(
                         q,
-                        "duplicate-question",
+                        Code::DuplicateQuestion,
                         format!("question `{qid}` is listed twice (also under factor `{other}`)"),
                     );
                     continue;
@@ -301,7 +324,7 @@ impl Validator<'_> {
             if rf.questions.is_empty() {
                 self.err(
                     &rf.id,
-                    "empty-factor",
+                    Code::EmptyFactor,
                     format!("factor `{id}` lists no questions"),
                 );
             }
@@ -315,7 +338,7 @@ impl Validator<'_> {
         if rs.factors.is_empty() {
             self.err(
                 raw,
-                "no-factors",
+                Code::NoFactors,
                 "the [survey] table has no [[survey.factors]]".into(),
             );
         }
@@ -332,7 +355,7 @@ impl Validator<'_> {
         match self.num(w, what) {
             Some(d) if d > Decimal::ZERO => d,
             Some(_) => {
-                self.err(w, "bad-weight", format!("{what} must be above 0"));
+                self.err(w, Code::BadWeight, format!("{what} must be above 0"));
                 Decimal::ONE
             }
             None => Decimal::ONE,
@@ -344,7 +367,7 @@ impl Validator<'_> {
         let Some(factors) = self.factors.clone() else {
             self.err(
                 r,
-                "missing-survey",
+                Code::MissingSurvey,
                 format!("criterion `{id}`: ratio `survey:{target}` needs a [survey] table in the framework"),
             );
             return SurveyTarget::Index;
@@ -358,7 +381,7 @@ impl Validator<'_> {
                 let names = factors.join(", ");
                 self.err(
                     r,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!("criterion `{id}`: `survey:{target}` is not `survey:index` or a survey factor ({names})"),
                 );
                 SurveyTarget::Index
@@ -381,7 +404,7 @@ impl Validator<'_> {
                 "half-even" => r.mode = RoundingMode::HalfEven,
                 other => self.err(
                     m,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!("rounding mode `{other}` is not one of half-up, half-even"),
                 ),
             }
@@ -389,7 +412,7 @@ impl Validator<'_> {
         if let Some(p) = &raw.places {
             match u32::try_from(*p.get_ref()) {
                 Ok(n) if n <= 10 => r.places = n,
-                _ => self.err(p, "unknown-value", "places must be 0 to 10".into()),
+                _ => self.err(p, Code::UnknownValue, "places must be 0 to 10".into()),
             }
         }
         if let Some(on) = &raw.rank_on {
@@ -398,7 +421,7 @@ impl Validator<'_> {
                 "exact" => r.rank_on_exact = true,
                 other => self.err(
                     on,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!("rank-on `{other}` is not one of rounded, exact"),
                 ),
             }
@@ -416,7 +439,7 @@ impl Validator<'_> {
             if from < Decimal::ZERO || from > scale {
                 self.err(
                     &b.get_ref().from,
-                    "band-out-of-scale",
+                    Code::BandOutOfScale,
                     format!(
                         "band `{}` starts at {}, outside 0..{}",
                         b.get_ref().label,
@@ -429,7 +452,7 @@ impl Validator<'_> {
                 if from >= prev.from {
                     self.err(
                         &b.get_ref().from,
-                        "bands-unordered",
+                        Code::BandsUnordered,
                         format!(
                             "bands must be listed from the highest lower bound down: `{}` ({}) follows `{}` ({})",
                             b.get_ref().label,
@@ -449,7 +472,7 @@ impl Validator<'_> {
             if bands.last().is_some_and(|b| !b.from.is_zero()) {
                 self.err(
                     last,
-                    "band-gap",
+                    Code::BandGap,
                     "the lowest band must start at 0 so every index has a band".into(),
                 );
             }
@@ -484,7 +507,7 @@ impl Validator<'_> {
                 if let Some(t) = &r.ties {
                     self.err(
                         t,
-                        "unknown-value",
+                        Code::UnknownValue,
                         format!("ties `{other}` is not one of competition, dense, ordinal"),
                     );
                 }
@@ -506,7 +529,7 @@ impl Validator<'_> {
                     Some(l) => links.push(l),
                     None => self.err(
                         item,
-                        "unknown-tie-break",
+                        Code::UnknownTieBreak,
                         format!("tie-break `{s}` is not `points`, `unit_id` or `area:<id>` of an existing area"),
                     ),
                 }
@@ -515,7 +538,7 @@ impl Validator<'_> {
                 TiePolicy::Ordinal(l) => *l = links,
                 _ => self.err(
                     &chain[0],
-                    "key-not-for-rule",
+                    Code::KeyNotForRule,
                     "tie-break only applies with ties = \"ordinal\"".into(),
                 ),
             }
@@ -532,7 +555,7 @@ impl Validator<'_> {
             other => {
                 self.err(
                     k,
-                    "unknown-value",
+                    Code::UnknownValue,
                     format!("kind `{other}` is not one of scored, bonus, penalty"),
                 );
                 inherited
@@ -550,14 +573,18 @@ impl Validator<'_> {
             scored += self.node(n, index, effect, &[], &mut items, leaves);
         }
         if ra.criteria.is_empty() {
-            self.err(&ra.id, "empty-area", format!("area `{id}` has no criteria"));
+            self.err(
+                &ra.id,
+                Code::EmptyArea,
+                format!("area `{id}` has no criteria"),
+            );
         }
         if let Some(m) = &ra.max {
             if let Some(max) = self.num(m, "area max") {
                 if max != scored {
                     self.err(
                         m,
-                        "area-max-mismatch",
+                        Code::AreaMaxMismatch,
                         format!(
                             "area `{id}` declares max {} but its scored criteria sum to {}",
                             plain(max),
@@ -593,7 +620,7 @@ impl Validator<'_> {
             if let Some(r) = &rn.rule {
                 self.err(
                     r,
-                    "rule-on-parent",
+                    Code::RuleOnParent,
                     format!("criterion `{id}` has sub-criteria, so it cannot have a rule; put rules on its sub-criteria"),
                 );
             }
@@ -614,7 +641,7 @@ impl Validator<'_> {
             if children.is_empty() {
                 self.err(
                     &rn.id,
-                    "empty-criterion",
+                    Code::EmptyCriterion,
                     format!("criterion `{id}` has an empty list of sub-criteria"),
                 );
             }
@@ -623,7 +650,7 @@ impl Validator<'_> {
                 if max != expected {
                     self.err(
                         m,
-                        "criterion-max-mismatch",
+                        Code::CriterionMaxMismatch,
                         format!(
                             "criterion `{id}` declares max {} but its sub-criteria sum to {}",
                             plain(max),
@@ -640,7 +667,7 @@ impl Validator<'_> {
                 if m <= Decimal::ZERO {
                     self.err(
                         span,
-                        "max-not-positive",
+                        Code::MaxNotPositive,
                         format!("criterion `{id}`: max must be above 0"),
                     );
                 }
@@ -650,7 +677,7 @@ impl Validator<'_> {
             (_, None) => {
                 self.err(
                     &rn.id,
-                    "missing-key",
+                    Code::MissingKey,
                     format!("criterion `{id}` has no `max`"),
                 );
                 None
@@ -684,7 +711,7 @@ impl Validator<'_> {
         let out_of_range = |p: Decimal| p < Decimal::ZERO || max.is_some_and(|m| p > m);
         let max_text = max.map_or_else(|| "max".to_string(), plain);
         let Some(rule) = &rn.rule else {
-            self.err(&rn.id, "missing-key", format!("criterion `{id}` has no `rule` (manual, choice, steps, proportional or per-count)"));
+            self.err(&rn.id, Code::MissingKey, format!("criterion `{id}` has no `rule` (manual, choice, steps, proportional or per-count)"));
             return Rule::Manual;
         };
         let name = rule.get_ref().as_str();
@@ -698,7 +725,7 @@ impl Validator<'_> {
             other => {
                 self.err(
                     rule,
-                    "unknown-rule",
+                    Code::UnknownRule,
                     format!("criterion `{id}`: rule `{other}` is not one of manual, choice, steps, proportional, per-count"),
                 );
                 return Rule::Manual;
@@ -719,10 +746,10 @@ impl Validator<'_> {
         for (key, at) in extra {
             if let Some(at) = at {
                 if !allowed.contains(&key) {
-                    let line = line_of(self.text, at);
+                    let line = self.line_at(at);
                     self.diags.push(
-                        Diagnostic::error(
-                            "key-not-for-rule",
+                        Diagnostic::new(
+                            Code::KeyNotForRule,
                             format!("criterion `{id}`: `{key}` does not apply to rule `{name}`"),
                         )
                         .at(self.file, Some(line)),
@@ -733,7 +760,7 @@ impl Validator<'_> {
         let missing = |v: &mut Self, key: &str| {
             v.err(
                 rule,
-                "missing-key",
+                Code::MissingKey,
                 format!("criterion `{id}`: rule `{name}` needs `{key}`"),
             );
         };
@@ -748,7 +775,7 @@ impl Validator<'_> {
                         for (k, v) in o.get_ref() {
                             if let Some(p) = self.num(v, &format!("option `{k}`")) {
                                 if out_of_range(p) {
-                                    self.err(v, "option-out-of-range", format!("criterion `{id}`: option `{k}` gives {} points, outside 0..{max_text}", plain(p)));
+                                    self.err(v, Code::OptionOutOfRange, format!("criterion `{id}`: option `{k}` gives {} points, outside 0..{max_text}", plain(p)));
                                 }
                                 options.push((crate::input::normalize(k), p));
                             }
@@ -778,7 +805,7 @@ impl Validator<'_> {
                                     .collect();
                                 self.err(
                                     r,
-                                    "unknown-value",
+                                    Code::UnknownValue,
                                     format!(
                                         "criterion `{id}`: ratio `{other}` is not `checklist` (done / planned), `survey:index`, `survey:<factor>` or `dossier:<rate>` ({})",
                                         names.join(", ")
@@ -799,7 +826,7 @@ impl Validator<'_> {
                         "zero" => OnEmpty::Zero,
                         "na" => OnEmpty::Na,
                         other => {
-                            self.err(o, "unknown-value", format!("criterion `{id}`: on-empty `{other}` is not one of full, zero, na"));
+                            self.err(o, Code::UnknownValue, format!("criterion `{id}`: on-empty `{other}` is not one of full, zero, na"));
                             OnEmpty::Zero
                         }
                     },
@@ -812,7 +839,7 @@ impl Validator<'_> {
                             if d <= Decimal::ZERO {
                                 self.err(
                                     t,
-                                    "bad-target",
+                                    Code::BadTarget,
                                     format!(
                                         "criterion `{id}`: target must be above 0 (a percentage)"
                                     ),
@@ -844,7 +871,7 @@ impl Validator<'_> {
                             if out_of_range(points) {
                                 self.err(
                                     &st.get_ref().points,
-                                    "step-out-of-range",
+                                    Code::StepOutOfRange,
                                     format!(
                                         "criterion `{id}`: a step gives {} points, outside 0..{max_text}",
                                         plain(points),
@@ -854,7 +881,7 @@ impl Validator<'_> {
                             if from < Decimal::ZERO {
                                 self.err(
                                     &st.get_ref().from,
-                                    "step-out-of-range",
+                                    Code::StepOutOfRange,
                                     format!(
                                         "criterion `{id}`: a step starts at {}%, below 0",
                                         plain(from)
@@ -863,9 +890,9 @@ impl Validator<'_> {
                             }
                             if let Some(prev) = steps.last() {
                                 if from >= prev.from {
-                                    self.err(&st.get_ref().from, "steps-unordered", format!("criterion `{id}`: steps must be listed from the highest ratio down; {}% follows {}%", plain(from), plain(prev.from)));
+                                    self.err(&st.get_ref().from, Code::StepsUnordered, format!("criterion `{id}`: steps must be listed from the highest ratio down; {}% follows {}%", plain(from), plain(prev.from)));
                                 } else if points > prev.points {
-                                    self.err(&st.get_ref().points, "steps-unordered", format!("criterion `{id}`: a lower ratio ({}%) cannot earn more points ({}) than a higher one ({}% → {})", plain(from), plain(points), plain(prev.from), plain(prev.points)));
+                                    self.err(&st.get_ref().points, Code::StepsUnordered, format!("criterion `{id}`: a lower ratio ({}%) cannot earn more points ({}) than a higher one ({}% → {})", plain(from), plain(points), plain(prev.from), plain(prev.points)));
                                 }
                             }
                             steps.push(Step { from, points });
@@ -889,7 +916,7 @@ impl Validator<'_> {
                         if d <= Decimal::ZERO {
                             self.err(
                                 p,
-                                "bad-points-each",
+                                Code::BadPointsEach,
                                 format!("criterion `{id}`: points-each must be above 0"),
                             );
                         }

@@ -1,9 +1,10 @@
-//! The inspection checklist: one row per unit and criterion with the self-assessed
-//! score, the appraised score and whatever the criterion's rule needs.
+//! The inspection checklist: one row per unit and criterion with the unit's
+//! self-assessed score, the appraised score, the final score after the unit's
+//! explanation, and whatever the criterion's rule needs.
 
-use super::{normalize, Table};
-use crate::diag::Diagnostic;
-use crate::num::parse_decimal;
+use super::{normalize, Place, Table};
+use crate::diag::{Code, Diagnostic};
+use crate::num::parse_number;
 use rust_decimal::Decimal;
 
 /// A numeric cell of the checklist.
@@ -15,31 +16,33 @@ pub enum Cell {
     Na,
     /// A number.
     Num(Decimal),
-    /// Not a number (already reported when read).
+    /// Not a usable number (already reported when read).
     Bad(String),
 }
 
 impl Cell {
-    fn parse(text: &str, comma: bool) -> Cell {
-        let t = text.trim();
-        if t.is_empty() {
-            Cell::Empty
-        } else if t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("n/a") {
-            Cell::Na
-        } else {
-            match parse_decimal(t, comma) {
-                Some(d) => Cell::Num(d),
-                None => Cell::Bad(t.to_string()),
-            }
-        }
+    /// Whether the cell holds anything.
+    pub fn is_given(&self) -> bool {
+        *self != Cell::Empty
     }
 }
+
+/// The numeric columns a checklist may have, in [`ChecklistRow::numbers`] order.
+pub const NUMERIC: [&str; 7] = [
+    "self_score",
+    "appraised_score",
+    "final_score",
+    "done",
+    "planned",
+    "count",
+    "value",
+];
 
 /// One checklist row.
 #[derive(Debug, Clone)]
 pub struct ChecklistRow {
-    /// 1-based line in the file.
-    pub line: usize,
+    /// Where it is (a line, or a workbook row).
+    pub place: Place,
     /// The unit.
     pub unit: String,
     /// The criterion (a leaf id).
@@ -48,88 +51,124 @@ pub struct ChecklistRow {
     pub self_score: Cell,
     /// The score after appraisal.
     pub appraised_score: Cell,
+    /// The score after the unit's explanation and the second appraisal.
+    pub final_score: Cell,
     /// Numerator of a checklist ratio.
     pub done: Cell,
     /// Denominator of a checklist ratio.
     pub planned: Cell,
-    /// Option name for a `choice` rule (`na` means not applicable).
-    pub value: Option<String>,
     /// Count for a `per-count` rule.
     pub count: Cell,
+    /// Option name for a `choice` rule (`na` means not applicable).
+    pub value: Option<String>,
     /// Evidence reference, shown by `explain`.
     pub evidence: Option<String>,
+    /// The unit's explanation (giải trình), shown by `explain`.
+    pub explanation: Option<String>,
     /// Free note, shown by `explain`.
     pub note: Option<String>,
+    /// The sheet column of each of [`NUMERIC`] (for workbook cell addresses).
+    columns: [Option<usize>; 7],
 }
 
-/// Says why a well-formed number was refused: it is beyond ±10^12.
-fn beyond(v: &str) -> &'static str {
-    if parse_decimal(v, true).is_none()
-        && v.trim_start_matches(['-', '+'])
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-    {
-        " (or is beyond ±10^12)"
-    } else {
-        ""
+impl ChecklistRow {
+    /// The 1-based line (or workbook row).
+    pub fn line(&self) -> usize {
+        self.place.line
+    }
+
+    /// Where a column's value sits: its cell in a workbook, else the row's line.
+    pub fn place_of(&self, column: &str) -> Place {
+        let col = NUMERIC
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.columns[i]);
+        match (&self.place.sheet, col) {
+            (Some(_), Some(c)) => Place {
+                cell: Some(format!("{}{}", super::column_letters(c), self.place.line)),
+                ..self.place.clone()
+            },
+            _ => self.place.clone(),
+        }
     }
 }
 
-/// The numeric columns a checklist may have, in the order findings list them.
-pub const NUMERIC: [&str; 5] = ["self_score", "appraised_score", "done", "planned", "count"];
+fn cell(text: &str, comma: bool) -> Result<Cell, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(Cell::Empty)
+    } else if t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("n/a") {
+        Ok(Cell::Na)
+    } else {
+        parse_number(t, comma)
+            .map(Cell::Num)
+            .map_err(|e| e.to_string())
+    }
+}
 
-/// Parses every row; non-numeric values in numeric columns are reported here, once.
+/// Parses every row; unusable values in number columns are reported here, once.
 pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
     let col = |n: &str| table.col(n);
     let (u, c) = (
         col("unit_id").expect("required"),
         col("criterion_id").expect("required"),
     );
-    let nums: Vec<Option<usize>> = NUMERIC.iter().map(|n| col(n)).collect();
-    let (value, evidence, note) = (col("value"), col("evidence"), col("note"));
+    let nums: Vec<Option<usize>> = NUMERIC[..6].iter().map(|n| col(n)).collect();
+    let (value, evidence, explanation, note) = (
+        col("value"),
+        col("evidence"),
+        col("explanation"),
+        col("note"),
+    );
     let text = |row: &super::Row, i: Option<usize>| {
         i.map(|i| normalize(&row.fields[i]))
             .filter(|s| !s.is_empty())
     };
+    let source = |i: Option<usize>| i.map(|i| table.source_columns.get(i).copied().unwrap_or(i));
+    let mut columns = [None; 7];
+    for (slot, i) in columns.iter_mut().zip(nums.iter().chain([&value])) {
+        *slot = source(*i);
+    }
     let mut out = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
         let unit = normalize(&row.fields[u]);
         let criterion = normalize(&row.fields[c]);
-        let cells: Vec<Cell> = nums
+        let parsed: Vec<Cell> = nums
             .iter()
             .zip(NUMERIC)
             .map(|(i, name)| {
-                let cell = i.map_or(Cell::Empty, |i| {
-                    Cell::parse(&row.fields[i], table.decimal_comma)
-                });
-                if let Cell::Bad(v) = &cell {
+                let Some(i) = *i else { return Cell::Empty };
+                let place = table.place(row, Some(i));
+                let value = cell(&row.fields[i], table.decimal_comma).unwrap_or_else(|why| {
+                    let v = row.fields[i].trim().to_string();
                     diags.push(
-                        Diagnostic::error(
-                            "invalid-number",
-                            format!("{name} `{v}` is not a number{}", beyond(v)),
-                        )
-                        .at(&table.file, Some(row.line))
-                        .unit(&unit)
-                        .criterion(&criterion),
+                        Diagnostic::new(Code::InvalidNumber, format!("{name} `{v}` {why}"))
+                            .at_place(&place)
+                            .unit(&unit)
+                            .criterion(&criterion),
                     );
-                }
-                cell
+                    Cell::Bad(v)
+                });
+                value
             })
             .collect();
-        let [self_score, appraised_score, done, planned, count]: [Cell; 5] =
-            cells.try_into().expect("five numeric columns");
+        let [self_score, appraised_score, final_score, done, planned, count]: [Cell; 6] =
+            parsed.try_into().expect("six numeric columns");
         out.push(ChecklistRow {
-            line: row.line,
+            place: table.place(row, None),
             unit,
             criterion,
             self_score,
             appraised_score,
+            final_score,
             done,
             planned,
-            value: text(row, value),
             count,
+            value: text(row, value),
             evidence: text(row, evidence),
+            explanation: text(row, explanation),
             note: text(row, note),
+            columns,
         });
     }
     out

@@ -1,11 +1,13 @@
-//! Readers for the CSV files an inspection produces (PRODUCT.md, "Inputs").
+//! Readers for the tabular files an inspection produces (PRODUCT.md, "Inputs").
 //!
 //! Every reader goes through [`Table`]: the whole file is checked to be UTF-8 (naming
 //! the line when it is not), a BOM is dropped, the separator is detected (a
-//! Vietnamese-locale Excel export uses `;` and a decimal comma), the header is checked
-//! for required and duplicated columns, and each row keeps its 1-based line number so
-//! every later finding can say where it came from. Ids and names are NFC-normalised so
-//! Vietnamese text typed on different systems compares equal.
+//! Vietnamese-locale Excel export uses `;` and a decimal comma), quoting is checked
+//! (an unclosed quote is an error naming the line it opens on, never a swallowed rest
+//! of the file), the header is checked for required and duplicated columns, and each
+//! row keeps its place ([`Place`]) so every later finding can say where it came from.
+//! Ids and names are NFC-normalised so Vietnamese text typed on different systems
+//! compares equal.
 
 pub mod checklist;
 pub mod units;
@@ -25,11 +27,7 @@ pub fn normalize(s: &str) -> String {
 
 /// The 1-based line of a byte offset.
 pub fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count() + 1
 }
 
 /// A problem that stops a file from being read at all.
@@ -60,9 +58,9 @@ pub enum InputError {
         expected: String,
     },
     /// A required column is missing.
-    #[error("{file}:1: missing required column `{column}` (found: {found})")]
+    #[error("{file}: missing required column `{column}` (found: {found})")]
     MissingColumn {
-        /// The file.
+        /// The file (and line or sheet of the header).
         file: String,
         /// The missing column.
         column: String,
@@ -70,9 +68,9 @@ pub enum InputError {
         found: String,
     },
     /// The same column twice.
-    #[error("{file}:1: column `{column}` appears twice in the header")]
+    #[error("{file}: column `{column}` appears twice in the header")]
     DuplicateColumn {
-        /// The file.
+        /// The file (and line or sheet of the header).
         file: String,
         /// The column.
         column: String,
@@ -89,22 +87,71 @@ pub enum InputError {
     },
 }
 
+/// Where a value sits in an input: a line of a CSV file, or a cell of a workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// The file as the user named it.
+    pub file: String,
+    /// The 1-based line (CSV) or row (workbook).
+    pub line: usize,
+    /// In a workbook: the sheet.
+    pub sheet: Option<String>,
+    /// In a workbook: the cell (`E12`), when the place is one value.
+    pub cell: Option<String>,
+}
+
+impl Place {
+    /// As a finding's location.
+    pub fn location(&self) -> crate::diag::Location {
+        crate::diag::Location {
+            file: self.file.clone(),
+            line: Some(self.line),
+            sheet: self.sheet.clone(),
+            cell: self.cell.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.location().fmt(f)
+    }
+}
+
+/// The letters of a 0-based column (`0` → `A`, `27` → `AB`).
+pub fn column_letters(mut col: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 /// One data row: its line and its fields (trimmed).
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// 1-based line in the file.
+    /// 1-based line in the file (row in a workbook).
     pub line: usize,
     /// Fields in header order.
     pub fields: Vec<String>,
 }
 
-/// A CSV file read whole, with its header checked.
+/// A tabular file read whole, with its header checked.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The file as the user named it.
     pub file: String,
+    /// In a workbook: the sheet read.
+    pub sheet: Option<String>,
     /// Column names (trimmed).
     pub headers: Vec<String>,
+    /// In a workbook: the 0-based sheet column of each header (for cell addresses).
+    pub source_columns: Vec<usize>,
     /// Data rows.
     pub rows: Vec<Row>,
     /// Whether decimals use a comma (detected from a `;` separator).
@@ -130,17 +177,25 @@ impl Table {
                 line: line_of_offset(bytes, e.valid_up_to()),
             });
         }
-        let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(InputError::Empty {
                 file: file.to_string(),
                 expected: required.join(", "),
             });
         }
+        let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
         let semicolon = first_line.contains(&b';') && !first_line.contains(&b',');
+        let sep = if semicolon { b';' } else { b',' };
+        if let Some(line) = unclosed_quote(bytes, sep) {
+            return Err(InputError::Malformed {
+                file: file.to_string(),
+                line,
+                message: "unclosed quote: the quoted field opened on this line is never closed (a `\"` is missing), so the rest of the file would be read into it".into(),
+            });
+        }
         let mut reader = csv::ReaderBuilder::new()
-            .delimiter(if semicolon { b';' } else { b',' })
-            .has_headers(true)
+            .delimiter(sep)
+            .has_headers(false)
             .flexible(true)
             .from_reader(bytes);
         let malformed = |e: csv::Error| InputError::Malformed {
@@ -148,63 +203,186 @@ impl Table {
             line: e.position().map(|p| p.line() as usize).unwrap_or(1),
             message: e.to_string(),
         };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(malformed)?
-            .iter()
-            .map(normalize)
-            .collect();
-        for (i, h) in headers.iter().enumerate() {
-            if !h.is_empty() && headers[..i].contains(h) {
-                return Err(InputError::DuplicateColumn {
+        let mut records = reader.records();
+        let header = loop {
+            match records.next() {
+                None => {
+                    return Err(InputError::Empty {
+                        file: file.to_string(),
+                        expected: required.join(", "),
+                    })
+                }
+                Some(rec) => {
+                    let rec = rec.map_err(malformed)?;
+                    if !blank(&rec) {
+                        break rec;
+                    }
+                }
+            }
+        };
+        let header_line = header.position().map_or(1, |p| p.line() as usize);
+        let headers: Vec<String> = header.iter().map(normalize).collect();
+        let mut table = Table {
+            file: file.to_string(),
+            sheet: None,
+            source_columns: (0..headers.len()).collect(),
+            headers,
+            rows: Vec::new(),
+            decimal_comma: semicolon,
+        };
+        table.check_header(required, &format!("{file}:{header_line}"))?;
+        for rec in records {
+            let rec = rec.map_err(malformed)?;
+            let line = rec.position().map_or(0, |p| p.line() as usize);
+            if blank(&rec) {
+                continue;
+            }
+            if rec.len() != table.headers.len() {
+                return Err(InputError::Malformed {
                     file: file.to_string(),
+                    line,
+                    message: wrong_width(&rec, line, table.headers.len()),
+                });
+            }
+            table.rows.push(Row {
+                line,
+                fields: rec.iter().map(|f| f.trim().to_string()).collect(),
+            });
+        }
+        Ok(table)
+    }
+
+    /// Checks the header: no column twice, every required one present. `at` names the
+    /// header's place in messages.
+    pub fn check_header(&self, required: &[&str], at: &str) -> Result<(), InputError> {
+        for (i, h) in self.headers.iter().enumerate() {
+            if !h.is_empty() && self.headers[..i].contains(h) {
+                return Err(InputError::DuplicateColumn {
+                    file: at.to_string(),
                     column: h.clone(),
                 });
             }
         }
         for r in required {
-            if !headers.iter().any(|h| h == r) {
+            if !self.headers.iter().any(|h| h == r) {
                 return Err(InputError::MissingColumn {
-                    file: file.to_string(),
+                    file: at.to_string(),
                     column: r.to_string(),
-                    found: headers.join(", "),
+                    found: self.headers.join(", "),
                 });
             }
         }
-        let mut rows = Vec::new();
-        for rec in reader.records() {
-            let rec = rec.map_err(malformed)?;
-            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-            if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty()) {
-                continue; // a blank line
-            }
-            if rec.len() != headers.len() {
-                return Err(InputError::Malformed {
-                    file: file.to_string(),
-                    line,
-                    message: format!(
-                        "this row has {} fields but the header has {} columns",
-                        rec.len(),
-                        headers.len()
-                    ),
-                });
-            }
-            rows.push(Row {
-                line,
-                fields: rec.iter().map(|f| f.trim().to_string()).collect(),
-            });
-        }
-        Ok(Table {
-            file: file.to_string(),
-            headers,
-            rows,
-            decimal_comma: semicolon,
-        })
+        Ok(())
     }
 
     /// The index of a column, if present.
     pub fn col(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
+    }
+
+    /// Where a row (and, given a column, one of its values) sits in the file.
+    pub fn place(&self, row: &Row, col: Option<usize>) -> Place {
+        let cell = match (&self.sheet, col) {
+            (Some(_), Some(c)) => {
+                let sc = self.source_columns.get(c).copied().unwrap_or(c);
+                Some(format!("{}{}", column_letters(sc), row.line))
+            }
+            _ => None,
+        };
+        Place {
+            file: self.file.clone(),
+            line: row.line,
+            sheet: self.sheet.clone(),
+            cell,
+        }
+    }
+
+    /// The place of a row, as a finding's location.
+    pub fn at(&self, row: &Row) -> crate::diag::Location {
+        self.place(row, None).location()
+    }
+
+    /// The place of one value of a row, as a finding's location.
+    pub fn at_col(&self, row: &Row, col: usize) -> crate::diag::Location {
+        self.place(row, Some(col)).location()
+    }
+
+    /// A line (a workbook row) of the file, as a finding's location.
+    pub fn row_at(&self, line: usize) -> crate::diag::Location {
+        crate::diag::Location {
+            file: self.file.clone(),
+            line: Some(line),
+            sheet: self.sheet.clone(),
+            cell: None,
+        }
+    }
+
+    /// The whole file (no line), as a finding's location.
+    pub fn whole(&self) -> crate::diag::Location {
+        crate::diag::Location {
+            file: self.file.clone(),
+            line: None,
+            sheet: self.sheet.clone(),
+            cell: None,
+        }
+    }
+}
+
+/// A record that is only an empty line.
+fn blank(rec: &csv::StringRecord) -> bool {
+    rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty())
+}
+
+/// Why a record has the wrong number of fields. A field holding a line break was
+/// quoted: if the count is off, its quote most likely runs on past where it should end.
+fn wrong_width(rec: &csv::StringRecord, line: usize, columns: usize) -> String {
+    let mut at = line;
+    for f in rec.iter() {
+        if f.contains('\n') {
+            let spans = f.matches('\n').count();
+            return format!(
+                "unclosed quote: the quoted field opened on line {at} runs over {spans} line break(s) and leaves this row with {} fields for {columns} columns (is a closing `\"` missing?)",
+                rec.len()
+            );
+        }
+        at += f.matches('\n').count();
+    }
+    format!(
+        "this row has {} fields but the header has {columns} columns",
+        rec.len()
+    )
+}
+
+/// The line a quoted field opens on when the file ends inside it (RFC 4180 as the csv
+/// reader applies it: a quote opens a field only at its start, `""` inside is one `"`).
+fn unclosed_quote(bytes: &[u8], sep: u8) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum S {
+        Start,
+        Field,
+        Quoted(usize),
+        QuoteSeen(usize),
+    }
+    let mut state = S::Start;
+    let mut line = 1;
+    for &b in bytes {
+        state = match (state, b) {
+            (S::Start, b'"') => S::Quoted(line),
+            (S::Start | S::Field, b) if b == sep || b == b'\n' => S::Start,
+            (S::Start | S::Field, _) => S::Field,
+            (S::Quoted(l), b'"') => S::QuoteSeen(l),
+            (S::Quoted(l), _) => S::Quoted(l),
+            (S::QuoteSeen(l), b'"') => S::Quoted(l),
+            (S::QuoteSeen(_), b) if b == sep || b == b'\n' => S::Start,
+            (S::QuoteSeen(_), _) => S::Field,
+        };
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    match state {
+        S::Quoted(l) => Some(l),
+        _ => None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The unit register: who is scored, their display name and their ranking group.
 
 use super::{normalize, RowStats, Table};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// A scored unit (a department, a commune, a ward).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +29,8 @@ pub fn read(
     let group_col = table.col(group_column);
     if group_col.is_none() && warn_without_groups {
         diags.push(
-            Diagnostic::warning(
-                "no-group-column",
+            Diagnostic::new(
+                Code::NoGroupColumn,
                 format!("no `{group_column}` column: all units are ranked in one group"),
             )
             .at(&table.file, Some(1)),
@@ -48,21 +48,21 @@ pub fn read(
         let id = normalize(&row.fields[id_col]);
         if id.is_empty() {
             diags.push(
-                Diagnostic::error("empty-id", "unit_id is empty; row skipped")
-                    .at(&table.file, Some(row.line)),
+                Diagnostic::new(Code::EmptyId, "unit_id is empty; row skipped")
+                    .at_place(&table.place(row, Some(id_col))),
             );
             stats.rejected += 1;
             continue;
         }
         if let Some(first) = seen.get(&id) {
             diags.push(
-                Diagnostic::error(
-                    "duplicate-unit",
+                Diagnostic::new(
+                    Code::DuplicateUnit,
                     format!(
                         "unit_id `{id}` is already registered on line {first}; this row is skipped"
                     ),
                 )
-                .at(&table.file, Some(row.line))
+                .at_place(&table.place(row, Some(id_col)))
                 .unit(&id),
             );
             stats.rejected += 1;
@@ -81,7 +81,7 @@ pub fn read(
     }
     if units.is_empty() {
         diags.push(
-            Diagnostic::error("no-units", "the unit register has no units").at(&table.file, None),
+            Diagnostic::new(Code::NoUnits, "the unit register has no units").at(&table.file, None),
         );
     }
     (units, stats)

@@ -1,22 +1,28 @@
-//! From checklist rows to points, totals and indices, with a trace of every step.
+//! From checklist rows and evidence to points, totals and indices, with a trace of
+//! every step.
 //!
-//! Each leaf of each unit gets a [`LeafResult`] that records *how* its points came about
-//! ([`How`]): the input line, the value or ratio used, the option or step that matched.
-//! `explain` prints that trace; the totals are sums over it. All arithmetic is
-//! `rust_decimal`; rounding happens only where the framework says (the published index,
-//! and each leaf when `round-points` is set).
+//! Each leaf of each unit gets a [`LeafResult`] holding one [`Reading`] per stage the
+//! checklist gives (the unit's self-score, the appraisal, the final score after the
+//! unit's explanation); each reading records *how* its points came about ([`How`]):
+//! the input line, the value or ratio used, the option or step that matched. `explain`
+//! prints that trace ([`trace`]); the totals are exact sums over it ([`Totals`]). All
+//! arithmetic is exact ([`Exact`]); rounding happens only where the framework says (the
+//! published index, and each leaf when `round-points` is set). Ranking is the next
+//! stage ([`crate::rank`]).
 
 mod leaf;
+pub mod trace;
 
-use crate::diag::Diagnostic;
-use crate::framework::{Effect, Framework};
-use crate::input::checklist::{Cell, ChecklistRow};
+use crate::diag::{Code, Diagnostic};
+use crate::framework::{Effect, Framework, OnEmpty};
+use crate::input::checklist::ChecklistRow;
 use crate::input::units::Unit;
-use crate::input::RowStats;
+use crate::input::{Place, RowStats};
+use crate::num::Exact;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-pub use leaf::{How, RatioMatch, UnitEvidence};
+pub use leaf::{match_ratio, UnitEvidence};
 
 /// The evidence beside the checklist, per unit id.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,124 +33,286 @@ pub struct Evidence<'a> {
     pub survey: Option<&'a BTreeMap<String, crate::survey::Figures>>,
 }
 
-/// Points of one leaf under one reading (appraised or self-assessed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A stage of the inspection: which reading of the checklist points come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// The unit's self-assessment (`self_score`).
+    SelfAssessed,
+    /// The council's appraisal (`appraised_score`; rules computed from their inputs).
+    Appraised,
+    /// After the unit's explanation and the second appraisal (`final_score`).
+    Final,
+}
+
+impl Stage {
+    /// Every stage, in the order of the inspection.
+    pub const ALL: [Stage; 3] = [Stage::SelfAssessed, Stage::Appraised, Stage::Final];
+
+    /// The stage's name on the command line and in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::SelfAssessed => "self",
+            Stage::Appraised => "appraised",
+            Stage::Final => "final",
+        }
+    }
+
+    /// The stage with this name.
+    pub fn parse(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Points of one leaf under one reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Whether the leaf applies (its max counts in the unit's denominator).
     pub applicable: bool,
-    /// Points earned (for a penalty leaf, points deducted), within 0..max.
-    pub points: Decimal,
+    /// Points earned (for a penalty leaf, points deducted), within 0..max, exact.
+    pub points: Exact,
 }
 
-/// What the unit claimed for a leaf in its self-assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SelfScore {
-    /// No self_score: the self-assessed reading uses the appraised points.
-    NotGiven,
-    /// `na`: the unit considered the item not applicable.
-    Na,
-    /// The claimed points (already capped to 0..max).
-    Given(Decimal),
+/// How a leaf's points came about: what `explain` prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum How {
+    /// No checklist row: 0 points (the leaf still counts in the max).
+    Missing,
+    /// `na` in the named column: the leaf leaves the denominator.
+    NotApplicable {
+        /// The column that said `na`.
+        column: &'static str,
+    },
+    /// `na` on a bonus or penalty leaf, which always applies: 0 points, reported.
+    NaNotAllowed {
+        /// The column that said `na`.
+        column: &'static str,
+    },
+    /// A score as given (manual rule, or a unit's self-score), capped to 0..max.
+    Given {
+        /// `self_score`, `appraised_score` or `final_score`.
+        column: &'static str,
+        /// The value in the file.
+        value: Decimal,
+        /// The value brought into 0..max.
+        capped: Decimal,
+    },
+    /// A choice option matched.
+    Option {
+        /// The option named.
+        value: String,
+        /// Its points.
+        points: Decimal,
+    },
+    /// The value is not one of the rule's options: 0 points.
+    UnknownOption {
+        /// What the checklist said.
+        value: String,
+    },
+    /// A ratio rule: checklist done / planned, a dossier rate, a survey figure.
+    Ratio {
+        /// Numerator.
+        num: Exact,
+        /// Denominator (non-zero).
+        den: Exact,
+        /// Where the numbers come from, in words.
+        source: String,
+        /// What matched.
+        matched: RatioMatch,
+    },
+    /// A ratio rule with a zero denominator.
+    EmptyRatio {
+        /// Where the numbers come from, in words.
+        source: String,
+        /// What the framework says a zero denominator gives.
+        on_empty: OnEmpty,
+    },
+    /// count × points each, capped.
+    Count {
+        /// The count.
+        count: Decimal,
+        /// Points each.
+        each: Decimal,
+    },
+    /// A column the rule needs is empty: 0 points.
+    MissingInput {
+        /// Which column(s).
+        columns: &'static str,
+    },
+    /// A value that cannot be used: 0 points.
+    Invalid {
+        /// The column.
+        column: &'static str,
+        /// The value.
+        value: String,
+    },
 }
 
-/// One leaf of one unit.
+/// What a ratio matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RatioMatch {
+    /// The step with this lower bound (percent).
+    Step {
+        /// Lower bound, percent.
+        from: Decimal,
+        /// Its points.
+        points: Decimal,
+    },
+    /// Below the lowest step: 0 points.
+    BelowSteps,
+    /// Proportional to the ratio against a target (percent).
+    Proportional {
+        /// Target percent.
+        target: Decimal,
+    },
+}
+
+/// One reading of a leaf: how, and what it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// The derivation.
+    pub how: How,
+    /// The points.
+    pub outcome: Outcome,
+}
+
+/// One leaf of one unit, every stage.
 #[derive(Debug, Clone)]
 pub struct LeafResult {
-    /// The checklist line it came from, if any.
-    pub line: Option<usize>,
-    /// Points after appraisal.
-    pub outcome: Outcome,
-    /// How those points were derived.
-    pub how: How,
-    /// The unit's own claim.
-    pub self_score: SelfScore,
+    /// The checklist row it came from, if any.
+    pub place: Option<Place>,
+    /// The appraised reading (for a manual leaf without an appraisal, the self-score;
+    /// for a computed rule, the rule on its inputs). Every stage falls back on it.
+    pub base: Reading,
+    /// The unit's own claim, when it differs from the base.
+    pub self_: Option<Reading>,
+    /// The final score after explanation, when given.
+    pub final_: Option<Reading>,
     /// Evidence reference from the checklist.
     pub evidence: Option<String>,
+    /// The unit's explanation (giải trình) from the checklist.
+    pub explanation: Option<String>,
     /// Note from the checklist.
     pub note: Option<String>,
 }
 
 impl LeafResult {
-    /// The self-assessed reading of this leaf.
-    pub fn self_outcome(&self) -> Outcome {
-        match self.self_score {
-            SelfScore::NotGiven => self.outcome,
-            SelfScore::Na => Outcome {
-                applicable: false,
-                points: Decimal::ZERO,
+    fn base_only(base: Reading, place: Option<Place>) -> LeafResult {
+        LeafResult {
+            place,
+            base,
+            self_: None,
+            final_: None,
+            evidence: None,
+            explanation: None,
+            note: None,
+        }
+    }
+
+    /// The reading a stage uses, and the stage it comes from: self falls back on the
+    /// appraisal, final on the appraisal.
+    pub fn at(&self, stage: Stage) -> (Stage, &Reading) {
+        match stage {
+            Stage::SelfAssessed => match &self.self_ {
+                Some(r) => (Stage::SelfAssessed, r),
+                None => (self.base_stage(), &self.base),
             },
-            SelfScore::Given(points) => Outcome {
-                applicable: true,
-                points,
+            Stage::Appraised => (self.base_stage(), &self.base),
+            Stage::Final => match &self.final_ {
+                Some(r) => (Stage::Final, r),
+                None => (self.base_stage(), &self.base),
             },
         }
     }
+
+    /// The points of a stage.
+    pub fn outcome(&self, stage: Stage) -> &Outcome {
+        &self.at(stage).1.outcome
+    }
+
+    /// The stage the base reading belongs to (a manual leaf scored on its self-score
+    /// has not been appraised).
+    fn base_stage(&self) -> Stage {
+        match self.base.how {
+            How::Given {
+                column: "self_score",
+                ..
+            } => Stage::SelfAssessed,
+            _ => Stage::Appraised,
+        }
+    }
+
+    /// The unit's claim, if it made one (its own self-score, or a base that is one).
+    pub fn claim(&self) -> Option<&Reading> {
+        self.self_.as_ref().or(match self.base_stage() {
+            Stage::SelfAssessed => Some(&self.base),
+            _ => None,
+        })
+    }
 }
 
-/// Sums for one unit under one reading.
+/// Exact sums for one unit under one stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Totals {
     /// Points of the scored leaves.
-    pub scored: Decimal,
+    pub scored: Exact,
     /// Bonus points (each leaf capped).
-    pub bonus: Decimal,
+    pub bonus: Exact,
     /// Penalty points (each leaf capped).
-    pub penalty: Decimal,
+    pub penalty: Exact,
     /// Sum of the maxima of the applicable scored leaves.
     pub max: Decimal,
     /// Net points per area (scored + bonus − penalty), in framework order.
-    pub areas: Vec<Decimal>,
-    /// (scored + bonus − penalty) / max × scale, capped to [0, scale], unrounded.
-    pub index_exact: Decimal,
-    /// The published index, rounded as the framework says.
+    pub areas: Vec<Exact>,
+    /// (scored + bonus − penalty) / max × scale, capped to [0, scale], exact.
+    pub index_exact: Exact,
+    /// The published index: `index_exact` rounded once, as the framework says.
     pub index: Decimal,
 }
 
 impl Totals {
     /// scored + bonus − penalty.
-    pub fn net(&self) -> Decimal {
-        self.scored + self.bonus - self.penalty
+    pub fn net(&self) -> Exact {
+        self.scored.clone() + &self.bonus - &self.penalty
     }
 
-    fn compute(
-        fw: &Framework,
-        leaves: &[LeafResult],
-        pick: impl Fn(&LeafResult) -> Outcome,
-    ) -> Totals {
+    /// The totals of `leaves` (in framework order) at a stage.
+    pub fn compute(fw: &Framework, leaves: &[LeafResult], stage: Stage) -> Totals {
         let mut t = Totals {
-            scored: Decimal::ZERO,
-            bonus: Decimal::ZERO,
-            penalty: Decimal::ZERO,
+            scored: Exact::zero(),
+            bonus: Exact::zero(),
+            penalty: Exact::zero(),
             max: Decimal::ZERO,
-            areas: vec![Decimal::ZERO; fw.areas.len()],
-            index_exact: Decimal::ZERO,
+            areas: vec![Exact::zero(); fw.areas.len()],
+            index_exact: Exact::zero(),
             index: Decimal::ZERO,
         };
         for (def, r) in fw.leaves.iter().zip(leaves) {
-            let o = pick(r);
+            let o = r.outcome(stage);
             if !o.applicable {
                 continue;
             }
             match def.effect {
                 Effect::Scored => {
-                    t.scored += o.points;
+                    t.scored += &o.points;
                     t.max += def.max;
-                    t.areas[def.area] += o.points;
+                    t.areas[def.area] += &o.points;
                 }
                 Effect::Bonus => {
-                    t.bonus += o.points;
-                    t.areas[def.area] += o.points;
+                    t.bonus += &o.points;
+                    t.areas[def.area] += &o.points;
                 }
                 Effect::Penalty => {
-                    t.penalty += o.points;
-                    t.areas[def.area] -= o.points;
+                    t.penalty += &o.points;
+                    t.areas[def.area] -= &o.points;
                 }
             }
         }
         if t.max > Decimal::ZERO {
-            t.index_exact = (t.net() * fw.scale / t.max).clamp(Decimal::ZERO, fw.scale);
+            let scale = Exact::from(fw.scale);
+            let index = Exact::ratio(&(t.net() * &scale), &Exact::from(t.max)).unwrap_or_default();
+            t.index_exact = index.clamp(Exact::zero(), scale);
         }
-        t.index = fw.rounding.apply(t.index_exact);
+        t.index = fw.rounding.apply(&t.index_exact);
         t
     }
 }
@@ -156,11 +324,11 @@ pub struct UnitResult {
     pub unit: Unit,
     /// One result per framework leaf, in framework order.
     pub leaves: Vec<LeafResult>,
-    /// Totals after appraisal.
+    /// Totals at the ranked stage.
     pub totals: Totals,
     /// Totals of the self-assessment.
     pub self_totals: Totals,
-    /// Rank among all units.
+    /// Rank among all units (set by [`crate::rank`]).
     pub rank: u32,
     /// Rank within the unit's group.
     pub rank_in_group: u32,
@@ -173,176 +341,224 @@ pub struct UnitResult {
 impl UnitResult {
     /// The value ranking and bands use: the published index, or the exact one when the
     /// framework says `rank-on = "exact"`.
-    pub fn rank_key(&self, fw: &Framework) -> Decimal {
+    pub fn rank_key(&self, fw: &Framework) -> Exact {
         if fw.rounding.rank_on_exact {
-            self.totals.index_exact
+            self.totals.index_exact.clone()
         } else {
-            self.totals.index
+            Exact::from(self.totals.index)
         }
+    }
+
+    /// Totals at any stage (for comparisons between stages).
+    pub fn totals_at(&self, fw: &Framework, stage: Stage) -> Totals {
+        Totals::compute(fw, &self.leaves, stage)
     }
 }
 
-/// The result of a scoring run: units in rank order, findings, row counts.
+/// The result of scoring: units (in register order until ranked), row counts.
 #[derive(Debug, Clone)]
 pub struct Scoring {
-    /// Units in rank order (ties by unit_id).
+    /// Units; in rank order once ranked.
     pub units: Vec<UnitResult>,
-    /// Whether any checklist row carries a self_score.
+    /// The stage the totals are at.
+    pub stage: Stage,
+    /// Whether any checklist row carries a self_score (then self_index is shown).
     pub has_self: bool,
+    /// The stages present in the checklist (self, appraised, final).
+    pub stages: Vec<Stage>,
     /// Rows read / used / rejected per input.
     pub stats: Vec<RowStats>,
 }
 
-/// Scores every unit on every leaf and ranks them.
-pub fn score(
+/// The checklist rows by (unit, leaf), with duplicates and strays reported.
+struct Cells<'a> {
+    map: HashMap<(usize, usize), &'a ChecklistRow>,
+    stats: RowStats,
+}
+
+fn index_rows<'a>(
     fw: &Framework,
-    units: Vec<Unit>,
-    rows: &[ChecklistRow],
-    checklist_file: &str,
-    evidence: Evidence,
+    units: &[Unit],
+    rows: &'a [ChecklistRow],
+    file: Option<&str>,
     diags: &mut Vec<Diagnostic>,
-) -> Scoring {
-    let unit_index: BTreeMap<&str, usize> = units
+) -> Cells<'a> {
+    let unit_index: HashMap<&str, usize> = units
         .iter()
         .enumerate()
         .map(|(i, u)| (u.id.as_str(), i))
         .collect();
-    let leaf_index: BTreeMap<&str, usize> = fw
+    let leaf_index: HashMap<&str, usize> = fw
         .leaves
         .iter()
         .enumerate()
         .map(|(i, l)| (l.id.as_str(), i))
         .collect();
-    let mut stats = RowStats {
-        input: "checklist".into(),
-        file: checklist_file.to_string(),
-        read: rows.len(),
-        ..RowStats::default()
+    let parents: std::collections::HashSet<&str> = fw
+        .areas
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(
+            fw.leaves
+                .iter()
+                .flat_map(|l| l.parents.iter().map(String::as_str)),
+        )
+        .collect();
+    let mut cells = Cells {
+        map: HashMap::new(),
+        stats: RowStats {
+            input: "checklist".into(),
+            file: file.unwrap_or_default().to_string(),
+            read: rows.len(),
+            ..RowStats::default()
+        },
     };
-    // (unit, leaf) → row; the first row wins, later duplicates are reported.
-    let mut cells: BTreeMap<(usize, usize), &ChecklistRow> = BTreeMap::new();
-    let at = |d: Diagnostic, r: &ChecklistRow| d.at(checklist_file, Some(r.line));
     for r in rows {
+        let at = |d: Diagnostic| d.at_place(&r.place).unit(&r.unit);
         let Some(&u) = unit_index.get(r.unit.as_str()) else {
-            diags.push(
-                at(
-                    Diagnostic::error(
-                        "unknown-unit",
-                        format!("unit `{}` is not in the unit register; row ignored", r.unit),
-                    ),
-                    r,
-                )
-                .unit(&r.unit),
-            );
-            stats.rejected += 1;
+            let msg = format!("unit `{}` is not in the unit register; row ignored", r.unit);
+            diags.push(at(Diagnostic::new(Code::UnknownUnit, msg)));
+            cells.stats.rejected += 1;
             continue;
         };
         let Some(&l) = leaf_index.get(r.criterion.as_str()) else {
-            let parent = fw.areas.iter().any(|a| a.id == r.criterion)
-                || fw.leaves.iter().any(|l| l.parents.contains(&r.criterion));
-            let msg = if parent {
-                format!(
-                    "`{}` groups other criteria; score its sub-criteria instead; row ignored",
-                    r.criterion
+            let d = if parents.contains(r.criterion.as_str()) {
+                Diagnostic::new(
+                    Code::NotALeaf,
+                    format!(
+                        "`{}` groups other criteria; score its sub-criteria instead; row ignored",
+                        r.criterion
+                    ),
                 )
             } else {
-                format!(
-                    "criterion `{}` is not in framework {}; row ignored",
-                    r.criterion, fw.id
+                Diagnostic::new(
+                    Code::UnknownCriterion,
+                    format!(
+                        "criterion `{}` is not in framework {}; row ignored",
+                        r.criterion, fw.id
+                    ),
                 )
             };
-            let code = if parent {
-                "not-a-leaf"
-            } else {
-                "unknown-criterion"
-            };
-            diags.push(at(Diagnostic::error(code, msg), r).unit(&r.unit));
-            stats.rejected += 1;
+            diags.push(at(d));
+            cells.stats.rejected += 1;
             continue;
         };
-        if let Some(first) = cells.get(&(u, l)) {
-            diags.push(
-                at(
-                    Diagnostic::error(
-                        "duplicate-row",
-                        format!("a row for this unit and criterion is already on line {}; this one is ignored", first.line),
-                    ),
-                    r,
-                )
-                .unit(&r.unit)
-                .criterion(&r.criterion),
+        if let Some(first) = cells.map.get(&(u, l)) {
+            let msg = format!(
+                "a row for this unit and criterion is already on line {}; this one is ignored",
+                first.line()
             );
-            stats.rejected += 1;
+            diags.push(at(Diagnostic::new(Code::DuplicateRow, msg)).criterion(&r.criterion));
+            cells.stats.rejected += 1;
             continue;
         }
-        cells.insert((u, l), r);
-        stats.used += 1;
+        cells.map.insert((u, l), r);
+        cells.stats.used += 1;
     }
-    let has_self = rows.iter().any(|r| r.self_score != Cell::Empty);
+    cells
+}
 
-    for (l, def) in fw.leaves.iter().enumerate() {
-        if def.from_checklist()
-            && !cells.keys().any(|&(_, cl)| cl == l)
-            && def.effect == Effect::Scored
-        {
-            diags.push(
-                Diagnostic::warning(
-                    "criterion-matched-nothing",
-                    "no unit has a checklist row for this criterion",
-                )
-                .at(checklist_file, None)
-                .criterion(&def.id),
-            );
-        }
+/// A finding about the checklist as a whole (no location without a checklist file).
+fn about_checklist(d: Diagnostic, file: Option<&str>) -> Diagnostic {
+    match file {
+        Some(f) => d.at(f, None),
+        None => d,
     }
+}
 
+/// Scores every unit on every leaf at `stage` (default: the last stage the checklist
+/// has); ranking is the next stage. `checklist_file` is `None` when the framework
+/// scores nothing on a checklist and none was read.
+pub fn score(
+    fw: &Framework,
+    units: Vec<Unit>,
+    rows: &[ChecklistRow],
+    checklist_file: Option<&str>,
+    evidence: Evidence,
+    stage: Option<Stage>,
+    diags: &mut Vec<Diagnostic>,
+) -> Scoring {
+    let cells = index_rows(fw, &units, rows, checklist_file, diags);
+    let empty = rows.is_empty() && fw.uses_checklist();
+    if empty {
+        diags.push(about_checklist(
+            Diagnostic::new(
+                Code::EmptyChecklist,
+                "the checklist has a header but no rows: every checklist criterion scores 0",
+            ),
+            checklist_file,
+        ));
+    } else {
+        unmatched_criteria(fw, &cells, checklist_file, diags);
+    }
+    let mut units_with_rows = vec![false; units.len()];
+    for &(u, _) in cells.map.keys() {
+        units_with_rows[u] = true;
+    }
+    let stages = stages_present(rows);
+    let stage = stage.unwrap_or(if stages.contains(&Stage::Final) {
+        Stage::Final
+    } else {
+        Stage::Appraised
+    });
     let mut results = Vec::with_capacity(units.len());
     for (u, unit) in units.into_iter().enumerate() {
-        let any_row = cells.range((u, 0)..(u + 1, 0)).next().is_some();
-        if !any_row && fw.uses_checklist() {
+        let any_row = units_with_rows[u];
+        if !any_row && fw.uses_checklist() && !empty {
             diags.push(
-                Diagnostic::warning(
-                    "unit-without-rows",
-                    "the unit has no checklist rows; every item scores 0",
+                about_checklist(
+                    Diagnostic::new(
+                        Code::UnitWithoutRows,
+                        "the unit has no checklist rows; every item scores 0",
+                    ),
+                    checklist_file,
                 )
-                .at(checklist_file, None)
                 .unit(&unit.id),
             );
         }
+        let here = UnitEvidence {
+            dossiers: evidence.dossiers.and_then(|d| d.get(&unit.id)),
+            survey: evidence.survey.and_then(|s| s.get(&unit.id)),
+        };
         let leaves: Vec<LeafResult> = fw
             .leaves
             .iter()
             .enumerate()
             .map(|(l, def)| {
-                let row = cells.get(&(u, l)).copied();
+                let row = cells.map.get(&(u, l)).copied();
                 if def.from_checklist() && row.is_none() && any_row && def.effect == Effect::Scored
                 {
                     diags.push(
-                        Diagnostic::warning(
-                            "missing-item",
-                            "no checklist row for this criterion; it scores 0",
+                        about_checklist(
+                            Diagnostic::new(
+                                Code::MissingItem,
+                                "no checklist row for this criterion; it scores 0",
+                            ),
+                            checklist_file,
                         )
-                        .at(checklist_file, None)
                         .unit(&unit.id)
                         .criterion(&def.id),
                     );
                 }
-                let here = UnitEvidence {
-                    dossiers: evidence.dossiers.and_then(|d| d.get(&unit.id)),
-                    survey: evidence.survey.and_then(|s| s.get(&unit.id)),
+                let ctx = leaf::Ctx {
+                    fw,
+                    leaf: def,
+                    unit: &unit.id,
                 };
-                leaf::evaluate(fw, def, row, here, &unit.id, checklist_file, diags)
+                leaf::evaluate(&ctx, row, here, diags)
             })
             .collect();
-        let totals = Totals::compute(fw, &leaves, |r| r.outcome);
-        let self_totals = Totals::compute(fw, &leaves, LeafResult::self_outcome);
+        let totals = Totals::compute(fw, &leaves, stage);
+        let self_totals = Totals::compute(fw, &leaves, Stage::SelfAssessed);
         if totals.max.is_zero() {
             diags.push(
-                Diagnostic::error(
-                    "no-applicable-items",
-                    "no scored criterion applies to this unit; its index is 0",
+                about_checklist(
+                    Diagnostic::new(
+                        Code::NoApplicableItems,
+                        "no scored criterion applies to this unit; its index is 0",
+                    ),
+                    checklist_file,
                 )
-                .at(checklist_file, None)
                 .unit(&unit.id),
             );
         }
@@ -357,10 +573,59 @@ pub fn score(
             band: None,
         });
     }
-    crate::rank::apply(fw, &mut results);
     Scoring {
         units: results,
-        has_self,
-        stats: vec![stats],
+        stage,
+        has_self: stages.contains(&Stage::SelfAssessed),
+        stages,
+        stats: vec![cells.stats],
     }
+}
+
+/// `criterion-matched-nothing` for each checklist criterion no row scores (one pass).
+fn unmatched_criteria(
+    fw: &Framework,
+    cells: &Cells,
+    file: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut matched = vec![false; fw.leaves.len()];
+    for &(_, l) in cells.map.keys() {
+        matched[l] = true;
+    }
+    for (def, seen) in fw.leaves.iter().zip(matched) {
+        if def.from_checklist() && !seen && def.effect == Effect::Scored {
+            diags.push(
+                about_checklist(
+                    Diagnostic::new(
+                        Code::CriterionMatchedNothing,
+                        "no unit has a checklist row for this criterion",
+                    ),
+                    file,
+                )
+                .criterion(&def.id),
+            );
+        }
+    }
+}
+
+/// The stages the checklist carries values for.
+fn stages_present(rows: &[ChecklistRow]) -> Vec<Stage> {
+    let mut v = Vec::new();
+    if rows.iter().any(|r| r.self_score.is_given()) {
+        v.push(Stage::SelfAssessed);
+    }
+    v.push(Stage::Appraised);
+    if rows.iter().any(|r| r.final_score.is_given()) {
+        v.push(Stage::Final);
+    }
+    v
+}
+
+/// Re-totals every unit at another stage (ranking must follow).
+pub fn restage(fw: &Framework, scoring: &mut Scoring, stage: Stage) {
+    for u in &mut scoring.units {
+        u.totals = u.totals_at(fw, stage);
+    }
+    scoring.stage = stage;
 }

@@ -1,14 +1,17 @@
-//! The appraisal gap: where the inspection team's appraisal moved the points a unit
-//! claimed in its self-assessment, per unit and leaf and, summed, per criterion. The
-//! gap between self and appraised scores is watched in its own right (DOMAIN.md): a
-//! criterion that every unit over-claims points at unclear guidance or missing evidence.
+//! The appraisal gap: where one stage of the inspection moved the points of another —
+//! by default the appraisal against the unit's self-assessment, or any two stages
+//! (`gaps --from appraised --to final`) — per unit and leaf and, summed, per
+//! criterion. The gap between self and appraised scores is watched in its own right
+//! (DOMAIN.md): a criterion that every unit over-claims points at unclear guidance or
+//! missing evidence.
 
-use crate::score::Outcome;
-use crate::Run;
-use rust_decimal::Decimal;
+use crate::framework::Effect;
+use crate::num::Exact;
+use crate::pipeline::Run;
+use crate::score::{Outcome, Stage};
 use std::collections::BTreeMap;
 
-/// One leaf of one unit whose appraised points differ from its claim.
+/// One leaf of one unit whose points differ between the two stages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gap {
     /// The unit.
@@ -17,13 +20,13 @@ pub struct Gap {
     pub name: String,
     /// The leaf, by index into the framework's leaves.
     pub leaf: usize,
-    /// What the unit claimed (`None`: not applicable).
-    pub self_points: Option<Decimal>,
-    /// What the appraisal gave (`None`: not applicable).
-    pub appraised: Option<Decimal>,
-    /// The change appraisal made to the unit's net points: appraised − self, negated
-    /// for a penalty (a not-applicable side counts 0).
-    pub delta: Decimal,
+    /// Points at the first stage (`None`: not applicable).
+    pub from: Option<Exact>,
+    /// Points at the second stage (`None`: not applicable).
+    pub to: Option<Exact>,
+    /// The change to the unit's net points: to − from, negated for a penalty (a
+    /// not-applicable side counts 0).
+    pub delta: Exact,
 }
 
 /// Per criterion, summed over units.
@@ -31,25 +34,25 @@ pub struct Gap {
 pub struct CriterionGap {
     /// The leaf, by index into the framework's leaves.
     pub leaf: usize,
-    /// Units whose points the appraisal moved.
+    /// Units whose points moved.
     pub units: usize,
     /// Σ delta over those units.
-    pub total: Decimal,
+    pub total: Exact,
     /// Σ |delta|.
-    pub moved: Decimal,
+    pub moved: Exact,
 }
 
-/// Every gap of a run: leaf gaps sorted by |delta| (largest first, then unit and leaf
-/// order), and per-criterion sums sorted by points moved.
-pub fn gaps(run: &Run) -> (Vec<Gap>, Vec<CriterionGap>) {
-    let points = |o: Outcome| o.applicable.then_some(o.points);
+/// Every gap between two stages: leaf gaps sorted by |delta| (largest first, then unit
+/// and leaf order), and per-criterion sums sorted by points moved.
+pub fn gaps(run: &Run, from: Stage, to: Stage) -> (Vec<Gap>, Vec<CriterionGap>) {
+    let points = |o: &Outcome| o.applicable.then(|| o.points.clone());
     let mut list = Vec::new();
     for u in &run.scoring.units {
         for (l, r) in u.leaves.iter().enumerate() {
-            let (s, a) = (r.self_outcome(), r.outcome);
+            let (s, a) = (r.outcome(from), r.outcome(to));
             let moved = points(a).unwrap_or_default() - points(s).unwrap_or_default();
-            // The change in the unit's net points: a penalty the appraisal raised costs.
-            let delta = if run.framework.leaves[l].effect == crate::framework::Effect::Penalty {
+            // The change in the unit's net points: a penalty raised costs.
+            let delta = if run.framework.leaves[l].effect == Effect::Penalty {
                 -moved
             } else {
                 moved
@@ -59,8 +62,8 @@ pub fn gaps(run: &Run) -> (Vec<Gap>, Vec<CriterionGap>) {
                     unit_id: u.unit.id.clone(),
                     name: u.unit.name.clone(),
                     leaf: l,
-                    self_points: points(s),
-                    appraised: points(a),
+                    from: points(s),
+                    to: points(a),
                     delta,
                 });
             }
@@ -78,11 +81,11 @@ pub fn gaps(run: &Run) -> (Vec<Gap>, Vec<CriterionGap>) {
         let c = per.entry(g.leaf).or_insert(CriterionGap {
             leaf: g.leaf,
             units: 0,
-            total: Decimal::ZERO,
-            moved: Decimal::ZERO,
+            total: Exact::zero(),
+            moved: Exact::zero(),
         });
         c.units += 1;
-        c.total += g.delta;
+        c.total += &g.delta;
         c.moved += g.delta.abs();
     }
     let mut criteria: Vec<CriterionGap> = per.into_values().collect();

@@ -5,9 +5,9 @@
 //! units gone since are listed, never silently dropped: they are findings
 //! (`unit-new`, `unit-gone`) and appear in the outputs' comparison section.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::input::normalize;
-use crate::num::parse_decimal;
+use crate::num::{parse_decimal, Exact};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,13 +21,22 @@ pub struct Earlier {
     pub units: BTreeMap<String, (u32, Decimal)>,
 }
 
+/// How one unit compares with the earlier ranking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Earlier rank − rank now (positive: moved up).
+    pub rank_change: i64,
+    /// Index now (exact) − earlier index.
+    pub index_change: Exact,
+}
+
 /// What the comparison found.
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {
     /// The earlier file.
     pub file: String,
-    /// Per unit now: (rank_change, index_change), `None` for a unit new since.
-    pub changes: BTreeMap<String, Option<(i64, Decimal)>>,
+    /// Per unit now: its change, `None` for a unit new since.
+    pub changes: BTreeMap<String, Option<Change>>,
     /// Units in the earlier ranking only: (unit_id, rank, index), in earlier rank order.
     pub gone: Vec<(String, u32, Decimal)>,
 }
@@ -90,23 +99,23 @@ pub fn read(path: &Path, shown: &str) -> Result<Earlier, crate::Error> {
     })
 }
 
-/// Compares the units now (unit_id, rank, published index) with the earlier ranking;
+/// Compares the units now (unit_id, rank, exact index) with the earlier ranking;
 /// units new or gone are reported in `diags`.
 pub fn compare(
     earlier: &Earlier,
-    now: &[(String, u32, Decimal)],
+    now: &[(String, u32, Exact)],
     diags: &mut Vec<Diagnostic>,
 ) -> Comparison {
     let mut changes = BTreeMap::new();
     for (id, rank, index) in now {
-        let change = earlier
-            .units
-            .get(id)
-            .map(|(r, i)| (i64::from(*r) - i64::from(*rank), *index - *i));
+        let change = earlier.units.get(id).map(|(r, i)| Change {
+            rank_change: i64::from(*r) - i64::from(*rank),
+            index_change: index.clone() - Exact::from(*i),
+        });
         if change.is_none() {
             diags.push(
-                Diagnostic::warning(
-                    "unit-new",
+                Diagnostic::new(
+                    Code::UnitNew,
                     "the unit is not in the earlier ranking: no rank_change or index_change",
                 )
                 .at(&earlier.file, None)
@@ -124,8 +133,8 @@ pub fn compare(
     gone.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     for (id, rank, index) in &gone {
         diags.push(
-            Diagnostic::warning(
-                "unit-gone",
+            Diagnostic::new(
+                Code::UnitGone,
                 format!(
                     "the unit was ranked {rank} ({}) in the earlier ranking and is not ranked now",
                     crate::num::plain(*index)

@@ -1,0 +1,11 @@
+//! Analyses of a finished run: what the ranking means beyond itself. Each reads a
+//! ranked [`crate::pipeline::Run`] and returns plain data that a report builder turns
+//! into tables.
+//!
+//! - [`summary`]: units, the mean index, units per band;
+//! - [`previous`]: year over year against an earlier ranking;
+//! - [`gaps`]: where one stage moved another's points (self → appraised → final).
+
+pub mod gaps;
+pub mod previous;
+pub mod summary;

@@ -1,0 +1,136 @@
+//! The Parquet path of the dossier scan, and the only place polars reads: a lazy,
+//! streamed scan of the needed columns, its batches handed to the worker pool.
+//!
+//! polars' settings live here too: its streaming byte source reads chunks instead of
+//! memory-mapping the file (mapped pages would count as resident memory), one row
+//! group is fetched ahead, in morsels of 100k rows: at 10^7 rows this halves the peak
+//! against polars' defaults at the same speed (benches/README.md). glibc's allocator
+//! gets a fixed mmap threshold for the same reason (see [`configure`]).
+
+use super::pool::{fan_out, Feed, Stop, Visitor};
+use super::row::Fields;
+use super::source::{Source, ALL_COLUMNS};
+use super::{read_err, DossierError};
+use polars::prelude::*;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Sets polars' and glibc's settings once, before polars first reads its
+/// configuration; a user's own setting of each variable wins.
+///
+/// glibc raises its mmap threshold each time a large block is freed, after which big
+/// allocations come from the heap and freed ones are kept: batches allocated on one
+/// thread and freed on another then ratchet resident memory up (a 10^7-row Parquet log
+/// peaked at 0.9-1.1 GB, 0.23 GB with a fixed threshold, same speed). A fixed threshold
+/// keeps blocks of 1 MiB and more in mmap, returned to the system when freed.
+pub fn configure() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+            // SAFETY: mallopt only changes the allocator's settings.
+            unsafe {
+                libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+            }
+        }
+        for (var, value) in [
+            ("POLARS_FORCE_ASYNC", "1"),
+            ("POLARS_IDEAL_MORSEL_SIZE", "100000"),
+            ("POLARS_ROW_GROUP_PREFETCH_SIZE", "1"),
+        ] {
+            if std::env::var_os(var).is_none() {
+                std::env::set_var(var, value);
+            }
+        }
+    });
+}
+
+/// The column names of a Parquet file.
+pub fn columns(path: &Path, shown: &str) -> Result<Vec<String>, DossierError> {
+    configure();
+    let mut lf = LazyFrame::scan_parquet(
+        PlRefPath::new(path.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
+    let schema = lf
+        .collect_schema()
+        .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
+fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
+    let present: Vec<String> = wanted
+        .iter()
+        .filter(|w| src.columns.iter().any(|c| c == *w))
+        .map(|w| w.to_string())
+        .collect();
+    let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
+    let lf = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?;
+    let exprs: Vec<Expr> = present
+        .iter()
+        .map(|c| col(c.as_str()).cast(DataType::String))
+        .collect();
+    Ok((lf.select(exprs), present))
+}
+
+/// The Parquet scan: polars' streaming engine delivers batches in file order; the
+/// callback only numbers them and passes them on, and the workers turn them into rows.
+pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+    configure();
+    let err = |e: PolarsError| read_err(&src.shown, e);
+    let (lf, present) = lazy(src, wanted).map_err(err)?;
+    let index: Vec<Option<usize>> = ALL_COLUMNS
+        .iter()
+        .map(|c| present.iter().position(|p| p == c))
+        .collect();
+    let produce = |feed: Feed<(u64, DataFrame)>| {
+        // Rows count from 1; batches arrive in file order (maintain_order).
+        let rows = AtomicU64::new(1);
+        let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
+            let first = rows.fetch_add(df.height() as u64, Ordering::AcqRel);
+            Ok(!feed.send((first, df)))
+        });
+        lf.sink_batches(callback, true, None)
+            .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+            .map(|_| ())
+            .map_err(err)
+    };
+    let process = |(first, df): (u64, DataFrame), v: &mut V| -> Option<Stop> {
+        let cols: PolarsResult<Vec<&StringChunked>> = present
+            .iter()
+            .map(|c| df.column(c.as_str()).and_then(|s| s.str()))
+            .collect();
+        let cols = match cols {
+            Ok(c) => c,
+            Err(e) => return Some(Stop::Read(err(e))),
+        };
+        // One contiguous array per column, indexed directly (no per-value iterator).
+        let owned: Vec<_> = cols.iter().map(|c| c.rechunk()).collect();
+        let arrays: Vec<_> = owned
+            .iter()
+            .filter_map(|c| c.downcast_iter().next())
+            .collect();
+        let height = if arrays.len() == owned.len() {
+            df.height()
+        } else {
+            0
+        };
+        for row in 0..height {
+            let mut values = [""; Fields::COLUMNS.len()];
+            for (slot, idx) in values.iter_mut().zip(&index) {
+                if let Some(i) = idx {
+                    *slot = super::row::trim(arrays[*i].get(row).unwrap_or(""));
+                }
+            }
+            if values.iter().all(|v| v.is_empty()) {
+                continue; // an empty row is not a dossier
+            }
+            if v.row(first + row as u64, &Fields::from_values(values)) {
+                return Some(Stop::Visitor);
+            }
+        }
+        None
+    };
+    fan_out(visitor, produce, process)
+}

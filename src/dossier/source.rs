@@ -1,0 +1,203 @@
+//! Opening a log: its format, its columns (checked), and the scan that streams its
+//! rows to a [`Visitor`] as plain `&str` fields with a line number, whatever the
+//! format. CSV logs go to [`super::csvlog`], Parquet logs to [`super::parquet`]; both
+//! run on [`super::pool`].
+
+use super::pool::Visitor;
+use super::row::Fields;
+use super::{read_err, DossierError};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Every column the metrics read, in [`Fields`] order.
+pub const ALL_COLUMNS: &[&str] = &Fields::COLUMNS;
+
+const REQUIRED: &[&str] = &["dossier_id", "unit_id", "received_at", "channel", "status"];
+
+/// How the scan reads: the CSV block size (a test hook: small blocks exercise every
+/// cut and merge path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Bytes per CSV block.
+    pub block_size: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            block_size: super::csvlog::BLOCK,
+        }
+    }
+}
+
+/// An opened log: its format and columns.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub(super) path: PathBuf,
+    pub(super) shown: String,
+    parquet: bool,
+    /// `;` for a Vietnamese-locale Excel export, else `,`.
+    pub separator: u8,
+    /// Column names in file order.
+    pub(super) columns: Vec<String>,
+    /// CSV: the byte where the data rows start, after the header line.
+    data_start: u64,
+    /// How to read.
+    pub(super) options: ScanOptions,
+}
+
+impl Source {
+    /// "lines" for CSV (header on line 1), "rows" for Parquet.
+    pub fn line_word(&self) -> &'static str {
+        if self.parquet {
+            "rows"
+        } else {
+            "lines"
+        }
+    }
+}
+
+/// Opens a log and checks its columns.
+pub fn open(path: &Path, shown: &str, options: ScanOptions) -> Result<Source, DossierError> {
+    let parquet = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let file =
+        std::fs::File::open(path).map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+    // polars refuses `..` in a path (`../shared/dossiers.csv` in a manifest): hand it the
+    // resolved path. The file opened above, so it resolves.
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut data_start = 0;
+    let (columns, separator) = if parquet {
+        check_parquet_frame(file, shown)?;
+        (super::parquet::columns(&resolved, shown)?, b',')
+    } else {
+        let (names, sep, start) = csv_header(file, shown)?;
+        data_start = start;
+        (names, sep)
+    };
+    for (i, c) in columns.iter().enumerate() {
+        if !c.is_empty() && columns[..i].contains(c) {
+            return Err(read_err(
+                shown,
+                format!("column `{c}` appears twice in the header"),
+            ));
+        }
+    }
+    for r in REQUIRED {
+        if !columns.iter().any(|c| c == r) {
+            return Err(read_err(
+                shown,
+                format!(
+                    "missing required column `{r}` (found: {})",
+                    columns.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Source {
+        path: resolved,
+        shown: shown.to_string(),
+        parquet,
+        separator,
+        columns,
+        data_start,
+        options,
+    })
+}
+
+/// The header of a CSV log: names, separator, and where the data starts.
+fn csv_header(file: std::fs::File, shown: &str) -> Result<(Vec<String>, u8, u64), DossierError> {
+    let mut header = Vec::new();
+    BufReader::new(file)
+        .read_until(b'\n', &mut header)
+        .map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+    let start = header.len() as u64;
+    let header = header.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&header);
+    let header = std::str::from_utf8(header)
+        .map_err(|_| {
+            read_err(
+                shown,
+                "line 1 is not valid UTF-8 (re-save the file as \"CSV UTF-8\")",
+            )
+        })?
+        .trim_end_matches(['\r', '\n']);
+    if header.trim().is_empty() {
+        return Err(read_err(
+            shown,
+            format!(
+                "the file is empty (expected a header with {})",
+                REQUIRED.join(", ")
+            ),
+        ));
+    }
+    let sep = if header.contains(';') && !header.contains(',') {
+        b';'
+    } else {
+        b','
+    };
+    let names = header
+        .split(sep as char)
+        .map(|n| crate::input::normalize(n.trim().trim_matches('"')))
+        .collect();
+    Ok((names, sep, start))
+}
+
+/// A Parquet file starts and ends with `PAR1`, and the 4 bytes before the last magic
+/// give the length of a footer that must fit in the file. A file that fails this is
+/// refused here, with a message, before any reader trusts its footer (a truncated file
+/// used to make polars panic, then hang).
+fn check_parquet_frame(mut file: std::fs::File, shown: &str) -> Result<(), DossierError> {
+    let bad = |why: &str| {
+        read_err(
+            shown,
+            format!("not a readable Parquet file: {why} (is it truncated, or another format?)"),
+        )
+    };
+    let io = |e: std::io::Error| read_err(shown, format!("cannot read: {e}"));
+    let size = file.metadata().map_err(io)?.len();
+    if size < 12 {
+        return Err(bad(&format!("only {size} bytes")));
+    }
+    let mut head = [0u8; 4];
+    file.read_exact(&mut head).map_err(io)?;
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::End(-8)).map_err(io)?;
+    file.read_exact(&mut tail).map_err(io)?;
+    if &head != b"PAR1" || &tail[4..] != b"PAR1" {
+        return Err(bad("it does not start and end with the PAR1 marker"));
+    }
+    let footer = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer + 12 > size {
+        return Err(bad(&format!(
+            "its footer claims {footer} bytes but the file has {size}"
+        )));
+    }
+    Ok(())
+}
+
+/// Streams the wanted columns of the log through `visitor`; returns it when done.
+pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+    if src.parquet {
+        return super::parquet::scan(src, wanted, visitor);
+    }
+    let layout = super::csvlog::Layout {
+        path: &src.path,
+        shown: &src.shown,
+        separator: src.separator,
+        data_start: src.data_start,
+        block_size: src.options.block_size,
+        slots: src
+            .columns
+            .iter()
+            .map(|c| {
+                ALL_COLUMNS
+                    .iter()
+                    .position(|a| a == c)
+                    .filter(|_| wanted.contains(&c.as_str()))
+            })
+            .collect(),
+    };
+    super::csvlog::scan(&layout, visitor)
+}

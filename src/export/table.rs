@@ -1,0 +1,135 @@
+//! The terminal table: the title and lines, each table as an aligned grid (numbers
+//! right-aligned), the notes. It fits the terminal: when the table is wider than the
+//! terminal, the columns a report marks essential stay (rank, unit, name, group,
+//! index, band, Δ) and the others are left out from the right, with a line saying
+//! which (`--wide` shows them all). Every text is escaped for the terminal.
+
+use super::Options;
+use crate::report::{Formats, Report, Table, Value};
+use crate::term::escape;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement};
+use std::io::Write;
+use unicode_width::UnicodeWidthStr;
+
+/// Writes the report for a terminal.
+pub fn export(report: &Report, opts: &Options, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{}", escape(&report.title))?;
+    for l in report.lines.iter().chain(&report.document) {
+        writeln!(out, "{}", escape(l))?;
+    }
+    let tables: Vec<&Table> = report
+        .tables
+        .iter()
+        .filter(|t| t.formats.has(Formats::TABLE))
+        .collect();
+    let titled = tables.len() > 1;
+    for t in tables {
+        if let Some(title) = t.title.as_ref().filter(|_| titled) {
+            writeln!(out, "\n{}:", escape(title))?;
+        }
+        grid(report, t, opts, out)?;
+    }
+    for n in &report.notes {
+        writeln!(out, "{}", escape(n))?;
+    }
+    Ok(())
+}
+
+/// One table as a grid, fitted to the terminal.
+fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std::io::Result<()> {
+    let cols = t.columns_in(Formats::TABLE);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut n = 0;
+    (t.rows)(&mut |row| {
+        n += 1;
+        if t.limit.is_none_or(|l| n <= l) {
+            rows.push(
+                cols.iter()
+                    .map(|(i, c)| escape(&row[*i].show(c.kind)).into_owned())
+                    .collect(),
+            );
+        }
+    });
+    if let Some(total) = &t.total {
+        rows.push(
+            cols.iter()
+                .map(|(i, c)| escape(&total[*i].show(c.kind)).into_owned())
+                .collect(),
+        );
+    }
+    let headers: Vec<String> = cols
+        .iter()
+        .map(|(_, c)| escape(&report.lang.column(&c.name)).into_owned())
+        .collect();
+    // Each column's width on screen, with its padding and border.
+    let widths: Vec<usize> = (0..cols.len())
+        .map(|k| {
+            rows.iter()
+                .map(|r| r[k].width())
+                .chain([headers[k].width()])
+                .max()
+                .unwrap_or(0)
+                + 3
+        })
+        .collect();
+    let mut keep: Vec<bool> = vec![true; cols.len()];
+    if let (Some(limit), false) = (opts.width, opts.wide) {
+        let mut total: usize = widths.iter().sum::<usize>() + 1;
+        for k in (0..cols.len()).rev() {
+            if total <= limit {
+                break;
+            }
+            if !cols[k].1.essential {
+                keep[k] = false;
+                total -= widths[k];
+            }
+        }
+    }
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(pick(&headers, &keep));
+    for r in &rows {
+        table.add_row(pick(r, &keep));
+    }
+    let shown: Vec<_> = cols.iter().zip(&keep).filter(|(_, k)| **k).collect();
+    for (i, ((_, c), _)) in shown.iter().enumerate() {
+        if c.kind.numeric() {
+            if let Some(col) = table.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    writeln!(out, "{table}")?;
+    let hidden: Vec<&str> = cols
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| !**k)
+        .map(|((_, c), _)| c.name.as_str())
+        .collect();
+    if !hidden.is_empty() {
+        writeln!(
+            out,
+            "({} more column{} at this width: {}; --wide shows every column, --format csv or md has them all)",
+            hidden.len(),
+            if hidden.len() == 1 { "" } else { "s" },
+            hidden.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn pick(cells: &[String], keep: &[bool]) -> Vec<String> {
+    cells
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c.clone())
+        .collect()
+}
+
+/// A value as a table cell (used by exporters that share the table's text).
+pub fn cell(v: &Value, kind: crate::report::Kind) -> String {
+    escape(&v.show(kind)).into_owned()
+}

@@ -1,0 +1,475 @@
+//! The stages every command runs, in one place:
+//!
+//! ```text
+//! load      the framework (validated) and the inputs it reads, each read once
+//! score     rules → exact points per leaf and stage, totals
+//! rank      ranks overall and in groups, bands
+//! analyse   (crate::analysis) gaps, year over year, summary
+//! report    (crate::report) typed tables → (crate::export) a format
+//! ```
+//!
+//! `score`, `explain`, `check` and `gaps` run [`run`]; `metrics` runs [`metrics`] and
+//! `sipas` runs [`sipas`], which stop after loading their one input.
+
+use crate::analysis::previous::{Comparison, Earlier};
+use crate::diag::Diagnostic;
+use crate::dossier::{self, MetricsTable};
+use crate::framework::Framework;
+use crate::input::checklist::{self, ChecklistRow};
+use crate::input::units::{self, Unit};
+use crate::input::{RowStats, Table};
+use crate::period::Period;
+use crate::project::{InputFile, Spec};
+use crate::score::{Scoring, Stage};
+use crate::survey::{self, SurveyBy, SurveyTable};
+use crate::Error;
+
+/// Required columns of the unit register.
+pub const UNITS_COLUMNS: [&str; 2] = ["unit_id", "name"];
+/// Required columns of the checklist.
+pub const CHECKLIST_COLUMNS: [&str; 2] = ["unit_id", "criterion_id"];
+
+/// A completed, ranked scoring run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The framework used.
+    pub framework: Framework,
+    /// The period, if one was given.
+    pub period: Option<Period>,
+    /// Units (in rank order), totals at the ranked stage, row counts.
+    pub scoring: Scoring,
+    /// Every finding, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The comparison with an earlier ranking (`--previous`), if asked for.
+    pub previous: Option<Comparison>,
+}
+
+impl Run {
+    /// Error-level findings in the data (exit code 1 when non-zero).
+    pub fn errors(&self) -> usize {
+        crate::diag::errors(&self.diagnostics)
+    }
+
+    /// The stage the ranking is on.
+    pub fn stage(&self) -> Stage {
+        self.scoring.stage
+    }
+
+    /// Whether the self-assessment columns (self_index, appraisal_delta) apply: the
+    /// checklist has self-scores and the ranking is on a later stage.
+    pub fn shows_self(&self) -> bool {
+        self.scoring.has_self && self.scoring.stage != Stage::SelfAssessed
+    }
+
+    /// Compares this ranking with an earlier one (adds `rank_change` and
+    /// `index_change`; units new or gone become findings).
+    pub fn compare_with(&mut self, earlier: &Earlier) {
+        let now: Vec<(String, u32, crate::num::Exact)> = self
+            .scoring
+            .units
+            .iter()
+            .map(|u| (u.unit.id.clone(), u.rank, u.totals.index_exact.clone()))
+            .collect();
+        let c = crate::analysis::previous::compare(earlier, &now, &mut self.diagnostics);
+        crate::diag::sort(&mut self.diagnostics);
+        self.previous = Some(c);
+    }
+}
+
+/// Loads the framework a spec names (validated: every problem, or a framework).
+pub fn load_framework(spec: &Spec) -> Result<Framework, Error> {
+    let (name, base) = spec.framework.as_ref().ok_or_else(|| {
+        if spec.has_manifest {
+            Error::Usage("no framework: set `framework` in cchc.toml or give --framework".into())
+        } else {
+            let d = spec.dir.display();
+            Error::Usage(format!(
+                "{d} has no {}: give --framework, --units and --checklist, or run `cchc init {d}` for an example project",
+                crate::project::MANIFEST
+            ))
+        }
+    })?;
+    crate::framework::load(name, base).map_err(Error::Diagnostics)
+}
+
+/// The inputs of a scoring run, read and checked.
+pub struct Loaded {
+    /// The framework.
+    pub framework: Framework,
+    /// The period, if any.
+    pub period: Option<Period>,
+    /// The units and the register's row counts.
+    pub units: (Vec<Unit>, RowStats),
+    /// The checklist rows and the file they came from (none when the framework scores
+    /// nothing on a checklist and none was given).
+    pub checklist: Option<(Vec<ChecklistRow>, String)>,
+    /// Dossier counts per unit, when the framework scores on the log.
+    pub dossiers: Option<MetricsTable>,
+    /// Survey figures per unit, when the framework scores on the survey.
+    pub survey: Option<SurveyTable>,
+    /// Findings so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn need<'a>(f: &'a Option<InputFile>, what: &str) -> Result<&'a InputFile, Error> {
+    f.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "no {what} file: set inputs.{what} in cchc.toml or give --{what}"
+        ))
+    })
+}
+
+/// Reads the unit register once: units, row counts, findings.
+pub fn units(
+    spec: &Spec,
+    file: &InputFile,
+    group_column: &str,
+    warn_without_groups: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Vec<Unit>, RowStats), Error> {
+    let table = spec.read_table(file, &UNITS_COLUMNS)?;
+    Ok(units::read(
+        &table,
+        group_column,
+        warn_without_groups,
+        diags,
+    ))
+}
+
+/// Stage 1: the framework and every input it reads.
+pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
+    let framework = load_framework(spec)?;
+    let period = spec
+        .period
+        .as_deref()
+        .map(|p| Period::parse_with(p, spec.convention))
+        .transpose()?;
+    let mut diagnostics = spec.notes.clone();
+    let units = units(
+        spec,
+        need(&spec.units, "units")?,
+        &framework.ranking.group_column,
+        framework.ranking.group_declared,
+        &mut diagnostics,
+    )?;
+    let checklist = if spec.checklist.is_none() && !framework.uses_checklist() {
+        None // every criterion comes from the log or the survey
+    } else {
+        let f = need(&spec.checklist, "checklist")?;
+        let table = spec.read_table(f, &CHECKLIST_COLUMNS)?;
+        Some((checklist::read(&table, &mut diagnostics), table.file))
+    };
+    let dossiers = if framework.uses_dossiers() {
+        Some(unit_dossiers(
+            spec,
+            &framework,
+            period.as_ref(),
+            &units.0,
+            progress,
+            &mut diagnostics,
+        )?)
+    } else {
+        diagnostics.extend(not_used(
+            &framework,
+            &spec.dossiers,
+            "dossier",
+            "the dossier log",
+        ));
+        None
+    };
+    let survey = if framework.uses_survey() {
+        let file = spec.survey.as_ref().ok_or_else(|| {
+            Error::Usage(format!(
+                "framework {} scores criteria on the survey: set inputs.survey in cchc.toml or give --survey",
+                framework.id
+            ))
+        })?;
+        let table = spec.read_table(file, &survey::COLUMNS)?;
+        let by = SurveyBy::Unit;
+        Some(survey::table_of(
+            &framework,
+            &table,
+            Some(&units.0),
+            by,
+            &mut diagnostics,
+        )?)
+    } else {
+        diagnostics.extend(not_used(
+            &framework,
+            &spec.survey,
+            "survey",
+            "the survey file",
+        ));
+        None
+    };
+    Ok(Loaded {
+        framework,
+        period,
+        units,
+        checklist,
+        dossiers,
+        survey,
+        diagnostics,
+    })
+}
+
+/// The dossier counts per unit that the framework's dossier criteria read.
+fn unit_dossiers(
+    spec: &Spec,
+    framework: &Framework,
+    period: Option<&Period>,
+    units: &[Unit],
+    progress: dossier::Progress,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<MetricsTable, Error> {
+    let log = spec.dossiers.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "framework {} scores criteria on the dossier log: set inputs.dossiers in cchc.toml or give --dossiers",
+            framework.id
+        ))
+    })?;
+    let period = period.cloned().ok_or_else(|| {
+        Error::Usage(
+            "the dossier criteria need a period: set `period` in cchc.toml or give --period".into(),
+        )
+    })?;
+    let ids = units.iter().map(|u| u.id.clone()).collect();
+    let opts = dossier_options(
+        spec,
+        period,
+        dossier::GroupBy::Unit,
+        Some(ids),
+        dossier::RateDefinitions::default(),
+        diags,
+    )?;
+    let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+    diags.extend(table.diagnostics.iter().cloned());
+    Ok(table)
+}
+
+/// The `input-not-used` warning for an input the project names but the framework never
+/// reads (`kind`: which criteria would read it; `what`: the file in words).
+fn not_used(
+    framework: &Framework,
+    input: &Option<InputFile>,
+    kind: &str,
+    what: &str,
+) -> Option<Diagnostic> {
+    input.as_ref().map(|f| {
+        Diagnostic::new(
+            crate::diag::Code::InputNotUsed,
+            format!(
+                "framework {} has no {kind} criteria; {what} is not read",
+                framework.id
+            ),
+        )
+        .at(&f.shown, None)
+    })
+}
+
+/// Stage 2: rules → points, at `stage` (default: the last stage the checklist has).
+pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
+    let Loaded {
+        framework,
+        period,
+        units: (units, unit_stats),
+        checklist,
+        dossiers,
+        survey,
+        mut diagnostics,
+    } = loaded;
+    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> = dossiers
+        .as_ref()
+        .map(|t| t.rows.iter().map(|(k, c)| (k[0].clone(), *c)).collect());
+    let (rows, file) = match &checklist {
+        Some((rows, file)) => (rows.as_slice(), Some(file.as_str())),
+        None => (&[][..], None),
+    };
+    let evidence = crate::score::Evidence {
+        dossiers: per_unit.as_ref(),
+        survey: survey.as_ref().map(|s| &s.figures),
+    };
+    let mut scoring = crate::score::score(
+        &framework,
+        units,
+        rows,
+        file,
+        evidence,
+        stage,
+        &mut diagnostics,
+    );
+    scoring.stats.insert(0, unit_stats);
+    if checklist.is_none() {
+        scoring.stats.retain(|s| s.input != "checklist");
+    }
+    scoring.stats.extend(survey.map(|s| s.stats));
+    scoring.stats.extend(dossiers.map(|t| t.stats));
+    crate::diag::sort(&mut diagnostics);
+    Run {
+        framework,
+        period,
+        scoring,
+        diagnostics,
+        previous: None,
+    }
+}
+
+/// Stage 3: ranks, groups, bands.
+pub fn rank(run: &mut Run) {
+    crate::rank::apply(&run.framework, &mut run.scoring.units);
+}
+
+/// Load, score and rank a project.
+pub fn run(spec: &Spec, stage: Option<Stage>, progress: dossier::Progress) -> Result<Run, Error> {
+    let mut run = score(load(spec, progress)?, stage);
+    rank(&mut run);
+    Ok(run)
+}
+
+/// Scores tables already read (for tests and tools), then ranks.
+pub fn score_tables(
+    framework: Framework,
+    period: Option<Period>,
+    units_table: &Table,
+    checklist_table: &Table,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Run {
+    let units = units::read(
+        units_table,
+        &framework.ranking.group_column,
+        framework.ranking.group_declared,
+        &mut diagnostics,
+    );
+    let rows = checklist::read(checklist_table, &mut diagnostics);
+    let loaded = Loaded {
+        framework,
+        period,
+        units,
+        checklist: Some((rows, checklist_table.file.clone())),
+        dossiers: None,
+        survey: None,
+        diagnostics,
+    };
+    let mut run = score(loaded, None);
+    rank(&mut run);
+    run
+}
+
+/// Builds the dossier-engine options from a spec: reads the procedure register and the
+/// calendar it names (the built-in calendar otherwise). Findings in them go to `diags`.
+pub fn dossier_options(
+    spec: &Spec,
+    period: Period,
+    by: dossier::GroupBy,
+    units: Option<Vec<String>>,
+    rates: dossier::RateDefinitions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<dossier::Options, Error> {
+    let procedures = match &spec.procedures {
+        Some(f) => {
+            let t = spec.read_table(f, &["procedure_id", "processing_days"])?;
+            Some(dossier::Procedures::from_table(&t, diags))
+        }
+        None => None,
+    };
+    let calendar = match &spec.calendar {
+        Some(f) => {
+            let t = spec.read_table(f, &["date", "kind"])?;
+            dossier::Calendar::from_table(&t, diags)
+        }
+        None => dossier::Calendar::builtin(),
+    };
+    Ok(dossier::Options {
+        period,
+        by,
+        skip_invalid: spec.skip_invalid,
+        procedures,
+        calendar,
+        units,
+        rates,
+        decimal_comma: spec.decimal_comma,
+        scan: spec.scan,
+    })
+}
+
+/// What `metrics` computes.
+pub struct Metrics {
+    /// The table.
+    pub table: MetricsTable,
+    /// Every finding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The metrics pipeline: load the register (if any) and the log, count.
+pub fn metrics(
+    spec: &Spec,
+    by: dossier::GroupBy,
+    rates: dossier::RateDefinitions,
+    progress: dossier::Progress,
+) -> Result<Metrics, Error> {
+    let period = spec.period.as_deref().ok_or_else(|| {
+        Error::Usage("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)".into())
+    })?;
+    let period = Period::parse_with(period, spec.convention)?;
+    let log = spec.dossiers.clone().ok_or_else(|| {
+        Error::Usage("no dossier log: give --dossiers FILE (.csv or .parquet)".into())
+    })?;
+    let mut diagnostics = spec.notes.clone();
+    let ids = match &spec.units {
+        Some(f) => {
+            let (units, _) = units(spec, f, "group", false, &mut diagnostics)?;
+            Some(units.into_iter().map(|u| u.id).collect())
+        }
+        None => None,
+    };
+    for (m, def) in rates.partial() {
+        diagnostics.push(Diagnostic::new(
+            crate::diag::Code::RateNotNested,
+            format!("{} = {def}: the denominator does not hold every dossier of the numerator, so the rate can exceed 100%", m.name()),
+        ));
+    }
+    let opts = dossier_options(spec, period, by, ids, rates, &mut diagnostics)?;
+    let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+    diagnostics.extend(table.diagnostics.iter().cloned());
+    crate::diag::sort(&mut diagnostics);
+    Ok(Metrics { table, diagnostics })
+}
+
+/// What `sipas` computes.
+pub struct Sipas {
+    /// The framework whose `[survey]` table was used.
+    pub framework: Framework,
+    /// The figures.
+    pub table: SurveyTable,
+    /// Every finding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The survey pipeline: load the framework, the register (if any) and the answers,
+/// tally per unit or group.
+pub fn sipas(spec: &Spec, by: SurveyBy) -> Result<Sipas, Error> {
+    let file = spec.survey.clone().ok_or_else(|| {
+        Error::Usage(
+            "no survey: give --survey FILE (columns response_id, unit_id, question_id, answer)"
+                .into(),
+        )
+    })?;
+    let framework = load_framework(spec)?;
+    let mut diagnostics = spec.notes.clone();
+    let units = match &spec.units {
+        Some(f) => {
+            let group = framework.ranking.group_column.clone();
+            let by_group = by == SurveyBy::Group;
+            Some(units(spec, f, &group, by_group, &mut diagnostics)?.0)
+        }
+        None => None,
+    };
+    let table = spec.read_table(&file, &survey::COLUMNS)?;
+    let st = survey::table_of(&framework, &table, units.as_deref(), by, &mut diagnostics)?;
+    crate::diag::sort(&mut diagnostics);
+    Ok(Sipas {
+        framework,
+        table: st,
+        diagnostics,
+    })
+}

@@ -1,0 +1,79 @@
+//! `cchc metrics`: one row per group (unit, procedure, channel, month) with the exact
+//! counts of PRODUCT.md's metrics table, then the rates as percentages with 2 decimals
+//! (empty when the denominator is 0), and the definition each rate used.
+
+use super::{Column, Kind, Report, Table, Value};
+use crate::diag::Diagnostic;
+use crate::dossier::{Counts, Metric, MetricsTable};
+use crate::lang::Lang;
+use serde_json::{json, Map};
+
+/// The metrics report.
+pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) -> Report<'a> {
+    let title = format!(
+        "{} {}; {} rows read, {} used, {} rejected",
+        lang.t("Dossier metrics, period"),
+        t.period,
+        t.stats.read,
+        t.stats.used,
+        t.stats.rejected
+    );
+    let mut r = Report::new(title, lang, findings);
+    if !t.rates.is_default() {
+        for (name, def) in t.rates.describe() {
+            r.lines.push(format!("{name} = {def}"));
+        }
+    }
+    r.json_head = vec![
+        ("period".into(), super::period_json(Some(&t.period))),
+        ("by".into(), json!(t.key_columns)),
+        (
+            "definitions".into(),
+            serde_json::Value::Object(
+                t.rates
+                    .describe()
+                    .into_iter()
+                    .map(|(n, d)| (n.to_string(), serde_json::Value::String(d)))
+                    .collect::<Map<_, _>>(),
+            ),
+        ),
+    ];
+    let mut cols: Vec<Column> = t
+        .key_columns
+        .iter()
+        .map(|k| Column::new(*k, Kind::Text).essential())
+        .collect();
+    let essential = ["received", "resolved", "on_time", "late", "pending"];
+    cols.extend(Counts::default().columns().iter().map(|(n, _)| {
+        let c = Column::new(*n, Kind::Int);
+        if essential.contains(n) {
+            c.essential()
+        } else {
+            c
+        }
+    }));
+    cols.extend(Metric::ALL.iter().map(|m| {
+        let c = Column::new(m.name(), Kind::Percent(2));
+        if matches!(m, Metric::OnTimeRate | Metric::OnlineShare) {
+            c.essential()
+        } else {
+            c
+        }
+    }));
+    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+        for (key, c) in &t.rows {
+            let mut row: Vec<Value> = key.iter().map(Value::str).collect();
+            row.extend(c.columns().iter().map(|(_, v)| Value::count(*v)));
+            row.extend(
+                Metric::ALL
+                    .iter()
+                    .map(|m| t.rates.percent(*m, c).map_or(Value::Null, Value::Dec)),
+            );
+            sink(row);
+        }
+    };
+    r.tables
+        .push(Table::new("rows", cols, Box::new(rows)).sheet("Metrics"));
+    r.stats = vec![t.stats.clone()];
+    r
+}

@@ -1,0 +1,527 @@
+//! The ranking (`cchc score`): one row per unit with the columns PRODUCT.md fixes —
+//! `rank, rank_in_group, unit_id, name, group, points, max_points, index, band`, one
+//! `area_<id>` per area, `self_index, appraisal_delta` where self-scores exist,
+//! `rank_change, index_change` with `--previous` — plus, in JSON, the exact figures
+//! and each criterion's derivation; in Parquet a per-criterion table; in xlsx a sheet
+//! per area; in HTML the charts and the evidence behind dossier and survey criteria.
+
+use super::figures::{band_colour, band_colours, Figure};
+use super::{points_kind, published, Column, Formats, Kind, Part, Report, Table, Value};
+use crate::analysis::summary::summary;
+use crate::framework::Framework;
+use crate::lang::Lang;
+use crate::num::{plain, Exact};
+use crate::pipeline::Run;
+use crate::score::{trace, How, Stage, UnitResult};
+use serde_json::json;
+
+/// The ranking report of a run.
+pub fn build(run: &Run, lang: Lang) -> Report<'_> {
+    let fw = &run.framework;
+    let mut r = Report::new(title(fw), lang, &run.diagnostics);
+    let mut meta = vec![fw.id.clone()];
+    meta.extend(fw.decision.clone());
+    r.html_title = Some((fw.title.clone(), meta));
+    if let Some(p) = &run.period {
+        r.lines.push(format!("{} {p}", lang.t("period")));
+    }
+    if run.stage() != Stage::Appraised || run.scoring.stages.contains(&Stage::Final) {
+        r.lines.push(stage_line(run.stage(), lang));
+    }
+    r.lines.push(method_line(run, lang));
+    r.json_head = vec![
+        ("framework".into(), super::framework_json(fw)),
+        ("period".into(), super::period_json(run.period.as_ref())),
+        ("stage".into(), json!(run.stage().name())),
+    ];
+    r.tables.push(units(run).sheet("Ranking"));
+    r.tables.push(criteria(run));
+    for a in 0..fw.areas.len() {
+        r.tables.push(area_sheet(run, a));
+    }
+    r.tables.push(evidence(run, lang));
+    let s = summary(run);
+    r.json_tail = vec![
+        ("summary".into(), summary_json(run, &s)),
+        ("previous".into(), previous_json(run)),
+    ];
+    r.stats = run.scoring.stats.clone();
+    let summary_line = s.line(fw, lang);
+    r.notes.push(summary_line.clone());
+    let comparison = comparison_line(run, lang);
+    r.notes.extend(comparison.clone());
+    r.html = html_body(run, lang, &s, summary_line, comparison);
+    r
+}
+
+/// `par-commune-2025 — Chỉ số … (QĐ …)`.
+pub fn title(fw: &Framework) -> String {
+    let mut t = format!("{} — {}", fw.id, fw.title);
+    if let Some(d) = &fw.decision {
+        t.push_str(&format!(" ({d})"));
+    }
+    t
+}
+
+fn stage_line(stage: Stage, lang: Lang) -> String {
+    match (stage, lang) {
+        (Stage::SelfAssessed, _) => lang.t("ranked on self-assessed scores").to_string(),
+        (Stage::Appraised, Lang::En) => "ranked on appraised scores".into(),
+        (Stage::Appraised, Lang::Vi) => "xếp hạng theo điểm thẩm định".into(),
+        (Stage::Final, Lang::En) => {
+            "ranked on final scores (after explanation; appraised where there is none)".into()
+        }
+        (Stage::Final, Lang::Vi) => {
+            "xếp hạng theo điểm sau giải trình (điểm thẩm định nếu không giải trình)".into()
+        }
+    }
+}
+
+/// How the index is computed, in one line.
+pub fn method_line(run: &Run, lang: Lang) -> String {
+    let fw = &run.framework;
+    let (n, scale, mode, places) = (
+        run.scoring.units.len(),
+        plain(fw.scale),
+        fw.rounding.mode.name(),
+        fw.rounding.places,
+    );
+    match lang {
+        Lang::En => format!(
+            "{n} units; index = points / applicable max × {scale}, rounded {mode} to {places} places"
+        ),
+        Lang::Vi => format!(
+            "{n} đơn vị; chỉ số = điểm / tổng điểm tối đa áp dụng × {scale}, làm tròn {places} chữ số thập phân ({mode})"
+        ),
+    }
+}
+
+/// The ranking table; JSON nests the areas and the criteria in each unit.
+pub fn units(run: &Run) -> Table<'_> {
+    let fw = &run.framework;
+    let pk = points_kind(fw);
+    let mut cols = vec![
+        Column::new("rank", Kind::Int).essential(),
+        Column::new("rank_in_group", Kind::Int),
+        Column::new("unit_id", Kind::Text).essential(),
+        Column::new("name", Kind::Text).essential(),
+        Column::new("group", Kind::Text).essential(),
+        Column::new("points", pk),
+        Column::new("max_points", Kind::Plain),
+        Column::new("index", pk).essential(),
+        Column::new("index_exact", Kind::Exact).only(Formats::JSON),
+        Column::new("band", Kind::Text)
+            .essential()
+            .coloured(band_colours(fw)),
+    ];
+    cols.extend(
+        fw.areas
+            .iter()
+            .map(|a| Column::new(format!("area_{}", a.id), pk).only(Formats::FLAT)),
+    );
+    cols.push(Column::new("areas", Kind::Nested).only(Formats::JSON));
+    for name in ["scored", "bonus", "penalty"] {
+        cols.push(Column::new(name, Kind::Exact).only(Formats::JSON));
+    }
+    if run.shows_self() {
+        cols.push(Column::new("self_index", pk));
+        cols.push(Column::new("appraisal_delta", pk));
+    }
+    if run.previous.is_some() {
+        cols.push(Column::new("rank_change", Kind::Int).essential());
+        cols.push(Column::new("index_change", pk).essential());
+    }
+    cols.push(Column::new("criteria", Kind::Nested).only(Formats::JSON));
+    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+        for u in &run.scoring.units {
+            sink(unit_row(run, u));
+        }
+    };
+    let mut t = Table::new("units", cols, Box::new(rows));
+    t.frozen = (0, 0);
+    t
+}
+
+/// One unit's row of the ranking table.
+pub fn unit_row(run: &Run, u: &UnitResult) -> Vec<Value> {
+    let fw = &run.framework;
+    let t = &u.totals;
+    let mut row = vec![
+        Value::count(u.rank),
+        Value::count(u.rank_in_group),
+        Value::str(&u.unit.id),
+        Value::str(&u.unit.name),
+        Value::str(&u.unit.group),
+        published(fw, &t.net()),
+        Value::Dec(t.max),
+        published(fw, &t.index_exact),
+        Value::Exact(t.index_exact.clone()),
+        Value::str(u.band.clone().unwrap_or_default()),
+    ];
+    row.extend(t.areas.iter().map(|a| published(fw, a)));
+    row.push(Value::Object(
+        fw.areas
+            .iter()
+            .zip(&t.areas)
+            .map(|(a, p)| (a.id.clone(), published(fw, p)))
+            .collect(),
+    ));
+    row.extend([&t.scored, &t.bonus, &t.penalty].map(|x| Value::Exact(x.clone())));
+    if run.shows_self() {
+        let s = &u.self_totals;
+        row.push(published(fw, &s.index_exact));
+        row.push(published(fw, &(t.index_exact.clone() - &s.index_exact)));
+    }
+    if let Some(p) = &run.previous {
+        match p.changes.get(&u.unit.id).and_then(|c| c.as_ref()) {
+            Some(c) => {
+                row.push(Value::Int(c.rank_change));
+                row.push(published(fw, &c.index_change));
+            }
+            None => row.extend([Value::Null, Value::Null]),
+        }
+    }
+    row.push(Value::List(criteria_objects(run, u)));
+    row
+}
+
+/// Each criterion of a unit, for JSON.
+fn criteria_objects(run: &Run, u: &UnitResult) -> Vec<Value> {
+    let fw = &run.framework;
+    let stage = run.stage();
+    fw.leaves
+        .iter()
+        .zip(&u.leaves)
+        .map(|(l, r)| {
+            let (from, reading) = r.at(stage);
+            let claim = match r.claim().map(|c| &c.how) {
+                None => Value::Null,
+                Some(How::NotApplicable { .. } | How::NaNotAllowed { .. }) => Value::str("na"),
+                Some(How::Given { capped, .. }) => Value::Dec(*capped),
+                Some(_) => Value::Null,
+            };
+            Value::Object(vec![
+                ("id".into(), Value::str(&l.id)),
+                ("area".into(), Value::str(&fw.areas[l.area].id)),
+                ("effect".into(), Value::str(l.effect.name())),
+                ("rule".into(), Value::str(l.rule.name())),
+                ("max".into(), Value::Dec(l.max)),
+                ("applicable".into(), Value::Bool(reading.outcome.applicable)),
+                ("points".into(), published(fw, &reading.outcome.points)),
+                (
+                    "points_exact".into(),
+                    Value::Exact(reading.outcome.points.clone()),
+                ),
+                ("stage".into(), Value::str(from.name())),
+                ("self_score".into(), claim),
+                (
+                    "line".into(),
+                    r.place
+                        .as_ref()
+                        .map_or(Value::Null, |p| Value::count(p.line)),
+                ),
+                (
+                    "derivation".into(),
+                    Value::str(trace::staged(fw, l, r, stage, &run.scoring.stages)),
+                ),
+            ])
+        })
+        .collect()
+}
+
+/// One row per unit and criterion, for Parquet (`FILE.criteria.parquet`).
+fn criteria(run: &Run) -> Table<'_> {
+    let fw = &run.framework;
+    let places = fw.rounding.places;
+    let max_places = fw
+        .leaves
+        .iter()
+        .map(|l| l.max.normalize().scale())
+        .max()
+        .unwrap_or(0);
+    let cols = vec![
+        Column::new("unit_id", Kind::Text),
+        Column::new("criterion_id", Kind::Text),
+        Column::new("area", Kind::Text),
+        Column::new("effect", Kind::Text),
+        Column::new("rule", Kind::Text),
+        Column::new("max", Kind::Decimal(max_places)),
+        Column::new("applicable", Kind::Bool),
+        Column::new("points", Kind::Decimal(places)),
+        Column::new("points_exact", Kind::Exact),
+        Column::new("stage", Kind::Text),
+        Column::new("self_score", Kind::Decimal(places)),
+        Column::new("line", Kind::Int),
+        Column::new("derivation", Kind::Text),
+    ];
+    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+        let stage = run.stage();
+        for u in &run.scoring.units {
+            for (l, r) in fw.leaves.iter().zip(&u.leaves) {
+                let (from, reading) = r.at(stage);
+                let claim = match r.claim().map(|c| &c.how) {
+                    Some(How::Given { capped, .. }) => published(fw, &Exact::from(*capped)),
+                    _ => Value::Null,
+                };
+                sink(vec![
+                    Value::str(&u.unit.id),
+                    Value::str(&l.id),
+                    Value::str(&fw.areas[l.area].id),
+                    Value::str(l.effect.name()),
+                    Value::str(l.rule.name()),
+                    Value::Dec(l.max),
+                    Value::Bool(reading.outcome.applicable),
+                    published(fw, &reading.outcome.points),
+                    Value::Exact(reading.outcome.points.clone()),
+                    Value::str(from.name()),
+                    claim,
+                    r.place
+                        .as_ref()
+                        .map_or(Value::Null, |p| Value::count(p.line)),
+                    Value::str(trace::staged(fw, l, r, stage, &run.scoring.stages)),
+                ]);
+            }
+        }
+    };
+    Table::new("criteria", cols, Box::new(rows)).only(Formats::PARQUET)
+}
+
+/// One xlsx sheet per area: each unit's points per criterion, under the criterion ids,
+/// titles and maxima.
+fn area_sheet(run: &Run, area: usize) -> Table<'_> {
+    let fw = &run.framework;
+    let a = &fw.areas[area];
+    let leaves: Vec<usize> = (0..fw.leaves.len())
+        .filter(|&l| fw.leaves[l].area == area)
+        .collect();
+    let pk = points_kind(fw);
+    let mut cols = vec![
+        Column::new("unit_id", Kind::Text),
+        Column::new("name", Kind::Text),
+    ];
+    cols.extend(
+        leaves
+            .iter()
+            .map(|&l| Column::new(fw.leaves[l].id.clone(), pk)),
+    );
+    cols.push(Column::new(format!("area_{}", a.id), pk));
+    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+        let mut titles = vec![Value::Null, Value::str("title")];
+        titles.extend(leaves.iter().map(|&l| Value::str(&fw.leaves[l].title)));
+        titles.push(Value::str(&a.title));
+        sink(titles);
+        let mut maxima = vec![Value::Null, Value::str("max")];
+        maxima.extend(leaves.iter().map(|&l| Value::Dec(fw.leaves[l].max)));
+        maxima.push(Value::Dec(a.max));
+        sink(maxima);
+        for u in &run.scoring.units {
+            let mut row = vec![Value::str(&u.unit.id), Value::str(&u.unit.name)];
+            for &l in &leaves {
+                let o = u.leaves[l].outcome(run.stage());
+                row.push(if o.applicable {
+                    published(fw, &o.points)
+                } else {
+                    Value::str("na")
+                });
+            }
+            row.push(published(fw, &u.totals.areas[area]));
+            sink(row);
+        }
+    };
+    let mut t = Table::new(format!("area_{}", a.id), cols, Box::new(rows))
+        .sheet(format!("{} {}", a.id, a.title))
+        .only(Formats::XLSX);
+    t.frozen = (2, 2);
+    t
+}
+
+/// The criteria scored on the dossier log or the survey, unit by unit, with the counts
+/// or respondents behind each ratio (HTML).
+fn evidence(run: &Run, lang: Lang) -> Table<'_> {
+    let fw = &run.framework;
+    let leaves: Vec<usize> = (0..fw.leaves.len())
+        .filter(|&l| !fw.leaves[l].from_checklist())
+        .collect();
+    let cols = vec![
+        Column::new("unit_id", Kind::Text),
+        Column::new("criterion_id", Kind::Text),
+        Column::new("points", Kind::Text),
+        Column::new("derivation", Kind::Text),
+    ];
+    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+        for u in &run.scoring.units {
+            for &i in &leaves {
+                let (leaf, r) = (&fw.leaves[i], &u.leaves[i]);
+                let reading = r.at(run.stage()).1;
+                let points = if reading.outcome.applicable {
+                    format!(
+                        "{} / {}",
+                        fw.rounding.show(&reading.outcome.points),
+                        plain(leaf.max)
+                    )
+                } else {
+                    "na".to_string()
+                };
+                sink(vec![
+                    Value::str(&u.unit.id),
+                    Value::str(&leaf.id),
+                    Value::str(points),
+                    Value::str(trace::derivation(fw, leaf, reading)),
+                ]);
+            }
+        }
+    };
+    Table::new("evidence", cols, Box::new(rows))
+        .titled(lang.t("Evidence from the dossier log and the survey"))
+        .only(Formats::HTML)
+}
+
+fn summary_json(run: &Run, s: &crate::analysis::summary::Summary) -> serde_json::Value {
+    let fw = &run.framework;
+    json!({
+        "units": s.units,
+        "mean_index": s.mean_index.map_or(serde_json::Value::Null, |m| super::json_number(&fw.rounding.show_dec(m))),
+        "bands": s.bands.iter().map(|(label, n)| json!({"band": label, "units": n})).collect::<Vec<_>>(),
+    })
+}
+
+fn previous_json(run: &Run) -> serde_json::Value {
+    let fw = &run.framework;
+    run.previous.as_ref().map_or(serde_json::Value::Null, |p| json!({
+        "file": p.file,
+        "new": p.changes.iter().filter(|(_, c)| c.is_none()).map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        "gone": p.gone.iter().map(|(id, rank, index)| json!({"unit_id": id, "rank": rank, "index": super::json_number(&fw.rounding.show_dec(*index))})).collect::<Vec<_>>(),
+    }))
+}
+
+/// The comparison with an earlier ranking in words: which units are new and which are
+/// gone (nothing without `--previous`).
+fn comparison_line(run: &Run, lang: Lang) -> Option<String> {
+    let p = run.previous.as_ref()?;
+    let fw = &run.framework;
+    let new: Vec<String> = p
+        .changes
+        .iter()
+        .filter(|(_, c)| c.is_none())
+        .map(|(id, _)| id.clone())
+        .collect();
+    let gone: Vec<String> = p
+        .gone
+        .iter()
+        .map(|(id, rank, index)| {
+            format!(
+                "{id} ({} {rank}, {})",
+                lang.t("was"),
+                fw.rounding.show_dec(*index)
+            )
+        })
+        .collect();
+    let list = |v: Vec<String>| {
+        if v.is_empty() {
+            lang.t("none").to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    Some(format!(
+        "{} {}: {}; {}: {}; {}: {}",
+        lang.t("compared with"),
+        p.file,
+        lang.t("rank_change = earlier rank − rank now"),
+        lang.t("new since"),
+        list(new),
+        lang.t("gone since"),
+        list(gone)
+    ))
+}
+
+/// The HTML report's body: summary and band chart, index chart, ranking table, unit
+/// profiles, evidence.
+fn html_body(
+    run: &Run,
+    lang: Lang,
+    s: &crate::analysis::summary::Summary,
+    summary_line: String,
+    comparison: Option<String>,
+) -> Vec<Part> {
+    let fw = &run.framework;
+    let units = &run.scoring.units;
+    let colour = |u: &UnitResult| band_colour(fw, u.band.as_deref());
+    let mut body = vec![
+        Part::Section("summary".into(), lang.t("Summary").into()),
+        Part::Paragraph(summary_line),
+        Part::Figure(Figure::BandDistribution {
+            bands: s
+                .bands
+                .iter()
+                .map(|(l, n)| (l.clone(), *n, band_colour(fw, Some(l))))
+                .collect(),
+        }),
+        Part::Section("index-chart".into(), lang.t("Index by unit").into()),
+        Part::Figure(Figure::IndexBars {
+            bands: fw
+                .bands
+                .iter()
+                .map(|b| (b.label.clone(), b.from, band_colour(fw, Some(&b.label))))
+                .collect(),
+            scale: fw.scale,
+            from_word: lang.t("from").into(),
+            bars: units
+                .iter()
+                .map(|u| {
+                    (
+                        u.unit.id.clone(),
+                        format!("{}. {}", u.rank, u.unit.name),
+                        u.totals.index,
+                        fw.rounding.show_dec(u.totals.index),
+                        colour(u),
+                    )
+                })
+                .collect(),
+        }),
+        Part::Section("ranking".into(), lang.t("Ranking").into()),
+        Part::Table(0),
+    ];
+    body.extend(comparison.map(Part::Paragraph));
+    body.push(Part::Section(
+        "profiles".into(),
+        lang.t("Unit profiles").into(),
+    ));
+    body.push(Part::Paragraph(lang.t("Each bar is the unit's points in an area; the grey bar behind it is the area's maximum. Bonus and penalty areas show their net points.").into()));
+    body.push(Part::Figure(Figure::Profiles {
+        areas: fw.areas.iter().map(|a| (a.id.clone(), a.max)).collect(),
+        net_words: lang.t("bonus − penalty").into(),
+        units: units
+            .iter()
+            .map(|u| {
+                let caption = format!(
+                    "{}. {} — {} ({})",
+                    u.rank,
+                    u.unit.name,
+                    fw.rounding.show_dec(u.totals.index),
+                    u.band.as_deref().unwrap_or("")
+                );
+                let points = u
+                    .totals
+                    .areas
+                    .iter()
+                    .map(|p| {
+                        let geometry = p.round(10, crate::num::RoundingMode::HalfEven);
+                        (geometry, fw.rounding.show(p))
+                    })
+                    .collect();
+                (u.unit.id.clone(), caption, colour(u), points)
+            })
+            .collect(),
+    }));
+    if fw.leaves.iter().any(|l| !l.from_checklist()) {
+        let i = 2 + fw.areas.len();
+        body.push(Part::Section(
+            "evidence".into(),
+            lang.t("Evidence from the dossier log and the survey")
+                .into(),
+        ));
+        body.push(Part::Table(i));
+    }
+    body
+}

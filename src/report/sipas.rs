@@ -1,0 +1,121 @@
+//! `cchc sipas`: one row per unit or group with respondents, valid answers, the index
+//! and its margin of error, each factor and each question; percentages rounded as the
+//! framework says, empty where there are no valid answers; the figures over every
+//! answer as a totals row.
+
+use super::{json_number, Column, Formats, Kind, Report, Table, Value};
+use crate::diag::Diagnostic;
+use crate::framework::{Framework, Survey};
+use crate::lang::Lang;
+use crate::survey::{Figures, SurveyBy, SurveyTable};
+use serde_json::json;
+
+/// How the margin of error is computed, stated in every output.
+pub const MARGIN_NOTE: &str = "margin_of_error: 95% normal approximation, 1.96 × √(p(1−p)/n) × 100, p = index / 100, n = respondents";
+
+fn survey(fw: &Framework) -> &Survey {
+    fw.survey
+        .as_ref()
+        .expect("the survey pipeline refuses a framework without [survey]")
+}
+
+/// The cells after the key: counts, index, margin, factors, questions.
+fn figure_cells(fw: &Framework, s: &Survey, f: &Figures) -> Vec<Value> {
+    let pct = |d: Option<&crate::num::Exact>| d.map_or(Value::Null, |d| super::published(fw, d));
+    let mut r = vec![
+        Value::count(f.respondents),
+        Value::count(f.answers),
+        Value::count(f.blanks),
+        pct(f.index.as_ref()),
+        f.margin
+            .map_or(Value::Null, |m| Value::Dec(fw.rounding.apply(&m.into()))),
+    ];
+    r.extend((0..s.factors.len()).map(|i| pct(f.factors.get(i).and_then(|x| x.as_ref()))));
+    let q = s.questions().count();
+    r.extend((0..q).map(|i| pct(f.questions.get(i).and_then(|x| x.as_ref()))));
+    r
+}
+
+/// The survey report.
+pub fn build<'a>(
+    fw: &'a Framework,
+    t: &'a SurveyTable,
+    findings: &'a [Diagnostic],
+    lang: Lang,
+) -> Report<'a> {
+    let s = survey(fw);
+    let title = format!(
+        "{} — survey: {}; factors: {}",
+        fw.id,
+        s.counting.describe(),
+        s.factors
+            .iter()
+            .map(|f| format!("{} ({})", f.id, f.title))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let mut r = Report::new(title, lang, findings);
+    r.lines.push(format!(
+        "{} rows read, {} used, {} rejected",
+        t.stats.read, t.stats.used, t.stats.rejected
+    ));
+    r.notes.push(MARGIN_NOTE.to_string());
+    r.notes
+        .push("per-question shares: --format csv, json, md or xlsx".to_string());
+    r.json_head = vec![
+        ("framework".into(), json!(fw.id)),
+        ("counting".into(), json!(s.counting.describe())),
+        ("margin_of_error".into(), json!(MARGIN_NOTE)),
+        ("min_respondents".into(), json!(s.min_respondents)),
+        (
+            "factors".into(),
+            json!(s.factors.iter().map(|f| json!({
+                "id": f.id,
+                "title": f.title,
+                "weight": json_number(&crate::num::plain(f.weight)),
+                "questions": f.questions.iter().map(|q| json!({"id": q.id, "weight": json_number(&crate::num::plain(q.weight))})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>()),
+        ),
+    ];
+    let pk = super::points_kind(fw);
+    let by_unit = t.by == SurveyBy::Unit;
+    let mut cols =
+        vec![Column::new(if by_unit { "unit_id" } else { "group" }, Kind::Text).essential()];
+    if by_unit {
+        cols.push(Column::new("name", Kind::Text).essential());
+    }
+    for h in ["respondents", "answers", "blank"] {
+        cols.push(Column::new(h, Kind::Int).essential());
+    }
+    cols.push(Column::new("index", pk).essential());
+    cols.push(Column::new("margin_of_error", pk).essential());
+    cols.extend(
+        s.factors
+            .iter()
+            .map(|f| Column::new(format!("factor_{}", f.id), pk)),
+    );
+    cols.extend(s.questions().map(|(_, q)| {
+        Column::new(format!("q_{}", q.id), pk).only(Formats::ALL.without(Formats::TABLE))
+    }));
+    let empty = Figures::default();
+    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+        for (k, name) in &t.keys {
+            let mut row = vec![Value::str(k)];
+            if by_unit {
+                row.push(Value::str(name));
+            }
+            row.extend(figure_cells(fw, s, t.figures.get(k).unwrap_or(&empty)));
+            sink(row);
+        }
+    };
+    let mut total = vec![Value::str("all")];
+    if by_unit {
+        total.push(Value::str(""));
+    }
+    total.extend(figure_cells(fw, s, &t.total));
+    let mut table = Table::new("rows", cols, Box::new(rows)).sheet("SIPAS");
+    table.total = Some(total);
+    r.tables.push(table);
+    r.stats = vec![t.stats.clone()];
+    r
+}

@@ -1,0 +1,48 @@
+//! Text meant for a terminal: every character that could drive the terminal instead
+//! of being shown is escaped.
+//!
+//! A unit name holding `ESC ] 0 ; … BEL` would retitle the window, `ESC [ 2 J` clear
+//! the screen, a right-to-left override reorder what follows. Everything cchc prints
+//! for people on a terminal — the table format, `explain`, `check`, findings and
+//! errors on stderr — goes through [`escape`]; files for scripts (csv, json, parquet,
+//! xlsx) keep the data as it is.
+
+use std::borrow::Cow;
+
+/// Whether a character must not reach a terminal raw: C0 and C1 controls, DEL, and
+/// the bidirectional overrides and isolates.
+fn dangerous(c: char, keep_newlines: bool) -> bool {
+    match c {
+        '\n' => !keep_newlines,
+        '\t' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => true,
+        _ => false,
+    }
+}
+
+fn escape_with(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| dangerous(c, keep_newlines)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if dangerous(c, keep_newlines) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One value for a terminal (a cell, a name): every control character escaped, line
+/// breaks too (`\u{1b}`, `\u{a}`).
+pub fn escape(s: &str) -> Cow<'_, str> {
+    escape_with(s, false)
+}
+
+/// Several lines for a terminal: control characters escaped, line breaks kept.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    escape_with(s, true)
+}

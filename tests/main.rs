@@ -2,6 +2,8 @@
 //! ranking properties, framework validation and the small parsers.
 
 mod cases;
+mod exactness;
+mod output;
 mod common;
 mod framework_validation;
 mod html;

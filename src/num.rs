@@ -379,32 +379,7 @@ pub fn parse_number(text: &str, comma: bool) -> Result<Decimal, NumberError> {
         return Err(NumberError::Malformed);
     }
     let canonical: String = if comma {
-        let (int, frac) = match body.split_once(',') {
-            Some((i, f)) => (i, Some(f)),
-            None => (body, None),
-        };
-        if frac.is_some_and(|f| f.is_empty() || f.contains([',', '.'])) {
-            return Err(NumberError::Malformed);
-        }
-        let int = if int.contains('.') {
-            let groups: Vec<&str> = int.split('.').collect();
-            let first = groups[0];
-            let ok =
-                !first.is_empty() && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
-            if !ok {
-                return Err(NumberError::Ambiguous);
-            }
-            groups.concat()
-        } else {
-            int.to_string()
-        };
-        if int.is_empty() {
-            return Err(NumberError::Malformed);
-        }
-        match frac {
-            Some(f) => format!("{int}.{f}"),
-            None => int,
-        }
+        from_comma(body)?
     } else {
         if body.contains(',') {
             return Err(NumberError::Comma);
@@ -441,6 +416,36 @@ pub fn parse_number(text: &str, comma: bool) -> Result<Decimal, NumberError> {
         return Err(NumberError::TooLarge);
     }
     Ok(d)
+}
+
+/// A decimal-comma body (`1.234,5`) as a dot decimal (`1234.5`): dots must group the
+/// whole part in thousands.
+fn from_comma(body: &str) -> Result<String, NumberError> {
+    let (int, frac) = match body.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if frac.is_some_and(|f| f.is_empty() || f.contains([',', '.'])) {
+        return Err(NumberError::Malformed);
+    }
+    let int = if int.contains('.') {
+        let groups: Vec<&str> = int.split('.').collect();
+        let first = groups[0];
+        let ok = !first.is_empty() && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+        if !ok {
+            return Err(NumberError::Ambiguous);
+        }
+        groups.concat()
+    } else {
+        int.to_string()
+    };
+    if int.is_empty() {
+        return Err(NumberError::Malformed);
+    }
+    Ok(match frac {
+        Some(f) => format!("{int}.{f}"),
+        None => int,
+    })
 }
 
 /// [`parse_number`] without the reason.

@@ -136,37 +136,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         notes: Vec::new(),
     };
     if manifest_path.is_file() {
-        let shown = manifest_path.display().to_string();
-        let text = std::fs::read_to_string(&manifest_path)
-            .map_err(|e| Error::Usage(format!("{shown}: cannot read: {e}")))?;
-        let raw: RawManifest = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| crate::input::line_of_offset(text.as_bytes(), s.start));
-            Error::Diagnostics(vec![Diagnostic::new(
-                Code::ManifestSyntax,
-                e.message().trim(),
-            )
-            .at(&shown, line)])
-        })?;
-        spec.framework = raw.framework.map(|f| (f, dir.clone()));
-        spec.period = raw.period;
-        spec.units = raw.inputs.units.map(|p| InputFile::new(dir.join(p)));
-        spec.checklist = raw.inputs.checklist.map(|p| InputFile::new(dir.join(p)));
-        spec.dossiers = raw.inputs.dossiers.map(|p| InputFile::new(dir.join(p)));
-        spec.survey = raw.inputs.survey.map(|p| InputFile::new(dir.join(p)));
-        spec.procedures = raw.inputs.procedures.map(|p| InputFile::new(dir.join(p)));
-        spec.calendar = raw.inputs.calendar.map(|p| InputFile::new(dir.join(p)));
-        spec.has_manifest = true;
-        if let Some(c) = raw.convention {
-            spec.convention = crate::period::Convention::parse(&c).ok_or_else(|| {
-                Error::Diagnostics(vec![Diagnostic::new(
-                    Code::ManifestSyntax,
-                    format!("convention `{c}` is not `calendar` or `mid-month`"),
-                )
-                .at(&shown, None)])
-            })?;
-        }
+        read_manifest(&manifest_path, &dir, &mut spec)?;
     } else if o.dir.is_some() && !dir.is_dir() {
         return Err(Error::Usage(format!("{}: no such folder", dir.display())));
     }
@@ -197,6 +167,43 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
     }
     spec.dir = dir;
     Ok(spec)
+}
+
+/// Fills `spec` from the manifest at `manifest_path` (paths relative to `dir`).
+fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<(), Error> {
+    let dir = dir.to_path_buf();
+    let shown = manifest_path.display().to_string();
+    let text = std::fs::read_to_string(manifest_path)
+        .map_err(|e| Error::Usage(format!("{shown}: cannot read: {e}")))?;
+    let raw: RawManifest = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| crate::input::line_of_offset(text.as_bytes(), s.start));
+        Error::Diagnostics(vec![Diagnostic::new(
+            Code::ManifestSyntax,
+            e.message().trim(),
+        )
+        .at(&shown, line)])
+    })?;
+    spec.framework = raw.framework.map(|f| (f, dir.clone()));
+    spec.period = raw.period;
+    spec.units = raw.inputs.units.map(|p| InputFile::new(dir.join(p)));
+    spec.checklist = raw.inputs.checklist.map(|p| InputFile::new(dir.join(p)));
+    spec.dossiers = raw.inputs.dossiers.map(|p| InputFile::new(dir.join(p)));
+    spec.survey = raw.inputs.survey.map(|p| InputFile::new(dir.join(p)));
+    spec.procedures = raw.inputs.procedures.map(|p| InputFile::new(dir.join(p)));
+    spec.calendar = raw.inputs.calendar.map(|p| InputFile::new(dir.join(p)));
+    spec.has_manifest = true;
+    if let Some(c) = raw.convention {
+        spec.convention = crate::period::Convention::parse(&c).ok_or_else(|| {
+            Error::Diagnostics(vec![Diagnostic::new(
+                Code::ManifestSyntax,
+                format!("convention `{c}` is not `calendar` or `mid-month`"),
+            )
+            .at(&shown, None)])
+        })?;
+    }
+    Ok(())
 }
 
 impl Spec {

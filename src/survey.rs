@@ -87,79 +87,140 @@ pub fn read(
     }
     let mut rows = Vec::with_capacity(parsed.len());
     for (response, list) in responses {
-        let units_named: BTreeSet<&str> = list.iter().map(|p| p.unit.as_str()).collect();
-        if units_named.len() > 1 {
-            let lines: Vec<String> = list.iter().map(|p| p.line.to_string()).collect();
-            let named: Vec<&str> = units_named.into_iter().collect();
-            diags.push(
-                Diagnostic::new(
-                    Code::ResponseUnitConflict,
-                    format!(
-                        "response `{response}` names units {}; all its {} rows (lines {}) are left out",
-                        named.join(", "),
-                        list.len(),
-                        lines.join(", ")
-                    ),
-                )
-                .located(table.row_at(list[0].line)),
-            );
-            stats.rejected += list.len();
-            continue;
-        }
-        let mut by_question: BTreeMap<usize, Vec<&Parsed>> = BTreeMap::new();
-        for p in list {
-            by_question.entry(p.question).or_default().push(p);
-        }
-        for (_, copies) in by_question {
-            let first = copies[0];
-            if copies.len() == 1 {
-                rows.push(answer(first));
-                stats.used += 1;
-                continue;
-            }
-            let lines: Vec<String> = copies.iter().map(|p| p.line.to_string()).collect();
-            let agree = copies.iter().all(|p| p.value == first.value);
-            let (code, what) = if agree {
-                (Code::RepeatedAnswer, "the same answer; counted once")
-            } else {
-                (
-                    Code::DuplicateAnswer,
-                    "different answers; every copy is left out",
-                )
-            };
-            diags.push(
-                Diagnostic::new(
-                    code,
-                    format!(
-                        "response `{response}` answers question `{}` {} times (lines {}) with {what}",
-                        first.qid,
-                        copies.len(),
-                        lines.join(", ")
-                    ),
-                )
-                .located(table.row_at(first.line))
-                .unit(&first.unit),
-            );
-            if agree {
-                rows.push(answer(first));
-                stats.used += 1;
-                stats.rejected += copies.len() - 1;
-            } else {
-                stats.rejected += copies.len();
-            }
-        }
+        keep_response(table, response, list, &mut rows, &mut stats, diags);
     }
     rows.sort_by_key(|a| a.line);
     Answers { rows, stats }
 }
 
-fn answer(p: &Parsed) -> Answer {
+/// The rows of one response that count: none if it names two units; for each
+/// question, one row if every copy agrees, none if they disagree.
+fn keep_response(
+    table: &Table,
+    response: &str,
+    list: Vec<&Parsed>,
+    rows: &mut Vec<Answer>,
+    stats: &mut RowStats,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let units_named: BTreeSet<&str> = list.iter().map(|p| p.unit.as_str()).collect();
+    if units_named.len() > 1 {
+        let lines: Vec<String> = list.iter().map(|p| p.line.to_string()).collect();
+        let named: Vec<&str> = units_named.into_iter().collect();
+        diags.push(
+            Diagnostic::new(
+                Code::ResponseUnitConflict,
+                format!(
+                    "response `{response}` names units {}; all its {} rows (lines {}) are left out",
+                    named.join(", "),
+                    list.len(),
+                    lines.join(", ")
+                ),
+            )
+            .located(table.row_at(list[0].line)),
+        );
+        stats.rejected += list.len();
+        return;
+    }
+    let mut by_question: BTreeMap<usize, Vec<&Parsed>> = BTreeMap::new();
+    for p in list {
+        by_question.entry(p.question).or_default().push(p);
+    }
+    for (_, copies) in by_question {
+        let first = copies[0];
+        if copies.len() == 1 {
+            rows.push(to_answer(first));
+            stats.used += 1;
+            continue;
+        }
+        let lines: Vec<String> = copies.iter().map(|p| p.line.to_string()).collect();
+        let agree = copies.iter().all(|p| p.value == first.value);
+        let (code, what) = if agree {
+            (Code::RepeatedAnswer, "the same answer; counted once")
+        } else {
+            (
+                Code::DuplicateAnswer,
+                "different answers; every copy is left out",
+            )
+        };
+        diags.push(
+            Diagnostic::new(
+                code,
+                format!(
+                    "response `{response}` answers question `{}` {} times (lines {}) with {what}",
+                    first.qid,
+                    copies.len(),
+                    lines.join(", ")
+                ),
+            )
+            .located(table.row_at(first.line))
+            .unit(&first.unit),
+        );
+        if agree {
+            rows.push(to_answer(first));
+            stats.used += 1;
+            stats.rejected += copies.len() - 1;
+        } else {
+            stats.rejected += copies.len();
+        }
+    }
+}
+
+fn to_answer(p: &Parsed) -> Answer {
     Answer {
         line: p.line,
         response: p.response.clone(),
         unit: p.unit.clone(),
         question: p.question,
         value: p.value,
+    }
+}
+
+/// One finding per question the framework does not know and per unit outside the
+/// register (value → (first row, rows)), instead of one per row.
+fn unknown(
+    table: &Table,
+    (c_q, c_unit): (usize, usize),
+    questions: BTreeMap<String, (usize, usize)>,
+    units: BTreeMap<String, (usize, usize)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (q, (i, n)) in questions {
+        let msg =
+            format!("question `{q}` is not in the framework's survey; its {n} row(s) are ignored");
+        diags.push(
+            Diagnostic::new(Code::UnknownQuestion, msg).located(table.at_col(&table.rows[i], c_q)),
+        );
+    }
+    for (u, (i, n)) in units {
+        let msg = format!("unit `{u}` is not in the unit register; its {n} row(s) are ignored");
+        diags.push(
+            Diagnostic::new(Code::UnknownUnit, msg)
+                .located(table.at_col(&table.rows[i], c_unit))
+                .unit(&u),
+        );
+    }
+}
+
+/// The first of a row's keys (response, unit, question) that is empty: its column.
+fn empty_key(keys: &[(usize, &String)]) -> Option<(usize, &'static str)> {
+    const NAMES: [&str; 3] = ["response_id", "unit_id", "question_id"];
+    keys.iter()
+        .zip(NAMES)
+        .find(|((_, v), _)| v.is_empty())
+        .map(|((c, _), name)| (*c, name))
+}
+
+/// An answer 1–5; empty or 0 is no answer; anything else is returned as refused.
+fn answer(raw: &str) -> Result<Option<u8>, &str> {
+    match raw {
+        "" | "0" => Ok(None),
+        "1" => Ok(Some(1)),
+        "2" => Ok(Some(2)),
+        "3" => Ok(Some(3)),
+        "4" => Ok(Some(4)),
+        "5" => Ok(Some(5)),
+        other => Err(other),
     }
 }
 
@@ -194,14 +255,7 @@ fn parse_rows(
         let unit = normalize(&r.fields[c_unit]);
         let qid = normalize(&r.fields[c_q]);
         let raw = r.fields[c_a].trim();
-        let empty = [
-            (c_resp, "response_id", &response),
-            (c_unit, "unit_id", &unit),
-            (c_q, "question_id", &qid),
-        ]
-        .into_iter()
-        .find(|(_, _, v)| v.is_empty());
-        if let Some((c, column, _)) = empty {
+        if let Some((c, column)) = empty_key(&[(c_resp, &response), (c_unit, &unit), (c_q, &qid)]) {
             diags.push(
                 Diagnostic::new(
                     Code::MissingValue,
@@ -212,14 +266,9 @@ fn parse_rows(
             stats.rejected += 1;
             continue;
         }
-        let value = match raw {
-            "" | "0" => None,
-            "1" => Some(1),
-            "2" => Some(2),
-            "3" => Some(3),
-            "4" => Some(4),
-            "5" => Some(5),
-            other => {
+        let value = match answer(raw) {
+            Ok(v) => v,
+            Err(other) => {
                 diags.push(
                     Diagnostic::new(
                         Code::BadAnswer,
@@ -253,21 +302,13 @@ fn parse_rows(
             value,
         });
     }
-    for (q, (i, n)) in unknown_questions {
-        let msg =
-            format!("question `{q}` is not in the framework's survey; its {n} row(s) are ignored");
-        diags.push(
-            Diagnostic::new(Code::UnknownQuestion, msg).located(table.at_col(&table.rows[i], c_q)),
-        );
-    }
-    for (u, (i, n)) in unknown_units {
-        let msg = format!("unit `{u}` is not in the unit register; its {n} row(s) are ignored");
-        diags.push(
-            Diagnostic::new(Code::UnknownUnit, msg)
-                .located(table.at_col(&table.rows[i], c_unit))
-                .unit(&u),
-        );
-    }
+    unknown(
+        table,
+        (c_q, c_unit),
+        unknown_questions,
+        unknown_units,
+        diags,
+    );
     out
 }
 

@@ -2,11 +2,11 @@
 //! ranking properties, framework validation and the small parsers.
 
 mod cases;
-mod exactness;
-mod output;
 mod common;
+mod exactness;
 mod framework_validation;
 mod html;
+mod output;
 mod parquet;
 mod parsing;
 mod properties;

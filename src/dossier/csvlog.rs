@@ -277,7 +277,7 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
     // Checked once for the block; fields are cut at ASCII bytes, so each stays valid.
     // Bytes that are not UTF-8 end the block, after the whole records before them (an
     // earlier unusable row is still the first problem reported).
-    let (whole, mut not_utf8) = match std::str::from_utf8(&block.bytes[..block.len]) {
+    let (whole, not_utf8) = match std::str::from_utf8(&block.bytes[..block.len]) {
         Ok(w) => (w, None),
         Err(e) => {
             let valid = &block.bytes[..e.valid_up_to()];
@@ -290,41 +290,64 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
             (std::str::from_utf8(valid).unwrap_or_default(), Some(err))
         }
     };
-    let bytes = whole.as_bytes();
-    fn text(b: &[u8]) -> &str {
-        std::str::from_utf8(b).unwrap_or_default()
+    let text = Text {
+        layout,
+        whole,
+        not_utf8,
+        line: block.line,
+    };
+    if block.quoted {
+        text.quoted(v)
+    } else {
+        text.plain(v)
     }
-    let columns = layout.slots.len();
-    let too_many = |line: u64, n: usize| {
+}
+
+/// A block's valid text, and the error its invalid bytes (if any) give.
+struct Text<'a> {
+    layout: &'a Layout<'a>,
+    whole: &'a str,
+    not_utf8: Option<DossierError>,
+    /// The line the block's first record starts on.
+    line: u64,
+}
+
+impl Text<'_> {
+    fn too_many(&self, line: u64, n: usize) -> Option<Stop> {
+        let columns = self.layout.slots.len();
         Some(Stop::Read(read_err(
-            layout,
+            self.layout,
             Some(line),
             format!("this row has {n} fields but the header has {columns} columns"),
         )))
-    };
-    let sep = layout.separator;
-    let mut line = block.line;
-    let mut pos = 0;
-    if block.quoted {
+    }
+
+    /// Records that may hold quoted fields.
+    fn quoted<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+        fn text(b: &[u8]) -> &str {
+            std::str::from_utf8(b).unwrap_or_default()
+        }
+        let bytes = self.whole.as_bytes();
+        let (mut line, mut pos) = (self.line, 0);
         let mut fields = Vec::new();
         while pos < bytes.len() {
-            let split = split_quoted(bytes, pos, sep, &mut fields);
+            let split = split_quoted(bytes, pos, self.layout.separator, &mut fields);
             // A record cut short by the bad bytes is not read.
-            if not_utf8.is_some() && !split.as_ref().is_some_and(|s| s.terminated) {
-                return not_utf8.take().map(Stop::Read);
+            if self.not_utf8.is_some() && !split.as_ref().is_some_and(|s| s.terminated) {
+                return self.not_utf8.take().map(Stop::Read);
             }
             let Some(split) = split else {
                 return Some(Stop::Read(read_err(
-                    layout,
+                    self.layout,
                     Some(line),
                     "a quoted field is not closed (a `\"` is missing)",
                 )));
             };
-            if fields.len() > columns {
-                return too_many(line, fields.len());
+            if fields.len() > self.layout.slots.len() {
+                return self.too_many(line, fields.len());
             }
             let mut values = [""; Fields::COLUMNS.len()];
-            for (f, slot) in fields.iter().zip(&layout.slots) {
+            for (f, slot) in fields.iter().zip(&self.layout.slots) {
                 if let Some(s) = slot {
                     values[*s] = row::trim(text(f));
                 }
@@ -335,47 +358,53 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
             line += split.breaks;
             pos = split.next;
         }
-        return not_utf8.map(Stop::Read);
+        self.not_utf8.map(Stop::Read)
     }
-    // No quotes in the block: fields end at a separator, records at a line break.
-    while pos < bytes.len() {
-        let mut values = [""; Fields::COLUMNS.len()];
-        let mut column = 0;
-        let mut start = pos;
-        let mut i = pos;
-        let end = loop {
-            match bytes.get(i) {
-                Some(&b) if b == sep => {
-                    if let Some(Some(s)) = layout.slots.get(column) {
-                        values[*s] = row::trim(&whole[start..i]);
+
+    /// Records without quotes: fields end at a separator, records at a line break.
+    fn plain<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+        let (whole, sep, slots) = (self.whole, self.layout.separator, &self.layout.slots);
+        let bytes = whole.as_bytes();
+        let (mut line, mut pos) = (self.line, 0);
+        while pos < bytes.len() {
+            let mut values = [""; Fields::COLUMNS.len()];
+            let mut column = 0;
+            let mut start = pos;
+            let mut i = pos;
+            let end = loop {
+                match bytes.get(i) {
+                    Some(&b) if b == sep => {
+                        if let Some(Some(s)) = slots.get(column) {
+                            values[*s] = row::trim(&whole[start..i]);
+                        }
+                        column += 1;
+                        start = i + 1;
                     }
-                    column += 1;
-                    start = i + 1;
+                    Some(b'\n') | None => break i,
+                    Some(_) => {}
                 }
-                Some(b'\n') | None => break i,
-                Some(_) => {}
+                i += 1;
+            };
+            if end == bytes.len() {
+                if let Some(e) = self.not_utf8.take() {
+                    return Some(Stop::Read(e)); // the record the bad bytes are in
+                }
             }
-            i += 1;
-        };
-        if end == bytes.len() {
-            if let Some(e) = not_utf8.take() {
-                return Some(Stop::Read(e)); // the record the bad bytes are in
+            let last = &whole[start..end];
+            if let Some(Some(s)) = slots.get(column) {
+                values[*s] = row::trim(last.strip_suffix('\r').unwrap_or(last));
             }
+            if column >= slots.len() {
+                return self.too_many(line, column + 1);
+            }
+            if deliver(v, line, values) {
+                return Some(Stop::Visitor);
+            }
+            line += 1;
+            pos = end + 1;
         }
-        let last = &whole[start..end];
-        if let Some(Some(s)) = layout.slots.get(column) {
-            values[*s] = row::trim(last.strip_suffix('\r').unwrap_or(last));
-        }
-        if column >= columns {
-            return too_many(line, column + 1);
-        }
-        if deliver(v, line, values) {
-            return Some(Stop::Visitor);
-        }
-        line += 1;
-        pos = end + 1;
+        self.not_utf8.map(Stop::Read)
     }
-    not_utf8.map(Stop::Read)
 }
 
 /// One record to the visitor (a blank line is not a dossier); true to stop.

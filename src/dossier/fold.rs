@@ -478,7 +478,8 @@ impl Visitor for IdCollector {
     }
 }
 
-fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> MetricsTable {
+/// The `skipped-rows` and `calendar-gap` findings of a pass.
+fn skipped_findings(fold: &Fold, shown: &str, line_word: &str) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (code, s) in &fold.skipped {
         let lines: Vec<String> = s.first.iter().map(|l| l.to_string()).collect();
@@ -509,6 +510,11 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
             );
         }
     }
+    diagnostics
+}
+
+fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> MetricsTable {
+    let mut diagnostics = skipped_findings(&fold, shown, line_word);
     let by_unit = matches!(opts.by, GroupBy::Unit | GroupBy::UnitMonth);
     if let (Some(units), true) = (&opts.units, by_unit) {
         let known: BTreeSet<&str> = units.iter().map(String::as_str).collect();

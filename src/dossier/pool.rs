@@ -76,6 +76,10 @@ impl<B: Send> Feed<B> {
 /// batches after one that stopped, and every batch before it is processed, so the
 /// earliest problem in file order is the one that counts: a read error is returned, a
 /// visitor's stop is left in the merged visitor.
+///
+/// Long: the workers' loop, the producer, the closing of the channel and the join are
+/// one protocol (the stop index, panic capture, draining after a stop); split, its
+/// invariants would be spread over several functions.
 pub fn fan_out<V, B, P, F>(visitor: V, produce: P, process: F) -> Result<V, DossierError>
 where
     V: Visitor,

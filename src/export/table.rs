@@ -5,7 +5,7 @@
 //! which (`--wide` shows them all). Every text is escaped for the terminal.
 
 use super::Options;
-use crate::report::{Formats, Report, Table, Value};
+use crate::report::{Formats, Report, Table};
 use crate::term::escape;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement};
 use std::io::Write;
@@ -72,19 +72,8 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
                 + 3
         })
         .collect();
-    let mut keep: Vec<bool> = vec![true; cols.len()];
-    if let (Some(limit), false) = (opts.width, opts.wide) {
-        let mut total: usize = widths.iter().sum::<usize>() + 1;
-        for k in (0..cols.len()).rev() {
-            if total <= limit {
-                break;
-            }
-            if !cols[k].1.essential {
-                keep[k] = false;
-                total -= widths[k];
-            }
-        }
-    }
+    let essential: Vec<bool> = cols.iter().map(|(_, c)| c.essential).collect();
+    let keep = fit(&widths, &essential, opts);
     let mut table = comfy_table::Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
@@ -120,6 +109,25 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
     Ok(())
 }
 
+/// Which columns to show: all, unless the terminal is narrower than the table; then
+/// the non-essential ones go, from the right, until it fits.
+fn fit(widths: &[usize], essential: &[bool], opts: &Options) -> Vec<bool> {
+    let mut keep = vec![true; widths.len()];
+    if let (Some(limit), false) = (opts.width, opts.wide) {
+        let mut total: usize = widths.iter().sum::<usize>() + 1;
+        for k in (0..widths.len()).rev() {
+            if total <= limit {
+                break;
+            }
+            if !essential[k] {
+                keep[k] = false;
+                total -= widths[k];
+            }
+        }
+    }
+    keep
+}
+
 fn pick(cells: &[String], keep: &[bool]) -> Vec<String> {
     cells
         .iter()
@@ -127,9 +135,4 @@ fn pick(cells: &[String], keep: &[bool]) -> Vec<String> {
         .filter(|(_, k)| **k)
         .map(|(c, _)| c.clone())
         .collect()
-}
-
-/// A value as a table cell (used by exporters that share the table's text).
-pub fn cell(v: &Value, kind: crate::report::Kind) -> String {
-    escape(&v.show(kind)).into_owned()
 }

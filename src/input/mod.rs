@@ -231,24 +231,7 @@ impl Table {
             decimal_comma: semicolon,
         };
         table.check_header(required, &format!("{file}:{header_line}"))?;
-        for rec in records {
-            let rec = rec.map_err(malformed)?;
-            let line = rec.position().map_or(0, |p| p.line() as usize);
-            if blank(&rec) {
-                continue;
-            }
-            if rec.len() != table.headers.len() {
-                return Err(InputError::Malformed {
-                    file: file.to_string(),
-                    line,
-                    message: wrong_width(&rec, line, table.headers.len()),
-                });
-            }
-            table.rows.push(Row {
-                line,
-                fields: rec.iter().map(|f| f.trim().to_string()).collect(),
-            });
-        }
+        table.rows = rows(records, file, table.headers.len())?;
         Ok(table)
     }
 
@@ -326,6 +309,38 @@ impl Table {
             cell: None,
         }
     }
+}
+
+/// The data rows after the header: blank lines skipped, each row as wide as the header.
+fn rows(
+    records: csv::StringRecordsIter<&[u8]>,
+    file: &str,
+    width: usize,
+) -> Result<Vec<Row>, InputError> {
+    let mut out = Vec::new();
+    for rec in records {
+        let rec = rec.map_err(|e| InputError::Malformed {
+            file: file.to_string(),
+            line: e.position().map(|p| p.line() as usize).unwrap_or(1),
+            message: e.to_string(),
+        })?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        if blank(&rec) {
+            continue;
+        }
+        if rec.len() != width {
+            return Err(InputError::Malformed {
+                file: file.to_string(),
+                line,
+                message: wrong_width(&rec, line, width),
+            });
+        }
+        out.push(Row {
+            line,
+            fields: rec.iter().map(|f| f.trim().to_string()).collect(),
+        });
+    }
+    Ok(out)
 }
 
 /// A record that is only an empty line.

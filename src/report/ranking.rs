@@ -488,32 +488,7 @@ fn html_body(
         lang.t("Unit profiles").into(),
     ));
     body.push(Part::Paragraph(lang.t("Each bar is the unit's points in an area; the grey bar behind it is the area's maximum. Bonus and penalty areas show their net points.").into()));
-    body.push(Part::Figure(Figure::Profiles {
-        areas: fw.areas.iter().map(|a| (a.id.clone(), a.max)).collect(),
-        net_words: lang.t("bonus − penalty").into(),
-        units: units
-            .iter()
-            .map(|u| {
-                let caption = format!(
-                    "{}. {} — {} ({})",
-                    u.rank,
-                    u.unit.name,
-                    fw.rounding.show_dec(u.totals.index),
-                    u.band.as_deref().unwrap_or("")
-                );
-                let points = u
-                    .totals
-                    .areas
-                    .iter()
-                    .map(|p| {
-                        let geometry = p.round(10, crate::num::RoundingMode::HalfEven);
-                        (geometry, fw.rounding.show(p))
-                    })
-                    .collect();
-                (u.unit.id.clone(), caption, colour(u), points)
-            })
-            .collect(),
-    }));
+    body.push(Part::Figure(profiles(run, lang)));
     if fw.leaves.iter().any(|l| !l.from_checklist()) {
         let i = 2 + fw.areas.len();
         body.push(Part::Section(
@@ -524,4 +499,45 @@ fn html_body(
         body.push(Part::Table(i));
     }
     body
+}
+
+/// Each unit's points per area against the area's maximum.
+fn profiles(run: &Run, lang: Lang) -> Figure {
+    let fw = &run.framework;
+    Figure::Profiles {
+        areas: fw.areas.iter().map(|a| (a.id.clone(), a.max)).collect(),
+        net_words: lang.t("bonus − penalty").into(),
+        units: run
+            .scoring
+            .units
+            .iter()
+            .map(|u| {
+                let caption = format!(
+                    "{}. {} — {} ({})",
+                    u.rank,
+                    u.unit.name,
+                    fw.rounding.show_dec(u.totals.index),
+                    u.band.as_deref().unwrap_or("")
+                );
+                // Bar lengths from the exact points (10 places are plenty for a chart).
+                let points = u
+                    .totals
+                    .areas
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.round(10, crate::num::RoundingMode::HalfEven),
+                            fw.rounding.show(p),
+                        )
+                    })
+                    .collect();
+                (
+                    u.unit.id.clone(),
+                    caption,
+                    band_colour(fw, u.band.as_deref()),
+                    points,
+                )
+            })
+            .collect(),
+    }
 }

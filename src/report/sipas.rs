@@ -62,21 +62,7 @@ pub fn build<'a>(
     r.notes.push(MARGIN_NOTE.to_string());
     r.notes
         .push("per-question shares: --format csv, json, md or xlsx".to_string());
-    r.json_head = vec![
-        ("framework".into(), json!(fw.id)),
-        ("counting".into(), json!(s.counting.describe())),
-        ("margin_of_error".into(), json!(MARGIN_NOTE)),
-        ("min_respondents".into(), json!(s.min_respondents)),
-        (
-            "factors".into(),
-            json!(s.factors.iter().map(|f| json!({
-                "id": f.id,
-                "title": f.title,
-                "weight": json_number(&crate::num::plain(f.weight)),
-                "questions": f.questions.iter().map(|q| json!({"id": q.id, "weight": json_number(&crate::num::plain(q.weight))})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>()),
-        ),
-    ];
+    r.json_head = json_head(fw, s);
     let pk = super::points_kind(fw);
     let by_unit = t.by == SurveyBy::Unit;
     let mut cols =
@@ -118,4 +104,23 @@ pub fn build<'a>(
     r.tables.push(table);
     r.stats = vec![t.stats.clone()];
     r
+}
+
+/// The survey's method, as JSON members before the rows.
+fn json_head(fw: &Framework, s: &Survey) -> Vec<(String, serde_json::Value)> {
+    vec![
+        ("framework".into(), json!(fw.id)),
+        ("counting".into(), json!(s.counting.describe())),
+        ("margin_of_error".into(), json!(MARGIN_NOTE)),
+        ("min_respondents".into(), json!(s.min_respondents)),
+        (
+            "factors".into(),
+            json!(s.factors.iter().map(|f| json!({
+                "id": f.id,
+                "title": f.title,
+                "weight": json_number(&crate::num::plain(f.weight)),
+                "questions": f.questions.iter().map(|q| json!({"id": q.id, "weight": json_number(&crate::num::plain(q.weight))})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>()),
+        ),
+    ]
 }

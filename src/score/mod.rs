@@ -20,7 +20,7 @@ use crate::input::units::Unit;
 use crate::input::{Place, RowStats};
 use crate::num::Exact;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use leaf::{match_ratio, UnitEvidence};
 
@@ -394,7 +394,7 @@ fn index_rows<'a>(
         .enumerate()
         .map(|(i, l)| (l.id.as_str(), i))
         .collect();
-    let parents: std::collections::HashSet<&str> = fw
+    let parents: HashSet<&str> = fw
         .areas
         .iter()
         .map(|a| a.id.as_str())
@@ -422,23 +422,7 @@ fn index_rows<'a>(
             continue;
         };
         let Some(&l) = leaf_index.get(r.criterion.as_str()) else {
-            let d = if parents.contains(r.criterion.as_str()) {
-                Diagnostic::new(
-                    Code::NotALeaf,
-                    format!(
-                        "`{}` groups other criteria; score its sub-criteria instead; row ignored",
-                        r.criterion
-                    ),
-                )
-            } else {
-                Diagnostic::new(
-                    Code::UnknownCriterion,
-                    format!(
-                        "criterion `{}` is not in framework {}; row ignored",
-                        r.criterion, fw.id
-                    ),
-                )
-            };
+            let d = stray_criterion(fw, &parents, &r.criterion);
             diags.push(at(d));
             cells.stats.rejected += 1;
             continue;
@@ -501,68 +485,103 @@ pub fn score(
     } else {
         Stage::Appraised
     });
-    let mut results = Vec::with_capacity(units.len());
-    for (u, unit) in units.into_iter().enumerate() {
-        let any_row = units_with_rows[u];
-        if !any_row && fw.uses_checklist() && !empty {
-            diags.push(
-                about_checklist(
-                    Diagnostic::new(
-                        Code::UnitWithoutRows,
-                        "the unit has no checklist rows; every item scores 0",
-                    ),
-                    checklist_file,
-                )
-                .unit(&unit.id),
-            );
+    let run = UnitRun {
+        fw,
+        cells: &cells,
+        evidence,
+        stage,
+        file: checklist_file,
+        empty,
+    };
+    let results = units
+        .into_iter()
+        .enumerate()
+        .map(|(u, unit)| run.unit(u, unit, units_with_rows[u], diags))
+        .collect();
+    Scoring {
+        units: results,
+        stage,
+        has_self: stages.contains(&Stage::SelfAssessed),
+        stages,
+        stats: vec![cells.stats],
+    }
+}
+
+/// The finding for a row whose criterion is not a leaf: a parent (score its
+/// sub-criteria) or unknown to the framework.
+fn stray_criterion(fw: &Framework, parents: &HashSet<&str>, criterion: &str) -> Diagnostic {
+    if parents.contains(criterion) {
+        Diagnostic::new(
+            Code::NotALeaf,
+            format!(
+                "`{criterion}` groups other criteria; score its sub-criteria instead; row ignored"
+            ),
+        )
+    } else {
+        Diagnostic::new(
+            Code::UnknownCriterion,
+            format!(
+                "criterion `{criterion}` is not in framework {}; row ignored",
+                fw.id
+            ),
+        )
+    }
+}
+
+/// What scoring one unit needs.
+struct UnitRun<'a> {
+    fw: &'a Framework,
+    cells: &'a Cells<'a>,
+    evidence: Evidence<'a>,
+    stage: Stage,
+    file: Option<&'a str>,
+    /// The checklist has no rows at all (reported once, not per unit).
+    empty: bool,
+}
+
+impl UnitRun<'_> {
+    /// Every leaf of unit `u`, its totals, and the findings about its rows.
+    fn unit(&self, u: usize, unit: Unit, any_row: bool, diags: &mut Vec<Diagnostic>) -> UnitResult {
+        let fw = self.fw;
+        let about = |d: Diagnostic| about_checklist(d, self.file).unit(&unit.id);
+        if !any_row && fw.uses_checklist() && !self.empty {
+            diags.push(about(Diagnostic::new(
+                Code::UnitWithoutRows,
+                "the unit has no checklist rows; every item scores 0",
+            )));
         }
         let here = UnitEvidence {
-            dossiers: evidence.dossiers.and_then(|d| d.get(&unit.id)),
-            survey: evidence.survey.and_then(|s| s.get(&unit.id)),
+            dossiers: self.evidence.dossiers.and_then(|d| d.get(&unit.id)),
+            survey: self.evidence.survey.and_then(|s| s.get(&unit.id)),
         };
-        let leaves: Vec<LeafResult> = fw
-            .leaves
-            .iter()
-            .enumerate()
-            .map(|(l, def)| {
-                let row = cells.map.get(&(u, l)).copied();
-                if def.from_checklist() && row.is_none() && any_row && def.effect == Effect::Scored
-                {
-                    diags.push(
-                        about_checklist(
-                            Diagnostic::new(
-                                Code::MissingItem,
-                                "no checklist row for this criterion; it scores 0",
-                            ),
-                            checklist_file,
-                        )
-                        .unit(&unit.id)
-                        .criterion(&def.id),
-                    );
-                }
-                let ctx = leaf::Ctx {
-                    fw,
-                    leaf: def,
-                    unit: &unit.id,
-                };
-                leaf::evaluate(&ctx, row, here, diags)
-            })
-            .collect();
-        let totals = Totals::compute(fw, &leaves, stage);
+        let mut leaves = Vec::with_capacity(fw.leaves.len());
+        for (l, def) in fw.leaves.iter().enumerate() {
+            let row = self.cells.map.get(&(u, l)).copied();
+            if def.from_checklist() && row.is_none() && any_row && def.effect == Effect::Scored {
+                diags.push(
+                    about(Diagnostic::new(
+                        Code::MissingItem,
+                        "no checklist row for this criterion; it scores 0",
+                    ))
+                    .criterion(&def.id),
+                );
+            }
+            let ctx = leaf::Ctx {
+                fw,
+                leaf: def,
+                unit: &unit.id,
+            };
+            leaves.push(leaf::evaluate(&ctx, row, here, diags));
+        }
+        let totals = Totals::compute(fw, &leaves, self.stage);
         let self_totals = Totals::compute(fw, &leaves, Stage::SelfAssessed);
         if totals.max.is_zero() {
-            diags.push(
-                about_checklist(
-                    Diagnostic::new(
-                        Code::NoApplicableItems,
-                        "no scored criterion applies to this unit; its index is 0",
-                    ),
-                    checklist_file,
-                )
-                .unit(&unit.id),
-            );
+            diags.push(about(Diagnostic::new(
+                Code::NoApplicableItems,
+                "no scored criterion applies to this unit; its index is 0",
+            )));
         }
-        results.push(UnitResult {
+        UnitResult {
             unit,
             leaves,
             totals,
@@ -571,14 +590,7 @@ pub fn score(
             rank_in_group: 0,
             group_size: 0,
             band: None,
-        });
-    }
-    Scoring {
-        units: results,
-        stage,
-        has_self: stages.contains(&Stage::SelfAssessed),
-        stages,
-        stats: vec![cells.stats],
+        }
     }
 }
 

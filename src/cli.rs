@@ -39,8 +39,11 @@ pub enum Command {
     /// columns go first; --wide shows all).
     ///
     /// Example: cchc score fixtures/demo --format csv --out ranking.csv
+    ///
     /// Example: cchc score fixtures/demo --out report.html --lang vi
+    ///
     /// Example: cchc score fixtures/demo --previous ranking-2024.csv --out ranking.xlsx
+    ///
     /// Example: cchc score fixtures/demo --stage self
     Score(ScoreArgs),
     /// Show the derivation of one unit's points, leaf by leaf
@@ -87,6 +90,7 @@ pub enum Command {
     /// review and the units' replies.
     ///
     /// Example: cchc gaps fixtures/demo --top 10
+    ///
     /// Example: cchc gaps DIR --from appraised --to final
     Gaps(GapsArgs),
     /// Write a ready-to-run example project into DIR
@@ -104,6 +108,7 @@ pub enum Command {
     /// Print shell completions for cchc
     ///
     /// Example (bash): cchc completions bash > ~/.local/share/bash-completion/completions/cchc
+    ///
     /// Example (zsh):  cchc completions zsh > ~/.zfunc/_cchc
     Completions(CompletionsArgs),
     /// Print the man page (roff), generated from the same definitions as --help

@@ -237,11 +237,12 @@ fn score(a: ScoreArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         .map(|p| cchc::analysis::previous::read(p, &p.display().to_string()))
         .transpose()?;
     let mut run = run_project(&spec, a.stage.map(Into::into), a.output.quiet)?;
-    if let Some(e) = &earlier {
-        run.compare_with(e);
-    }
+    let previous = earlier
+        .as_ref()
+        .map(|e| cchc::analysis::previous::compare_run(&mut run, e));
     let lang = a.output.lang.into();
-    emit_report(&report::ranking::build(&run, lang), &a.output)?;
+    let report = report::ranking::build(&run, previous.as_ref(), lang);
+    emit_report(&report, &a.output)?;
     report_findings(&run.diagnostics, a.output.quiet, lang);
     Ok(exit_code(&run.diagnostics))
 }

@@ -287,12 +287,6 @@ impl Diagnostic {
         self
     }
 
-    /// Points the finding at a place in a tabular input (a line, or a workbook cell).
-    pub fn at_place(mut self, place: &crate::input::Place) -> Diagnostic {
-        self.location = Some(place.location());
-        self
-    }
-
     /// Points the finding at a location.
     pub fn located(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);

@@ -11,7 +11,6 @@
 //! `score`, `explain`, `check` and `gaps` run [`run`]; `metrics` runs [`metrics`] and
 //! `sipas` runs [`sipas`], which stop after loading their one input.
 
-use crate::analysis::previous::{Comparison, Earlier};
 use crate::diag::Diagnostic;
 use crate::dossier::{self, MetricsTable};
 use crate::framework::Framework;
@@ -40,8 +39,6 @@ pub struct Run {
     pub scoring: Scoring,
     /// Every finding, sorted.
     pub diagnostics: Vec<Diagnostic>,
-    /// The comparison with an earlier ranking (`--previous`), if asked for.
-    pub previous: Option<Comparison>,
 }
 
 impl Run {
@@ -59,20 +56,6 @@ impl Run {
     /// checklist has self-scores and the ranking is on a later stage.
     pub fn shows_self(&self) -> bool {
         self.scoring.has_self && self.scoring.stage != Stage::SelfAssessed
-    }
-
-    /// Compares this ranking with an earlier one (adds `rank_change` and
-    /// `index_change`; units new or gone become findings).
-    pub fn compare_with(&mut self, earlier: &Earlier) {
-        let now: Vec<(String, u32, crate::num::Exact)> = self
-            .scoring
-            .units
-            .iter()
-            .map(|u| (u.unit.id.clone(), u.rank, u.totals.index_exact.clone()))
-            .collect();
-        let c = crate::analysis::previous::compare(earlier, &now, &mut self.diagnostics);
-        crate::diag::sort(&mut self.diagnostics);
-        self.previous = Some(c);
     }
 }
 
@@ -310,7 +293,6 @@ pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
         period,
         scoring,
         diagnostics,
-        previous: None,
     }
 }
 

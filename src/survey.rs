@@ -240,15 +240,10 @@ fn parse_rows(
         col("question_id"),
         col("answer"),
     );
-    let question_index: BTreeMap<&str, usize> = survey
-        .questions()
-        .enumerate()
-        .map(|(i, (_, q))| (q.id.as_str(), i))
-        .collect();
+    let question_index = survey.question_index();
     // Findings that would repeat on every row are reported once per value:
     // value → (first row, rows).
-    let mut unknown_questions: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut unknown_units: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut unknown_questions, mut unknown_units) = (BTreeMap::new(), BTreeMap::new());
     let mut out = Vec::with_capacity(table.rows.len());
     for (i, r) in table.rows.iter().enumerate() {
         let response = normalize(&r.fields[c_resp]);

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 fn outputs(units: &cchc::input::Table, checklist: &cchc::input::Table) -> (String, String) {
     let f = cchc::framework::load("par-commune-2025", std::path::Path::new(".")).expect("built-in");
     let run = cchc::pipeline::score_tables(f, None, units, checklist, Vec::new());
-    let report = cchc::report::ranking::build(&run, cchc::lang::Lang::En);
+    let report = cchc::report::ranking::build(&run, None, cchc::lang::Lang::En);
     (
         cchc::export::to_string(&report, cchc::export::Format::Csv),
         cchc::export::to_string(&report, cchc::export::Format::Json),

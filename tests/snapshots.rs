@@ -24,3 +24,30 @@ fn explain_text() {
     let text = cchc(&["explain", "fixtures/demo", "--unit", "X07"]);
     insta::assert_snapshot!("explain_x07", text);
 }
+
+/// Every `--help` text, pinned (as cargo-deny does), so that a change to the interface
+/// shows in review.
+#[test]
+fn help_texts() {
+    let commands = [
+        "",
+        "score",
+        "explain",
+        "check",
+        "metrics",
+        "sipas",
+        "gaps",
+        "init",
+        "frameworks",
+        "codes",
+        "completions",
+        "man",
+    ];
+    for c in commands {
+        let mut args: Vec<&str> = c.split_whitespace().collect();
+        args.push("--help");
+        let text = cchc(&args);
+        let name = if c.is_empty() { "cchc" } else { c };
+        insta::assert_snapshot!(format!("help_{name}"), text);
+    }
+}

@@ -150,3 +150,17 @@ pub fn compare(
         gone,
     }
 }
+
+/// Compares a ranked run with an earlier ranking; units new or gone become findings of
+/// the run.
+pub fn compare_run(run: &mut crate::pipeline::Run, earlier: &Earlier) -> Comparison {
+    let now: Vec<(String, u32, Exact)> = run
+        .scoring
+        .units
+        .iter()
+        .map(|u| (u.unit.id.clone(), u.rank, u.totals.index_exact.clone()))
+        .collect();
+    let c = compare(earlier, &now, &mut run.diagnostics);
+    crate::diag::sort(&mut run.diagnostics);
+    c
+}

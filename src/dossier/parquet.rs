@@ -9,7 +9,6 @@
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::Fields;
-use super::source::{Source, ALL_COLUMNS};
 use super::{read_err, DossierError};
 use polars::prelude::*;
 use std::path::Path;
@@ -59,7 +58,17 @@ pub fn columns(path: &Path, shown: &str) -> Result<Vec<String>, DossierError> {
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
 }
 
-fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
+/// A Parquet log to scan: where it is, how it is named, its columns.
+pub struct File<'a> {
+    /// The file (resolved).
+    pub path: &'a Path,
+    /// The name in messages.
+    pub shown: &'a str,
+    /// Its column names.
+    pub columns: &'a [String],
+}
+
+fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
     let present: Vec<String> = wanted
         .iter()
         .filter(|w| src.columns.iter().any(|c| c == *w))
@@ -76,11 +85,11 @@ fn lazy(src: &Source, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)>
 
 /// The Parquet scan: polars' streaming engine delivers batches in file order; the
 /// callback only numbers them and passes them on, and the workers turn them into rows.
-pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+pub fn scan<V: Visitor>(src: &File, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
     configure();
-    let err = |e: PolarsError| read_err(&src.shown, e);
+    let err = |e: PolarsError| read_err(src.shown, e);
     let (lf, present) = lazy(src, wanted).map_err(err)?;
-    let index: Vec<Option<usize>> = ALL_COLUMNS
+    let index: Vec<Option<usize>> = Fields::COLUMNS
         .iter()
         .map(|c| present.iter().position(|p| p == c))
         .collect();

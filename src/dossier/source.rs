@@ -180,7 +180,12 @@ fn check_parquet_frame(mut file: std::fs::File, shown: &str) -> Result<(), Dossi
 /// Streams the wanted columns of the log through `visitor`; returns it when done.
 pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
     if src.parquet {
-        return super::parquet::scan(src, wanted, visitor);
+        let file = super::parquet::File {
+            path: &src.path,
+            shown: &src.shown,
+            columns: &src.columns,
+        };
+        return super::parquet::scan(&file, wanted, visitor);
     }
     let layout = super::csvlog::Layout {
         path: &src.path,

@@ -58,6 +58,14 @@ pub struct Survey {
 }
 
 impl Survey {
+    /// Each question id → its index in [`Survey::questions`] order.
+    pub fn question_index(&self) -> std::collections::BTreeMap<&str, usize> {
+        self.questions()
+            .enumerate()
+            .map(|(i, (_, q))| (q.id.as_str(), i))
+            .collect()
+    }
+
     /// Every question in factor order: (factor index, question).
     pub fn questions(&self) -> impl Iterator<Item = (usize, &Question)> {
         self.factors

@@ -143,7 +143,7 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
                     let v = row.fields[i].trim().to_string();
                     diags.push(
                         Diagnostic::new(Code::InvalidNumber, format!("{name} `{v}` {why}"))
-                            .at_place(&place)
+                            .located(place.location())
                             .unit(&unit)
                             .criterion(&criterion),
                     );

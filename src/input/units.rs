@@ -49,7 +49,7 @@ pub fn read(
         if id.is_empty() {
             diags.push(
                 Diagnostic::new(Code::EmptyId, "unit_id is empty; row skipped")
-                    .at_place(&table.place(row, Some(id_col))),
+                    .located(table.at_col(row, id_col)),
             );
             stats.rejected += 1;
             continue;
@@ -62,7 +62,7 @@ pub fn read(
                         "unit_id `{id}` is already registered on line {first}; this row is skipped"
                     ),
                 )
-                .at_place(&table.place(row, Some(id_col)))
+                .located(table.at_col(row, id_col))
                 .unit(&id),
             );
             stats.rejected += 1;

@@ -42,9 +42,9 @@ pub fn build<'a>(run: &'a Run, u: &'a UnitResult, criterion: Option<&'a str>) ->
         ("framework".into(), super::framework_json(fw)),
         ("period".into(), super::period_json(run.period.as_ref())),
     ];
-    let columns = super::ranking::units(run).columns;
+    let columns = super::ranking::units(run, None).columns;
     let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
-        let mut row = super::ranking::unit_row(run, u);
+        let mut row = super::ranking::unit_row(run, None, u);
         if let Some(Value::List(criteria)) = row.last_mut() {
             criteria.retain(|c| match c {
                 Value::Object(fields) => fields.iter().any(|(k, v)| {

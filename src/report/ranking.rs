@@ -7,6 +7,7 @@
 
 use super::figures::{band_colour, band_colours, Figure};
 use super::{points_kind, published, Column, Formats, Kind, Part, Report, Table, Value};
+use crate::analysis::previous::Comparison;
 use crate::analysis::summary::summary;
 use crate::framework::Framework;
 use crate::lang::Lang;
@@ -15,8 +16,8 @@ use crate::pipeline::Run;
 use crate::score::{trace, How, Stage, UnitResult};
 use serde_json::json;
 
-/// The ranking report of a run.
-pub fn build(run: &Run, lang: Lang) -> Report<'_> {
+/// The ranking report of a run, compared with an earlier ranking when one is given.
+pub fn build<'a>(run: &'a Run, previous: Option<&'a Comparison>, lang: Lang) -> Report<'a> {
     let fw = &run.framework;
     let mut r = Report::new(title(fw), lang, &run.diagnostics);
     let mut meta = vec![fw.id.clone()];
@@ -34,7 +35,7 @@ pub fn build(run: &Run, lang: Lang) -> Report<'_> {
         ("period".into(), super::period_json(run.period.as_ref())),
         ("stage".into(), json!(run.stage().name())),
     ];
-    r.tables.push(units(run).sheet("Ranking"));
+    r.tables.push(units(run, previous).sheet("Ranking"));
     r.tables.push(criteria(run));
     for a in 0..fw.areas.len() {
         r.tables.push(area_sheet(run, a));
@@ -43,12 +44,12 @@ pub fn build(run: &Run, lang: Lang) -> Report<'_> {
     let s = summary(run);
     r.json_tail = vec![
         ("summary".into(), summary_json(run, &s)),
-        ("previous".into(), previous_json(run)),
+        ("previous".into(), previous_json(run, previous)),
     ];
     r.stats = run.scoring.stats.clone();
     let summary_line = s.line(fw, lang);
     r.notes.push(summary_line.clone());
-    let comparison = comparison_line(run, lang);
+    let comparison = comparison_line(run, previous, lang);
     r.notes.extend(comparison.clone());
     r.html = html_body(run, lang, &s, summary_line, comparison);
     r
@@ -97,7 +98,7 @@ pub fn method_line(run: &Run, lang: Lang) -> String {
 }
 
 /// The ranking table; JSON nests the areas and the criteria in each unit.
-pub fn units(run: &Run) -> Table<'_> {
+pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
     let fw = &run.framework;
     let pk = points_kind(fw);
     let mut cols = vec![
@@ -127,14 +128,14 @@ pub fn units(run: &Run) -> Table<'_> {
         cols.push(Column::new("self_index", pk));
         cols.push(Column::new("appraisal_delta", pk));
     }
-    if run.previous.is_some() {
+    if previous.is_some() {
         cols.push(Column::new("rank_change", Kind::Int).essential());
         cols.push(Column::new("index_change", pk).essential());
     }
     cols.push(Column::new("criteria", Kind::Nested).only(Formats::JSON));
     let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
         for u in &run.scoring.units {
-            sink(unit_row(run, u));
+            sink(unit_row(run, previous, u));
         }
     };
     let mut t = Table::new("units", cols, Box::new(rows));
@@ -143,7 +144,7 @@ pub fn units(run: &Run) -> Table<'_> {
 }
 
 /// One unit's row of the ranking table.
-pub fn unit_row(run: &Run, u: &UnitResult) -> Vec<Value> {
+pub fn unit_row(run: &Run, previous: Option<&Comparison>, u: &UnitResult) -> Vec<Value> {
     let fw = &run.framework;
     let t = &u.totals;
     let mut row = vec![
@@ -172,7 +173,7 @@ pub fn unit_row(run: &Run, u: &UnitResult) -> Vec<Value> {
         row.push(published(fw, &s.index_exact));
         row.push(published(fw, &(t.index_exact.clone() - &s.index_exact)));
     }
-    if let Some(p) = &run.previous {
+    if let Some(p) = previous {
         match p.changes.get(&u.unit.id).and_then(|c| c.as_ref()) {
             Some(c) => {
                 row.push(Value::Int(c.rank_change));
@@ -385,9 +386,9 @@ fn summary_json(run: &Run, s: &crate::analysis::summary::Summary) -> serde_json:
     })
 }
 
-fn previous_json(run: &Run) -> serde_json::Value {
+fn previous_json(run: &Run, previous: Option<&Comparison>) -> serde_json::Value {
     let fw = &run.framework;
-    run.previous.as_ref().map_or(serde_json::Value::Null, |p| json!({
+    previous.map_or(serde_json::Value::Null, |p| json!({
         "file": p.file,
         "new": p.changes.iter().filter(|(_, c)| c.is_none()).map(|(id, _)| id.clone()).collect::<Vec<_>>(),
         "gone": p.gone.iter().map(|(id, rank, index)| json!({"unit_id": id, "rank": rank, "index": super::json_number(&fw.rounding.show_dec(*index))})).collect::<Vec<_>>(),
@@ -396,8 +397,8 @@ fn previous_json(run: &Run) -> serde_json::Value {
 
 /// The comparison with an earlier ranking in words: which units are new and which are
 /// gone (nothing without `--previous`).
-fn comparison_line(run: &Run, lang: Lang) -> Option<String> {
-    let p = run.previous.as_ref()?;
+fn comparison_line(run: &Run, previous: Option<&Comparison>, lang: Lang) -> Option<String> {
+    let p = previous?;
     let fw = &run.framework;
     let new: Vec<String> = p
         .changes

@@ -35,7 +35,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn find(&self, row: &ChecklistRow, column: &str, d: Diagnostic) -> Diagnostic {
-        d.at_place(&row.place_of(column))
+        d.located(row.place_of(column).location())
             .unit(self.unit)
             .criterion(&self.leaf.id)
     }

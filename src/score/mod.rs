@@ -414,7 +414,7 @@ fn index_rows<'a>(
         },
     };
     for r in rows {
-        let at = |d: Diagnostic| d.at_place(&r.place).unit(&r.unit);
+        let at = |d: Diagnostic| d.located(r.place.location()).unit(&r.unit);
         let Some(&u) = unit_index.get(r.unit.as_str()) else {
             let msg = format!("unit `{}` is not in the unit register; row ignored", r.unit);
             diags.push(at(Diagnostic::new(Code::UnknownUnit, msg)));

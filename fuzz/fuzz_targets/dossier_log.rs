@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 const HEADER: &[u8] = b"dossier_id,unit_id,received_at,channel,status,due_at,finished_at,fee,paid_online,rating\n";
 
-fn compute(path: &std::path::Path, skip_invalid: bool) -> String {
+fn compute(path: &std::path::Path, skip_invalid: bool, block_size: usize) -> String {
     let opts = cchc::dossier::Options {
         period: cchc::period::Period::parse("2025").expect("a period"),
         by: cchc::dossier::GroupBy::Unit,
@@ -16,6 +16,7 @@ fn compute(path: &std::path::Path, skip_invalid: bool) -> String {
         units: None,
         rates: cchc::dossier::RateDefinitions::default(),
         decimal_comma: false,
+        scan: cchc::dossier::ScanOptions { block_size },
     };
     let progress: cchc::dossier::Progress = std::sync::Arc::new(|_| {});
     format!("{:?}", cchc::dossier::compute(path, "log.csv", &opts, progress))
@@ -34,9 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let path = dir.join("log.csv");
     std::fs::write(&path, &bytes).expect("written");
     let skip = first & 0x40 != 0;
-    std::env::remove_var("CCHC_CSV_BLOCK");
-    let whole = compute(&path, skip);
-    std::env::set_var("CCHC_CSV_BLOCK", (1 + (first & 0x0f)).to_string());
-    let cut = compute(&path, skip);
+    let whole = compute(&path, skip, cchc::dossier::ScanOptions::default().block_size);
+    let cut = compute(&path, skip, 1 + usize::from(first & 0x0f));
     assert_eq!(whole, cut);
 });

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """A project of N units for measuring scoring and report memory at scale (seeded):
 
-    python3 benches/big_project.py /tmp/big 60000
+    python3 benches/big_project.py /tmp/big 60000 [SEED] [AREAS]
     /usr/bin/time -v target/release/cchc score /tmp/big --format json --out /tmp/big.json
 
-Its framework has 9 areas of 5 criteria each (45 leaves: manual, choice, steps and
+Its framework has AREAS (default 8) areas of 5 criteria each (manual, choice, steps and
 proportional on done/planned — ratios like 7/31 that never terminate — and a
-per-count bonus and penalty), so the run exercises exact rational sums as a real
+per-count bonus and penalty, in a last area), so the run exercises exact sums as a real
 commune table does.
 """
 import os
@@ -14,34 +14,35 @@ import random
 import sys
 
 
-def framework():
+def framework(areas):
     out = ['id = "big"', 'title = "Synthetic 45-criterion table"', 'scale = "100"',
            '[rounding]', 'mode = "half-up"', 'places = 2',
            '[[bands]]', 'label = "Tốt"', 'from = "80"',
            '[[bands]]', 'label = "Khá"', 'from = "50"',
            '[[bands]]', 'label = "Yếu"', 'from = "0"']
     leaves = []
-    for a in range(1, 9):
+    for a in range(1, areas + 1):
         out += ['[[areas]]', f'id = "{a}"', f'title = "Lĩnh vực {a}"']
         for c in range(1, 6):
             lid = f"{a}.{c}"
-            max_ = "2.5"
+            max_ = str(100 / (areas * 5)).rstrip("0").rstrip(".") if (100 * 1000) % (areas * 5) == 0 else None
+            assert max_, "AREAS must divide 100 into whole thousandths"
             out += ['[[areas.criteria]]', f'id = "{lid}"', f'title = "Tiêu chí {lid}"', f'max = "{max_}"']
             kind = c % 4
             if kind == 0:
                 out += ['rule = "manual"']
             elif kind == 1:
-                out += ['rule = "choice"', 'options = { on_time = "2.5", late = "1.25", missing = "0" }']
+                out += ['rule = "choice"', f'options = {{ on_time = "{max_}", missing = "0" }}']
             elif kind == 2:
                 out += ['rule = "steps"', 'on-empty = "zero"',
-                        'steps = [{ from = "100", points = "2.5" }, { from = "80", points = "1.25" }, { from = "0", points = "0" }]']
+                        f'steps = [{{ from = "100", points = "{max_}" }}, {{ from = "0", points = "0" }}]']
             else:
                 out += ['rule = "proportional"', 'on-empty = "zero"']
             leaves.append((lid, kind))
-    out += ['[[areas]]', 'id = "9"', 'title = "Điểm thưởng, điểm trừ"', 'kind = "bonus"',
-            '[[areas.criteria]]', 'id = "9.1"', 'title = "Thưởng"', 'max = "2"', 'rule = "per-count"', 'points-each = "0.5"',
-            '[[areas.criteria]]', 'id = "9.2"', 'title = "Trừ"', 'kind = "penalty"', 'max = "2"', 'rule = "per-count"', 'points-each = "0.25"']
-    leaves += [("9.1", 9), ("9.2", 9)]
+    out += ['[[areas]]', f'id = "{areas + 1}"', 'title = "Điểm thưởng, điểm trừ"', 'kind = "bonus"',
+            '[[areas.criteria]]', f'id = "{areas + 1}.1"', 'title = "Thưởng"', 'max = "2"', 'rule = "per-count"', 'points-each = "0.5"',
+            '[[areas.criteria]]', f'id = "{areas + 1}.2"', 'title = "Trừ"', 'kind = "penalty"', 'max = "2"', 'rule = "per-count"', 'points-each = "0.25"']
+    leaves += [(f"{areas + 1}.1", 9), (f"{areas + 1}.2", 9)]
     return "\n".join(out) + "\n", leaves
 
 
@@ -49,20 +50,22 @@ def main():
     out, n = sys.argv[1], int(sys.argv[2])
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
     os.makedirs(out, exist_ok=True)
-    text, leaves = framework()
+    areas = int(sys.argv[4]) if len(sys.argv) > 4 else 8
+    text, leaves = framework(areas)
     open(os.path.join(out, "framework.toml"), "w").write(text)
     with open(os.path.join(out, "units.csv"), "w") as f:
         f.write("unit_id,name,group\n")
         for i in range(n):
             f.write(f"U{i:06d},Đơn vị {i},{'Xã' if i % 3 else 'Phường'}\n")
+    max_for = {lid: str(100 / (areas * 5)).rstrip("0").rstrip(".") for lid, _ in leaves}
     with open(os.path.join(out, "checklist.csv"), "w") as f:
         f.write("unit_id,criterion_id,self_score,appraised_score,done,planned,value,count\n")
         for i in range(n):
             for lid, kind in leaves:
                 if kind == 0:
-                    f.write(f"U{i:06d},{lid},2.5,{rng.choice(['0','1','1.5','2','2.5'])},,,,\n")
+                    f.write(f"U{i:06d},{lid},{max_for[lid]},{rng.choice(['0', max_for[lid]])},,,,\n")
                 elif kind == 1:
-                    f.write(f"U{i:06d},{lid},,,,,{rng.choice(['on_time','late','missing'])},\n")
+                    f.write(f"U{i:06d},{lid},,,,,{rng.choice(['on_time','missing'])},\n")
                 elif kind in (2, 3):
                     f.write(f"U{i:06d},{lid},,,{rng.randint(0, 31)},31,,\n")
                 else:

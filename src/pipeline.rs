@@ -140,7 +140,8 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
     } else {
         let f = need(&spec.checklist, "checklist")?;
         let table = spec.read_table(f, &CHECKLIST_COLUMNS)?;
-        Some((checklist::read(&table, &mut diagnostics), table.file))
+        let file = table.file.to_string();
+        Some((checklist::read(table, &mut diagnostics), file))
     };
     let dossiers = if framework.uses_dossiers() {
         Some(unit_dossiers(
@@ -322,12 +323,12 @@ pub fn score_tables(
         framework.ranking.group_declared,
         &mut diagnostics,
     );
-    let rows = checklist::read(checklist_table, &mut diagnostics);
+    let rows = checklist::read(checklist_table.clone(), &mut diagnostics);
     let loaded = Loaded {
         framework,
         period,
         units,
-        checklist: Some((rows, checklist_table.file.clone())),
+        checklist: Some((rows, checklist_table.file.to_string())),
         dossiers: None,
         survey: None,
         diagnostics,

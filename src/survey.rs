@@ -75,7 +75,7 @@ pub fn read(
 ) -> Answers {
     let mut stats = RowStats {
         input: "survey".into(),
-        file: table.file.clone(),
+        file: table.file.to_string(),
         read: table.rows.len(),
         ..RowStats::default()
     };
@@ -246,10 +246,10 @@ fn parse_rows(
     let (mut unknown_questions, mut unknown_units) = (BTreeMap::new(), BTreeMap::new());
     let mut out = Vec::with_capacity(table.rows.len());
     for (i, r) in table.rows.iter().enumerate() {
-        let response = normalize(&r.fields[c_resp]);
-        let unit = normalize(&r.fields[c_unit]);
-        let qid = normalize(&r.fields[c_q]);
-        let raw = r.fields[c_a].trim();
+        let response = normalize(&r[c_resp]);
+        let unit = normalize(&r[c_unit]);
+        let qid = normalize(&r[c_q]);
+        let raw = r[c_a].trim();
         if let Some((c, column)) = empty_key(&[(c_resp, &response), (c_unit, &unit), (c_q, &qid)]) {
             diags.push(
                 Diagnostic::new(

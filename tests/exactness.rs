@@ -150,3 +150,50 @@ fn sheet_names_are_legal_and_unique() {
         names.iter().map(|n| n.to_lowercase()).collect();
     assert_eq!(lower.len(), 3, "{names:?}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Exact keeps small values as i128 pairs and moves to a big rational on overflow:
+    /// every operation must agree with num-rational's BigRational, near the i128 limits
+    /// too.
+    #[test]
+    fn exact_agrees_with_big_rationals(
+        ops in prop::collection::vec((0u8..4, any::<i64>(), 1i64..i64::MAX), 1..40),
+    ) {
+        use cchc::num::Exact;
+        use num_bigint::BigInt;
+        use num_rational::BigRational;
+        let mut x = Exact::one();
+        let mut y = BigRational::from_integer(BigInt::from(1));
+        for (op, n, d) in ops {
+            let (a, b) = (
+                Exact::ratio(&Exact::int(n), &Exact::int(d)).unwrap(),
+                BigRational::new(BigInt::from(n), BigInt::from(d)),
+            );
+            match op {
+                0 => { x += a; y += b; }
+                1 => { x -= a; y -= b; }
+                2 => { x *= a; y *= b; }
+                _ => if n != 0 { x = Exact::ratio(&x, &a).unwrap(); y = y / b; },
+            }
+            let text = if y.is_integer() { y.numer().to_string() } else { format!("{}/{}", y.numer(), y.denom()) };
+            prop_assert_eq!(x.fraction(), text);
+        }
+        // A terminating value reads back as itself.
+        if let Some(d) = x.to_decimal() {
+            prop_assert_eq!(Exact::from(d), x.clone());
+        }
+        for (n, d) in [(1i64, 4i64), (3, 8), (7, 20), (1, 3)] {
+            let q = Exact::ratio(&Exact::int(n), &Exact::int(d)).unwrap();
+            prop_assert_eq!(q.to_decimal().is_some(), d != 3);
+            if let Some(dec) = q.to_decimal() {
+                prop_assert_eq!(Exact::from(dec), q);
+            }
+        }
+        // Ordering agrees with the big rationals' too.
+        let z = Exact::int(3);
+        let zb = BigRational::from_integer(BigInt::from(3));
+        prop_assert_eq!(x.cmp(&z), y.cmp(&zb));
+    }
+}

@@ -78,16 +78,16 @@ pub fn read(path: &Path, shown: &str) -> Result<Earlier, crate::Error> {
         let col = |n| t.col(n).expect("required column");
         let (c_id, c_rank, c_index) = (col("unit_id"), col("rank"), col("index"));
         for r in &t.rows {
-            let rank = r.fields[c_rank].trim().parse::<u32>().ok();
-            let index = parse_decimal(&r.fields[c_index], t.decimal_comma);
+            let rank = r[c_rank].trim().parse::<u32>().ok();
+            let index = parse_decimal(&r[c_index], t.decimal_comma);
             match (rank, index) {
                 (Some(rank), Some(index)) => {
-                    units.insert(normalize(&r.fields[c_id]), (rank, index));
+                    units.insert(normalize(&r[c_id]), (rank, index));
                 }
                 _ => {
                     return Err(bad(format!(
                         "line {}: rank `{}` or index `{}` is not a number",
-                        r.line, r.fields[c_rank], r.fields[c_index]
+                        r.line, &r[c_rank], &r[c_index]
                     )))
                 }
             }

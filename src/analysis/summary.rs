@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 pub struct Summary {
     /// Units ranked.
     pub units: usize,
-    /// The mean of the exact indices, rounded once as the framework says (None: no
-    /// units).
+    /// The mean of the published indices (as a report's average row is computed from
+    /// the table above it), rounded once as the framework says (None: no units).
     pub mean_index: Option<Decimal>,
     /// Each band of the framework (highest first) with its number of units.
     pub bands: Vec<(String, usize)>,
@@ -21,7 +21,10 @@ pub struct Summary {
 pub fn summary(run: &Run) -> Summary {
     let fw = &run.framework;
     let units = &run.scoring.units;
-    let sum: Exact = units.iter().map(|u| &u.totals.index_exact).sum();
+    // Published indices are decimals: their sum is exact and cheap (a sum of thousands
+    // of exact fractions with distinct denominators would not be).
+    let sum: rust_decimal::Decimal = units.iter().map(|u| u.totals.index).sum();
+    let sum = Exact::from(sum);
     let mean_index =
         Exact::ratio(&sum, &Exact::from(units.len() as u64)).map(|m| fw.rounding.apply(&m));
     let bands = fw

@@ -46,7 +46,7 @@ impl Calendar {
         let mut years = BTreeSet::new();
         for row in &table.rows {
             let at = |d: Diagnostic| d.at(&table.file, Some(row.line));
-            let date = match Date::parse(&row.fields[dc]) {
+            let date = match Date::parse(&row[dc]) {
                 Ok(d) => d,
                 Err(e) => {
                     diags.push(at(Diagnostic::new(Code::BadDate, e.to_string())));
@@ -54,7 +54,7 @@ impl Calendar {
                 }
             };
             years.insert(date.year());
-            match row.fields[kc].to_ascii_lowercase().as_str() {
+            match row[kc].to_ascii_lowercase().as_str() {
                 "holiday" => {
                     holidays.insert(date.to_days());
                 }
@@ -88,7 +88,7 @@ impl Calendar {
             cum,
             nth,
             years,
-            source: table.file.clone(),
+            source: table.file.to_string(),
         }
     }
 

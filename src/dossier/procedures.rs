@@ -30,21 +30,18 @@ impl Procedures {
         let mut map = HashMap::new();
         for row in &table.rows {
             let at = |d: Diagnostic| d.at(&table.file, Some(row.line));
-            let pid = normalize(&row.fields[id]);
-            let Ok(n) = row.fields[days].trim().parse::<u32>() else {
+            let pid = normalize(&row[id]);
+            let Ok(n) = row[days].trim().parse::<u32>() else {
                 diags.push(at(Diagnostic::new(
                     Code::BadNumber,
                     format!(
                         "processing_days `{}` is not a whole number of days",
-                        row.fields[days]
+                        &row[days]
                     ),
                 )));
                 continue;
             };
-            let cut = match cutoff
-                .map(|c| row.fields[c].trim())
-                .filter(|s| !s.is_empty())
-            {
+            let cut = match cutoff.map(|c| row[c].trim()).filter(|s| !s.is_empty()) {
                 None => None,
                 Some(s) => match parse_hhmm(s) {
                     Some(m) => Some(m),

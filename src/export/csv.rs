@@ -17,7 +17,7 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .from_writer(out);
     w.write_record(cols.iter().map(|(_, c)| c.name.as_str()))?;
     let mut failed = None;
-    (table.rows)(&mut |row| {
+    (table.rows)(Formats::CSV, &mut |row| {
         if failed.is_some() {
             return;
         }

@@ -181,7 +181,7 @@ fn table(report: &Report, t: &Table, id: &str, out: &mut dyn Write) -> std::io::
         s
     };
     let mut result = Ok(());
-    (t.rows)(&mut |row| {
+    (t.rows)(Formats::HTML, &mut |row| {
         if result.is_ok() {
             result = out.write_all(line(&row).as_bytes());
         }

@@ -71,7 +71,7 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let mut result = Ok(());
         if t.single {
             let mut done = false;
-            (t.rows)(&mut |row| {
+            (t.rows)(Formats::JSON, &mut |row| {
                 if !done {
                     done = true;
                     result = out.write_all(pretty(&object(&row), 1).as_bytes());
@@ -83,7 +83,7 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         } else {
             let mut n = 0usize;
             out.write_all(b"[")?;
-            (t.rows)(&mut |row| {
+            (t.rows)(Formats::JSON, &mut |row| {
                 if result.is_err() {
                     return;
                 }

@@ -35,7 +35,7 @@ fn grid(report: &Report, t: &Table, out: &mut dyn Write) -> std::io::Result<()> 
     };
     let mut n = 0;
     let mut result = Ok(());
-    (t.rows)(&mut |row| {
+    (t.rows)(Formats::MD, &mut |row| {
         n += 1;
         if t.limit.is_some_and(|l| n > l) || result.is_err() {
             return;

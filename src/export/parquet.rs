@@ -35,7 +35,7 @@ fn file(t: Option<&Table>) -> Result<Vec<u8>, ExportError> {
         return parquet(Vec::new()).map_err(|e| ExportError::Parquet(e.to_string()));
     };
     let cols = t.columns_in(Formats::PARQUET);
-    let rows = t.collect();
+    let rows = t.collect(Formats::PARQUET);
     let columns = cols
         .iter()
         .map(|(i, c)| {

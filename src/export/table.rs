@@ -40,7 +40,7 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
     let cols = t.columns_in(Formats::TABLE);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut n = 0;
-    (t.rows)(&mut |row| {
+    (t.rows)(Formats::TABLE, &mut |row| {
         n += 1;
         if t.limit.is_none_or(|l| n <= l) {
             rows.push(

@@ -69,7 +69,7 @@ fn sheet(report: &Report, t: &Table, ws: &mut Worksheet) -> Result<(), rust_xlsx
         }
         Ok::<(), rust_xlsxwriter::XlsxError>(())
     };
-    (t.rows)(&mut |row| {
+    (t.rows)(Formats::XLSX, &mut |row| {
         if result.is_ok() {
             result = write_row(ws, &row, false, r);
             r += 1;

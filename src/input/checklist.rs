@@ -17,7 +17,7 @@ pub enum Cell {
     /// A number.
     Num(Decimal),
     /// Not a usable number (already reported when read).
-    Bad(String),
+    Bad(Box<str>),
 }
 
 impl Cell {
@@ -60,15 +60,16 @@ pub struct ChecklistRow {
     /// Count for a `per-count` rule.
     pub count: Cell,
     /// Option name for a `choice` rule (`na` means not applicable).
-    pub value: Option<String>,
+    pub value: Option<Box<str>>,
     /// Evidence reference, shown by `explain`.
-    pub evidence: Option<String>,
+    pub evidence: Option<Box<str>>,
     /// The unit's explanation (giải trình), shown by `explain`.
-    pub explanation: Option<String>,
+    pub explanation: Option<Box<str>>,
     /// Free note, shown by `explain`.
-    pub note: Option<String>,
-    /// The sheet column of each of [`NUMERIC`] (for workbook cell addresses).
-    columns: [Option<usize>; 7],
+    pub note: Option<Box<str>>,
+    /// The sheet column of each of [`NUMERIC`] (for workbook cell addresses), shared by
+    /// every row of a table.
+    columns: std::sync::Arc<[Option<usize>; 7]>,
 }
 
 impl ChecklistRow {
@@ -106,8 +107,12 @@ fn cell(text: &str, comma: bool) -> Result<Cell, String> {
     }
 }
 
-/// Parses every row; unusable values in number columns are reported here, once.
-pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
+/// Parses every row; unusable values in number columns are reported here, once. The
+/// table is consumed: each text row is freed once parsed (a national checklist has
+/// millions).
+pub fn read(mut table: Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
+    let text_rows = std::mem::take(&mut table.rows);
+    let table = &table;
     let col = |n: &str| table.col(n);
     let (u, c) = (
         col("unit_id").expect("required"),
@@ -121,26 +126,29 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
         col("note"),
     );
     let text = |row: &super::Row, i: Option<usize>| {
-        i.map(|i| normalize(&row.fields[i]))
+        i.map(|i| normalize(&row[i]))
             .filter(|s| !s.is_empty())
+            .map(String::into_boxed_str)
     };
     let source = |i: Option<usize>| i.map(|i| table.source_columns.get(i).copied().unwrap_or(i));
     let mut columns = [None; 7];
     for (slot, i) in columns.iter_mut().zip(nums.iter().chain([&value])) {
         *slot = source(*i);
     }
-    let mut out = Vec::with_capacity(table.rows.len());
-    for row in &table.rows {
-        let unit = normalize(&row.fields[u]);
-        let criterion = normalize(&row.fields[c]);
+    let columns = std::sync::Arc::new(columns);
+    let mut out = Vec::with_capacity(text_rows.len());
+    for row in text_rows {
+        let row = &row;
+        let unit = normalize(&row[u]);
+        let criterion = normalize(&row[c]);
         let parsed: Vec<Cell> = nums
             .iter()
             .zip(NUMERIC)
             .map(|(i, name)| {
                 let Some(i) = *i else { return Cell::Empty };
                 let place = table.place(row, Some(i));
-                let value = cell(&row.fields[i], table.decimal_comma).unwrap_or_else(|why| {
-                    let v = row.fields[i].trim().to_string();
+                let value = cell(&row[i], table.decimal_comma).unwrap_or_else(|why| {
+                    let v: Box<str> = row[i].trim().into();
                     diags.push(
                         Diagnostic::new(Code::InvalidNumber, format!("{name} `{v}` {why}"))
                             .located(place.location())
@@ -168,7 +176,7 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<ChecklistRow> {
             evidence: text(row, evidence),
             explanation: text(row, explanation),
             note: text(row, note),
-            columns,
+            columns: columns.clone(),
         });
     }
     out

@@ -13,6 +13,7 @@ pub mod checklist;
 pub mod units;
 
 use std::path::Path;
+use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 /// Trims and NFC-normalises an id or a name.
@@ -91,11 +92,11 @@ pub enum InputError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     /// The file as the user named it.
-    pub file: String,
+    pub file: Arc<str>,
     /// The 1-based line (CSV) or row (workbook).
     pub line: usize,
     /// In a workbook: the sheet.
-    pub sheet: Option<String>,
+    pub sheet: Option<Arc<str>>,
     /// In a workbook: the cell (`E12`), when the place is one value.
     pub cell: Option<String>,
 }
@@ -104,9 +105,9 @@ impl Place {
     /// As a finding's location.
     pub fn location(&self) -> crate::diag::Location {
         crate::diag::Location {
-            file: self.file.clone(),
+            file: self.file.to_string(),
             line: Some(self.line),
-            sheet: self.sheet.clone(),
+            sheet: self.sheet.as_deref().map(str::to_string),
             cell: self.cell.clone(),
         }
     }
@@ -132,22 +133,63 @@ pub fn column_letters(mut col: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-/// One data row: its line and its fields (trimmed).
-#[derive(Debug, Clone)]
+/// One data row: its line and its fields (trimmed), held in one string (a big
+/// checklist has millions of fields: one allocation per row, not one per field).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// 1-based line in the file (row in a workbook).
     pub line: usize,
-    /// Fields in header order.
-    pub fields: Vec<String>,
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl Row {
+    /// A row from its fields (trimmed here).
+    pub fn new<'a>(line: usize, fields: impl IntoIterator<Item = &'a str>) -> Row {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for f in fields {
+            text.push_str(f.trim());
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Row {
+            line,
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no fields.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The fields in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| &self[i])
+    }
+}
+
+impl std::ops::Index<usize> for Row {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
 }
 
 /// A tabular file read whole, with its header checked.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The file as the user named it.
-    pub file: String,
+    pub file: Arc<str>,
     /// In a workbook: the sheet read.
-    pub sheet: Option<String>,
+    pub sheet: Option<Arc<str>>,
     /// Column names (trimmed).
     pub headers: Vec<String>,
     /// In a workbook: the 0-based sheet column of each header (for cell addresses).
@@ -223,7 +265,7 @@ impl Table {
         let header_line = header.position().map_or(1, |p| p.line() as usize);
         let headers: Vec<String> = header.iter().map(normalize).collect();
         let mut table = Table {
-            file: file.to_string(),
+            file: Arc::from(file),
             sheet: None,
             source_columns: (0..headers.len()).collect(),
             headers,
@@ -293,9 +335,9 @@ impl Table {
     /// A line (a workbook row) of the file, as a finding's location.
     pub fn row_at(&self, line: usize) -> crate::diag::Location {
         crate::diag::Location {
-            file: self.file.clone(),
+            file: self.file.to_string(),
             line: Some(line),
-            sheet: self.sheet.clone(),
+            sheet: self.sheet.as_deref().map(str::to_string),
             cell: None,
         }
     }
@@ -303,9 +345,9 @@ impl Table {
     /// The whole file (no line), as a finding's location.
     pub fn whole(&self) -> crate::diag::Location {
         crate::diag::Location {
-            file: self.file.clone(),
+            file: self.file.to_string(),
             line: None,
-            sheet: self.sheet.clone(),
+            sheet: self.sheet.as_deref().map(str::to_string),
             cell: None,
         }
     }
@@ -335,10 +377,7 @@ fn rows(
                 message: wrong_width(&rec, line, width),
             });
         }
-        out.push(Row {
-            line,
-            fields: rec.iter().map(|f| f.trim().to_string()).collect(),
-        });
+        out.push(Row::new(line, rec.iter()));
     }
     Ok(out)
 }

@@ -39,13 +39,13 @@ pub fn read(
     let mut units: Vec<Unit> = Vec::new();
     let mut stats = RowStats {
         input: "units".into(),
-        file: table.file.clone(),
+        file: table.file.to_string(),
         read: table.rows.len(),
         ..RowStats::default()
     };
     let mut seen = std::collections::BTreeMap::new();
     for row in &table.rows {
-        let id = normalize(&row.fields[id_col]);
+        let id = normalize(&row[id_col]);
         if id.is_empty() {
             diags.push(
                 Diagnostic::new(Code::EmptyId, "unit_id is empty; row skipped")
@@ -70,10 +70,8 @@ pub fn read(
         }
         seen.insert(id.clone(), row.line);
         units.push(Unit {
-            name: normalize(&row.fields[name_col]),
-            group: group_col
-                .map(|c| normalize(&row.fields[c]))
-                .unwrap_or_default(),
+            name: normalize(&row[name_col]),
+            group: group_col.map(|c| normalize(&row[c])).unwrap_or_default(),
             id,
             line: row.line,
         });

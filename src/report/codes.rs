@@ -15,7 +15,7 @@ pub fn build(lang: Lang) -> Report<'static> {
         Column::new("about", Kind::Text),
         Column::new("meaning", Kind::Text).essential(),
     ];
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for c in Code::ALL {
             let severity = match c.severity() {
                 Severity::Error => "error",

@@ -43,8 +43,8 @@ pub fn build<'a>(run: &'a Run, u: &'a UnitResult, criterion: Option<&'a str>) ->
         ("period".into(), super::period_json(run.period.as_ref())),
     ];
     let columns = super::ranking::units(run, None).columns;
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
-        let mut row = super::ranking::unit_row(run, None, u);
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+        let mut row = super::ranking::unit_row(run, None, u, true);
         if let Some(Value::List(criteria)) = row.last_mut() {
             criteria.retain(|c| match c {
                 Value::Object(fields) => fields.iter().any(|(k, v)| {
@@ -176,7 +176,7 @@ fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, out: &mut Strin
     let head = format!("{indent}{}  {}{effect}", leaf.id, leaf.title);
     let _ = writeln!(out, "{}", columns(&head, width, &format!("{pts}{selfs}")));
     let pad = format!("{indent}    ");
-    let at = match &res.place {
+    let at = match run.scoring.place(res) {
         Some(p) => p.to_string(),
         None => {
             let file = run
@@ -205,10 +205,11 @@ fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, out: &mut Strin
     }
     let result = trace::staged(fw, leaf, res, run.stage(), &run.scoring.stages);
     let _ = writeln!(out, "{pad}result   {result}");
+    let n = res.notes();
     for (label, text) in [
-        ("evidence", &res.evidence),
-        ("explained", &res.explanation),
-        ("note    ", &res.note),
+        ("evidence", &n.evidence),
+        ("explained", &n.explanation),
+        ("note    ", &n.note),
     ] {
         if let Some(t) = text {
             let _ = writeln!(out, "{pad}{label} {t}");

@@ -40,7 +40,7 @@ pub fn build(lang: Lang) -> Result<Report<'static>, crate::Error> {
     r.tables.push(Table::new(
         "frameworks",
         cols,
-        Box::new(move |sink| {
+        Box::new(move |_, sink: &mut dyn FnMut(Vec<Value>)| {
             for row in &rows {
                 sink(row.clone());
             }

@@ -69,7 +69,7 @@ fn by_criterion(run: &Run, sums: Vec<CriterionGap>, lang: Lang) -> Table<'_> {
         Column::new("total_delta", pk).essential(),
         Column::new("points_moved", pk).essential(),
     ];
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for c in &sums {
             let leaf = &fw.leaves[c.leaf];
             sink(vec![
@@ -116,7 +116,7 @@ fn by_unit(
         Some(p) => published(fw, p),
         None => Value::str("na"),
     };
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for g in &list {
             let leaf = &fw.leaves[g.leaf];
             sink(vec![

@@ -60,7 +60,7 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
             c
         }
     }));
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for (key, c) in &t.rows {
             let mut row: Vec<Value> = key.iter().map(Value::str).collect();
             row.extend(c.columns().iter().map(|(_, v)| Value::count(*v)));

@@ -212,9 +212,11 @@ impl Column {
     }
 }
 
-/// A producer of rows: called with a sink for each row, as many times as an exporter
-/// needs (rows are built on demand, so a report of 60,000 units is never held twice).
-pub type Rows<'a> = Box<dyn Fn(&mut dyn FnMut(Vec<Value>)) + 'a>;
+/// A producer of rows: called with the format they are for and a sink for each row, as
+/// many times as an exporter needs (rows are built on demand, so a report of 60,000
+/// units is never held twice). A producer may leave `Null` in the columns the format
+/// does not show (the nested JSON detail, say) instead of computing them.
+pub type Rows<'a> = Box<dyn Fn(Formats, &mut dyn FnMut(Vec<Value>)) + 'a>;
 
 /// A titled table.
 pub struct Table<'a> {
@@ -276,10 +278,10 @@ impl<'a> Table<'a> {
         self
     }
 
-    /// Every row, collected (for exporters that need two passes).
-    pub fn collect(&self) -> Vec<Vec<Value>> {
+    /// Every row for `format`, collected (for exporters that need two passes).
+    pub fn collect(&self, format: Formats) -> Vec<Vec<Value>> {
         let mut all = Vec::new();
-        (self.rows)(&mut |r| all.push(r));
+        (self.rows)(format, &mut |r| all.push(r));
         all
     }
 

@@ -133,9 +133,9 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
         cols.push(Column::new("index_change", pk).essential());
     }
     cols.push(Column::new("criteria", Kind::Nested).only(Formats::JSON));
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |format: Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for u in &run.scoring.units {
-            sink(unit_row(run, previous, u));
+            sink(unit_row(run, previous, u, format.has(Formats::JSON)));
         }
     };
     let mut t = Table::new("units", cols, Box::new(rows));
@@ -144,7 +144,12 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
 }
 
 /// One unit's row of the ranking table.
-pub fn unit_row(run: &Run, previous: Option<&Comparison>, u: &UnitResult) -> Vec<Value> {
+pub fn unit_row(
+    run: &Run,
+    previous: Option<&Comparison>,
+    u: &UnitResult,
+    detail: bool,
+) -> Vec<Value> {
     let fw = &run.framework;
     let t = &u.totals;
     let mut row = vec![
@@ -182,7 +187,12 @@ pub fn unit_row(run: &Run, previous: Option<&Comparison>, u: &UnitResult) -> Vec
             None => row.extend([Value::Null, Value::Null]),
         }
     }
-    row.push(Value::List(criteria_objects(run, u)));
+    // The criteria are JSON's alone: other formats get a placeholder, not the work.
+    row.push(if detail {
+        Value::List(criteria_objects(run, u))
+    } else {
+        Value::Null
+    });
     row
 }
 
@@ -215,12 +225,7 @@ fn criteria_objects(run: &Run, u: &UnitResult) -> Vec<Value> {
                 ),
                 ("stage".into(), Value::str(from.name())),
                 ("self_score".into(), claim),
-                (
-                    "line".into(),
-                    r.place
-                        .as_ref()
-                        .map_or(Value::Null, |p| Value::count(p.line)),
-                ),
+                ("line".into(), r.line.map_or(Value::Null, Value::count)),
                 (
                     "derivation".into(),
                     Value::str(trace::staged(fw, l, r, stage, &run.scoring.stages)),
@@ -255,7 +260,7 @@ fn criteria(run: &Run) -> Table<'_> {
         Column::new("line", Kind::Int),
         Column::new("derivation", Kind::Text),
     ];
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         let stage = run.stage();
         for u in &run.scoring.units {
             for (l, r) in fw.leaves.iter().zip(&u.leaves) {
@@ -276,9 +281,7 @@ fn criteria(run: &Run) -> Table<'_> {
                     Value::Exact(reading.outcome.points.clone()),
                     Value::str(from.name()),
                     claim,
-                    r.place
-                        .as_ref()
-                        .map_or(Value::Null, |p| Value::count(p.line)),
+                    r.line.map_or(Value::Null, Value::count),
                     Value::str(trace::staged(fw, l, r, stage, &run.scoring.stages)),
                 ]);
             }
@@ -306,7 +309,7 @@ fn area_sheet(run: &Run, area: usize) -> Table<'_> {
             .map(|&l| Column::new(fw.leaves[l].id.clone(), pk)),
     );
     cols.push(Column::new(format!("area_{}", a.id), pk));
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         let mut titles = vec![Value::Null, Value::str("title")];
         titles.extend(leaves.iter().map(|&l| Value::str(&fw.leaves[l].title)));
         titles.push(Value::str(&a.title));
@@ -349,7 +352,7 @@ fn evidence(run: &Run, lang: Lang) -> Table<'_> {
         Column::new("points", Kind::Text),
         Column::new("derivation", Kind::Text),
     ];
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for u in &run.scoring.units {
             for &i in &leaves {
                 let (leaf, r) = (&fw.leaves[i], &u.leaves[i]);

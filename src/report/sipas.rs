@@ -84,7 +84,7 @@ pub fn build<'a>(
         Column::new(format!("q_{}", q.id), pk).only(Formats::ALL.without(Formats::TABLE))
     }));
     let empty = Figures::default();
-    let rows = move |sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
         for (k, name) in &t.keys {
             let mut row = vec![Value::str(k)];
             if by_unit {

@@ -56,15 +56,13 @@ impl Ctx<'_> {
             } => (true, max),
             How::Given { capped, .. } => (true, Exact::from(*capped)),
             How::Option { points, .. } => (true, Exact::from(*points)),
-            How::Ratio {
-                num, den, matched, ..
-            } => match matched {
+            How::Ratio(r) => match &r.matched {
                 RatioMatch::Step { points, .. } => (true, Exact::from(*points)),
                 RatioMatch::BelowSteps => (true, Exact::zero()),
                 RatioMatch::Proportional { target } => {
                     let p = Exact::ratio(
-                        &(max.clone() * num * Exact::from(100u64)),
-                        &(den.clone() * Exact::from(*target)),
+                        &(max.clone() * &r.num * Exact::from(100u64)),
+                        &(r.den.clone() * Exact::from(*target)),
                     )
                     .unwrap_or_default();
                     (true, p.min_of(max))
@@ -185,7 +183,7 @@ pub fn evaluate(
         return from_evidence(ctx, ratio, row, diags);
     }
     let Some(row) = row else {
-        return LeafResult::base_only(ctx.reading(How::Missing), None);
+        return LeafResult::base_only(ctx.reading(How::Missing));
     };
     let self_ = ctx
         .given(row, "self_score", &row.self_score, diags)
@@ -229,15 +227,23 @@ pub fn evaluate(
         ));
     }
     LeafResult {
-        place: Some(row.place.clone()),
+        line: u32::try_from(row.line()).ok(),
         // A manual leaf without an appraisal scores its self-score: that is its base.
-        self_: self_.filter(|s| s.how != base.how),
+        self_: self_.filter(|s| s.how != base.how).map(Box::new),
         base,
-        final_,
+        final_: final_.map(Box::new),
+        notes: notes(row),
+    }
+}
+
+/// The row's evidence, explanation and note, boxed only when there are any.
+fn notes(row: &ChecklistRow) -> Option<Box<super::Notes>> {
+    let n = super::Notes {
         evidence: row.evidence.clone(),
         explanation: row.explanation.clone(),
         note: row.note.clone(),
-    }
+    };
+    (n != super::Notes::default()).then(|| Box::new(n))
 }
 
 /// A manual leaf: the appraisal (else the self-score) is the base; the final score,
@@ -273,7 +279,7 @@ fn computed(ctx: &Ctx, row: &ChecklistRow, diags: &mut Vec<Diagnostic>) -> How {
                 None => How::MissingInput { columns: "value" },
                 Some(v) if v.eq_ignore_ascii_case("na") => ctx.na(row, "value", diags),
                 Some(v) => {
-                    match options.iter().find(|(name, _)| name == v) {
+                    match options.iter().find(|(name, _)| **name == **v) {
                         Some((_, p)) => How::Option {
                             value: v.clone(),
                             points: *p,
@@ -313,7 +319,7 @@ fn computed(ctx: &Ctx, row: &ChecklistRow, diags: &mut Vec<Diagnostic>) -> How {
                 ));
                 How::Invalid {
                     column: "count",
-                    value: plain(*c),
+                    value: plain(*c).into(),
                 }
             }
             Cell::Num(c) => How::Count {
@@ -354,7 +360,7 @@ fn done_planned(ctx: &Ctx, row: &ChecklistRow, diags: &mut Vec<Diagnostic>) -> H
             ));
             How::Invalid {
                 column,
-                value: plain(*v),
+                value: plain(*v).into(),
             }
         }
         (Cell::Num(_), Cell::Num(p)) if p.is_zero() => How::EmptyRatio {
@@ -377,12 +383,12 @@ fn done_planned(ctx: &Ctx, row: &ChecklistRow, diags: &mut Vec<Diagnostic>) -> H
                 ));
             }
             let (num, den) = (Exact::from(*d), Exact::from(*p));
-            How::Ratio {
+            How::Ratio(Box::new(super::Ratio {
                 matched: match_ratio(ctx.leaf, &num, &den),
                 num,
                 den,
                 source: "done/planned".into(),
-            }
+            }))
         }
         _ => How::MissingInput {
             columns: "done and planned",
@@ -452,16 +458,16 @@ fn from_evidence(
             source,
             on_empty: on_empty(ctx.leaf),
         },
-        Some((num, den)) => How::Ratio {
+        Some((num, den)) => How::Ratio(Box::new(super::Ratio {
             matched: match_ratio(ctx.leaf, &num, &den),
             num,
             den,
             source,
-        },
+        })),
     };
     let base = ctx.reading(how);
     let Some(row) = row else {
-        return LeafResult::base_only(base, None);
+        return LeafResult::base_only(base);
     };
     let ignored: Vec<&str> = [
         ("done", &row.done),
@@ -490,12 +496,10 @@ fn from_evidence(
         .given(row, "self_score", &row.self_score, diags)
         .map(|h| ctx.reading(h));
     LeafResult {
-        place: Some(row.place.clone()),
-        self_,
+        line: u32::try_from(row.line()).ok(),
+        self_: self_.map(Box::new),
         base,
         final_: None,
-        evidence: row.evidence.clone(),
-        explanation: row.explanation.clone(),
-        note: row.note.clone(),
+        notes: notes(row),
     }
 }

@@ -21,6 +21,7 @@ use crate::input::{Place, RowStats};
 use crate::num::Exact;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 pub use leaf::{match_ratio, UnitEvidence};
 
@@ -99,26 +100,17 @@ pub enum How {
     /// A choice option matched.
     Option {
         /// The option named.
-        value: String,
+        value: Box<str>,
         /// Its points.
         points: Decimal,
     },
     /// The value is not one of the rule's options: 0 points.
     UnknownOption {
         /// What the checklist said.
-        value: String,
+        value: Box<str>,
     },
     /// A ratio rule: checklist done / planned, a dossier rate, a survey figure.
-    Ratio {
-        /// Numerator.
-        num: Exact,
-        /// Denominator (non-zero).
-        den: Exact,
-        /// Where the numbers come from, in words.
-        source: String,
-        /// What matched.
-        matched: RatioMatch,
-    },
+    Ratio(Box<Ratio>),
     /// A ratio rule with a zero denominator.
     EmptyRatio {
         /// Where the numbers come from, in words.
@@ -143,8 +135,22 @@ pub enum How {
         /// The column.
         column: &'static str,
         /// The value.
-        value: String,
+        value: Box<str>,
     },
+}
+
+/// A ratio and what it matched (boxed in [`How`], which every leaf of every unit
+/// holds: the common readings stay small).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ratio {
+    /// Numerator.
+    pub num: Exact,
+    /// Denominator (non-zero).
+    pub den: Exact,
+    /// Where the numbers come from, in words.
+    pub source: String,
+    /// What matched.
+    pub matched: RatioMatch,
 }
 
 /// What a ratio matched.
@@ -175,37 +181,53 @@ pub struct Reading {
     pub outcome: Outcome,
 }
 
-/// One leaf of one unit, every stage.
+/// What a checklist row says beside its numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// Evidence reference (tài liệu kiểm chứng).
+    pub evidence: Option<Box<str>>,
+    /// The unit's explanation (giải trình).
+    pub explanation: Option<Box<str>>,
+    /// Free note.
+    pub note: Option<Box<str>>,
+}
+
+/// One leaf of one unit, every stage. Kept small: a national run holds millions.
 #[derive(Debug, Clone)]
 pub struct LeafResult {
-    /// The checklist row it came from, if any.
-    pub place: Option<Place>,
+    /// The line (workbook row) of the checklist row it came from, if any
+    /// ([`Scoring::place`] gives the whole place).
+    pub line: Option<u32>,
     /// The appraised reading (for a manual leaf without an appraisal, the self-score;
     /// for a computed rule, the rule on its inputs). Every stage falls back on it.
     pub base: Reading,
     /// The unit's own claim, when it differs from the base.
-    pub self_: Option<Reading>,
+    pub self_: Option<Box<Reading>>,
     /// The final score after explanation, when given.
-    pub final_: Option<Reading>,
-    /// Evidence reference from the checklist.
-    pub evidence: Option<String>,
-    /// The unit's explanation (giải trình) from the checklist.
-    pub explanation: Option<String>,
-    /// Note from the checklist.
-    pub note: Option<String>,
+    pub final_: Option<Box<Reading>>,
+    /// Evidence, explanation and note from the checklist row, when it has any.
+    pub notes: Option<Box<Notes>>,
 }
 
 impl LeafResult {
-    fn base_only(base: Reading, place: Option<Place>) -> LeafResult {
+    fn base_only(base: Reading) -> LeafResult {
         LeafResult {
-            place,
+            line: None,
             base,
             self_: None,
             final_: None,
+            notes: None,
+        }
+    }
+
+    /// The row's evidence, explanation and note (each may be absent).
+    pub fn notes(&self) -> &Notes {
+        static NONE: Notes = Notes {
             evidence: None,
             explanation: None,
             note: None,
-        }
+        };
+        self.notes.as_deref().unwrap_or(&NONE)
     }
 
     /// The reading a stage uses, and the stage it comes from: self falls back on the
@@ -243,7 +265,7 @@ impl LeafResult {
 
     /// The unit's claim, if it made one (its own self-score, or a base that is one).
     pub fn claim(&self) -> Option<&Reading> {
-        self.self_.as_ref().or(match self.base_stage() {
+        self.self_.as_deref().or(match self.base_stage() {
             Stage::SelfAssessed => Some(&self.base),
             _ => None,
         })
@@ -338,6 +360,20 @@ pub struct UnitResult {
     pub band: Option<String>,
 }
 
+impl Scoring {
+    /// Where a leaf's checklist row sits (`checklist.csv:12`, `cham-diem.xlsx[Tổng
+    /// hợp]:12`), if it has one.
+    pub fn place(&self, leaf: &LeafResult) -> Option<Place> {
+        let (file, sheet) = self.checklist.as_ref()?;
+        Some(Place {
+            file: file.clone(),
+            line: leaf.line? as usize,
+            sheet: sheet.clone(),
+            cell: None,
+        })
+    }
+}
+
 impl UnitResult {
     /// The value ranking and bands use: the published index, or the exact one when the
     /// framework says `rank-on = "exact"`.
@@ -366,6 +402,8 @@ pub struct Scoring {
     pub has_self: bool,
     /// The stages present in the checklist (self, appraised, final).
     pub stages: Vec<Stage>,
+    /// The checklist's file and sheet, for the places of the leaves' rows.
+    pub checklist: Option<(Arc<str>, Option<Arc<str>>)>,
     /// Rows read / used / rejected per input.
     pub stats: Vec<RowStats>,
 }
@@ -498,11 +536,16 @@ pub fn score(
         .enumerate()
         .map(|(u, unit)| run.unit(u, unit, units_with_rows[u], diags))
         .collect();
+    let checklist = rows
+        .first()
+        .map(|r| (r.place.file.clone(), r.place.sheet.clone()))
+        .or_else(|| checklist_file.map(|f| (Arc::from(f), None)));
     Scoring {
         units: results,
         stage,
         has_self: stages.contains(&Stage::SelfAssessed),
         stages,
+        checklist,
         stats: vec![cells.stats],
     }
 }

@@ -73,12 +73,7 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool) -> String {
             format!("value `{value}` → option {value} = {}", plain(*points))
         }
         How::UnknownOption { value } => format!("value `{value}` is not an option → 0"),
-        How::Ratio {
-            num,
-            den,
-            source,
-            matched,
-        } => ratio_words(num, den, source, matched, &max, &p),
+        How::Ratio(r) => ratio_words(&r.num, &r.den, &r.source, &r.matched, &max, &p),
         How::EmptyRatio { source, on_empty } => {
             let outcome = match on_empty {
                 OnEmpty::Full => format!("full points {max}"),

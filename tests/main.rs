@@ -16,4 +16,5 @@ mod published_indices;
 mod scoring;
 mod snapshots;
 mod survey;
+mod terminal;
 mod xlsx;

@@ -5,7 +5,7 @@
 //! which (`--wide` shows them all). Every text is escaped for the terminal.
 
 use super::Options;
-use crate::report::{Formats, Report, Table};
+use crate::report::{Column, Formats, Report, Table};
 use crate::term::escape;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement};
 use std::io::Write;
@@ -72,8 +72,7 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
                 + 3
         })
         .collect();
-    let essential: Vec<bool> = cols.iter().map(|(_, c)| c.essential).collect();
-    let keep = fit(&widths, &essential, opts);
+    let keep = fit(&widths, &cols, opts);
     let mut table = comfy_table::Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
@@ -110,18 +109,27 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
 }
 
 /// Which columns to show: all, unless the terminal is narrower than the table; then
-/// the non-essential ones go, from the right, until it fits.
-fn fit(widths: &[usize], essential: &[bool], opts: &Options) -> Vec<bool> {
+/// the non-essential ones go, from the right (a group of columns all at once), until
+/// it fits.
+fn fit(widths: &[usize], cols: &[(usize, &Column)], opts: &Options) -> Vec<bool> {
     let mut keep = vec![true; widths.len()];
-    if let (Some(limit), false) = (opts.width, opts.wide) {
-        let mut total: usize = widths.iter().sum::<usize>() + 1;
-        for k in (0..widths.len()).rev() {
-            if total <= limit {
-                break;
-            }
-            if !essential[k] {
-                keep[k] = false;
-                total -= widths[k];
+    let (Some(limit), false) = (opts.width, opts.wide) else {
+        return keep;
+    };
+    let mut total: usize = widths.iter().sum::<usize>() + 1;
+    for k in (0..widths.len()).rev() {
+        if total <= limit {
+            break;
+        }
+        let c = cols[k].1;
+        if c.essential || !keep[k] {
+            continue;
+        }
+        for j in 0..widths.len() {
+            let same = j == k || (c.group.is_some() && cols[j].1.group == c.group);
+            if same && keep[j] {
+                keep[j] = false;
+                total -= widths[j];
             }
         }
     }

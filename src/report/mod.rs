@@ -177,6 +177,9 @@ pub struct Column {
     pub formats: Formats,
     /// Whether a narrow terminal table keeps it (the others go first).
     pub essential: bool,
+    /// Columns of one group (the areas, the self-assessment pair) are shown or left
+    /// out of a narrow terminal table together.
+    pub group: Option<&'static str>,
     /// Cell colours by value (bands): xlsx and html colour the cell.
     pub colours: Vec<(String, u32)>,
 }
@@ -189,6 +192,7 @@ impl Column {
             kind,
             formats: Formats::ALL,
             essential: false,
+            group: None,
             colours: Vec::new(),
         }
     }
@@ -196,6 +200,12 @@ impl Column {
     /// Kept in a narrow terminal table.
     pub fn essential(mut self) -> Column {
         self.essential = true;
+        self
+    }
+
+    /// One of a group shown or left out together in a narrow table.
+    pub fn grouped(mut self, group: &'static str) -> Column {
+        self.group = Some(group);
         self
     }
 

@@ -115,18 +115,18 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
             .essential()
             .coloured(band_colours(fw)),
     ];
-    cols.extend(
-        fw.areas
-            .iter()
-            .map(|a| Column::new(format!("area_{}", a.id), pk).only(Formats::FLAT)),
-    );
+    cols.extend(fw.areas.iter().map(|a| {
+        Column::new(format!("area_{}", a.id), pk)
+            .only(Formats::FLAT)
+            .grouped("areas")
+    }));
     cols.push(Column::new("areas", Kind::Nested).only(Formats::JSON));
     for name in ["scored", "bonus", "penalty"] {
         cols.push(Column::new(name, Kind::Exact).only(Formats::JSON));
     }
     if run.shows_self() {
-        cols.push(Column::new("self_index", pk));
-        cols.push(Column::new("appraisal_delta", pk));
+        cols.push(Column::new("self_index", pk).grouped("self"));
+        cols.push(Column::new("appraisal_delta", pk).grouped("self"));
     }
     if previous.is_some() {
         cols.push(Column::new("rank_change", Kind::Int).essential());

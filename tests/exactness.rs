@@ -175,7 +175,7 @@ proptest! {
                 0 => { x += a; y += b; }
                 1 => { x -= a; y -= b; }
                 2 => { x *= a; y *= b; }
-                _ => if n != 0 { x = Exact::ratio(&x, &a).unwrap(); y = y / b; },
+                _ => if n != 0 { x = Exact::ratio(&x, &a).unwrap(); y /= b; },
             }
             let text = if y.is_integer() { y.numer().to_string() } else { format!("{}/{}", y.numer(), y.denom()) };
             prop_assert_eq!(x.fraction(), text);

@@ -15,6 +15,7 @@ use crate::diag::Diagnostic;
 use crate::dossier::{self, MetricsTable};
 use crate::framework::Framework;
 use crate::input::checklist::{self, ChecklistRow};
+use crate::input::columns::Input;
 use crate::input::units::{self, Unit};
 use crate::input::{RowStats, Table};
 use crate::period::Period;
@@ -110,7 +111,7 @@ pub fn units(
     warn_without_groups: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<Unit>, RowStats), Error> {
-    let table = spec.read_table(file, &UNITS_COLUMNS)?;
+    let table = spec.read_table(file, Input::Units, &UNITS_COLUMNS)?;
     Ok(units::read(
         &table,
         group_column,
@@ -139,7 +140,7 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
         None // every criterion comes from the log or the survey
     } else {
         let f = need(&spec.checklist, "checklist")?;
-        let table = spec.read_table(f, &CHECKLIST_COLUMNS)?;
+        let table = spec.read_table(f, Input::Checklist, &CHECKLIST_COLUMNS)?;
         let file = table.file.to_string();
         Some((checklist::read(table, &mut diagnostics), file))
     };
@@ -168,7 +169,7 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
                 framework.id
             ))
         })?;
-        let table = spec.read_table(file, &survey::COLUMNS)?;
+        let table = spec.read_table(file, Input::Survey, &survey::COLUMNS)?;
         let by = SurveyBy::Unit;
         Some(survey::table_of(
             &framework,
@@ -350,14 +351,14 @@ pub fn dossier_options(
 ) -> Result<dossier::Options, Error> {
     let procedures = match &spec.procedures {
         Some(f) => {
-            let t = spec.read_table(f, &["procedure_id", "processing_days"])?;
+            let t = spec.read_table(f, Input::Procedures, &["procedure_id", "processing_days"])?;
             Some(dossier::Procedures::from_table(&t, diags))
         }
         None => None,
     };
     let calendar = match &spec.calendar {
         Some(f) => {
-            let t = spec.read_table(f, &["date", "kind"])?;
+            let t = spec.read_table(f, Input::Calendar, &["date", "kind"])?;
             dossier::Calendar::from_table(&t, diags)
         }
         None => dossier::Calendar::builtin(),
@@ -372,6 +373,8 @@ pub fn dossier_options(
         rates,
         decimal_comma: spec.decimal_comma,
         scan: spec.scan,
+        sheet: spec.dossiers.as_ref().and_then(|d| d.sheet.clone()),
+        aliases: crate::input::columns::Aliases::of(Input::Dossiers, &spec.columns),
     })
 }
 
@@ -447,7 +450,7 @@ pub fn sipas(spec: &Spec, by: SurveyBy) -> Result<Sipas, Error> {
         }
         None => None,
     };
-    let table = spec.read_table(&file, &survey::COLUMNS)?;
+    let table = spec.read_table(&file, Input::Survey, &survey::COLUMNS)?;
     let st = survey::table_of(&framework, &table, units.as_deref(), by, &mut diagnostics)?;
     crate::diag::sort(&mut diagnostics);
     Ok(Sipas {

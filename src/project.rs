@@ -17,6 +17,17 @@ struct RawManifest {
     convention: Option<String>,
     #[serde(default)]
     inputs: RawInputs,
+    /// `[columns.<input>]`: cchc's column name → the file's header (or headers).
+    #[serde(default)]
+    columns: std::collections::BTreeMap<String, std::collections::BTreeMap<String, OneOrMany>>,
+}
+
+/// A header, or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -28,6 +39,7 @@ struct RawInputs {
     survey: Option<String>,
     procedures: Option<String>,
     calendar: Option<String>,
+    lineage: Option<String>,
 }
 
 /// What the command line says about a project (each field overrides the manifest).
@@ -51,6 +63,8 @@ pub struct Overrides {
     pub survey: Option<PathBuf>,
     /// `--calendar FILE`.
     pub calendar: Option<PathBuf>,
+    /// `--lineage FILE`.
+    pub lineage: Option<PathBuf>,
     /// `--convention calendar|mid-month`.
     pub convention: Option<crate::period::Convention>,
     /// `--skip-invalid`.
@@ -61,19 +75,27 @@ pub struct Overrides {
     pub scan: crate::dossier::ScanOptions,
 }
 
-/// A file to read: where it is, and how to name it in messages.
+/// A file to read: where it is, which sheet (a workbook), and how to name it in
+/// messages.
 #[derive(Debug, Clone)]
 pub struct InputFile {
     /// The path to open.
     pub path: PathBuf,
+    /// In a workbook, the sheet `file.xlsx#Sheet` names (else the first).
+    pub sheet: Option<String>,
     /// The path as shown in findings.
     pub shown: String,
 }
 
 impl InputFile {
-    fn new(path: PathBuf) -> InputFile {
+    /// A file from a path as written (`file.xlsx#Sheet name` picks a sheet).
+    pub fn new(path: PathBuf) -> InputFile {
+        let text = path.to_string_lossy().into_owned();
+        let (file, sheet) = crate::input::workbook::split_sheet(&text);
+        let path = PathBuf::from(file);
         InputFile {
             shown: path.display().to_string(),
+            sheet: sheet.map(str::to_string),
             path,
         }
     }
@@ -98,6 +120,10 @@ pub struct Spec {
     pub procedures: Option<InputFile>,
     /// The working-day calendar (default: the built-in one).
     pub calendar: Option<InputFile>,
+    /// The unit lineage across mergers.
+    pub lineage: Option<InputFile>,
+    /// The headers mapped in `[columns.<input>]`.
+    pub columns: crate::input::columns::Mapping,
     /// How named periods map to dates.
     pub convention: crate::period::Convention,
     /// Whether a cchc.toml was found.
@@ -127,6 +153,8 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         survey: None,
         procedures: None,
         calendar: None,
+        lineage: None,
+        columns: Default::default(),
         convention: crate::period::Convention::Calendar,
         has_manifest: false,
         skip_invalid: o.skip_invalid,
@@ -157,6 +185,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         (&mut spec.survey, &o.survey),
         (&mut spec.procedures, &o.procedures),
         (&mut spec.calendar, &o.calendar),
+        (&mut spec.lineage, &o.lineage),
     ] {
         if let Some(p) = flag {
             *slot = Some(InputFile::new(p.clone()));
@@ -193,6 +222,8 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
     spec.survey = raw.inputs.survey.map(|p| InputFile::new(dir.join(p)));
     spec.procedures = raw.inputs.procedures.map(|p| InputFile::new(dir.join(p)));
     spec.calendar = raw.inputs.calendar.map(|p| InputFile::new(dir.join(p)));
+    spec.lineage = raw.inputs.lineage.map(|p| InputFile::new(dir.join(p)));
+    spec.columns = columns(raw.columns, &shown)?;
     spec.has_manifest = true;
     if let Some(c) = raw.convention {
         spec.convention = crate::period::Convention::parse(&c).ok_or_else(|| {
@@ -206,14 +237,61 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
     Ok(())
 }
 
+/// The `[columns.<input>]` tables, checked: known inputs, known columns.
+fn columns(
+    raw: std::collections::BTreeMap<String, std::collections::BTreeMap<String, OneOrMany>>,
+    shown: &str,
+) -> Result<crate::input::columns::Mapping, Error> {
+    use crate::input::columns::Input;
+    let bad = |msg: String| {
+        Error::Diagnostics(vec![
+            Diagnostic::new(Code::ManifestSyntax, msg).at(shown, None)
+        ])
+    };
+    let mut out = crate::input::columns::Mapping::new();
+    for (input, table) in raw {
+        let Some(i) = Input::parse(&input) else {
+            let names: Vec<&str> = Input::ALL.iter().map(|i| i.name()).collect();
+            return Err(bad(format!(
+                "[columns.{input}]: `{input}` is not an input ({})",
+                names.join(", ")
+            )));
+        };
+        for (name, headers) in table {
+            if !i.known().iter().any(|(n, _)| *n == name) {
+                let names: Vec<&str> = i.known().iter().map(|(n, _)| *n).collect();
+                return Err(bad(format!(
+                    "[columns.{input}]: `{name}` is not a column of the {input} ({})",
+                    names.join(", ")
+                )));
+            }
+            let headers = match headers {
+                OneOrMany::One(h) => vec![h],
+                OneOrMany::Many(h) => h,
+            };
+            out.entry(i).or_default().insert(name, headers);
+        }
+    }
+    Ok(out)
+}
+
 impl Spec {
-    /// Reads one of the spec's CSV inputs, applying `--decimal-comma`.
+    /// Reads one of the spec's tabular inputs (CSV or a workbook's sheet), mapping its
+    /// headers and applying `--decimal-comma`.
     pub fn read_table(
         &self,
         f: &InputFile,
+        input: crate::input::columns::Input,
         required: &[&str],
     ) -> Result<crate::input::Table, Error> {
-        let mut t = crate::input::Table::read(&f.path, &f.shown, required)?;
+        let aliases = crate::input::columns::Aliases::of(input, &self.columns);
+        let mut t = crate::input::Table::read_as(
+            &f.path,
+            f.sheet.as_deref(),
+            &f.shown,
+            required,
+            &aliases,
+        )?;
         t.decimal_comma |= self.decimal_comma;
         Ok(t)
     }

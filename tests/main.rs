@@ -17,4 +17,5 @@ mod scoring;
 mod snapshots;
 mod survey;
 mod terminal;
+mod workbooks;
 mod xlsx;

@@ -120,6 +120,8 @@ fn metrics_csv(log: &str) -> String {
         rates: Default::default(),
         decimal_comma: false,
         scan: Default::default(),
+        sheet: None,
+        aliases: Default::default(),
     };
     let t = cchc::dossier::compute(&path, "log.csv", &opts, std::sync::Arc::new(|_| {})).unwrap();
     let report = cchc::report::metrics::build(&t, &[], cchc::lang::Lang::En);

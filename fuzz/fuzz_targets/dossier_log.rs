@@ -17,6 +17,8 @@ fn compute(path: &std::path::Path, skip_invalid: bool, block_size: usize) -> Str
         rates: cchc::dossier::RateDefinitions::default(),
         decimal_comma: false,
         scan: cchc::dossier::ScanOptions { block_size },
+        sheet: None,
+        aliases: Default::default(),
     };
     let progress: cchc::dossier::Progress = std::sync::Arc::new(|_| {});
     format!("{:?}", cchc::dossier::compute(path, "log.csv", &opts, progress))

@@ -287,7 +287,7 @@ pub fn run(
     opts: &Options,
     progress: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<MetricsTable, DossierError> {
-    let src = source::open(path, shown, opts.scan)?;
+    let src = source::open(path, opts.sheet.as_deref(), shown, opts.scan, &opts.aliases)?;
     let comma = src.separator == b';' || opts.decimal_comma;
     let strict = |fold: &Fold| -> Result<(), DossierError> {
         match &fold.first_error {

@@ -484,6 +484,10 @@ pub struct Options {
     pub decimal_comma: bool,
     /// How the log is read (block size).
     pub scan: ScanOptions,
+    /// In a workbook log, the sheet to read (else the first).
+    pub sheet: Option<String>,
+    /// How the log's headers map to cchc's columns.
+    pub aliases: crate::input::columns::Aliases,
 }
 
 /// The result: one row per group, sorted by the group key.

@@ -6,6 +6,7 @@
 use super::pool::Visitor;
 use super::row::Fields;
 use super::{read_err, DossierError};
+use crate::input::columns::Aliases;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -30,12 +31,21 @@ impl Default for ScanOptions {
     }
 }
 
+/// The kind of file a log is.
+#[derive(Debug, Clone)]
+enum Kind {
+    Csv,
+    Parquet,
+    /// A workbook's sheet, read whole (Excel's row limit keeps it small).
+    Workbook(std::sync::Arc<crate::input::Table>),
+}
+
 /// An opened log: its format and columns.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub(super) path: PathBuf,
     pub(super) shown: String,
-    parquet: bool,
+    kind: Kind,
     /// `;` for a Vietnamese-locale Excel export, else `,`.
     pub separator: u8,
     /// Column names in file order.
@@ -49,16 +59,35 @@ pub struct Source {
 impl Source {
     /// "lines" for CSV (header on line 1), "rows" for Parquet.
     pub fn line_word(&self) -> &'static str {
-        if self.parquet {
-            "rows"
-        } else {
-            "lines"
+        match self.kind {
+            Kind::Csv => "lines",
+            Kind::Parquet | Kind::Workbook(_) => "rows",
         }
     }
 }
 
-/// Opens a log and checks its columns.
-pub fn open(path: &Path, shown: &str, options: ScanOptions) -> Result<Source, DossierError> {
+/// Opens a log and checks its columns (headers mapped by `aliases`); `sheet` picks a
+/// workbook's sheet.
+pub fn open(
+    path: &Path,
+    sheet: Option<&str>,
+    shown: &str,
+    options: ScanOptions,
+    aliases: &Aliases,
+) -> Result<Source, DossierError> {
+    if crate::input::workbook::is_workbook(path) {
+        let t = crate::input::workbook::read(path, shown, sheet, REQUIRED, aliases)
+            .map_err(|e| read_err(shown, e.to_string().replacen(&format!("{shown}: "), "", 1)))?;
+        return Ok(Source {
+            path: path.to_path_buf(),
+            shown: shown.to_string(),
+            separator: b',',
+            columns: t.headers.clone(),
+            data_start: 0,
+            options,
+            kind: Kind::Workbook(std::sync::Arc::new(t)),
+        });
+    }
     let parquet = path
         .extension()
         .and_then(|e| e.to_str())
@@ -69,7 +98,7 @@ pub fn open(path: &Path, shown: &str, options: ScanOptions) -> Result<Source, Do
     // resolved path. The file opened above, so it resolves.
     let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut data_start = 0;
-    let (columns, separator) = if parquet {
+    let (mut columns, separator) = if parquet {
         check_parquet_frame(file, shown)?;
         (super::parquet::columns(&resolved, shown)?, b',')
     } else {
@@ -77,6 +106,12 @@ pub fn open(path: &Path, shown: &str, options: ScanOptions) -> Result<Source, Do
         data_start = start;
         (names, sep)
     };
+    aliases.apply(&mut columns).map_err(|(a, b, name)| {
+        read_err(
+            shown,
+            format!("columns `{a}` and `{b}` both stand for `{name}`"),
+        )
+    })?;
     for (i, c) in columns.iter().enumerate() {
         if !c.is_empty() && columns[..i].contains(c) {
             return Err(read_err(
@@ -99,7 +134,7 @@ pub fn open(path: &Path, shown: &str, options: ScanOptions) -> Result<Source, Do
     Ok(Source {
         path: resolved,
         shown: shown.to_string(),
-        parquet,
+        kind: if parquet { Kind::Parquet } else { Kind::Csv },
         separator,
         columns,
         data_start,
@@ -179,7 +214,10 @@ fn check_parquet_frame(mut file: std::fs::File, shown: &str) -> Result<(), Dossi
 
 /// Streams the wanted columns of the log through `visitor`; returns it when done.
 pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
-    if src.parquet {
+    if let Kind::Workbook(t) = &src.kind {
+        return scan_table(t, wanted, visitor);
+    }
+    if matches!(src.kind, Kind::Parquet) {
         let file = super::parquet::File {
             path: &src.path,
             shown: &src.shown,
@@ -205,4 +243,43 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
             .collect(),
     };
     super::csvlog::scan(&layout, visitor)
+}
+
+/// A workbook's rows through the visitor (one batch: the sheet is read already).
+fn scan_table<V: Visitor>(
+    t: &std::sync::Arc<crate::input::Table>,
+    wanted: &[&str],
+    visitor: V,
+) -> Result<V, DossierError> {
+    let slots: Vec<Option<usize>> = ALL_COLUMNS
+        .iter()
+        .map(|c| {
+            t.headers
+                .iter()
+                .position(|h| h == c)
+                .filter(|_| wanted.contains(c))
+        })
+        .collect();
+    let table = t.clone();
+    super::pool::fan_out(
+        visitor,
+        |feed| {
+            feed.send(());
+            Ok(())
+        },
+        move |(), v: &mut V| {
+            for row in &table.rows {
+                let mut values = [""; Fields::COLUMNS.len()];
+                for (slot, i) in values.iter_mut().zip(&slots) {
+                    if let Some(i) = i {
+                        *slot = super::row::trim(&row[*i]);
+                    }
+                }
+                if v.row(row.line as u64, &Fields::from_values(values)) {
+                    return Some(super::pool::Stop::Visitor);
+                }
+            }
+            None
+        },
+    )
 }

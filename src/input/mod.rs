@@ -10,7 +10,9 @@
 //! compares equal.
 
 pub mod checklist;
+pub mod columns;
 pub mod units;
+pub mod workbook;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -75,6 +77,18 @@ pub enum InputError {
         file: String,
         /// The column.
         column: String,
+    },
+    /// Two headers that stand for the same column.
+    #[error("{file}: columns `{first}` and `{second}` both stand for `{column}`; keep one, or map one to another name in [columns] of cchc.toml")]
+    ColumnConflict {
+        /// The file (and line or sheet of the header).
+        file: String,
+        /// cchc's column.
+        column: String,
+        /// The first header.
+        first: String,
+        /// The second header.
+        second: String,
     },
     /// A row with the wrong number of fields, or broken quoting.
     #[error("{file}:{line}: {message}")]
@@ -201,17 +215,43 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reads `path` (shown as `file` in messages), requiring `required` columns.
+    /// Reads `path` (shown as `file` in messages), requiring `required` columns, with
+    /// the headers taken as written.
     pub fn read(path: &Path, file: &str, required: &[&str]) -> Result<Table, InputError> {
+        Table::read_as(path, None, file, required, &columns::Aliases::default())
+    }
+
+    /// Reads a CSV file or a workbook's sheet (`sheet`, else the first), mapping its
+    /// headers to canonical names with `aliases`.
+    pub fn read_as(
+        path: &Path,
+        sheet: Option<&str>,
+        file: &str,
+        required: &[&str],
+        aliases: &columns::Aliases,
+    ) -> Result<Table, InputError> {
+        if workbook::is_workbook(path) {
+            return workbook::read(path, file, sheet, required, aliases);
+        }
         let bytes = std::fs::read(path).map_err(|source| InputError::Io {
             file: file.to_string(),
             source,
         })?;
-        Table::parse(&bytes, file, required)
+        Table::parse_as(&bytes, file, required, aliases)
     }
 
-    /// Parses CSV bytes (see [`Table::read`]).
+    /// Parses CSV bytes with the headers taken as written (see [`Table::read`]).
     pub fn parse(bytes: &[u8], file: &str, required: &[&str]) -> Result<Table, InputError> {
+        Table::parse_as(bytes, file, required, &columns::Aliases::default())
+    }
+
+    /// Parses CSV bytes, mapping the headers with `aliases`.
+    pub fn parse_as(
+        bytes: &[u8],
+        file: &str,
+        required: &[&str],
+        aliases: &columns::Aliases,
+    ) -> Result<Table, InputError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if let Err(e) = std::str::from_utf8(bytes) {
             return Err(InputError::NotUtf8 {
@@ -263,7 +303,15 @@ impl Table {
             }
         };
         let header_line = header.position().map_or(1, |p| p.line() as usize);
-        let headers: Vec<String> = header.iter().map(normalize).collect();
+        let mut headers: Vec<String> = header.iter().map(normalize).collect();
+        aliases
+            .apply(&mut headers)
+            .map_err(|(first, second, column)| InputError::ColumnConflict {
+                file: format!("{file}:{header_line}"),
+                column,
+                first,
+                second,
+            })?;
         let mut table = Table {
             file: Arc::from(file),
             sheet: None,

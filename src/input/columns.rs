@@ -1,0 +1,223 @@
+//! Other people's column names: the headers a file uses, mapped to cchc's.
+//!
+//! Each input has canonical (English, snake_case) column names. A header matches one
+//! when it is the name itself, one of the usual Vietnamese headers below (what
+//! provinces' workbooks and one-stop systems write), or a name the project maps in
+//! `cchc.toml` (`[columns.checklist] self_score = "Điểm tự chấm"`). Matching ignores
+//! case, spaces and the NFC/NFD difference. Two headers that would map to the same name
+//! are an error naming both: a guess would score the wrong column.
+
+use std::collections::BTreeMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// The inputs that have columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// The unit register.
+    Units,
+    /// The checklist.
+    Checklist,
+    /// A dossier log.
+    Dossiers,
+    /// Survey answers.
+    Survey,
+    /// The procedure register.
+    Procedures,
+    /// A working-day calendar.
+    Calendar,
+    /// A unit lineage.
+    Lineage,
+}
+
+impl Input {
+    /// Every input.
+    pub const ALL: [Input; 7] = [
+        Input::Units,
+        Input::Checklist,
+        Input::Dossiers,
+        Input::Survey,
+        Input::Procedures,
+        Input::Calendar,
+        Input::Lineage,
+    ];
+
+    /// Its name in `cchc.toml` (`[columns.<name>]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Input::Units => "units",
+            Input::Checklist => "checklist",
+            Input::Dossiers => "dossiers",
+            Input::Survey => "survey",
+            Input::Procedures => "procedures",
+            Input::Calendar => "calendar",
+            Input::Lineage => "lineage",
+        }
+    }
+
+    /// The input with this name.
+    pub fn parse(name: &str) -> Option<Input> {
+        Input::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    /// Its columns and the headers recognised for each without a mapping.
+    pub fn known(self) -> &'static [(&'static str, &'static [&'static str])] {
+        match self {
+            Input::Units => &[
+                ("unit_id", &["Mã đơn vị", "Mã ĐV"]),
+                ("name", &["Tên đơn vị", "Tên ĐV"]),
+                ("kind", &["Loại hình", "Loại đơn vị"]),
+                ("group", &["Nhóm", "Nhóm xếp hạng"]),
+                ("parent_id", &["Mã đơn vị cấp trên"]),
+            ],
+            Input::Checklist => &[
+                ("unit_id", &["Mã đơn vị", "Mã ĐV"]),
+                ("criterion_id", &["Mã tiêu chí", "Mã TC"]),
+                (
+                    "self_score",
+                    &["Điểm tự đánh giá", "Điểm tự chấm", "Tự đánh giá", "Tự chấm"],
+                ),
+                ("appraised_score", &["Điểm thẩm định", "Thẩm định"]),
+                (
+                    "final_score",
+                    &[
+                        "Điểm sau giải trình",
+                        "Điểm sau thẩm định lại",
+                        "Điểm cuối cùng",
+                    ],
+                ),
+                (
+                    "done",
+                    &["Số nhiệm vụ hoàn thành", "Số hoàn thành", "Hoàn thành"],
+                ),
+                (
+                    "planned",
+                    &["Số nhiệm vụ kế hoạch", "Số kế hoạch", "Kế hoạch"],
+                ),
+                ("value", &["Mức độ", "Giá trị", "Kết quả"]),
+                ("count", &["Số lần", "Số lượng"]),
+                ("evidence", &["Tài liệu kiểm chứng", "Tài liệu"]),
+                ("explanation", &["Giải trình"]),
+                ("note", &["Ghi chú"]),
+            ],
+            Input::Dossiers => &[
+                ("dossier_id", &["Mã hồ sơ", "Số hồ sơ"]),
+                ("unit_id", &["Mã đơn vị", "Mã cơ quan"]),
+                (
+                    "received_at",
+                    &["Ngày tiếp nhận", "Thời gian tiếp nhận", "Ngày nhận"],
+                ),
+                ("channel", &["Kênh tiếp nhận", "Hình thức nộp", "Kênh"]),
+                ("status", &["Trạng thái", "Tình trạng"]),
+                ("procedure_id", &["Mã thủ tục", "Mã TTHC"]),
+                (
+                    "due_at",
+                    &["Ngày hẹn trả", "Hạn giải quyết", "Ngày hẹn trả kết quả"],
+                ),
+                (
+                    "finished_at",
+                    &["Ngày có kết quả", "Ngày hoàn thành", "Ngày trả kết quả"],
+                ),
+                ("fee", &["Phí, lệ phí", "Lệ phí", "Phí"]),
+                ("paid_online", &["Thanh toán trực tuyến"]),
+                ("digitized", &["Số hóa", "Đã số hóa"]),
+                ("e_result", &["Kết quả điện tử", "Trả kết quả điện tử"]),
+                ("rating", &["Đánh giá", "Mức độ hài lòng"]),
+            ],
+            Input::Survey => &[
+                ("response_id", &["Mã phiếu", "Số phiếu"]),
+                ("unit_id", &["Mã đơn vị", "Mã ĐV"]),
+                ("question_id", &["Mã câu hỏi", "Câu hỏi"]),
+                ("answer", &["Trả lời", "Câu trả lời", "Mức độ hài lòng"]),
+            ],
+            Input::Procedures => &[
+                ("procedure_id", &["Mã thủ tục", "Mã TTHC"]),
+                (
+                    "processing_days",
+                    &["Thời hạn giải quyết", "Số ngày giải quyết"],
+                ),
+                ("name", &["Tên thủ tục", "Tên TTHC"]),
+                ("same_day_cutoff", &["Giờ tiếp nhận trong ngày"]),
+            ],
+            Input::Calendar => &[
+                ("date", &["Ngày"]),
+                ("kind", &["Loại ngày", "Loại"]),
+                ("name", &["Tên", "Ghi chú"]),
+            ],
+            Input::Lineage => &[
+                ("old_id", &["Mã cũ", "Mã xã cũ", "Mã đơn vị cũ"]),
+                ("new_id", &["Mã mới", "Mã xã mới", "Mã đơn vị mới"]),
+                ("old_name", &["Tên cũ", "Tên xã cũ", "Tên đơn vị cũ"]),
+                ("new_name", &["Tên mới", "Tên xã mới", "Tên đơn vị mới"]),
+                ("relation", &["Quan hệ"]),
+                ("weight", &["Trọng số"]),
+                ("note", &["Ghi chú"]),
+            ],
+        }
+    }
+}
+
+/// How a header is compared: NFC, lower case, no spaces.
+pub fn key(header: &str) -> String {
+    header
+        .nfc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The headers a project maps, per input: input → canonical name → the file's headers.
+pub type Mapping = BTreeMap<Input, BTreeMap<String, Vec<String>>>;
+
+/// The header → canonical-name table of one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Aliases {
+    by_key: BTreeMap<String, &'static str>,
+}
+
+impl Aliases {
+    /// The aliases of `input`, with the project's own mapping (which wins).
+    pub fn of(input: Input, mapping: &Mapping) -> Aliases {
+        let mut by_key = BTreeMap::new();
+        for (name, usual) in input.known() {
+            by_key.insert(key(name), *name);
+            for u in *usual {
+                by_key.insert(key(u), *name);
+            }
+        }
+        if let Some(own) = mapping.get(&input) {
+            for (name, headers) in own {
+                let Some((canonical, _)) = input.known().iter().find(|(n, _)| n == name) else {
+                    continue; // refused when the manifest was read
+                };
+                for h in headers {
+                    by_key.insert(key(h), canonical);
+                }
+            }
+        }
+        Aliases { by_key }
+    }
+
+    /// The canonical name a header stands for, if any.
+    pub fn canonical(&self, header: &str) -> Option<&'static str> {
+        self.by_key.get(&key(header)).copied()
+    }
+
+    /// Renames headers to their canonical names; unknown headers stay as written.
+    /// `Err((first, second, name))` when two headers would map to the same name.
+    pub fn apply(&self, headers: &mut [String]) -> Result<(), (String, String, String)> {
+        let mut seen: BTreeMap<&'static str, String> = BTreeMap::new();
+        for h in headers.iter_mut() {
+            if let Some(c) = self.canonical(h) {
+                if let Some(first) = seen.get(c) {
+                    if key(first) != key(h) {
+                        return Err((first.clone(), h.clone(), c.to_string()));
+                    }
+                    continue; // the same header twice: the header check names it
+                }
+                seen.insert(c, h.clone());
+                *h = c.to_string();
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,67 @@
+//! Workbook inputs read as Excel shows them (#8.1): numbers as the decimal on screen,
+//! dates as dates, and every finding about a cell naming it.
+
+use cchc::input::workbook::excel_number;
+
+#[test]
+fn numbers_read_as_excel_displays_them() {
+    assert_eq!(excel_number(0.1), "0.1");
+    assert_eq!(excel_number(0.1 + 0.2), "0.3");
+    assert_eq!(excel_number(86.95), "86.95");
+    assert_eq!(excel_number(2.0), "2");
+    assert_eq!(excel_number(-0.75), "-0.75");
+    assert_eq!(excel_number(1900.0), "1900");
+    assert_eq!(excel_number(0.000123), "0.000123");
+    assert_eq!(excel_number(123456789012345.0), "123456789012345");
+    assert_eq!(excel_number(1234567890123456789.0), "1234567890123460000");
+    assert_eq!(excel_number(0.0), "0");
+}
+
+#[test]
+fn a_bad_cell_is_named_by_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cham-diem.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Tổng hợp").unwrap();
+    ws.write_string(0, 0, "BẢNG TỔNG HỢP ĐIỂM").unwrap();
+    for (c, h) in ["Mã đơn vị", "Mã tiêu chí", "Điểm tự chấm", "Điểm thẩm định"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    ws.write_string(3, 0, "U1").unwrap();
+    ws.write_string(3, 1, "A1").unwrap();
+    ws.write_number(3, 2, 9.0).unwrap();
+    ws.write_string(3, 3, "tám").unwrap();
+    ws.write_string(4, 0, "U1").unwrap();
+    ws.write_string(4, 1, "A2").unwrap();
+    ws.write_number(4, 2, 0.1 + 0.2).unwrap();
+    wb.save(&path).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .args([
+            "explain",
+            "--framework",
+            "tests/fixtures/handcheck/framework.toml",
+        ])
+        .args([
+            "--units",
+            "tests/fixtures/handcheck/units.csv",
+            "--checklist",
+        ])
+        .arg(format!("{}#Tổng hợp", path.display()))
+        .args(["--unit", "U1", "--criterion", "A"])
+        .current_dir(crate::common::root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stderr.contains("cham-diem.xlsx[Tổng hợp]!D4: unit U1, criterion A1: appraised_score `tám` is not a number"),
+        "{stderr}"
+    );
+    // The row is the sheet's row, and 0.1 + 0.2 reads as the 0.3 Excel shows.
+    assert!(stdout.contains("cham-diem.xlsx[Tổng hợp]:4"), "{stdout}");
+    assert!(stdout.contains("self 0.3"), "{stdout}");
+}

@@ -93,6 +93,32 @@ pub enum Command {
     ///
     /// Example: cchc gaps DIR --from appraised --to final
     Gaps(GapsArgs),
+    /// Write one self-assessment form per unit: FOLDER/<unit_id>.xlsx
+    ///
+    /// Each form lists the framework's criteria (parents as headings) with each
+    /// criterion's id, title, maximum and rule in plain words, and yellow cells — checked
+    /// by Excel — for exactly what its rule reads: the score, done and planned, the
+    /// option (a drop-down), the count, the evidence and the explanation. Criteria
+    /// scored on the dossier log or the survey show the unit's figure, locked. The
+    /// workbook records the unit and the framework's fingerprint; `cchc collect` reads
+    /// it back. Vietnamese labels by default.
+    ///
+    /// Example: cchc forms fixtures/demo --out forms/
+    ///
+    /// Example: cchc forms fixtures/demo --out forms/ --unit X07 --lang en
+    Forms(FormsArgs),
+    /// Read returned forms back into a checklist
+    ///
+    /// Refuses a form made for another framework or whose unit is not the one its file
+    /// is named after (exit 2, nothing written); names every cell that cannot be used
+    /// (above the maximum, not an option, text in a number cell, a criterion id changed)
+    /// and leaves it empty (exit 1). Writes a new checklist, or fills one stage's column
+    /// of an existing one.
+    ///
+    /// Example: cchc collect forms/ --project fixtures/demo --out self-scores.csv
+    ///
+    /// Example: cchc collect forms/ --checklist checklist.csv --stage final --out checklist.csv
+    Collect(CollectArgs),
     /// Write a ready-to-run example project into DIR
     ///
     /// Example: cchc init my-inspection && cchc score my-inspection
@@ -556,4 +582,53 @@ pub struct CodesArgs {
     /// Output format
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+}
+
+/// `cchc forms`
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// The folder to write the forms into (FOLDER/<unit_id>.xlsx; created if needed)
+    #[arg(long, value_name = "FOLDER")]
+    pub out: PathBuf,
+    /// Only this unit's form (repeatable; default: every unit of the register)
+    #[arg(long, value_name = "ID")]
+    pub unit: Vec<String>,
+    /// Language of the form's labels
+    #[arg(long, value_enum, default_value = "vi")]
+    pub lang: LangArg,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `cchc collect`
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Returned forms: .xlsx files, or folders of them
+    #[arg(value_name = "FORM|FOLDER", required = true)]
+    pub forms: Vec<PathBuf>,
+    /// The project folder whose framework the forms were made with [default: .]
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The framework the forms were made with (overrides the project's)
+    #[arg(long, value_name = "NAME|FILE")]
+    pub framework: Option<String>,
+    /// The stage the forms fill: the units' self-assessment, the appraisal, or the final scores
+    #[arg(long, value_enum, default_value = "self")]
+    pub stage: StageArg,
+    /// An existing CSV checklist to fill: what the forms hold goes to the stage's score column and to the inputs of computed criteria, evidence and explanation (an empty form cell changes nothing); every other column and the row order stay
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+    /// Where to write the checklist (atomically; may be the --checklist file itself)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Language of the findings
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -3,8 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    CheckArgs, Cli, CodesArgs, Command, CompletionsArgs, ExplainArgs, ExplainFormat,
-    FrameworksArgs, GapsArgs, InitArgs, MetricsArgs, OutputArgs, ScoreArgs, SipasArgs,
+    CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs, ExplainArgs, ExplainFormat,
+    FormsArgs, FrameworksArgs, GapsArgs, InitArgs, MetricsArgs, OutputArgs, ScoreArgs, SipasArgs,
 };
 use cchc::export::{self, Format};
 use cchc::framework::builtin;
@@ -37,6 +37,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Codes(a) => codes(a),
         Command::Completions(a) => completions(a),
         Command::Gaps(a) => gaps(a, scan),
+        Command::Forms(a) => forms(a, scan),
+        Command::Collect(a) => collect(a),
         Command::Man => man(),
     }
 }
@@ -330,7 +332,7 @@ fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
             );
         }
     }
-    let r = report::explain::build(&run, u, criterion.as_deref());
+    let r = report::explain::build(&run, u, criterion.as_deref(), a.lang.into());
     let mut out = Vec::new();
     match a.format {
         ExplainFormat::Text => {
@@ -358,7 +360,7 @@ fn check(a: CheckArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let lang: Lang = a.lang.into();
     if framework_only {
         let fw = pipeline::load_framework(&spec)?;
-        emit(None, &format!("{}\n", report::check::valid_line(&fw)))?;
+        emit(None, &format!("{}\n", report::check::valid_line(&fw, lang)))?;
         return Ok(0);
     }
     let run = run_project(&spec, None, a.quiet)?;
@@ -483,4 +485,145 @@ fn frameworks(a: FrameworksArgs) -> Result<u8> {
     };
     emit_report(&r, &o)?;
     Ok(0)
+}
+
+fn forms(a: FormsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let spec = resolve(a.project.overrides(), scan)?;
+    let (pb, tick) = progress(a.quiet);
+    let loaded = pipeline::load_with(&spec, tick, false);
+    pb.finish_and_clear();
+    let mut run = pipeline::score(loaded?, None);
+    pipeline::rank(&mut run);
+    let lang: Lang = a.lang.into();
+    let wanted: Vec<String> = a.unit.iter().map(|u| normalize(u)).collect();
+    for w in &wanted {
+        if !run.scoring.units.iter().any(|u| &u.unit.id == w) {
+            bail!(
+                "unit `{}` is not in the unit register",
+                cchc::term::escape(w)
+            );
+        }
+    }
+    let fw = &run.framework;
+    let mut files = Vec::new();
+    let mut units: Vec<&cchc::score::UnitResult> = run
+        .scoring
+        .units
+        .iter()
+        .filter(|u| wanted.is_empty() || wanted.contains(&u.unit.id))
+        .collect();
+    units.sort_by(|x, y| x.unit.id.cmp(&y.unit.id));
+    for u in &units {
+        let figures = fw
+            .leaves
+            .iter()
+            .zip(&u.leaves)
+            .map(|(l, r)| (!l.from_checklist()).then(|| cchc::score::trace::figure(fw, l, &r.base)))
+            .collect();
+        let unit = cchc::forms::write::Unit {
+            id: &u.unit.id,
+            name: &u.unit.name,
+            period: run.period.as_ref().map(|p| p.to_string()),
+            figures,
+        };
+        let bytes = cchc::forms::write::form(fw, &unit, lang)
+            .with_context(|| format!("cannot build the form of {}", u.unit.id))?;
+        let path = a
+            .out
+            .join(format!("{}.xlsx", cchc::forms::file_stem(&u.unit.id)));
+        files.push((path, bytes));
+    }
+    std::fs::create_dir_all(&a.out)
+        .with_context(|| format!("cannot create {}", a.out.display()))?;
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    cchc::output::write_all_atomic(&refs)?;
+    let mut err = std::io::stderr().lock();
+    if !a.quiet {
+        let _ = writeln!(
+            err,
+            "wrote {} form(s) into {}",
+            files.len(),
+            a.out.display()
+        );
+    }
+    drop(err);
+    report_findings(&run.diagnostics, a.quiet, Lang::En);
+    Ok(0)
+}
+
+fn collect(a: CollectArgs) -> Result<u8> {
+    let overrides = project::Overrides {
+        dir: a.project.clone(),
+        framework: a.framework.clone(),
+        ..Default::default()
+    };
+    let spec = project::resolve(&overrides)?;
+    let fw = pipeline::load_framework(&spec)?;
+    let stage: cchc::score::Stage = a.stage.into();
+    let paths = cchc::forms::collect::forms_in(&a.forms)?;
+    if paths.is_empty() {
+        bail!(
+            "no .xlsx forms in {}",
+            a.forms
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut diags = Vec::new();
+    let mut refused = Vec::new();
+    let mut entries = Vec::new();
+    for p in &paths {
+        match cchc::forms::collect::read(p, &fw, &mut diags) {
+            Ok(e) => entries.extend(e),
+            Err(cchc::forms::collect::Refused(d)) => refused.push(*d),
+        }
+    }
+    let lang: Lang = a.lang.into();
+    if !refused.is_empty() {
+        cchc::diag::sort(&mut refused);
+        refused.extend(diags);
+        report_findings(&refused, a.quiet, lang);
+        bail!(
+            "{} form(s) refused; nothing was written",
+            cchc::diag::errors(&refused).min(paths.len())
+        );
+    }
+    let text = match &a.checklist {
+        None => cchc::forms::collect::checklist_csv(&fw, &entries, stage),
+        Some(c) => {
+            if cchc::input::workbook::is_workbook(c) {
+                bail!(
+                    "--checklist fills a CSV checklist; {} is a workbook: collect into a new CSV (without --checklist) and paste its column",
+                    c.display()
+                );
+            }
+            let bytes = std::fs::read(c).with_context(|| format!("cannot read {}", c.display()))?;
+            cchc::forms::collect::fill(
+                &bytes,
+                &c.display().to_string(),
+                &fw,
+                &entries,
+                stage,
+                &spec.columns,
+            )?
+        }
+    };
+    emit(Some(&a.out), &text)?;
+    cchc::diag::sort(&mut diags);
+    if !a.quiet {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "collected {} form(s), {} criteria, into {}",
+            paths.len(),
+            entries.len(),
+            a.out.display()
+        );
+    }
+    report_findings(&diags, a.quiet, lang);
+    Ok(exit_code(&diags))
 }

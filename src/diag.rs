@@ -190,6 +190,13 @@ codes! {
     UnknownQuestion = "unknown-question", Warning, Survey, "a question that is not in the framework's survey (its rows are left out)", "câu hỏi không có trong bộ tiêu chí";
     FewRespondents = "few-respondents", Warning, Survey, "fewer respondents than the framework's minimum", "số người trả lời ít hơn mức tối thiểu";
 
+    // forms
+    FormNotRecognised = "form-not-recognised", Error, Forms, "a workbook that is not a cchc form (no hidden _cchc sheet); it is left out", "tệp không phải phiếu do cchc tạo";
+    FormFrameworkMismatch = "form-framework-mismatch", Error, Forms, "a form made for another framework (its fingerprint differs)", "phiếu được tạo cho bộ tiêu chí khác";
+    FormUnitMismatch = "form-unit-mismatch", Error, Forms, "a form whose unit is not the one its file is named after", "mã đơn vị trong phiếu không khớp tên tệp";
+    BadCell = "bad-cell", Error, Forms, "a cell that cannot be used: above the max, not an option, text in a number cell (left empty)", "ô nhập không hợp lệ";
+    ChangedCriterion = "changed-criterion", Error, Forms, "a criterion id changed by hand in a form (its row is left out)", "mã tiêu chí trong phiếu bị sửa";
+
     // year over year
     UnitNew = "unit-new", Warning, YearOverYear, "a unit with no ranked predecessor in the earlier ranking", "đơn vị mới so với kỳ trước";
     UnitGone = "unit-gone", Warning, YearOverYear, "an earlier unit that maps to no unit ranked now", "đơn vị có trong kỳ trước nhưng không còn";

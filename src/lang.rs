@@ -86,6 +86,14 @@ impl Lang {
         vi.to_string()
     }
 
+    /// How many rows an input gave: `2950 rows read, 2950 used, 0 rejected`.
+    pub fn rows_line(self, read: usize, used: usize, rejected: usize) -> String {
+        match self {
+            Lang::En => format!("{read} rows read, {used} used, {rejected} rejected"),
+            Lang::Vi => format!("đọc {read} dòng, dùng {used}, loại {rejected}"),
+        }
+    }
+
     /// A phrase of the reports, by its English text (unknown phrases stay English).
     pub fn t(self, en: &'static str) -> &'static str {
         if self == Lang::En {
@@ -119,6 +127,12 @@ impl Lang {
             "bonus − penalty" => "điểm thưởng − điểm trừ",
             "ranked on self-assessed scores" => "xếp hạng theo điểm tự đánh giá",
             "Dossier metrics, period" => "Chỉ số hồ sơ, kỳ",
+            "survey" => "khảo sát",
+            "factors" => "yếu tố",
+            "share of valid answers that are 4 or 5" => {
+                "tỷ lệ câu trả lời hợp lệ đạt mức 4 hoặc 5"
+            }
+            "answer weights" => "trọng số câu trả lời",
             "error" => "lỗi",
             "errors" => "lỗi",
             "warning" => "cảnh báo",

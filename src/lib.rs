@@ -35,6 +35,7 @@ pub mod date;
 pub mod diag;
 pub mod dossier;
 pub mod export;
+pub mod forms;
 pub mod framework;
 pub mod input;
 pub mod lang;

@@ -122,6 +122,16 @@ pub fn units(
 
 /// Stage 1: the framework and every input it reads.
 pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
+    load_with(spec, progress, true)
+}
+
+/// [`load`]; without `checklist_required`, a project with no checklist yet (forms are
+/// made before one exists) loads with none.
+pub fn load_with(
+    spec: &Spec,
+    progress: dossier::Progress,
+    checklist_required: bool,
+) -> Result<Loaded, Error> {
     let framework = load_framework(spec)?;
     let period = spec
         .period
@@ -136,14 +146,15 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
         framework.ranking.group_declared,
         &mut diagnostics,
     )?;
-    let checklist = if spec.checklist.is_none() && !framework.uses_checklist() {
-        None // every criterion comes from the log or the survey
-    } else {
-        let f = need(&spec.checklist, "checklist")?;
-        let table = spec.read_table(f, Input::Checklist, &CHECKLIST_COLUMNS)?;
-        let file = table.file.to_string();
-        Some((checklist::read(table, &mut diagnostics), file))
-    };
+    let checklist =
+        if spec.checklist.is_none() && (!framework.uses_checklist() || !checklist_required) {
+            None // every criterion comes from the log or the survey
+        } else {
+            let f = need(&spec.checklist, "checklist")?;
+            let table = spec.read_table(f, Input::Checklist, &CHECKLIST_COLUMNS)?;
+            let file = table.file.to_string();
+            Some((checklist::read(table, &mut diagnostics), file))
+        };
     let dossiers = if framework.uses_dossiers() {
         Some(unit_dossiers(
             spec,
@@ -162,7 +173,26 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
         ));
         None
     };
-    let survey = if framework.uses_survey() {
+    let survey = unit_survey(spec, &framework, &units.0, &mut diagnostics)?;
+    Ok(Loaded {
+        framework,
+        period,
+        units,
+        checklist,
+        dossiers,
+        survey,
+        diagnostics,
+    })
+}
+
+/// The survey figures per unit, when the framework scores criteria on the survey.
+fn unit_survey(
+    spec: &Spec,
+    framework: &Framework,
+    units: &[Unit],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<SurveyTable>, Error> {
+    Ok(if framework.uses_survey() {
         let file = spec.survey.as_ref().ok_or_else(|| {
             Error::Usage(format!(
                 "framework {} scores criteria on the survey: set inputs.survey in cchc.toml or give --survey",
@@ -172,29 +202,20 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
         let table = spec.read_table(file, Input::Survey, &survey::COLUMNS)?;
         let by = SurveyBy::Unit;
         Some(survey::table_of(
-            &framework,
+            framework,
             &table,
-            Some(&units.0),
+            Some(units),
             by,
-            &mut diagnostics,
+            diagnostics,
         )?)
     } else {
         diagnostics.extend(not_used(
-            &framework,
+            framework,
             &spec.survey,
             "survey",
             "the survey file",
         ));
         None
-    };
-    Ok(Loaded {
-        framework,
-        period,
-        units,
-        checklist,
-        dossiers,
-        survey,
-        diagnostics,
     })
 }
 

@@ -5,6 +5,7 @@ mod architecture;
 mod cases;
 mod common;
 mod exactness;
+mod forms;
 mod framework_validation;
 mod html;
 mod output;

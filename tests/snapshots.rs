@@ -37,6 +37,8 @@ fn help_texts() {
         "metrics",
         "sipas",
         "gaps",
+        "forms",
+        "collect",
         "init",
         "frameworks",
         "codes",

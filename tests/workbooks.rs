@@ -65,3 +65,40 @@ fn a_bad_cell_is_named_by_its_address() {
     assert!(stdout.contains("cham-diem.xlsx[Tổng hợp]:4"), "{stdout}");
     assert!(stdout.contains("self 0.3"), "{stdout}");
 }
+
+/// The README's table of recognised headers, made from the one table the readers use
+/// (`Input::known`).
+fn headers_table() -> String {
+    use cchc::input::columns::Input;
+    let mut md = String::from("| input | column | recognised headers |\n|---|---|---|\n");
+    for input in Input::ALL {
+        for (column, headers) in input.known() {
+            md.push_str(&format!(
+                "| {} | {column} | {} |\n",
+                input.name(),
+                headers.join(", ")
+            ));
+        }
+    }
+    md
+}
+
+#[test]
+fn the_readme_table_of_headers_is_the_readers_table() {
+    let path = crate::common::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = readme
+        .split_once("<!-- headers:begin -->\n")
+        .expect("the README holds the headers table between its markers");
+    let (block, tail) = rest.split_once("<!-- headers:end -->").unwrap();
+    let want = headers_table();
+    if block != want && std::env::var_os("CCHC_BLESS").is_some() {
+        let text = format!("{head}<!-- headers:begin -->\n{want}<!-- headers:end -->{tail}");
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    assert_eq!(
+        block, want,
+        "regenerate with CCHC_BLESS=1 cargo test headers"
+    );
+}

@@ -43,6 +43,9 @@ pub struct Framework {
     /// How survey answers become satisfaction indices (the `[survey]` table), if the
     /// framework has one.
     pub survey: Option<Survey>,
+    /// A fingerprint of the framework's text (SHA-256, hex): forms and recorded runs
+    /// name the exact framework they were made with.
+    pub fingerprint: String,
 }
 
 /// The `[survey]` table: how answers on the 5-level scale become per-question
@@ -95,15 +98,15 @@ impl Counting {
     }
 
     /// The rule in words, for outputs.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: crate::lang::Lang) -> String {
         match self {
-            Counting::TopTwo => "share of valid answers that are 4 or 5".into(),
+            Counting::TopTwo => lang.t("share of valid answers that are 4 or 5").into(),
             Counting::Weights(w) => {
                 let parts: Vec<String> = (1..=5)
                     .rev()
                     .map(|a| format!("{a} → {}%", crate::num::plain(w[a - 1])))
                     .collect();
-                format!("answer weights {}", parts.join(", "))
+                format!("{} {}", lang.t("answer weights"), parts.join(", "))
             }
         }
     }
@@ -458,6 +461,15 @@ impl Framework {
     pub fn leaf(&self, id: &str) -> Option<usize> {
         self.leaves.iter().position(|l| l.id == id)
     }
+}
+
+/// The SHA-256 of some bytes, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Loads a framework by built-in name or from a TOML file.

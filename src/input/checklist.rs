@@ -8,9 +8,10 @@ use crate::num::parse_number;
 use rust_decimal::Decimal;
 
 /// A numeric cell of the checklist.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Cell {
     /// Left blank.
+    #[default]
     Empty,
     /// `na`: the item does not apply to this unit.
     Na,
@@ -37,6 +38,33 @@ pub const NUMERIC: [&str; 7] = [
     "count",
     "value",
 ];
+
+impl std::fmt::Display for Cell {
+    /// As it would be typed back into a checklist: empty, `na`, the number.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cell::Empty => Ok(()),
+            Cell::Na => f.write_str("na"),
+            Cell::Num(d) => f.write_str(&crate::num::plain(*d)),
+            Cell::Bad(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The values a rule reads, as typed in a form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Values {
+    /// A score.
+    pub score: Cell,
+    /// Tasks done.
+    pub done: Cell,
+    /// Tasks planned.
+    pub planned: Cell,
+    /// An option.
+    pub value: Option<String>,
+    /// A count.
+    pub count: Cell,
+}
 
 /// One checklist row.
 #[derive(Debug, Clone)]
@@ -73,6 +101,26 @@ pub struct ChecklistRow {
 }
 
 impl ChecklistRow {
+    /// A row from values already parsed (a returned form's cells), at `place`.
+    pub fn of_values(place: Place, unit: &str, criterion: &str, values: Values) -> ChecklistRow {
+        ChecklistRow {
+            place,
+            unit: unit.to_string(),
+            criterion: criterion.to_string(),
+            self_score: values.score,
+            appraised_score: Cell::Empty,
+            final_score: Cell::Empty,
+            done: values.done,
+            planned: values.planned,
+            count: values.count,
+            value: values.value.map(Into::into),
+            evidence: None,
+            explanation: None,
+            note: None,
+            columns: std::sync::Arc::new([None; 7]),
+        }
+    }
+
     /// The 1-based line (or workbook row).
     pub fn line(&self) -> usize {
         self.place.line

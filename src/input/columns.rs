@@ -60,6 +60,8 @@ impl Input {
     }
 
     /// Its columns and the headers recognised for each without a mapping.
+    ///
+    /// Long: it is the README's table of Vietnamese headers, one line per column.
     pub fn known(self) -> &'static [(&'static str, &'static [&'static str])] {
         match self {
             Input::Units => &[

@@ -8,23 +8,37 @@ use crate::lang::Lang;
 use crate::num::plain;
 
 /// The line saying a framework is valid, and what it holds.
-pub fn valid_line(fw: &Framework) -> String {
-    let survey = fw.survey.as_ref().map_or_else(String::new, |s| {
-        format!(
-            "; survey: {} factors, {} questions",
-            s.factors.len(),
-            s.questions().count()
-        )
-    });
-    format!(
-        "framework {} ({}): valid — {} areas, {} criteria, scored maxima sum to {}{survey}; scored from {}",
-        fw.id,
-        fw.source,
-        fw.areas.len(),
-        fw.leaves.len(),
-        plain(fw.scale),
-        fw.inputs().join(", ")
-    )
+pub fn valid_line(fw: &Framework, lang: Lang) -> String {
+    let (f, q) = fw
+        .survey
+        .as_ref()
+        .map_or((0, 0), |s| (s.factors.len(), s.questions().count()));
+    let (areas, leaves, scale) = (fw.areas.len(), fw.leaves.len(), plain(fw.scale));
+    let inputs = fw.inputs().join(", ");
+    match lang {
+        Lang::En => {
+            let survey = if fw.survey.is_some() {
+                format!("; survey: {f} factors, {q} questions")
+            } else {
+                String::new()
+            };
+            format!(
+                "framework {} ({}): valid — {areas} areas, {leaves} criteria, scored maxima sum to {scale}{survey}; scored from {inputs}",
+                fw.id, fw.source
+            )
+        }
+        Lang::Vi => {
+            let survey = if fw.survey.is_some() {
+                format!("; khảo sát: {f} yếu tố, {q} câu hỏi")
+            } else {
+                String::new()
+            };
+            format!(
+                "bộ tiêu chí {} ({}): hợp lệ — {areas} lĩnh vực, {leaves} tiêu chí, tổng điểm tối đa {scale}{survey}; chấm từ {inputs}",
+                fw.id, fw.source
+            )
+        }
+    }
 }
 
 /// The check of a framework alone, or of a project (with row counts and findings).
@@ -35,12 +49,10 @@ pub fn build<'a>(
     lang: Lang,
 ) -> Report<'a> {
     let mut r = Report::new("check", lang, findings);
-    r.document.push(valid_line(fw));
+    r.document.push(valid_line(fw, lang));
     for s in stats {
-        r.document.push(format!(
-            "{} ({}): {} rows read, {} used, {} rejected",
-            s.input, s.file, s.read, s.used, s.rejected
-        ));
+        let rows = lang.rows_line(s.read, s.used, s.rejected);
+        r.document.push(format!("{} ({}): {rows}", s.input, s.file));
     }
     r.stats = stats.to_vec();
     r

@@ -27,9 +27,14 @@ pub fn known_id(fw: &Framework, id: &str) -> bool {
 }
 
 /// The explain report of one unit (all leaves, or those under `criterion`).
-pub fn build<'a>(run: &'a Run, u: &'a UnitResult, criterion: Option<&'a str>) -> Report<'a> {
+pub fn build<'a>(
+    run: &'a Run,
+    u: &'a UnitResult,
+    criterion: Option<&'a str>,
+    lang: Lang,
+) -> Report<'a> {
     let fw = &run.framework;
-    let mut r = Report::new(format!("{} ({})", u.unit.name, u.unit.id), Lang::En, &[]);
+    let mut r = Report::new(format!("{} ({})", u.unit.name, u.unit.id), lang, &[]);
     r.findings = std::borrow::Cow::Owned(
         run.diagnostics
             .iter()
@@ -37,7 +42,7 @@ pub fn build<'a>(run: &'a Run, u: &'a UnitResult, criterion: Option<&'a str>) ->
             .cloned()
             .collect(),
     );
-    r.document = document(run, u, criterion);
+    r.document = document(run, u, criterion, lang);
     r.json_head = vec![
         ("framework".into(), super::framework_json(fw)),
         ("period".into(), super::period_json(run.period.as_ref())),
@@ -69,27 +74,82 @@ fn columns(left: &str, width: usize, right: &str) -> String {
     format!("{left}{}  {right}", " ".repeat(width.saturating_sub(n)))
 }
 
+/// The labels of the explain document, in one language.
+struct Words {
+    lang: Lang,
+    group: &'static str,
+    framework: &'static str,
+    input: &'static str,
+    rule: &'static str,
+    about: &'static str,
+    result: &'static str,
+    notes: [&'static str; 3],
+    no_row: &'static str,
+    illustrative: &'static str,
+    not_applicable: &'static str,
+    this_self: &'static str,
+}
+
+impl Words {
+    fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::En => Words {
+                lang,
+                group: "group",
+                framework: "framework",
+                input: "input   ",
+                rule: "rule    ",
+                about: "about   ",
+                result: "result  ",
+                notes: ["evidence", "explained", "note    "],
+                no_row: "no row",
+                illustrative: "; thresholds illustrative",
+                not_applicable: "n/a (max",
+                this_self: "self",
+            },
+            Lang::Vi => Words {
+                lang,
+                group: "nhóm",
+                framework: "bộ tiêu chí",
+                input: "dữ liệu   ",
+                rule: "cách chấm ",
+                about: "ghi chú   ",
+                result: "kết quả   ",
+                notes: ["kiểm chứng", "giải trình", "ghi chú   "],
+                no_row: "không có dòng",
+                illustrative: "; ngưỡng minh họa",
+                not_applicable: "không áp dụng (tối đa",
+                this_self: "tự chấm",
+            },
+        }
+    }
+
+    /// The sentence saying which stage the points are.
+    fn shown(&self, stage: Stage) -> &'static str {
+        match (self.lang, stage) {
+            (Lang::En, Stage::Appraised) => "points shown are appraised; `self` is the unit's own score",
+            (Lang::En, Stage::Final) => "points shown are final (after explanation; appraised where there is none); `self` is the unit's own score",
+            (Lang::En, Stage::SelfAssessed) => "points shown are the unit's self-assessed; `self` is the unit's own score",
+            (Lang::Vi, Stage::Appraised) => "điểm là điểm thẩm định; `tự chấm` là điểm đơn vị tự đánh giá",
+            (Lang::Vi, Stage::Final) => "điểm là điểm sau giải trình (chưa giải trình: điểm thẩm định); `tự chấm` là điểm đơn vị tự đánh giá",
+            (Lang::Vi, Stage::SelfAssessed) => "điểm là điểm đơn vị tự đánh giá; `tự chấm` là điểm đơn vị tự đánh giá",
+        }
+    }
+}
+
 /// The readable derivation, line by line.
-fn document(run: &Run, u: &UnitResult, criterion: Option<&str>) -> Vec<String> {
+fn document(run: &Run, u: &UnitResult, criterion: Option<&str>, lang: Lang) -> Vec<String> {
     let fw = &run.framework;
+    let w = Words::of(lang);
     let mut out = String::new();
     let group = if u.unit.group.is_empty() {
         String::new()
     } else {
-        format!(" · group {}", u.unit.group)
+        format!(" · {} {}", w.group, u.unit.group)
     };
     let _ = writeln!(out, "{} ({}){group}", u.unit.name, u.unit.id);
-    let _ = writeln!(out, "framework {}", super::ranking::title(fw));
-    let stage = run.stage();
-    let shown = match stage {
-        Stage::Appraised => "appraised",
-        Stage::Final => "final (after explanation; appraised where there is none)",
-        Stage::SelfAssessed => "the unit's self-assessed",
-    };
-    let _ = writeln!(
-        out,
-        "points shown are {shown}; `self` is the unit's own score\n"
-    );
+    let _ = writeln!(out, "{} {}", w.framework, super::ranking::title(fw));
+    let _ = writeln!(out, "{}\n", w.shown(run.stage()));
     let width = fw
         .leaves
         .iter()
@@ -103,9 +163,9 @@ fn document(run: &Run, u: &UnitResult, criterion: Option<&str>) -> Vec<String> {
         .unwrap_or(0)
         .min(90);
     for ai in 0..fw.areas.len() {
-        area_lines(run, u, ai, criterion, width, &mut out);
+        area_lines(run, u, ai, criterion, width, &w, &mut out);
     }
-    totals_lines(run, u, &mut out);
+    totals_lines(run, u, &w, &mut out);
     out.lines().map(str::to_string).collect()
 }
 
@@ -115,6 +175,7 @@ fn area_lines(
     ai: usize,
     criterion: Option<&str>,
     width: usize,
+    w: &Words,
     out: &mut String,
 ) {
     let fw = &run.framework;
@@ -145,14 +206,14 @@ fn area_lines(
                     let _ = writeln!(out, "{}{id}  {title}", "  ".repeat(*depth));
                 }
             }
-            Item::Leaf(l) if leaves.contains(l) => leaf_lines(run, u, *l, width, out),
+            Item::Leaf(l) if leaves.contains(l) => leaf_lines(run, u, *l, width, w, out),
             Item::Leaf(_) => {}
         }
     }
     out.push('\n');
 }
 
-fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, out: &mut String) {
+fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, w: &Words, out: &mut String) {
     let fw = &run.framework;
     let leaf = &fw.leaves[l];
     let res = &u.leaves[l];
@@ -161,16 +222,20 @@ fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, out: &mut Strin
     let pts = if o.applicable || leaf.effect != Effect::Scored {
         format!("{} / {}", fw.rounding.show(&o.points), plain(leaf.max))
     } else {
-        format!("n/a (max {})", plain(leaf.max))
+        format!("{} {})", w.not_applicable, plain(leaf.max))
     };
-    let effect = match leaf.effect {
-        Effect::Scored => "",
-        Effect::Bonus => " [bonus]",
-        Effect::Penalty => " [penalty]",
+    let effect = match (leaf.effect, w.lang) {
+        (Effect::Scored, _) => "",
+        (Effect::Bonus, Lang::En) => " [bonus]",
+        (Effect::Penalty, Lang::En) => " [penalty]",
+        (Effect::Bonus, Lang::Vi) => " [điểm thưởng]",
+        (Effect::Penalty, Lang::Vi) => " [điểm trừ]",
     };
     let selfs = match res.claim().map(|c| &c.how) {
-        Some(How::NotApplicable { .. } | How::NaNotAllowed { .. }) => "   self na".to_string(),
-        Some(How::Given { capped, .. }) => format!("   self {}", plain(*capped)),
+        Some(How::NotApplicable { .. } | How::NaNotAllowed { .. }) => {
+            format!("   {} na", w.this_self)
+        }
+        Some(How::Given { capped, .. }) => format!("   {} {}", w.this_self, plain(*capped)),
         _ => String::new(),
     };
     let head = format!("{indent}{}  {}{effect}", leaf.id, leaf.title);
@@ -185,39 +250,38 @@ fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, out: &mut Strin
                 .iter()
                 .find(|s| s.input == "checklist")
                 .map_or("checklist", |s| s.file.as_str());
-            format!("{file}: no row")
+            format!("{file}: {}", w.no_row)
         }
     };
-    let _ = writeln!(out, "{pad}input    {at}");
+    let _ = writeln!(out, "{pad}{} {at}", w.input);
     let illustrative = if leaf.illustrative {
-        "; thresholds illustrative"
+        w.illustrative
     } else {
         ""
     };
     let _ = writeln!(
         out,
-        "{pad}rule     {} ({}{illustrative})",
+        "{pad}{} {} ({}{illustrative})",
+        w.rule,
         leaf.rule.name(),
-        trace::rule_summary(leaf)
+        trace::rule_summary(leaf, w.lang)
     );
     if let Some(n) = &leaf.note {
-        let _ = writeln!(out, "{pad}about    {n}");
+        let _ = writeln!(out, "{pad}{} {n}", w.about);
     }
-    let result = trace::staged(fw, leaf, res, run.stage(), &run.scoring.stages);
-    let _ = writeln!(out, "{pad}result   {result}");
+    let stages = &run.scoring.stages;
+    let result = trace::staged(fw, leaf, res, run.stage(), stages, w.lang);
+    let _ = writeln!(out, "{pad}{} {result}", w.result);
     let n = res.notes();
-    for (label, text) in [
-        ("evidence", &n.evidence),
-        ("explained", &n.explanation),
-        ("note    ", &n.note),
-    ] {
+    for (label, text) in w.notes.iter().zip([&n.evidence, &n.explanation, &n.note]) {
         if let Some(t) = text {
             let _ = writeln!(out, "{pad}{label} {t}");
         }
     }
 }
 
-fn totals_lines(run: &Run, u: &UnitResult, out: &mut String) {
+fn totals_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
+    let vi = w.lang == Lang::Vi;
     let fw = &run.framework;
     let r = &fw.rounding;
     let t = &u.totals;
@@ -228,24 +292,41 @@ fn totals_lines(run: &Run, u: &UnitResult, out: &mut String) {
         .filter(|(l, r)| l.effect == Effect::Scored && !r.outcome(run.stage()).applicable)
         .map(|(l, _)| l.max)
         .sum();
-    let na = if na_max.is_zero() {
-        String::new()
-    } else {
-        format!("; {} not applicable", plain(na_max))
+    let na = match (na_max.is_zero(), vi) {
+        (true, _) => String::new(),
+        (false, false) => format!("; {} not applicable", plain(na_max)),
+        (false, true) => format!("; {} điểm không áp dụng", plain(na_max)),
     };
     let ex = trace::exact_words;
+    let (scored, max, scale) = (ex(&t.scored), plain(t.max), plain(fw.scale));
+    let _ = if vi {
+        writeln!(
+            out,
+            "điểm đạt         {scored} trên {max} điểm áp dụng (thang {scale}{na})"
+        )
+    } else {
+        writeln!(
+            out,
+            "scored points   {scored} of {max} applicable (scale {scale}{na})"
+        )
+    };
+    let label = |en: &'static str, vi_: &'static str| if vi { vi_ } else { en };
     let _ = writeln!(
         out,
-        "scored points   {} of {} applicable (scale {}{na})",
-        ex(&t.scored),
-        plain(t.max),
-        plain(fw.scale)
+        "{}+{}",
+        label("bonus           ", "điểm thưởng      "),
+        ex(&t.bonus)
     );
-    let _ = writeln!(out, "bonus           +{}", ex(&t.bonus));
-    let _ = writeln!(out, "penalty         −{}", ex(&t.penalty));
     let _ = writeln!(
         out,
-        "index           ({} + {} − {}) × {} / {} = {} → {} ({} to {} places)",
+        "{}−{}",
+        label("penalty         ", "điểm trừ         "),
+        ex(&t.penalty)
+    );
+    let _ = writeln!(
+        out,
+        "{}({} + {} − {}) × {} / {} = {} → {} ({}{} {} {} {})",
+        label("index           ", "chỉ số           "),
         t.scored,
         t.bonus,
         t.penalty,
@@ -253,39 +334,69 @@ fn totals_lines(run: &Run, u: &UnitResult, out: &mut String) {
         plain(t.max),
         ex(&t.index_exact),
         r.show(&t.index_exact),
+        label("", "làm tròn "),
         r.mode.name(),
-        r.places
+        label("to", "đến"),
+        r.places,
+        label("places", "chữ số")
     );
+    standing_lines(run, u, w, out);
+}
+
+/// The band, the rank and, when there is one, the self-assessed index.
+fn standing_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
+    let vi = w.lang == Lang::Vi;
+    let fw = &run.framework;
+    let label = |en: &'static str, vi_: &'static str| if vi { vi_ } else { en };
     if let Some(b) = fw.bands.iter().find(|b| Some(&b.label) == u.band.as_ref()) {
-        let _ = writeln!(out, "band            {} (from {})", b.label, plain(b.from));
-    }
-    let n = run.scoring.units.len();
-    let group = if u.unit.group.is_empty() {
-        "its group".to_string()
-    } else {
-        format!("group {}", u.unit.group)
-    };
-    let _ = writeln!(
-        out,
-        "rank            {} of {n} overall; {} of {} in {group} ({} ties)",
-        u.rank,
-        u.rank_in_group,
-        u.group_size,
-        policy_name(fw)
-    );
-    if run.shows_self() {
-        let s = &u.self_totals;
-        let delta = t.index_exact.clone() - &s.index_exact;
-        let by = match run.stage() {
-            Stage::Final => "appraisal and explanation",
-            _ => "appraisal",
-        };
         let _ = writeln!(
             out,
-            "self-assessed   {} ({by} moved it by {})",
-            r.show(&s.index_exact),
-            r.show(&delta)
+            "{}{} ({} {})",
+            label("band            ", "xếp loại         "),
+            b.label,
+            label("from", "từ"),
+            plain(b.from)
         );
+    }
+    let n = run.scoring.units.len();
+    let (rank, in_group, size, policy) = (u.rank, u.rank_in_group, u.group_size, policy_name(fw));
+    let _ = match (u.unit.group.is_empty(), vi) {
+        (true, false) => writeln!(
+            out,
+            "rank            {rank} of {n} overall; {in_group} of {size} in its group ({policy} ties)"
+        ),
+        (false, false) => writeln!(
+            out,
+            "rank            {rank} of {n} overall; {in_group} of {size} in group {} ({policy} ties)",
+            u.unit.group
+        ),
+        (true, true) => writeln!(
+            out,
+            "xếp hạng         {rank}/{n} chung; {in_group}/{size} trong nhóm (đồng hạng kiểu {policy})"
+        ),
+        (false, true) => writeln!(
+            out,
+            "xếp hạng         {rank}/{n} chung; {in_group}/{size} trong nhóm {} (đồng hạng kiểu {policy})",
+            u.unit.group
+        ),
+    };
+    if run.shows_self() {
+        let r = &fw.rounding;
+        let t = &u.totals;
+        let s = &u.self_totals;
+        let delta = t.index_exact.clone() - &s.index_exact;
+        let by = match (run.stage(), vi) {
+            (Stage::Final, false) => "appraisal and explanation",
+            (_, false) => "appraisal",
+            (Stage::Final, true) => "thẩm định và giải trình",
+            (_, true) => "thẩm định",
+        };
+        let (own, moved) = (r.show(&s.index_exact), r.show(&delta));
+        let _ = if vi {
+            writeln!(out, "tự đánh giá      {own} ({by} làm thay đổi {moved})")
+        } else {
+            writeln!(out, "self-assessed   {own} ({by} moved it by {moved})")
+        };
     }
 }
 

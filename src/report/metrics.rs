@@ -11,12 +11,10 @@ use serde_json::{json, Map};
 /// The metrics report.
 pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) -> Report<'a> {
     let title = format!(
-        "{} {}; {} rows read, {} used, {} rejected",
+        "{} {}; {}",
         lang.t("Dossier metrics, period"),
         t.period,
-        t.stats.read,
-        t.stats.used,
-        t.stats.rejected
+        lang.rows_line(t.stats.read, t.stats.used, t.stats.rejected)
     );
     let mut r = Report::new(title, lang, findings);
     if !t.rates.is_default() {

@@ -228,7 +228,14 @@ fn criteria_objects(run: &Run, u: &UnitResult) -> Vec<Value> {
                 ("line".into(), r.line.map_or(Value::Null, Value::count)),
                 (
                     "derivation".into(),
-                    Value::str(trace::staged(fw, l, r, stage, &run.scoring.stages)),
+                    Value::str(trace::staged(
+                        fw,
+                        l,
+                        r,
+                        stage,
+                        &run.scoring.stages,
+                        Lang::En,
+                    )),
                 ),
             ])
         })
@@ -282,7 +289,14 @@ fn criteria(run: &Run) -> Table<'_> {
                     Value::str(from.name()),
                     claim,
                     r.line.map_or(Value::Null, Value::count),
-                    Value::str(trace::staged(fw, l, r, stage, &run.scoring.stages)),
+                    Value::str(trace::staged(
+                        fw,
+                        l,
+                        r,
+                        stage,
+                        &run.scoring.stages,
+                        Lang::En,
+                    )),
                 ]);
             }
         }

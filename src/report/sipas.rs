@@ -45,9 +45,11 @@ pub fn build<'a>(
 ) -> Report<'a> {
     let s = survey(fw);
     let title = format!(
-        "{} — survey: {}; factors: {}",
+        "{} — {}: {}; {}: {}",
         fw.id,
-        s.counting.describe(),
+        lang.t("survey"),
+        s.counting.describe(lang),
+        lang.t("factors"),
         s.factors
             .iter()
             .map(|f| format!("{} ({})", f.id, f.title))
@@ -55,10 +57,8 @@ pub fn build<'a>(
             .join(", "),
     );
     let mut r = Report::new(title, lang, findings);
-    r.lines.push(format!(
-        "{} rows read, {} used, {} rejected",
-        t.stats.read, t.stats.used, t.stats.rejected
-    ));
+    r.lines
+        .push(lang.rows_line(t.stats.read, t.stats.used, t.stats.rejected));
     r.notes.push(MARGIN_NOTE.to_string());
     r.notes
         .push("per-question shares: --format csv, json, md or xlsx".to_string());
@@ -110,7 +110,7 @@ pub fn build<'a>(
 fn json_head(fw: &Framework, s: &Survey) -> Vec<(String, serde_json::Value)> {
     vec![
         ("framework".into(), json!(fw.id)),
-        ("counting".into(), json!(s.counting.describe())),
+        ("counting".into(), json!(s.counting.describe(Lang::En))),
         ("margin_of_error".into(), json!(MARGIN_NOTE)),
         ("min_respondents".into(), json!(s.min_respondents)),
         (

@@ -637,6 +637,19 @@ impl UnitRun<'_> {
     }
 }
 
+/// The points a leaf's rule gives to one row's values (a returned form's), as the
+/// unit's claim: a manual leaf's score, or the rule computed on the inputs.
+pub fn claimed(fw: &Framework, leaf: usize, row: &ChecklistRow) -> Outcome {
+    let ctx = leaf::Ctx {
+        fw,
+        leaf: &fw.leaves[leaf],
+        unit: &row.unit,
+    };
+    leaf::evaluate(&ctx, Some(row), UnitEvidence::default(), &mut Vec::new())
+        .base
+        .outcome
+}
+
 /// `criterion-matched-nothing` for each checklist criterion no row scores (one pass).
 fn unmatched_criteria(
     fw: &Framework,

@@ -2,8 +2,9 @@
 //! json, html and parquet outputs carry beside each criterion. It belongs to scoring:
 //! it reads the [`How`] a rule recorded, nothing else.
 
-use super::{How, LeafResult, RatioMatch, Reading, Stage};
+use super::{How, LeafResult, Ratio, RatioMatch, Reading, Stage};
 use crate::framework::{Effect, Framework, Leaf, OnEmpty, Rule};
+use crate::lang::Lang;
 use crate::num::{plain, Exact};
 
 /// An exact value as its fraction and a readable decimal (`17/31 ≈ 0.5483870967…`),
@@ -27,31 +28,68 @@ fn percent_words(num: &Exact, den: &Exact) -> String {
     }
 }
 
-/// One line saying how a reading's points came about.
+/// One line saying how a reading's points came about (English: the json, html and
+/// parquet outputs carry it as data).
 pub fn derivation(fw: &Framework, leaf: &Leaf, r: &Reading) -> String {
-    words(fw, leaf, r, true)
+    words(fw, leaf, r, true, Lang::En)
 }
 
-/// [`derivation`]; `fallback` says a self-score stands in for a missing appraisal.
-fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool) -> String {
+/// English or Vietnamese, by the language asked for.
+fn tr(lang: Lang, en: String, vi: String) -> String {
+    if lang == Lang::Vi {
+        vi
+    } else {
+        en
+    }
+}
+
+/// [`derivation`] in a language; `fallback` says a self-score stands in for a missing
+/// appraisal.
+///
+/// Long: one arm per way a reading came about, each phrase in both languages side by
+/// side so that a translation is checked against its original.
+fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -> String {
     let max = plain(leaf.max);
     let p = exact_words(&r.outcome.points);
-    let rounded = if fw.rounding.round_points {
-        " (rounded per leaf)"
-    } else {
-        ""
+    let rounded = match (fw.rounding.round_points, lang) {
+        (false, _) => "",
+        (true, Lang::En) => " (rounded per leaf)",
+        (true, Lang::Vi) => " (làm tròn từng tiêu chí)",
+    };
+    let effect_vi = match leaf.effect {
+        Effect::Bonus => "điểm thưởng",
+        _ => "điểm trừ",
     };
     let leaves_denominator = match leaf.effect {
-        Effect::Scored => format!("not applicable, its max {max} leaves the denominator"),
-        Effect::Bonus => "no bonus".to_string(),
-        Effect::Penalty => "no penalty".to_string(),
+        Effect::Scored => tr(
+            lang,
+            format!("not applicable, its max {max} leaves the denominator"),
+            format!("không áp dụng, {max} điểm tối đa không tính vào mẫu số"),
+        ),
+        _ => tr(
+            lang,
+            format!("no {}", leaf.effect.name()),
+            format!("không có {effect_vi}"),
+        ),
     };
     let body = match &r.how {
-        How::Missing => "no checklist row → 0".to_string(),
-        How::NotApplicable { column } => format!("{column} is `na`: {leaves_denominator}"),
-        How::NaNotAllowed { column } => format!(
-            "{column} is `na`, not allowed on a {} item → 0 (reported)",
-            leaf.effect.name()
+        How::Missing => tr(
+            lang,
+            "no checklist row → 0".into(),
+            "không có dòng trong bảng chấm điểm → 0".into(),
+        ),
+        How::NotApplicable { column } => tr(
+            lang,
+            format!("{column} is `na`: {leaves_denominator}"),
+            format!("{column} là `na`: {leaves_denominator}"),
+        ),
+        How::NaNotAllowed { column } => tr(
+            lang,
+            format!(
+                "{column} is `na`, not allowed on a {} item → 0 (reported)",
+                leaf.effect.name()
+            ),
+            format!("{column} là `na`, không dùng được cho {effect_vi} → 0 (đã báo lỗi)"),
         ),
         How::Given {
             column,
@@ -60,58 +98,88 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool) -> String {
         } => {
             let mut s = format!("{column} = {}", plain(*value));
             if *column == "self_score" && fallback {
-                s.push_str(" (not appraised: the self-score stands)");
+                s.push_str(match lang {
+                    Lang::En => " (not appraised: the self-score stands)",
+                    Lang::Vi => " (chưa thẩm định: giữ điểm tự đánh giá)",
+                });
             }
             if value > capped {
-                s.push_str(&format!(" → capped at {max}"));
+                s.push_str(&tr(
+                    lang,
+                    format!(" → capped at {max}"),
+                    format!(" → tính tối đa {max}"),
+                ));
             } else if value < capped {
-                s.push_str(" → negative, counted as 0");
+                s.push_str(&tr(
+                    lang,
+                    " → negative, counted as 0".into(),
+                    " → số âm, tính 0".into(),
+                ));
             }
             s
         }
-        How::Option { value, points } => {
-            format!("value `{value}` → option {value} = {}", plain(*points))
-        }
-        How::UnknownOption { value } => format!("value `{value}` is not an option → 0"),
-        How::Ratio(r) => ratio_words(&r.num, &r.den, &r.source, &r.matched, &max, &p),
+        How::Option { value, points } => tr(
+            lang,
+            format!("value `{value}` → option {value} = {}", plain(*points)),
+            format!("mức `{value}` → {value} = {}", plain(*points)),
+        ),
+        How::UnknownOption { value } => tr(
+            lang,
+            format!("value `{value}` is not an option → 0"),
+            format!("mức `{value}` không có trong danh sách → 0"),
+        ),
+        How::Ratio(r) => ratio_words(r, &max, &p, lang),
         How::EmptyRatio { source, on_empty } => {
             let outcome = match on_empty {
-                OnEmpty::Full => format!("full points {max}"),
+                OnEmpty::Full => tr(lang, format!("full points {max}"), format!("đủ điểm {max}")),
                 OnEmpty::Zero => "0".to_string(),
                 OnEmpty::Na => leaves_denominator,
             };
-            format!(
-                "{source}: the denominator is 0, on-empty = {} → {outcome}",
-                on_empty.name()
+            tr(
+                lang,
+                format!(
+                    "{source}: the denominator is 0, on-empty = {} → {outcome}",
+                    on_empty.name()
+                ),
+                format!(
+                    "{source}: mẫu số bằng 0, on-empty = {} → {outcome}",
+                    on_empty.name()
+                ),
             )
         }
         How::Count { count, each } => {
             let product = *count * *each;
-            let mut s = format!(
-                "count {} × {} = {}",
-                plain(*count),
-                plain(*each),
-                plain(product)
+            let (c, e, pr) = (plain(*count), plain(*each), plain(product));
+            let mut s = tr(
+                lang,
+                format!("count {c} × {e} = {pr}"),
+                format!("số lần {c} × {e} = {pr}"),
             );
             if product > leaf.max {
-                s.push_str(&format!(", capped at {max}"));
+                s.push_str(&tr(
+                    lang,
+                    format!(", capped at {max}"),
+                    format!(", tối đa {max}"),
+                ));
             }
             s
         }
-        How::MissingInput { columns } => format!("{columns} empty → 0"),
-        How::Invalid { column, value } => format!("{column} `{value}` cannot be used → 0"),
+        How::MissingInput { columns } => tr(
+            lang,
+            format!("{columns} empty → 0"),
+            format!("{columns} để trống → 0"),
+        ),
+        How::Invalid { column, value } => tr(
+            lang,
+            format!("{column} `{value}` cannot be used → 0"),
+            format!("{column} `{value}` không dùng được → 0"),
+        ),
     };
     format!("{body}{rounded}")
 }
 
-fn ratio_words(
-    num: &Exact,
-    den: &Exact,
-    source: &str,
-    matched: &RatioMatch,
-    max: &str,
-    points: &str,
-) -> String {
+fn ratio_words(r: &Ratio, max: &str, points: &str, lang: Lang) -> String {
+    let (num, den, source) = (&r.num, &r.den, &r.source);
     // A survey figure is a mean of shares, not a count over a count: show it as the
     // percentage it is.
     let pct = percent_words(num, den);
@@ -126,19 +194,49 @@ fn ratio_words(
     } else {
         format!("{source} = {fraction} = {pct}")
     };
-    match matched {
-        RatioMatch::Step { from, points } => s.push_str(&format!(
-            ", reaches the step from {}% → {}",
-            plain(*from),
-            plain(*points)
+    match &r.matched {
+        RatioMatch::Step { from, points } => s.push_str(&tr(
+            lang,
+            format!(
+                ", reaches the step from {}% → {}",
+                plain(*from),
+                plain(*points)
+            ),
+            format!(", đạt mức từ {}% → {}", plain(*from), plain(*points)),
         )),
-        RatioMatch::BelowSteps => s.push_str(", below every step → 0"),
+        RatioMatch::BelowSteps => s.push_str(match lang {
+            Lang::En => ", below every step → 0",
+            Lang::Vi => ", dưới mọi mức → 0",
+        }),
         RatioMatch::Proportional { target } => s.push_str(&format!(
             " → {max} × min({fraction} ÷ {}%, 1) = {points}",
             plain(*target)
         )),
     }
     s
+}
+
+/// A computed criterion's figure in a few words, for a form cell: the ratio, its
+/// percentage and the points (`220/221 = 99.5475…% → 4`); the full [`derivation`]
+/// for anything else.
+pub fn figure(fw: &Framework, leaf: &Leaf, r: &Reading) -> String {
+    let points = match r.outcome.points.to_decimal() {
+        Some(d) => plain(d),
+        None => format!("≈ {}", r.outcome.points.readable(2)),
+    };
+    match &r.how {
+        How::Ratio(x) if x.source.starts_with("survey:") => {
+            format!("{} → {points}", percent_words(&x.num, &x.den))
+        }
+        How::Ratio(x) => format!(
+            "{}/{} = {} → {points}",
+            x.num,
+            x.den,
+            percent_words(&x.num, &x.den)
+        ),
+        How::EmptyRatio { .. } => format!("0/0 → {points}"),
+        _ => derivation(fw, leaf, r),
+    }
 }
 
 /// The derivation of the reading a stage uses, saying where it comes from when the
@@ -150,21 +248,30 @@ pub fn staged(
     r: &LeafResult,
     stage: Stage,
     stages: &[Stage],
+    lang: Lang,
 ) -> String {
     let (from, reading) = r.at(stage);
-    let text = words(fw, leaf, reading, stage != Stage::SelfAssessed);
+    let text = words(fw, leaf, reading, stage != Stage::SelfAssessed, lang);
     if stages.len() <= 2 && stage != Stage::Final {
         return text;
     }
     if from == stage {
         format!("[{}] {text}", stage.name())
     } else {
-        format!("[{}: no {} score] {text}", from.name(), stage.name())
+        tr(
+            lang,
+            format!("[{}: no {} score] {text}", from.name(), stage.name()),
+            format!("[{}: chưa có điểm {}] {text}", from.name(), stage.name()),
+        )
     }
 }
 
 /// The rule of a leaf in a few words (`≥100% 2 | ≥80% 1 | empty zero`).
-pub fn rule_summary(leaf: &Leaf) -> String {
+pub fn rule_summary(leaf: &Leaf, lang: Lang) -> String {
+    let empty = match lang {
+        Lang::En => "empty",
+        Lang::Vi => "mẫu số 0:",
+    };
     match &leaf.rule {
         Rule::Choice { options } => options
             .iter()
@@ -178,19 +285,27 @@ pub fn rule_summary(leaf: &Leaf) -> String {
                 .iter()
                 .map(|st| format!("≥{}% {}", plain(st.from), plain(st.points)))
                 .collect();
-            s.push(format!("empty {}", on_empty.name()));
+            s.push(format!("{empty} {}", on_empty.name()));
             s.join(" | ")
         }
         Rule::Proportional {
             target, on_empty, ..
         } => {
             format!(
-                "max × min(ratio ÷ {}%, 1) | empty {}",
+                "max × min(ratio ÷ {}%, 1) | {empty} {}",
                 plain(*target),
                 on_empty.name()
             )
         }
-        Rule::PerCount { each } => format!("{} each, capped at {}", plain(*each), plain(leaf.max)),
-        Rule::Manual => "as appraised (self-score when not appraised), 0..max".into(),
+        Rule::PerCount { each } => tr(
+            lang,
+            format!("{} each, capped at {}", plain(*each), plain(leaf.max)),
+            format!("{} mỗi lần, tối đa {}", plain(*each), plain(leaf.max)),
+        ),
+        Rule::Manual => tr(
+            lang,
+            "as appraised (self-score when not appraised), 0..max".into(),
+            "theo điểm thẩm định (chưa thẩm định: điểm tự đánh giá), 0..max".into(),
+        ),
     }
 }

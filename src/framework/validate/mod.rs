@@ -34,7 +34,9 @@ pub fn parse(text: &str, file: &str) -> Result<Framework, Vec<Diagnostic>> {
         ids: BTreeMap::new(),
         factors: None,
     };
-    let fw = v.framework(raw);
+    let mut fw = v.framework(raw);
+    // Line ends do not change a framework: the fingerprint is that of LF text.
+    fw.fingerprint = super::sha256_hex(text.replace("\r\n", "\n").as_bytes());
     if v.diags.is_empty() {
         Ok(fw)
     } else {
@@ -212,6 +214,7 @@ impl Validator<'_> {
             areas,
             leaves,
             survey,
+            fingerprint: String::new(),
         }
     }
 

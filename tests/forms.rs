@@ -1,0 +1,378 @@
+//! Self-assessment forms round-trip (#8.4, #8.5): `cchc forms` writes a workbook per
+//! unit, cells are typed into it as a person would in Excel, `cchc collect` reads them
+//! back — what was typed comes back exactly, a bad cell is named by its address, a
+//! form for another unit or framework is refused and nothing is written.
+
+use crate::common::{cchc, root};
+use calamine::{Data, Reader};
+use cchc::forms::write::editable;
+use cchc::forms::Col;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Command;
+
+/// What is typed into a cell.
+enum Typed {
+    Number(String),
+    Text(String),
+}
+
+/// Types values into the first sheet of an xlsx as Excel would store them: each
+/// addressed `<c>` element is rewritten with its style kept, numbers as `<v>`, text as
+/// an inline string. Independent of the writer: it edits the file's XML.
+fn type_cells(path: &Path, cells: &BTreeMap<String, Typed>) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut xml = String::from_utf8(data).unwrap();
+            for (addr, value) in cells {
+                xml = retype(&xml, addr, value);
+            }
+            data = xml.into_bytes();
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let done = out.finish().unwrap().into_inner();
+    std::fs::write(path, done).unwrap();
+}
+
+fn retype(xml: &str, addr: &str, value: &Typed) -> String {
+    let open = format!("<c r=\"{addr}\"");
+    let start = xml.find(&open).unwrap_or_else(|| panic!("no cell {addr}"));
+    let rest = &xml[start..];
+    let tag_end = rest.find('>').unwrap();
+    let end = if rest[..tag_end].ends_with('/') {
+        tag_end + 1
+    } else {
+        rest.find("</c>").unwrap() + 4
+    };
+    let style = rest[..tag_end]
+        .split(" s=\"")
+        .nth(1)
+        .map(|s| format!(" s=\"{}\"", &s[..s.find('"').unwrap()]))
+        .unwrap_or_default();
+    let cell = match value {
+        Typed::Number(n) => format!("<c r=\"{addr}\"{style}><v>{n}</v></c>"),
+        Typed::Text(t) => {
+            let t = t
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!("<c r=\"{addr}\"{style} t=\"inlineStr\"><is><t>{t}</t></is></c>")
+        }
+    };
+    format!("{}{cell}{}", &xml[..start], &rest[end..])
+}
+
+fn letter(c: Col) -> char {
+    (b'A' + c.index() as u8) as char
+}
+
+/// The 1-based row of each criterion in a form, read from its visible column A.
+fn rows_of(path: &Path) -> BTreeMap<String, u32> {
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let sheet = wb.worksheet_range("Tự đánh giá").unwrap();
+    let (r0, _) = sheet.start().unwrap();
+    let mut out = BTreeMap::new();
+    for (i, row) in sheet.rows().enumerate() {
+        if let Some(Data::String(id)) = row.first() {
+            out.insert(id.clone(), r0 + i as u32 + 1);
+        }
+    }
+    out
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `cchc collect FORMS --project fixtures/demo --out OUT` with more arguments.
+fn collect(forms: &Path, out: &Path, more: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
+        "collect",
+        forms.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    if !more.contains(&"--framework") {
+        args.extend(["--project", "fixtures/demo"]);
+    }
+    args.extend(more);
+    run(&args)
+}
+
+/// The demo checklist as (unit, criterion) → column → value.
+fn demo_checklist() -> BTreeMap<(String, String), BTreeMap<String, String>> {
+    csv_map(&std::fs::read(root().join("fixtures/demo/checklist.csv")).unwrap())
+}
+
+fn csv_map(bytes: &[u8]) -> BTreeMap<(String, String), BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let mut out = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let row: BTreeMap<String, String> = header
+            .iter()
+            .cloned()
+            .zip(rec.iter().map(str::to_string))
+            .collect();
+        out.insert((row["unit_id"].clone(), row["criterion_id"].clone()), row);
+    }
+    out
+}
+
+/// Writes the demo's forms and types the demo checklist into them, as every unit
+/// would; returns the folder.
+fn filled_forms() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms");
+    cchc(&["forms", "fixtures/demo", "--out", forms.to_str().unwrap()]);
+    let fw = crate::common::score_dir("fixtures/demo").framework;
+    let demo = demo_checklist();
+    for entry in std::fs::read_dir(&forms).unwrap() {
+        let path = entry.unwrap().path();
+        let unit = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let rows = rows_of(&path);
+        let mut cells = BTreeMap::new();
+        for ((u, crit), row) in &demo {
+            if *u != unit {
+                continue;
+            }
+            let leaf = &fw.leaves[fw.leaf(crit).unwrap()];
+            let r = rows[crit];
+            let mut put = |c: Col, column: &str, number: bool| {
+                let v = row.get(column).cloned().unwrap_or_default();
+                if !v.is_empty() {
+                    let typed = if number && v != "na" {
+                        Typed::Number(v)
+                    } else {
+                        Typed::Text(v)
+                    };
+                    cells.insert(format!("{}{r}", letter(c)), typed);
+                }
+            };
+            for c in editable(leaf) {
+                match c {
+                    Col::Score => put(*c, "self_score", true),
+                    Col::Done => put(*c, "done", true),
+                    Col::Planned => put(*c, "planned", true),
+                    Col::Value => put(*c, "value", false),
+                    Col::Count => put(*c, "count", true),
+                    _ => {}
+                }
+            }
+            if leaf.from_checklist() {
+                put(Col::Evidence, "evidence", false);
+            }
+        }
+        type_cells(&path, &cells);
+    }
+    dir
+}
+
+#[test]
+fn what_was_typed_comes_back() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    let out = dir.path().join("collected.csv");
+    let (code, _, err) = collect(&forms, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("collected 12 form(s)"), "{err}");
+    let got = csv_map(&std::fs::read(&out).unwrap());
+    let demo = demo_checklist();
+    let fw = crate::common::score_dir("fixtures/demo").framework;
+    assert_eq!(got.len(), demo.len());
+    let mut compared = 0;
+    for (key, want) in &demo {
+        let have = &got[key];
+        let leaf = &fw.leaves[fw.leaf(&key.1).unwrap()];
+        let inputs = editable(leaf);
+        for (c, column) in [
+            (Col::Score, "self_score"),
+            (Col::Done, "done"),
+            (Col::Planned, "planned"),
+            (Col::Value, "value"),
+            (Col::Count, "count"),
+        ] {
+            if inputs.contains(&c) {
+                assert_eq!(have[column], want[column], "{key:?} {column}");
+                compared += 1;
+            }
+        }
+        if leaf.from_checklist() {
+            assert_eq!(have["evidence"], want["evidence"], "{key:?} evidence");
+        }
+    }
+    assert!(compared > 300, "only {compared} cells compared");
+    // A ratio criterion's self-score is what its rule gives the typed inputs: P01
+    // typed 1.2 done 250 / planned 250, which reaches the 100% step (3 points).
+    assert_eq!(got[&("P01".into(), "1.2".into())]["self_score"], "3");
+}
+
+#[test]
+fn a_bad_cell_is_named_and_left_empty() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    let p01 = forms.join("P01.xlsx");
+    let rows = rows_of(&p01);
+    let mut cells = BTreeMap::new();
+    // 1.5 is manual (max 2), 1.1 a choice, 9.3 a per-count, 1.6 renumbered by hand.
+    cells.insert(format!("E{}", rows["1.5"]), Typed::Number("7".into()));
+    cells.insert(format!("H{}", rows["1.1"]), Typed::Text("sometimes".into()));
+    cells.insert(format!("I{}", rows["9.3"]), Typed::Text("hai".into()));
+    cells.insert(format!("A{}", rows["1.6"]), Typed::Text("1.6b".into()));
+    type_cells(&p01, &cells);
+    let out = dir.path().join("collected.csv");
+    let (code, _, err) = collect(&forms, &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    for (col, id, code) in [
+        ('E', "1.5", "bad-cell"),
+        ('H', "1.1", "bad-cell"),
+        ('I', "9.3", "bad-cell"),
+        ('A', "1.6", "changed-criterion"),
+    ] {
+        let place = format!("P01.xlsx[Tự đánh giá]!{col}{}", rows[id]);
+        assert!(
+            err.lines().any(|l| l.contains(&place) && l.contains(code)),
+            "{place} {code} not in:\n{err}"
+        );
+    }
+    assert!(err.contains("7 is above the maximum 2"), "{err}");
+    assert!(err.contains("`sometimes` is not an option"), "{err}");
+    let got = csv_map(&std::fs::read(&out).unwrap());
+    assert_eq!(got[&("P01".into(), "1.5".into())]["self_score"], "");
+    assert_eq!(got[&("P01".into(), "1.1".into())]["value"], "");
+    assert!(!got.contains_key(&("P01".into(), "1.6".into())));
+}
+
+#[test]
+fn a_form_for_another_unit_or_framework_is_refused_and_nothing_written() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    let out = dir.path().join("collected.csv");
+    std::fs::write(&out, "kept\n").unwrap();
+    // P02's form saved over P03's name.
+    std::fs::copy(forms.join("P02.xlsx"), forms.join("P03.xlsx")).unwrap();
+    let (code, _, err) = collect(&forms, &out, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("form-unit-mismatch") && err.contains("P03.xlsx"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "kept\n");
+    // A form returned renamed by its unit is still its unit's.
+    std::fs::remove_file(forms.join("P03.xlsx")).unwrap();
+    std::fs::rename(forms.join("P02.xlsx"), forms.join("P02 (đã điền).xlsx")).unwrap();
+    let (code, _, err) = collect(&forms, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    // Another framework: every form refused.
+    let (code, _, err) = collect(&forms, &out, &["--framework", "par-department-2025"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("form-framework-mismatch"), "{err}");
+}
+
+#[test]
+fn filling_a_stage_keeps_every_other_column_and_row() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    // The council types its appraisal of P01's manual criterion 1.5 (max 2).
+    let p01 = forms.join("P01.xlsx");
+    let rows = rows_of(&p01);
+    let mut cells = BTreeMap::new();
+    cells.insert(format!("E{}", rows["1.5"]), Typed::Number("1.25".into()));
+    type_cells(&p01, &cells);
+    let out = dir.path().join("appraised.csv");
+    let (code, _, err) = collect(
+        &p01,
+        &out,
+        &[
+            "--stage",
+            "appraised",
+            "--checklist",
+            "fixtures/demo/checklist.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read_to_string(root().join("fixtures/demo/checklist.csv")).unwrap();
+    let after = std::fs::read_to_string(&out).unwrap();
+    let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    assert_eq!(a.len(), b.len());
+    assert_eq!(a[0], b[0], "the header is kept");
+    let changed: Vec<(&str, &str)> = b
+        .iter()
+        .zip(&a)
+        .filter(|(x, y)| x != y)
+        .map(|(x, y)| (*x, *y))
+        .collect();
+    // Only P01's rows whose typed cells differ from the file change; 1.5 gets its
+    // appraisal in the appraised_score column.
+    assert!(
+        changed.iter().all(|(x, _)| x.starts_with("P01,")),
+        "{changed:?}"
+    );
+    let row = csv_map(after.as_bytes())[&("P01".into(), "1.5".into())].clone();
+    assert_eq!(row["appraised_score"], "1.25");
+    assert_eq!(
+        row["self_score"],
+        csv_map(before.as_bytes())[&("P01".into(), "1.5".into())]["self_score"]
+    );
+}
+
+#[test]
+fn filling_keeps_the_files_bom_separator_and_line_ends() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    // The checklist as a Vietnamese-locale Excel saves it: BOM, `;`, CRLF.
+    let demo = std::fs::read_to_string(root().join("fixtures/demo/checklist.csv")).unwrap();
+    let excel: String = demo
+        .lines()
+        .map(|l| format!("{}\r\n", l.replace(',', ";")))
+        .collect();
+    let checklist = dir.path().join("cham-diem.csv");
+    std::fs::write(&checklist, format!("\u{feff}{excel}")).unwrap();
+    let out = dir.path().join("filled.csv");
+    let p01 = forms.join("P01.xlsx");
+    let (code, _, err) = collect(
+        &p01,
+        &out,
+        &[
+            "--stage",
+            "final",
+            "--checklist",
+            checklist.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with('\u{feff}'), "the BOM is kept");
+    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert_eq!(
+        first,
+        "unit_id;criterion_id;self_score;appraised_score;done;planned;value;count;evidence;note;final_score"
+    );
+    assert!(!text.replace("\r\n", "").contains('\n'), "CRLF throughout");
+    // Every other unit's line is what it was, with the new column empty.
+    for line in excel.lines().skip(1).filter(|l| !l.starts_with("P01;")) {
+        assert!(text.contains(&format!("{line};\r\n")), "{line:?} changed");
+    }
+}

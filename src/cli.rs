@@ -35,14 +35,17 @@ pub enum Command {
     /// Prints the ranking: rank, rank_in_group, unit_id, name, group, points,
     /// max_points, index, band, one area_<id> column per area, self_index and
     /// appraisal_delta when the checklist has self-scores, and rank_change and
-    /// index_change with --previous. On a terminal the table fits its width (the area
-    /// columns go first; --wide shows all).
+    /// index_change with --previous (through --lineage also baseline, baseline_rank and
+    /// the mark † of a unit compared through a merger). On a terminal the table fits
+    /// its width (the area columns go first; --wide shows all).
     ///
     /// Example: cchc score fixtures/demo --format csv --out ranking.csv
     ///
     /// Example: cchc score fixtures/demo --out report.html --lang vi
     ///
     /// Example: cchc score fixtures/demo --previous ranking-2024.csv --out ranking.xlsx
+    ///
+    /// Example: cchc score fixtures/can-tho-2025 --previous fixtures/can-tho-2025/ranking-2024.csv --lineage fixtures/can-tho-2025/lineage.csv
     ///
     /// Example: cchc score fixtures/demo --stage self
     Score(ScoreArgs),
@@ -127,6 +130,20 @@ pub enum Command {
     ///
     /// Example: cchc frameworks --show par-commune-2025 > my-framework.toml
     Frameworks(FrameworksArgs),
+    /// Read a unit lineage across the 2025 mergers: its edges and what it holds
+    ///
+    /// A lineage lists old unit → new unit edges: old_id, new_id and optionally old_name,
+    /// new_name, relation (whole, part, unchanged, renamed), weight and note. The
+    /// statistics office's conversion table is read as published (cells merged down,
+    /// title and province rows, codes stored as numbers, notes such as "Nhập toàn bộ" or
+    /// "Nhập một phần diện tích" read as relations). Prints the edges sorted by new unit
+    /// and a summary: edges, new and old units, each relation, old units split between
+    /// several new ones, codes reused for another unit.
+    ///
+    /// Example: cchc lineage fixtures/lineage-2025/conversion-table.xlsx --format csv --out edges.csv
+    ///
+    /// Example: cchc lineage fixtures/lineage-2025/conversion-table.xlsx --unit 31507
+    Lineage(LineageArgs),
     /// List every finding code: its severity, what it is about, its meaning
     ///
     /// Example: cchc codes --lang vi
@@ -445,15 +462,26 @@ impl SipasArgs {
     }
 }
 
+/// The comparison with an earlier ranking.
+#[derive(Debug, Args)]
+pub struct PreviousArgs {
+    /// An earlier ranking (cchc's CSV or JSON output): adds rank_change and index_change, lists units new or gone
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// Compare with --previous through this unit lineage (old_id → new_id; the official conversion table as published): each unit's baseline is the weighted mean of its predecessors' earlier indices [default: inputs.lineage of cchc.toml]
+    #[arg(long, value_name = "FILE", requires = "previous")]
+    pub lineage: Option<PathBuf>,
+}
+
 /// `cchc score`
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub project: ProjectArgs,
-    /// An earlier ranking (cchc's CSV or JSON output): adds rank_change and index_change, lists units new or gone
-    #[arg(long, value_name = "FILE")]
-    pub previous: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub previous: PreviousArgs,
     /// Rank on this stage of the checklist [default: final when the checklist has final_score, else appraised]
     #[arg(long, value_enum)]
     pub stage: Option<StageArg>,
@@ -529,6 +557,9 @@ pub struct ExplainArgs {
     /// Explain this stage [default: the stage score ranks on]
     #[arg(long, value_enum)]
     pub stage: Option<StageArg>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub previous: PreviousArgs,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
@@ -541,6 +572,23 @@ pub struct ExplainArgs {
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `cchc lineage`
+#[derive(Debug, Args)]
+pub struct LineageArgs {
+    /// The lineage: a CSV or a workbook (`table.xlsx#Sheet` picks a sheet; default the first)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only the edges of this code: its predecessors as a new unit, its successors as an old one
+    #[arg(long, value_name = "ID")]
+    pub unit: Option<String>,
+    /// Read decimals written with a comma in the weight column
+    #[arg(long)]
+    pub decimal_comma: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
 }
 
 /// `cchc check`

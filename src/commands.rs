@@ -4,7 +4,8 @@
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
     CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs, ExplainArgs, ExplainFormat,
-    FormsArgs, FrameworksArgs, GapsArgs, InitArgs, MetricsArgs, OutputArgs, ScoreArgs, SipasArgs,
+    FormsArgs, FrameworksArgs, GapsArgs, InitArgs, LineageArgs, MetricsArgs, OutputArgs,
+    PreviousArgs, ScoreArgs, SipasArgs,
 };
 use cchc::export::{self, Format};
 use cchc::framework::builtin;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Init(a) => init(a),
         Command::Frameworks(a) => frameworks(a),
         Command::Codes(a) => codes(a),
+        Command::Lineage(a) => lineage(a),
         Command::Completions(a) => completions(a),
         Command::Gaps(a) => gaps(a, scan),
         Command::Forms(a) => forms(a, scan),
@@ -231,17 +233,55 @@ fn exit_code(diags: &[cchc::diag::Diagnostic]) -> u8 {
     u8::from(cchc::diag::errors(diags) > 0)
 }
 
+/// The earlier ranking and the lineage to compare through, read before the run so
+/// that a bad file stops it early.
+struct Previous {
+    earlier: cchc::analysis::previous::Earlier,
+    lineage: Option<cchc::lineage::Lineage>,
+    findings: Vec<cchc::diag::Diagnostic>,
+}
+
+fn read_previous(a: &PreviousArgs, spec: &project::Spec) -> Result<Option<Previous>> {
+    let Some(p) = a.previous.as_deref() else {
+        return Ok(None);
+    };
+    let earlier = cchc::analysis::previous::read(p, &p.display().to_string())?;
+    let mut findings = Vec::new();
+    // --lineage, else the manifest's inputs.lineage (both resolved into the spec).
+    let lineage = match &spec.lineage {
+        Some(f) => Some(pipeline::load_lineage(
+            f,
+            &spec.columns,
+            spec.decimal_comma,
+            &mut findings,
+        )?),
+        None => None,
+    };
+    Ok(Some(Previous {
+        earlier,
+        lineage,
+        findings,
+    }))
+}
+
+/// Compares a run with the earlier ranking; the lineage's findings join the run's.
+fn compare(run: &mut Run, p: Option<&Previous>) -> Option<cchc::analysis::previous::Comparison> {
+    let p = p?;
+    run.diagnostics.extend(p.findings.iter().cloned());
+    Some(cchc::analysis::previous::compare_run(
+        run,
+        &p.earlier,
+        p.lineage.as_ref(),
+    ))
+}
+
 fn score(a: ScoreArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
-    let spec = resolve(a.project.overrides(), scan)?;
-    let earlier = a
-        .previous
-        .as_deref()
-        .map(|p| cchc::analysis::previous::read(p, &p.display().to_string()))
-        .transpose()?;
+    let mut o = a.project.overrides();
+    o.lineage = a.previous.lineage.clone();
+    let spec = resolve(o, scan)?;
+    let previous = read_previous(&a.previous, &spec)?;
     let mut run = run_project(&spec, a.stage.map(Into::into), a.output.quiet)?;
-    let previous = earlier
-        .as_ref()
-        .map(|e| cchc::analysis::previous::compare_run(&mut run, e));
+    let previous = compare(&mut run, previous.as_ref());
     let lang = a.output.lang.into();
     let report = report::ranking::build(&run, previous.as_ref(), lang);
     emit_report(&report, &a.output)?;
@@ -305,8 +345,12 @@ fn sipas(a: SipasArgs) -> Result<u8> {
 }
 
 fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
-    let spec = resolve(a.project.overrides(), scan)?;
-    let run = run_project(&spec, a.stage.map(Into::into), a.quiet)?;
+    let mut o = a.project.overrides();
+    o.lineage = a.previous.lineage.clone();
+    let spec = resolve(o, scan)?;
+    let previous = read_previous(&a.previous, &spec)?;
+    let mut run = run_project(&spec, a.stage.map(Into::into), a.quiet)?;
+    let comparison = compare(&mut run, previous.as_ref());
     let id = normalize(&a.unit);
     let Some(u) = run.scoring.units.iter().find(|u| u.unit.id == id) else {
         let mut ids: Vec<&str> = run
@@ -332,7 +376,13 @@ fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
             );
         }
     }
-    let r = report::explain::build(&run, u, criterion.as_deref(), a.lang.into());
+    let r = report::explain::build(
+        &run,
+        u,
+        criterion.as_deref(),
+        comparison.as_ref(),
+        a.lang.into(),
+    );
     let mut out = Vec::new();
     match a.format {
         ExplainFormat::Text => {
@@ -363,8 +413,21 @@ fn check(a: CheckArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         emit(None, &format!("{}\n", report::check::valid_line(&fw, lang)))?;
         return Ok(0);
     }
-    let run = run_project(&spec, None, a.quiet)?;
-    let r = report::check::build(&run.framework, &run.scoring.stats, &run.diagnostics, lang);
+    let mut run = run_project(&spec, None, a.quiet)?;
+    let mut stats = run.scoring.stats.clone();
+    if let Some(f) = &spec.lineage {
+        // The manifest's lineage is checked too, before a comparison needs it.
+        let l = pipeline::load_lineage(f, &spec.columns, spec.decimal_comma, &mut run.diagnostics)?;
+        cchc::diag::sort(&mut run.diagnostics);
+        stats.push(cchc::input::RowStats {
+            input: "lineage".into(),
+            file: l.file.clone(),
+            read: l.rows,
+            used: l.edges.len(),
+            rejected: l.rejected,
+        });
+    }
+    let r = report::check::build(&run.framework, &stats, &run.diagnostics, lang);
     let mut out = String::new();
     for l in &r.document {
         out.push_str(&cchc::term::escape(l));
@@ -381,6 +444,28 @@ fn check(a: CheckArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     });
     emit(None, &out)?;
     Ok(exit_code(&run.diagnostics))
+}
+
+fn lineage(a: LineageArgs) -> Result<u8> {
+    let f = project::InputFile::new(a.file.clone());
+    let mut diags = Vec::new();
+    let l = pipeline::load_lineage(&f, &Default::default(), a.decimal_comma, &mut diags)?;
+    cchc::diag::sort(&mut diags);
+    let unit = a.unit.as_deref().map(normalize);
+    if let Some(id) = &unit {
+        if l.into_unit(id).next().is_none() && l.out_of(id).next().is_none() {
+            bail!(
+                "`{}` is neither a new nor an old unit of {}",
+                cchc::term::escape(id),
+                l.file
+            );
+        }
+    }
+    let lang = a.output.lang.into();
+    let r = report::lineage::build(&l, unit.as_deref(), &diags, lang);
+    emit_report(&r, &a.output)?;
+    report_findings(&diags, a.output.quiet, lang);
+    Ok(exit_code(&diags))
 }
 
 fn codes(a: CodesArgs) -> Result<u8> {

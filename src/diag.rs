@@ -200,6 +200,12 @@ codes! {
     // year over year
     UnitNew = "unit-new", Warning, YearOverYear, "a unit with no ranked predecessor in the earlier ranking", "đơn vị mới so với kỳ trước";
     UnitGone = "unit-gone", Warning, YearOverYear, "an earlier unit that maps to no unit ranked now", "đơn vị có trong kỳ trước nhưng không còn";
+    LineageRow = "lineage-row", Error, YearOverYear, "a lineage row that cannot be used: no new unit, an unknown relation, a weight that is not a number above 0", "dòng bảng chuyển đổi không dùng được";
+    LineageNote = "lineage-note", Warning, YearOverYear, "a lineage note that is none of the usual ones (Nhập toàn bộ, Nhập một phần, Giữ nguyên, Đổi tên, Đổi loại hình): taken as part", "ghi chú chuyển đổi không theo mẫu, coi là nhập một phần";
+    LineageNoCode = "lineage-no-code", Warning, YearOverYear, "a new unit formed from an area without a commune code (an island district, a coastal area): no predecessor to compare with", "đơn vị mới hình thành từ khu vực không có mã xã";
+    LineageDuplicate = "lineage-duplicate", Warning, YearOverYear, "the same old → new edge listed twice (the repeat is left out)", "cặp đơn vị cũ → mới bị lặp";
+    EqualWeights = "equal-weights", Warning, YearOverYear, "a baseline from a split predecessor, or from weights given for only some predecessors: equal weights assumed", "giả định trọng số bằng nhau khi tính chỉ số gốc";
+    CodeReused = "code-reused", Warning, YearOverYear, "a code in both rankings that names two different units (reused after the merger): compared through the lineage, not by code", "mã đơn vị được dùng lại cho đơn vị khác sau sắp xếp";
 }
 
 impl Code {

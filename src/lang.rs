@@ -108,6 +108,9 @@ impl Lang {
             }
             "compared with" => "so sánh với",
             "rank_change = earlier rank − rank now" => "thay đổi hạng = hạng kỳ trước − hạng kỳ này",
+            "rank_change = baseline_rank − rank now" => {
+                "thay đổi hạng = hạng theo chỉ số gốc − hạng kỳ này"
+            }
             "new since" => "đơn vị mới",
             "gone since" => "đơn vị không còn",
             "none" => "không có",
@@ -128,6 +131,7 @@ impl Lang {
             "ranked on self-assessed scores" => "xếp hạng theo điểm tự đánh giá",
             "Dossier metrics, period" => "Chỉ số hồ sơ, kỳ",
             "survey" => "khảo sát",
+            "lineage" => "bảng chuyển đổi đơn vị",
             "factors" => "yếu tố",
             "share of valid answers that are 4 or 5" => {
                 "tỷ lệ câu trả lời hợp lệ đạt mức 4 hoặc 5"

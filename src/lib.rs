@@ -14,7 +14,7 @@
 //!     ▼
 //!  rank ──── ranks overall and in groups, ties, bands              rank
 //!     ▼
-//!  analyse ─ summary, year over year, gaps between stages          analysis/
+//!  analyse ─ summary, year over year (through a lineage), gaps      analysis/, lineage
 //!     ▼
 //!  report ── titled tables of typed columns, notes, findings       report/
 //!     ▼
@@ -39,6 +39,7 @@ pub mod forms;
 pub mod framework;
 pub mod input;
 pub mod lang;
+pub mod lineage;
 pub mod num;
 pub mod output;
 pub mod period;

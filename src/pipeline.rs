@@ -219,6 +219,26 @@ fn unit_survey(
     })
 }
 
+/// Reads a unit lineage (CSV or workbook, the official conversion table included);
+/// findings about its rows go to `diags`.
+pub fn load_lineage(
+    f: &crate::project::InputFile,
+    mapping: &crate::input::columns::Mapping,
+    decimal_comma: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<crate::lineage::Lineage, Error> {
+    let aliases = crate::input::columns::Aliases::of(Input::Lineage, mapping);
+    let mut table = Table::read_as(
+        &f.path,
+        f.sheet.as_deref(),
+        &f.shown,
+        &crate::lineage::COLUMNS,
+        &aliases,
+    )?;
+    table.decimal_comma |= decimal_comma;
+    Ok(crate::lineage::read(&table, diags))
+}
+
 /// The dossier counts per unit that the framework's dossier criteria read.
 fn unit_dossiers(
     spec: &Spec,

@@ -32,7 +32,11 @@ fn compare(a: &Entry, b: &Entry, policy: &TiePolicy) -> Ordering {
                 break;
             }
             ord = match link {
-                TieBreak::Area(i) => b.areas[*i].cmp(&a.areas[*i]),
+                // Baselines (year over year) have no areas: the link does not apply.
+                TieBreak::Area(i) => match (a.areas.get(*i), b.areas.get(*i)) {
+                    (Some(x), Some(y)) => y.cmp(x),
+                    _ => Ordering::Equal,
+                },
                 TieBreak::Points => b.points.cmp(&a.points),
                 TieBreak::UnitId => a.unit_id.cmp(b.unit_id),
             };

@@ -8,6 +8,7 @@ mod exactness;
 mod forms;
 mod framework_validation;
 mod html;
+mod lineage;
 mod output;
 mod parquet;
 mod parsing;

@@ -39,6 +39,7 @@ fn help_texts() {
         "gaps",
         "forms",
         "collect",
+        "lineage",
         "init",
         "frameworks",
         "codes",

@@ -138,6 +138,7 @@ pub fn read(
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
+    let merged = merged_down(&mut wb, &name);
     table_of(
         grid,
         (row0 as usize, col0 as usize),
@@ -145,7 +146,63 @@ pub fn read(
         &name,
         required,
         aliases,
+        &merged,
     )
+}
+
+/// The sheet's merged cells as (first row, column, last row), 0-based: a cell merged
+/// down over several rows holds its value in its first row only, and stands for all.
+/// (xlsx and xls; calamine does not report an ods file's merges.)
+fn merged_down<R: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<R>,
+    sheet: &str,
+) -> Vec<(usize, usize, usize)> {
+    let dims = match wb {
+        calamine::Sheets::Xlsx(x) => x
+            .worksheet_merge_cells(sheet)
+            .and_then(Result::ok)
+            .unwrap_or_default(),
+        calamine::Sheets::Xls(x) => x.worksheet_merge_cells(sheet).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    dims.into_iter()
+        .filter(|d| d.end.0 > d.start.0)
+        .map(|d| (d.start.0 as usize, d.start.1 as usize, d.end.0 as usize))
+        .collect()
+}
+
+/// The first row of the grid holding every required column (or two columns that
+/// would map to one name: the header is there, and refused by the caller).
+fn header_row(grid: &[Vec<String>], required: &[&str], aliases: &Aliases) -> Option<usize> {
+    grid.iter().position(|cells| {
+        let mut names: Vec<String> = cells.iter().map(|c| super::normalize(c)).collect();
+        aliases.apply(&mut names).is_err() || required.iter().all(|r| names.iter().any(|n| n == r))
+    })
+}
+
+/// A cell merged down below the header (row `h` of the grid) stands for every row it
+/// covers: its value is copied into them.
+fn carry_down(
+    grid: &mut [Vec<String>],
+    merged: &[(usize, usize, usize)],
+    (row0, col0): (usize, usize),
+    h: usize,
+) {
+    for &(first, c, last) in merged {
+        let (Some(top), Some(c)) = (first.checked_sub(row0), c.checked_sub(col0)) else {
+            continue;
+        };
+        if top <= h || top >= grid.len() {
+            continue;
+        }
+        let v = grid[top].get(c).cloned().unwrap_or_default();
+        for row in grid.iter_mut().take(last + 1 - row0).skip(top + 1) {
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            row[c] = v.clone();
+        }
+    }
 }
 
 /// A grid of cell texts (starting at sheet row `row0`, column `col0`, 0-based) as a
@@ -157,22 +214,11 @@ pub fn table_of(
     sheet: &str,
     required: &[&str],
     aliases: &Aliases,
+    merged: &[(usize, usize, usize)],
 ) -> Result<Table, InputError> {
+    let mut grid = grid;
     let at = format!("{shown}[{sheet}]");
-    let mut header_at = None;
-    for (i, cells) in grid.iter().enumerate() {
-        let mut names: Vec<String> = cells.iter().map(|c| super::normalize(c)).collect();
-        if aliases.apply(&mut names).is_err() {
-            // Two columns for one name: the header is here, and refused below.
-            header_at = Some(i);
-            break;
-        }
-        if required.iter().all(|r| names.iter().any(|n| n == r)) {
-            header_at = Some(i);
-            break;
-        }
-    }
-    let Some(h) = header_at else {
+    let Some(h) = header_row(&grid, required, aliases) else {
         let first = grid
             .iter()
             .find(|r| r.iter().any(|c| !c.trim().is_empty()))
@@ -190,6 +236,7 @@ pub fn table_of(
             found: format!("no row holds them; the first row reads: {first}"),
         });
     };
+    carry_down(&mut grid, merged, (row0, col0), h);
     // Only the header's non-empty columns are read (a title may stretch wider).
     let kept: Vec<usize> = (0..grid[h].len())
         .filter(|&c| !grid[h][c].trim().is_empty())

@@ -5,6 +5,7 @@
 //! restricted to the criteria asked for, with the unit's findings.
 
 use super::{Formats, Report, Table, Value};
+use crate::analysis::previous::Comparison;
 use crate::framework::{Effect, Framework, Item, Leaf};
 use crate::lang::Lang;
 use crate::num::plain;
@@ -31,6 +32,7 @@ pub fn build<'a>(
     run: &'a Run,
     u: &'a UnitResult,
     criterion: Option<&'a str>,
+    previous: Option<&'a Comparison>,
     lang: Lang,
 ) -> Report<'a> {
     let fw = &run.framework;
@@ -43,13 +45,18 @@ pub fn build<'a>(
             .collect(),
     );
     r.document = document(run, u, criterion, lang);
+    if let Some(p) = previous {
+        let mut out = String::new();
+        comparison_lines(run, u, p, lang, &mut out);
+        r.document.extend(out.lines().map(str::to_string));
+    }
     r.json_head = vec![
         ("framework".into(), super::framework_json(fw)),
         ("period".into(), super::period_json(run.period.as_ref())),
     ];
-    let columns = super::ranking::units(run, None).columns;
+    let columns = super::ranking::units(run, previous).columns;
     let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
-        let mut row = super::ranking::unit_row(run, None, u, true);
+        let mut row = super::ranking::unit_row(run, previous, u, true);
         if let Some(Value::List(criteria)) = row.last_mut() {
             criteria.retain(|c| match c {
                 Value::Object(fields) => fields.iter().any(|(k, v)| {
@@ -398,6 +405,80 @@ fn standing_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
             writeln!(out, "self-assessed   {own} ({by} moved it by {moved})")
         };
     }
+}
+
+/// How the unit compares with the earlier ranking: its baseline and, through a
+/// lineage, each predecessor with its earlier index, rank and share.
+fn comparison_lines(run: &Run, u: &UnitResult, p: &Comparison, lang: Lang, out: &mut String) {
+    let fw = &run.framework;
+    let r = &fw.rounding;
+    let vi = lang == Lang::Vi;
+    let Some(Some(c)) = p.changes.get(&u.unit.id) else {
+        let _ = if vi {
+            writeln!(
+                out,
+                "so với          {}: đơn vị mới, không có đơn vị tiền thân được xếp hạng",
+                p.file
+            )
+        } else {
+            writeln!(
+                out,
+                "compared with   {}: new, no ranked predecessor",
+                p.file
+            )
+        };
+        return;
+    };
+    let (base, now) = (r.show(&c.baseline), r.show(&u.totals.index_exact));
+    let (change, rank) = (r.show(&c.index_change), c.baseline_rank);
+    let _ = if vi {
+        writeln!(
+            out,
+            "so với          {}: chỉ số gốc {base} (hạng {rank}) → {now}: thay đổi chỉ số {change}, thay đổi hạng {}",
+            p.file, c.rank_change
+        )
+    } else {
+        writeln!(
+            out,
+            "compared with   {}: baseline {base} (rank {rank}) → {now}: index_change {change}, rank_change {}",
+            p.file, c.rank_change
+        )
+    };
+    if c.predecessors.is_empty() {
+        return;
+    }
+    let file = p.lineage.as_deref().unwrap_or_default();
+    let n = c.predecessors.len();
+    let _ = if vi {
+        writeln!(out, "  qua {file}, từ {n} đơn vị:")
+    } else {
+        writeln!(out, "  through {file}, from {n} unit(s):")
+    };
+    let mut terms = Vec::new();
+    for d in &c.predecessors {
+        let weight = d.weight.map_or(String::new(), |w| {
+            format!(" {} {}", if vi { "trọng số" } else { "weight" }, plain(w))
+        });
+        let _ = writeln!(
+            out,
+            "    {}  {}  {}{weight} ({})  {} ({} {})",
+            d.unit_id,
+            d.name,
+            d.relation.name(),
+            d.share.fraction(),
+            r.show_dec(d.index),
+            if vi { "hạng" } else { "rank" },
+            d.rank
+        );
+        terms.push(format!("{} × {}", d.share.fraction(), r.show_dec(d.index)));
+    }
+    let _ = writeln!(
+        out,
+        "  {} = {} = {}",
+        if vi { "chỉ số gốc" } else { "baseline" },
+        terms.join(" + "),
+        trace::exact_words(&c.baseline)
+    );
 }
 
 fn policy_name(fw: &Framework) -> &'static str {

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod figures;
 pub mod frameworks;
 pub mod gaps;
+pub mod lineage;
 pub mod metrics;
 pub mod ranking;
 pub mod sipas;

@@ -128,9 +128,26 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
         cols.push(Column::new("self_index", pk).grouped("self"));
         cols.push(Column::new("appraisal_delta", pk).grouped("self"));
     }
-    if previous.is_some() {
+    if let Some(p) = previous {
+        if p.lineage.is_some() {
+            cols.push(Column::new("baseline", pk).grouped("baseline"));
+            cols.push(Column::new("baseline_exact", Kind::Exact).only(Formats::JSON));
+            cols.push(Column::new("baseline_rank", Kind::Int).grouped("baseline"));
+        }
         cols.push(Column::new("rank_change", Kind::Int).essential());
         cols.push(Column::new("index_change", pk).essential());
+        if p.lineage.is_some() {
+            cols.push(
+                Column::new("via", Kind::Text)
+                    .essential()
+                    .only(Formats::READING),
+            );
+            cols.push(
+                Column::new("predecessor_ids", Kind::Text)
+                    .only(Formats::CSV.with(Formats::PARQUET)),
+            );
+            cols.push(Column::new("predecessors", Kind::Nested).only(Formats::JSON));
+        }
     }
     cols.push(Column::new("criteria", Kind::Nested).only(Formats::JSON));
     let rows = move |format: Formats, sink: &mut dyn FnMut(Vec<Value>)| {
@@ -179,13 +196,7 @@ pub fn unit_row(
         row.push(published(fw, &(t.index_exact.clone() - &s.index_exact)));
     }
     if let Some(p) = previous {
-        match p.changes.get(&u.unit.id).and_then(|c| c.as_ref()) {
-            Some(c) => {
-                row.push(Value::Int(c.rank_change));
-                row.push(published(fw, &c.index_change));
-            }
-            None => row.extend([Value::Null, Value::Null]),
-        }
+        row.extend(change_cells(fw, p, &u.unit.id));
     }
     // The criteria are JSON's alone: other formats get a placeholder, not the work.
     row.push(if detail {
@@ -195,6 +206,48 @@ pub fn unit_row(
     });
     row
 }
+
+/// The comparison cells of one unit: (baseline, its exact value, baseline_rank,) rank_change,
+/// index_change(, the merger marker, the predecessor ids, the predecessors).
+fn change_cells(fw: &Framework, p: &Comparison, id: &str) -> Vec<Value> {
+    let c = p.changes.get(id).and_then(|c| c.as_ref());
+    let through = p.lineage.is_some();
+    let mut cells = Vec::new();
+    if through {
+        cells.push(c.map_or(Value::Null, |c| published(fw, &c.baseline)));
+        cells.push(c.map_or(Value::Null, |c| Value::Exact(c.baseline.clone())));
+        cells.push(c.map_or(Value::Null, |c| Value::count(c.baseline_rank)));
+    }
+    cells.push(c.map_or(Value::Null, |c| Value::Int(c.rank_change)));
+    cells.push(c.map_or(Value::Null, |c| published(fw, &c.index_change)));
+    if through {
+        let merged = c.is_some_and(|c| c.through_merger(id));
+        cells.push(Value::str(if merged { MERGER_MARK } else { "" }));
+        let preds = c.map(|c| c.predecessors.as_slice()).unwrap_or_default();
+        let ids: Vec<&str> = preds.iter().map(|p| p.unit_id.as_str()).collect();
+        cells.push(Value::str(ids.join(" ")));
+        cells.push(Value::List(
+            preds
+                .iter()
+                .map(|p| {
+                    Value::Object(vec![
+                        ("unit_id".into(), Value::str(&p.unit_id)),
+                        ("name".into(), Value::str(&p.name)),
+                        ("relation".into(), Value::str(p.relation.name())),
+                        ("weight".into(), p.weight.map_or(Value::Null, Value::Dec)),
+                        ("share".into(), Value::Exact(p.share.clone())),
+                        ("rank".into(), Value::count(p.rank)),
+                        ("index".into(), Value::Dec(p.index)),
+                    ])
+                })
+                .collect(),
+        ));
+    }
+    cells
+}
+
+/// The mark of a unit compared through a merger or a split (table, md, html, xlsx).
+pub const MERGER_MARK: &str = "†";
 
 /// Each criterion of a unit, for JSON.
 fn criteria_objects(run: &Run, u: &UnitResult) -> Vec<Value> {
@@ -407,6 +460,8 @@ fn previous_json(run: &Run, previous: Option<&Comparison>) -> serde_json::Value 
     let fw = &run.framework;
     previous.map_or(serde_json::Value::Null, |p| json!({
         "file": p.file,
+        "lineage": p.lineage,
+        "reused_codes": p.reused.iter().map(|r| json!({"code": r.code, "now": r.now, "earlier": r.then, "predecessor": r.predecessor})).collect::<Vec<_>>(),
         "new": p.changes.iter().filter(|(_, c)| c.is_none()).map(|(id, _)| id.clone()).collect::<Vec<_>>(),
         "gone": p.gone.iter().map(|(id, rank, index)| json!({"unit_id": id, "rank": rank, "index": super::json_number(&fw.rounding.show_dec(*index))})).collect::<Vec<_>>(),
     }))
@@ -441,16 +496,55 @@ fn comparison_line(run: &Run, previous: Option<&Comparison>, lang: Lang) -> Opti
             v.join(", ")
         }
     };
-    Some(format!(
+    let mut line = format!(
         "{} {}: {}; {}: {}; {}: {}",
         lang.t("compared with"),
         p.file,
-        lang.t("rank_change = earlier rank − rank now"),
+        lang.t(if p.lineage.is_some() {
+            "rank_change = baseline_rank − rank now"
+        } else {
+            "rank_change = earlier rank − rank now"
+        }),
         lang.t("new since"),
         list(new),
         lang.t("gone since"),
         list(gone)
-    ))
+    );
+    if let Some(l) = &p.lineage {
+        line.push_str(&lineage_note(p, l, lang));
+    }
+    Some(line)
+}
+
+/// The footnote of a comparison through a lineage: what the mark means, how the
+/// baseline is made, and the codes that name another unit than they did.
+fn lineage_note(p: &Comparison, file: &str, lang: Lang) -> String {
+    let mut s = match lang {
+        Lang::En => format!(
+            ". {MERGER_MARK} compared through a merger or a split (lineage {file}): the baseline is the weighted mean of the predecessors' earlier indices (equal weights unless the lineage gives them) and baseline_rank its rank among this year's units; `cchc explain --unit ID` with the same --previous and --lineage lists them"
+        ),
+        Lang::Vi => format!(
+            ". {MERGER_MARK} so sánh qua sắp xếp, sáp nhập (bảng chuyển đổi {file}): chỉ số gốc là bình quân gia quyền chỉ số kỳ trước của các đơn vị tiền thân (trọng số bằng nhau nếu bảng không ghi) và baseline_rank là thứ hạng của chỉ số gốc trong các đơn vị năm nay; `cchc explain --unit ID` với cùng --previous và --lineage liệt kê các đơn vị tiền thân"
+        ),
+    };
+    if !p.reused.is_empty() {
+        let codes: Vec<String> = p
+            .reused
+            .iter()
+            .map(|r| format!("{} ({} / {})", r.code, r.now, r.then))
+            .collect();
+        s.push_str(&match lang {
+            Lang::En => format!(
+                ". Codes reused for another unit (now / earlier), compared through the lineage, not by code: {}",
+                codes.join(", ")
+            ),
+            Lang::Vi => format!(
+                ". Mã được dùng lại cho đơn vị khác (nay / trước), so sánh qua bảng chuyển đổi, không theo mã: {}",
+                codes.join(", ")
+            ),
+        });
+    }
+    s
 }
 
 /// The HTML report's body: summary and band chart, index chart, ranking table, unit

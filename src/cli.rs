@@ -130,6 +130,19 @@ pub enum Command {
     ///
     /// Example: cchc frameworks --show par-commune-2025 > my-framework.toml
     Frameworks(FrameworksArgs),
+    /// Where a unit's points are within reach: the smallest change per criterion
+    ///
+    /// For every criterion below its maximum that the unit can act on: the smallest
+    /// change of the rule's input that earns more points — the next option of a choice,
+    /// the next step of a ratio in whole dossiers or tasks, one fewer late report, a
+    /// manual item's remaining points — with the points now and then, the gain, and the
+    /// index and rank the unit would have with that change alone; largest gain first.
+    /// Criteria scored on the survey are left out (no single input moves them).
+    ///
+    /// Example: cchc advise fixtures/demo --unit X07
+    ///
+    /// Example: cchc advise fixtures/demo --unit X07 --top 0 --format csv --out x07.csv
+    Advise(AdviseArgs),
     /// Read a unit lineage across the 2025 mergers: its edges and what it holds
     ///
     /// A lineage lists old unit → new unit edges: old_id, new_id and optionally old_name,
@@ -572,6 +585,26 @@ pub struct ExplainArgs {
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `cchc advise`
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// The unit to advise (its unit_id)
+    #[arg(long, value_name = "ID")]
+    pub unit: String,
+    /// Show the N largest gains (0: all)
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    /// Advise on this stage [default: the stage score ranks on]
+    #[arg(long, value_enum)]
+    pub stage: Option<StageArg>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
 }
 
 /// `cchc lineage`

@@ -3,9 +3,9 @@
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs, ExplainArgs, ExplainFormat,
-    FormsArgs, FrameworksArgs, GapsArgs, InitArgs, LineageArgs, MetricsArgs, OutputArgs,
-    PreviousArgs, ScoreArgs, SipasArgs,
+    AdviseArgs, CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs, ExplainArgs,
+    ExplainFormat, FormsArgs, FrameworksArgs, GapsArgs, InitArgs, LineageArgs, MetricsArgs,
+    OutputArgs, PreviousArgs, ScoreArgs, SipasArgs,
 };
 use cchc::export::{self, Format};
 use cchc::framework::builtin;
@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Frameworks(a) => frameworks(a),
         Command::Codes(a) => codes(a),
         Command::Lineage(a) => lineage(a),
+        Command::Advise(a) => advise(a, scan),
         Command::Completions(a) => completions(a),
         Command::Gaps(a) => gaps(a, scan),
         Command::Forms(a) => forms(a, scan),
@@ -444,6 +445,50 @@ fn check(a: CheckArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     });
     emit(None, &out)?;
     Ok(exit_code(&run.diagnostics))
+}
+
+/// Finds a unit of a run by id, or says which ids there are.
+fn find_unit<'a>(run: &'a Run, id: &str) -> Result<&'a cchc::score::UnitResult> {
+    if let Some(u) = run.scoring.units.iter().find(|u| u.unit.id == id) {
+        return Ok(u);
+    }
+    let mut ids: Vec<&str> = run
+        .scoring
+        .units
+        .iter()
+        .map(|u| u.unit.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    bail!(
+        "unit `{}` is not in the unit register (units: {})",
+        cchc::term::escape(id),
+        cchc::term::escape(&ids.join(", "))
+    )
+}
+
+fn advise(a: AdviseArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let spec = resolve(a.project.overrides(), scan)?;
+    let id = normalize(&a.unit);
+    let (pb, tick) = progress(a.output.quiet);
+    let loaded = pipeline::load(&spec, tick);
+    pb.finish_and_clear();
+    let loaded = loaded?;
+    let inputs = pipeline::unit_inputs(&loaded, &id);
+    let mut run = pipeline::score(loaded, a.stage.map(Into::into));
+    pipeline::rank(&mut run);
+    let u = find_unit(&run, &id)?;
+    let advice = cchc::analysis::advice::advise(&run, u, &inputs);
+    let lang = a.output.lang.into();
+    let r = report::advise::build(&run, u, &advice, a.top, lang);
+    emit_report(&r, &a.output)?;
+    let mine: Vec<cchc::diag::Diagnostic> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.unit.as_deref() == Some(id.as_str()))
+        .cloned()
+        .collect();
+    report_findings(&mine, a.output.quiet, lang);
+    Ok(exit_code(&mine))
 }
 
 fn lineage(a: LineageArgs) -> Result<u8> {

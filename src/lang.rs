@@ -132,6 +132,9 @@ impl Lang {
             "Dossier metrics, period" => "Chỉ số hồ sơ, kỳ",
             "survey" => "khảo sát",
             "lineage" => "bảng chuyển đổi đơn vị",
+            "every criterion the unit can act on is at its maximum" => {
+                "mọi tiêu chí đơn vị có thể cải thiện đều đã đạt điểm tối đa"
+            }
             "factors" => "yếu tố",
             "share of valid answers that are 4 or 5" => {
                 "tỷ lệ câu trả lời hợp lệ đạt mức 4 hoặc 5"

@@ -77,6 +77,7 @@ pub fn load_framework(spec: &Spec) -> Result<Framework, Error> {
 }
 
 /// The inputs of a scoring run, read and checked.
+#[derive(Debug, Clone)]
 pub struct Loaded {
     /// The framework.
     pub framework: Framework,
@@ -342,6 +343,27 @@ pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
 /// Stage 3: ranks, groups, bands.
 pub fn rank(run: &mut Run) {
     crate::rank::apply(&run.framework, &mut run.scoring.units);
+}
+
+/// One unit's inputs from loaded data, kept for what-ifs ([`crate::analysis::advice`]).
+pub fn unit_inputs(loaded: &Loaded, id: &str) -> crate::score::UnitInputs {
+    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> =
+        loaded.dossiers.as_ref().map(|t| {
+            t.rows
+                .iter()
+                .filter(|(k, _)| k[0] == id)
+                .map(|(k, c)| (k[0].clone(), *c))
+                .collect()
+        });
+    let evidence = crate::score::Evidence {
+        dossiers: per_unit.as_ref(),
+        survey: loaded.survey.as_ref().map(|s| &s.figures),
+    };
+    let rows = loaded
+        .checklist
+        .as_ref()
+        .map_or(&[][..], |(rows, _)| rows.as_slice());
+    crate::score::UnitInputs::of(&loaded.framework, id, rows, evidence)
 }
 
 /// Load, score and rank a project.

@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link): CLI cases as data, hand-checked scoring,
 //! ranking properties, framework validation and the small parsers.
 
+mod advice;
 mod architecture;
 mod cases;
 mod common;

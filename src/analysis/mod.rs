@@ -4,8 +4,10 @@
 //!
 //! - [`summary`]: units, the mean index, units per band;
 //! - [`previous`]: year over year against an earlier ranking;
-//! - [`gaps`]: where one stage moved another's points (self → appraised → final).
+//! - [`gaps`]: where one stage moved another's points (self → appraised → final);
+//! - [`advice`]: the points within one unit's reach, and what they would do.
 
+pub mod advice;
 pub mod gaps;
 pub mod previous;
 pub mod summary;

@@ -226,6 +226,43 @@ impl Metric {
         }
     }
 
+    /// The counts with `k` more dossiers in the numerator and the denominator kept (k
+    /// late dossiers resolved on time, k more received online, …): what a unit would
+    /// have needed (`cchc advise`). `None` when fewer than `k` dossiers could move.
+    pub fn with_more(self, c: &Counts, k: u64) -> Option<Counts> {
+        let mut n = *c;
+        let (num, den, _) = self.fraction(c);
+        if num + k > den {
+            return None;
+        }
+        match self {
+            Metric::OnTimeRate => {
+                n.late = n.late.checked_sub(k)?;
+                n.on_time += k;
+            }
+            Metric::OnlineShare => n.online += k,
+            Metric::PaymentOnlineShare => n.fee_paid_online += k,
+            Metric::DigitizedRate => n.digitized += k,
+            Metric::EResultRate => n.e_result += k,
+            Metric::SatisfactionRate => n.satisfied += k,
+        }
+        Some(n)
+    }
+
+    /// What `k` more in the numerator means, in words: `4 more of the 153 resolved
+    /// on time`.
+    pub fn more_words(self, k: u64, den: u64) -> String {
+        let (what, of) = match self {
+            Metric::OnTimeRate => ("on time", "resolved"),
+            Metric::OnlineShare => ("online", "received"),
+            Metric::PaymentOnlineShare => ("paid online", "received with a fee"),
+            Metric::DigitizedRate => ("digitized", "received"),
+            Metric::EResultRate => ("with an electronic result", "resolved"),
+            Metric::SatisfactionRate => ("rated 4–5", "rated"),
+        };
+        format!("{k} more of the {den} {of} {what}")
+    }
+
     /// The default definition in words.
     fn definition(self) -> &'static str {
         match self {

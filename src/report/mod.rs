@@ -10,6 +10,7 @@
 //! Builders, one per command: [`ranking`] (score), [`explain`], [`check`],
 //! [`metrics`], [`sipas`], [`gaps`], [`frameworks`].
 
+pub mod advise;
 pub mod check;
 pub mod codes;
 pub mod explain;

@@ -637,6 +637,53 @@ impl UnitRun<'_> {
     }
 }
 
+/// One unit's inputs, kept to re-score a leaf with one of them changed (`cchc
+/// advise`): the same evaluation as scoring, so a what-if is exact.
+#[derive(Debug, Clone, Default)]
+pub struct UnitInputs {
+    /// The checklist row of each leaf (framework order; the first row, as scoring
+    /// takes it), if any.
+    pub rows: Vec<Option<ChecklistRow>>,
+    /// Its dossier counts.
+    pub dossiers: Option<crate::dossier::Counts>,
+    /// Its survey figures.
+    pub survey: Option<crate::survey::Figures>,
+}
+
+impl UnitInputs {
+    /// The inputs of unit `id` among all the rows and evidence.
+    pub fn of(fw: &Framework, id: &str, rows: &[ChecklistRow], evidence: Evidence) -> UnitInputs {
+        let mut mine: Vec<Option<ChecklistRow>> = vec![None; fw.leaves.len()];
+        for r in rows.iter().filter(|r| r.unit == id) {
+            if let Some(l) = fw.leaf(&r.criterion) {
+                if mine[l].is_none() {
+                    mine[l] = Some(r.clone());
+                }
+            }
+        }
+        UnitInputs {
+            rows: mine,
+            dossiers: evidence.dossiers.and_then(|d| d.get(id)).copied(),
+            survey: evidence.survey.and_then(|s| s.get(id)).cloned(),
+        }
+    }
+
+    /// Leaf `l` of unit `id` evaluated on these inputs (findings dropped: they were
+    /// reported when the unit was scored).
+    pub fn evaluate(&self, fw: &Framework, id: &str, l: usize) -> LeafResult {
+        let ctx = leaf::Ctx {
+            fw,
+            leaf: &fw.leaves[l],
+            unit: id,
+        };
+        let evidence = UnitEvidence {
+            dossiers: self.dossiers.as_ref(),
+            survey: self.survey.as_ref(),
+        };
+        leaf::evaluate(&ctx, self.rows[l].as_ref(), evidence, &mut Vec::new())
+    }
+}
+
 /// The points a leaf's rule gives to one row's values (a returned form's), as the
 /// unit's claim: a manual leaf's score, or the rule computed on the inputs.
 pub fn claimed(fw: &Framework, leaf: usize, row: &ChecklistRow) -> Outcome {

@@ -143,6 +143,18 @@ pub enum Command {
     ///
     /// Example: cchc advise fixtures/demo --unit X07 --top 0 --format csv --out x07.csv
     Advise(AdviseArgs),
+    /// Write one printable page per unit: FOLDER/<unit_id>.html
+    ///
+    /// What the Department sends each unit: its index, rank (overall and in its group)
+    /// and band; each area's points against the maximum and the group's median; what
+    /// the appraisal changed; the points within reach (as `cchc advise`); and, with
+    /// --previous (and --lineage), the comparison with last year. Self-contained HTML,
+    /// A4 when printed. Vietnamese by default.
+    ///
+    /// Example: cchc cards fixtures/demo --out cards/
+    ///
+    /// Example: cchc cards fixtures/can-tho-2025 --out cards/ --previous fixtures/can-tho-2025/ranking-2024.csv --lineage fixtures/can-tho-2025/lineage.csv
+    Cards(CardsArgs),
     /// Read a unit lineage across the 2025 mergers: its edges and what it holds
     ///
     /// A lineage lists old unit → new unit edges: old_id, new_id and optionally old_name,
@@ -605,6 +617,29 @@ pub struct AdviseArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
+}
+
+/// `cchc cards`
+#[derive(Debug, Args)]
+pub struct CardsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub previous: PreviousArgs,
+    /// The folder to write the cards into (FOLDER/<unit_id>.html; created if needed)
+    #[arg(long, value_name = "FOLDER")]
+    pub out: PathBuf,
+    /// Only this unit's card (repeatable; default: every unit)
+    #[arg(long, value_name = "ID")]
+    pub unit: Vec<String>,
+    /// Language of the cards
+    #[arg(long, value_enum, default_value = "vi")]
+    pub lang: LangArg,
+    /// Print only error-level findings on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `cchc lineage`

@@ -3,9 +3,9 @@
 
 use anyhow::{bail, Context, Result};
 use cchc::cli::{
-    AdviseArgs, CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs, ExplainArgs,
-    ExplainFormat, FormsArgs, FrameworksArgs, GapsArgs, InitArgs, LineageArgs, MetricsArgs,
-    OutputArgs, PreviousArgs, ScoreArgs, SipasArgs,
+    AdviseArgs, CardsArgs, CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs,
+    ExplainArgs, ExplainFormat, FormsArgs, FrameworksArgs, GapsArgs, InitArgs, LineageArgs,
+    MetricsArgs, OutputArgs, PreviousArgs, ScoreArgs, SipasArgs,
 };
 use cchc::export::{self, Format};
 use cchc::framework::builtin;
@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Codes(a) => codes(a),
         Command::Lineage(a) => lineage(a),
         Command::Advise(a) => advise(a, scan),
+        Command::Cards(a) => cards(a, scan),
         Command::Completions(a) => completions(a),
         Command::Gaps(a) => gaps(a, scan),
         Command::Forms(a) => forms(a, scan),
@@ -477,8 +478,8 @@ fn advise(a: AdviseArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let mut run = pipeline::score(loaded, a.stage.map(Into::into));
     pipeline::rank(&mut run);
     let u = find_unit(&run, &id)?;
-    let advice = cchc::analysis::advice::advise(&run, u, &inputs);
     let lang = a.output.lang.into();
+    let advice = cchc::analysis::advice::advise(&run, u, &inputs, lang);
     let r = report::advise::build(&run, u, &advice, a.top, lang);
     emit_report(&r, &a.output)?;
     let mine: Vec<cchc::diag::Diagnostic> = run
@@ -489,6 +490,72 @@ fn advise(a: AdviseArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         .collect();
     report_findings(&mine, a.output.quiet, lang);
     Ok(exit_code(&mine))
+}
+
+fn cards(a: CardsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    let mut o = a.project.overrides();
+    o.lineage = a.previous.lineage.clone();
+    let spec = resolve(o, scan)?;
+    let previous = read_previous(&a.previous, &spec)?;
+    let (pb, tick) = progress(a.quiet);
+    let loaded = pipeline::load(&spec, tick);
+    pb.finish_and_clear();
+    let loaded = loaded?;
+    let wanted: Vec<String> = a.unit.iter().map(|u| normalize(u)).collect();
+    let chosen = |id: &str| wanted.is_empty() || wanted.iter().any(|w| w == id);
+    let inputs: std::collections::BTreeMap<String, cchc::score::UnitInputs> = loaded
+        .units
+        .0
+        .iter()
+        .filter(|u| chosen(&u.id))
+        .map(|u| (u.id.clone(), pipeline::unit_inputs(&loaded, &u.id)))
+        .collect();
+    let mut run = pipeline::score(loaded, None);
+    pipeline::rank(&mut run);
+    for w in &wanted {
+        find_unit(&run, w)?;
+    }
+    let comparison = compare(&mut run, previous.as_ref());
+    let (gaps, _) = cchc::analysis::gaps::gaps(&run, cchc::score::Stage::SelfAssessed, run.stage());
+    let lang: Lang = a.lang.into();
+    let mut files = Vec::new();
+    for u in run.scoring.units.iter().filter(|u| chosen(&u.unit.id)) {
+        let advice = cchc::analysis::advice::advise(&run, u, &inputs[&u.unit.id], lang);
+        let data = report::card::CardData {
+            advice: &advice,
+            gaps: gaps
+                .iter()
+                .filter(|g| g.unit_id == u.unit.id)
+                .cloned()
+                .collect(),
+            previous: comparison.as_ref(),
+            medians: cchc::analysis::summary::group_medians(&run, &u.unit.group),
+        };
+        let r = report::card::build(&run, u, data, lang);
+        let mut bytes = Vec::new();
+        export::export(&r, Format::Html, &export::Options::default(), &mut bytes)?;
+        let path = a
+            .out
+            .join(format!("{}.html", cchc::forms::file_stem(&u.unit.id)));
+        files.push((path, bytes));
+    }
+    std::fs::create_dir_all(&a.out)
+        .with_context(|| format!("cannot create {}", a.out.display()))?;
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    cchc::output::write_all_atomic(&refs)?;
+    if !a.quiet {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "wrote {} card(s) into {}",
+            files.len(),
+            a.out.display()
+        );
+    }
+    report_findings(&run.diagnostics, a.quiet, lang);
+    Ok(exit_code(&run.diagnostics))
 }
 
 fn lineage(a: LineageArgs) -> Result<u8> {

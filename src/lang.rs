@@ -16,6 +16,8 @@ pub enum Lang {
 impl Lang {
     /// A column's display header: the stable name in English, a Vietnamese label in
     /// Vietnamese (`area_3` → `Lĩnh vực 3`).
+    ///
+    /// Long: the table of every column's Vietnamese header, one line each.
     pub fn column(self, name: &str) -> String {
         if self == Lang::En {
             return name.to_string();
@@ -81,6 +83,29 @@ impl Lang {
             "digitized_rate" => "Tỷ lệ số hóa",
             "e_result_rate" => "Tỷ lệ kết quả điện tử",
             "satisfaction_rate" => "Tỷ lệ hài lòng",
+            "input" => "Dữ liệu",
+            "now" => "Hiện tại",
+            "needed" => "Cần đạt",
+            "points_now" => "Điểm hiện tại",
+            "points_then" => "Điểm khi đạt",
+            "gain" => "Điểm tăng",
+            "index_then" => "Chỉ số khi đạt",
+            "rank_then" => "Hạng khi đạt",
+            "baseline" => "Chỉ số gốc",
+            "baseline_rank" => "Hạng theo chỉ số gốc",
+            "via" => "Qua sắp xếp",
+            "relation" => "Quan hệ",
+            "share" => "Tỷ trọng",
+            "new_id" => "Mã mới",
+            "new_name" => "Tên mới",
+            "old_id" => "Mã cũ",
+            "old_name" => "Tên cũ",
+            "weight" => "Trọng số",
+            "note" => "Ghi chú",
+            "median_rank" => "Hạng trung vị",
+            "rank_p5" => "Hạng P5",
+            "rank_p95" => "Hạng P95",
+            "in_band" => "Tỷ lệ cùng xếp loại",
             other => return other.to_string(),
         };
         vi.to_string()

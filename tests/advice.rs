@@ -57,7 +57,7 @@ fn every_advice_rescores_to_its_index_then_and_rank_then() {
     let mut checked = 0;
     for u in &run.scoring.units {
         let inputs = pipeline::unit_inputs(&loaded, &u.unit.id);
-        let rows = advise(&run, u, &inputs);
+        let rows = advise(&run, u, &inputs, cchc::lang::Lang::En);
         assert!(!rows.is_empty(), "{} has nothing within reach?", u.unit.id);
         for a in &rows {
             let criterion = &run.framework.leaves[a.leaf].id;

@@ -131,3 +131,77 @@ fn html_report_renders_in_headless_chromium() {
     assert_eq!(ranking.matches("<tr>").count(), 13, "header + 12 units");
     assert!(dom.contains("id=\"evidence-table\""));
 }
+
+#[test]
+fn a_card_prints_on_a4_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CCHC_REQUIRE_CHROMIUM").is_err(),
+            "CCHC_REQUIRE_CHROMIUM is set but no chromium was found (apt-get install chromium)"
+        );
+        eprintln!("note: chromium not installed; the card render check is skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cards = dir.path().join("cards");
+    crate::common::cchc(&[
+        "cards",
+        "fixtures/demo",
+        "--out",
+        cards.to_str().unwrap(),
+        "-q",
+    ]);
+    let page = cards.join("P01.html");
+    let url = format!("file://{}", page.display());
+    let pdf = dir.path().join("card.pdf");
+    let out = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).expect("a PDF");
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&bytes);
+    // A4 is 595 × 842 points; a card fits on one or two pages.
+    assert!(
+        text.contains("/MediaBox [0 0 594.9") && text.contains(" 841.9"),
+        "not A4"
+    );
+    let pages: u32 = text
+        .split("/Count ")
+        .nth(1)
+        .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .expect("a page count");
+    assert!((1..=2).contains(&pages), "{pages} pages");
+    let dom = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    for id in ["areas", "appraisal", "advice"] {
+        assert!(dom.contains(&format!("<section id=\"{id}\">")), "no #{id}");
+    }
+    assert_eq!(
+        dom.matches("class=\"area-bar\"").count(),
+        8,
+        "a bar per scored area"
+    );
+}

@@ -41,6 +41,7 @@ fn help_texts() {
         "collect",
         "lineage",
         "advise",
+        "cards",
         "init",
         "frameworks",
         "codes",

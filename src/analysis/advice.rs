@@ -11,6 +11,7 @@
 use crate::dossier::Counts;
 use crate::framework::{Effect, Framework, Leaf, Rule};
 use crate::input::checklist::{Cell, ChecklistRow};
+use crate::lang::Lang;
 use crate::num::{plain, Exact};
 use crate::pipeline::Run;
 use crate::score::{How, RatioMatch, Totals, UnitInputs, UnitResult};
@@ -53,7 +54,7 @@ pub struct Advice {
 }
 
 /// Every criterion within the unit's reach, largest gain first.
-pub fn advise(run: &Run, u: &UnitResult, inputs: &UnitInputs) -> Vec<Advice> {
+pub fn advise(run: &Run, u: &UnitResult, inputs: &UnitInputs, lang: Lang) -> Vec<Advice> {
     let fw = &run.framework;
     let stage = run.stage();
     let mut out = Vec::new();
@@ -62,7 +63,8 @@ pub fn advise(run: &Run, u: &UnitResult, inputs: &UnitInputs) -> Vec<Advice> {
         if !reading.outcome.applicable || leaf.survey_target().is_some() {
             continue;
         }
-        let Some((input, now, needed, change)) = candidate(leaf, &reading.how, inputs, l) else {
+        let Some((input, now, needed, change)) = candidate(leaf, &reading.how, inputs, l, lang)
+        else {
             continue;
         };
         let mut changed = inputs.clone();
@@ -100,7 +102,9 @@ fn candidate(
     how: &How,
     inputs: &UnitInputs,
     l: usize,
+    lang: Lang,
 ) -> Option<(String, String, String, Change)> {
+    let vi = lang == Lang::Vi;
     let row = inputs.rows[l].as_ref();
     match how {
         How::Given { column, capped, .. } if leaf.rule == Rule::Manual && *capped < leaf.max => {
@@ -122,7 +126,7 @@ fn candidate(
             let needed = format!("{name} ({})", plain(*p));
             Some(("value".into(), value.to_string(), needed, Change::Row(r)))
         }
-        How::Ratio(x) => ratio_candidate(leaf, x, inputs, row),
+        How::Ratio(x) => ratio_candidate(leaf, x, inputs, row, lang),
         How::Count { count, each } => {
             let mut r = row?.clone();
             let (then, needed) = match leaf.effect {
@@ -132,12 +136,19 @@ fn candidate(
                     } else {
                         *count - Decimal::ONE
                     };
-                    (then, format!("{} or fewer", plain(then)))
+                    let words = if vi { "tối đa" } else { "or fewer" };
+                    let needed = if vi {
+                        format!("{words} {}", plain(then))
+                    } else {
+                        format!("{} {words}", plain(then))
+                    };
+                    (then, needed)
                 }
-                _ => (
-                    *count + Decimal::ONE,
-                    format!("{} (one more)", plain(*count + Decimal::ONE)),
-                ),
+                _ => {
+                    let then = *count + Decimal::ONE;
+                    let words = if vi { "thêm 1" } else { "one more" };
+                    (then, format!("{} ({words})", plain(then)))
+                }
             };
             if then < Decimal::ZERO {
                 return None;
@@ -156,6 +167,7 @@ fn ratio_candidate(
     x: &crate::score::Ratio,
     inputs: &UnitInputs,
     row: Option<&ChecklistRow>,
+    lang: Lang,
 ) -> Option<(String, String, String, Change)> {
     let from = next_target(leaf, &x.matched, &x.num, &x.den)?;
     let now = format!("{}/{} = {}", x.num, x.den, percent(&x.num, &x.den));
@@ -166,7 +178,7 @@ fn ratio_candidate(
             let k = (need - num).to_u64()?;
             let counts = m.with_more(inputs.dossiers.as_ref()?, k)?;
             let den = den.to_u64()?;
-            let needed = format!("≥ {}%: {}", plain(from), m.more_words(k, den));
+            let needed = format!("≥ {}%: {}", plain(from), m.more_words(k, den, lang));
             Some((m.name().into(), now, needed, Change::Dossiers(counts)))
         }
         None => {
@@ -179,13 +191,16 @@ fn ratio_candidate(
             let need = if whole { exact.ceil() } else { exact };
             let mut changed = r.clone();
             changed.done = Cell::Num(need);
-            let needed = format!(
-                "≥ {}%: done {} of {} ({} more)",
+            let (from, need_s, of, more) = (
                 plain(from),
                 plain(need),
                 plain(*planned),
-                plain(need - done)
+                plain(need - done),
             );
+            let needed = match lang {
+                Lang::En => format!("≥ {from}%: done {need_s} of {of} ({more} more)"),
+                Lang::Vi => format!("≥ {from}%: hoàn thành {need_s}/{of} (thêm {more})"),
+            };
             Some(("done/planned".into(), now, needed, Change::Row(changed)))
         }
     }

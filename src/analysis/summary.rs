@@ -63,3 +63,26 @@ impl Summary {
         s
     }
 }
+
+/// Each area's median points over the units of a group (exact; the mean of the two
+/// middle values for an even count), in framework order.
+pub fn group_medians(run: &Run, group: &str) -> Vec<Exact> {
+    let members: Vec<&crate::score::UnitResult> = run
+        .scoring
+        .units
+        .iter()
+        .filter(|u| u.unit.group == group)
+        .collect();
+    (0..run.framework.areas.len())
+        .map(|a| {
+            let mut v: Vec<&Exact> = members.iter().map(|u| &u.totals.areas[a]).collect();
+            v.sort();
+            match v.len() {
+                0 => Exact::zero(),
+                n if n % 2 == 1 => v[n / 2].clone(),
+                n => Exact::ratio(&(v[n / 2 - 1].clone() + v[n / 2]), &Exact::int(2))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}

@@ -250,17 +250,28 @@ impl Metric {
     }
 
     /// What `k` more in the numerator means, in words: `4 more of the 153 resolved
-    /// on time`.
-    pub fn more_words(self, k: u64, den: u64) -> String {
-        let (what, of) = match self {
-            Metric::OnTimeRate => ("on time", "resolved"),
-            Metric::OnlineShare => ("online", "received"),
-            Metric::PaymentOnlineShare => ("paid online", "received with a fee"),
-            Metric::DigitizedRate => ("digitized", "received"),
-            Metric::EResultRate => ("with an electronic result", "resolved"),
-            Metric::SatisfactionRate => ("rated 4–5", "rated"),
+    /// on time` (`thêm 4/153 hồ sơ giải quyết đúng hạn`).
+    pub fn more_words(self, k: u64, den: u64, lang: crate::lang::Lang) -> String {
+        let (what, of, vi) = match self {
+            Metric::OnTimeRate => ("on time", "resolved", "giải quyết đúng hạn"),
+            Metric::OnlineShare => ("online", "received", "tiếp nhận trực tuyến"),
+            Metric::PaymentOnlineShare => (
+                "paid online",
+                "received with a fee",
+                "thanh toán trực tuyến",
+            ),
+            Metric::DigitizedRate => ("digitized", "received", "được số hóa"),
+            Metric::EResultRate => (
+                "with an electronic result",
+                "resolved",
+                "trả kết quả điện tử",
+            ),
+            Metric::SatisfactionRate => ("rated 4–5", "rated", "được đánh giá hài lòng (4–5)"),
         };
-        format!("{k} more of the {den} {of} {what}")
+        match lang {
+            crate::lang::Lang::En => format!("{k} more of the {den} {of} {what}"),
+            crate::lang::Lang::Vi => format!("thêm {k}/{den} hồ sơ {vi}"),
+        }
     }
 
     /// The default definition in words.

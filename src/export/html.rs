@@ -54,7 +54,9 @@ th,td{border:1px solid #ccc;padding:.25rem .4rem}th{background:#ddebf7;position:
 svg text{font-size:12px;fill:#1d1d1f}.profiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:1rem}\
 figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:.5rem}figcaption{font-weight:600;font-size:.9rem;margin-bottom:.3rem}\
 .legend span{display:inline-block;margin-right:1rem;font-size:.85rem}.legend i{display:inline-block;width:.9rem;height:.9rem;margin-right:.3rem;vertical-align:middle;border:1px solid #999}\
-footer{margin-top:2rem;color:#777;font-size:.8rem}.wide{overflow-x:auto}td{white-space:nowrap}\
+footer{margin-top:2rem;color:#777;font-size:.8rem}.wide{overflow-x:auto}td{white-space:nowrap}td.t{white-space:normal}#advice td,#appraisal td,#previous td{white-space:normal}\
+.card-head{display:flex;gap:1.5rem;align-items:baseline;flex-wrap:wrap}.big{font-size:2.4rem;font-weight:700}.band{padding:.1rem .6rem;border-radius:4px;font-weight:600}\
+@page{size:A4;margin:12mm}\
 @media print{body{margin:0;max-width:none}table{font-size:.6rem}.wide{overflow:visible}h2{break-after:avoid}figure,svg,tr{break-inside:avoid}th{position:static}}";
 
 /// Writes the page.
@@ -140,6 +142,27 @@ fn body(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 }
             }
             Part::Figure(f) => out.write_all(figure(f).as_bytes())?,
+            Part::KeyFigures(pairs, band) => {
+                let mut h = String::from("<div class=\"card-head\">\n");
+                for (label, value) in pairs {
+                    let _ = write!(
+                        h,
+                        "<div><div class=\"big\">{}</div><div>{}</div></div>\n",
+                        esc(value),
+                        esc(label)
+                    );
+                }
+                if let Some((label, c)) = band {
+                    let _ = write!(
+                        h,
+                        "<div><span class=\"band big\" style=\"background:{}\">{}</span></div>\n",
+                        colour(*c),
+                        esc(label)
+                    );
+                }
+                h.push_str("</div>\n");
+                out.write_all(h.as_bytes())?;
+            }
         }
     }
     if open {
@@ -234,8 +257,55 @@ pub fn figure(f: &Figure) -> String {
             units,
         } => profiles(&mut h, areas, net_words, units),
         Figure::RankIntervals { units_ranked, rows } => rank_intervals(&mut h, *units_ranked, rows),
+        Figure::AreaBars {
+            headers,
+            colour: c,
+            rows,
+        } => area_bars(&mut h, headers, *c, rows),
     }
     h
+}
+
+/// A card's areas: a row each, the points as a bar against the maximum, the group's
+/// median as a tick.
+fn area_bars(
+    h: &mut String,
+    headers: &[String; 3],
+    c: u32,
+    rows: &[crate::report::figures::AreaBar],
+) {
+    let _ = write!(
+        h,
+        "<table class=\"areas\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>\n",
+        esc(&headers[0]),
+        esc(&headers[1]),
+        esc(&headers[2])
+    );
+    for r in rows {
+        let (p, shown) = &r.points;
+        let (m, m_shown) = &r.median;
+        let _ = write!(h, "<tr><td class=\"t\">{}</td>", esc(&r.label));
+        if r.max > Decimal::ZERO {
+            let _ = write!(
+                h,
+                "<td class=\"n\">{} / {}</td><td class=\"n\">{}</td><td><svg width=\"200\" height=\"14\" viewBox=\"0 0 200 14\"><rect width=\"200\" height=\"14\" fill=\"#e6e6e6\"/><rect class=\"area-bar\" width=\"{}\" height=\"14\" fill=\"{}\"/><rect class=\"median\" x=\"{}\" width=\"3\" height=\"14\" fill=\"#1d1d1f\"/></svg></td></tr>\n",
+                esc(shown),
+                crate::num::plain(r.max),
+                esc(m_shown),
+                one(len(*p, r.max, 200)),
+                colour(c),
+                one((len(*m, r.max, 200) - Decimal::ONE).max(Decimal::ZERO))
+            );
+        } else {
+            let _ = write!(
+                h,
+                "<td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr>\n",
+                esc(shown),
+                esc(m_shown)
+            );
+        }
+    }
+    h.push_str("</table>\n");
 }
 
 fn index_bars(

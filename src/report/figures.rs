@@ -38,6 +38,28 @@ pub enum Figure {
         /// Per unit: (unit_id, label, rank, median, p5, p95).
         rows: Vec<(String, String, u32, u32, u32, u32)>,
     },
+    /// One unit's areas: its points against the maximum and its group's median.
+    AreaBars {
+        /// The column headers: area, points, the group median.
+        headers: [String; 3],
+        /// The unit's colour (its band's).
+        colour: u32,
+        /// Per area.
+        rows: Vec<AreaBar>,
+    },
+}
+
+/// One area of a unit's card.
+#[derive(Debug, Clone)]
+pub struct AreaBar {
+    /// `1  Công tác chỉ đạo, điều hành CCHC`.
+    pub label: String,
+    /// The unit's points (for the bar) and as shown.
+    pub points: (Decimal, String),
+    /// The area's maximum (0: a bonus or penalty area, no bar).
+    pub max: Decimal,
+    /// The group's median points (for the tick) and as shown.
+    pub median: (Decimal, String),
 }
 
 /// One unit's profile: (unit_id, caption, colour, per area (points, as shown)).

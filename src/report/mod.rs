@@ -11,6 +11,7 @@
 //! [`metrics`], [`sipas`], [`gaps`], [`frameworks`].
 
 pub mod advise;
+pub mod card;
 pub mod check;
 pub mod codes;
 pub mod explain;
@@ -317,6 +318,9 @@ pub enum Part {
     Paragraph(String),
     /// A section heading (`id`, title).
     Section(String, String),
+    /// The key figures of a card, large: (label, value) pairs, and the band with its
+    /// colour.
+    KeyFigures(Vec<(String, String)>, Option<(String, u32)>),
 }
 
 /// What a command produces.

@@ -155,6 +155,20 @@ pub enum Command {
     ///
     /// Example: cchc cards fixtures/can-tho-2025 --out cards/ --previous fixtures/can-tho-2025/ranking-2024.csv --lineage fixtures/can-tho-2025/lineage.csv
     Cards(CardsArgs),
+    /// Would the ranking hold under other area weights? Ranks over many weightings
+    ///
+    /// Re-ranks the units --runs times with each area's weight multiplied by a factor
+    /// drawn uniformly in [1 − PCT%, 1 + PCT%] (the scale kept: index = Σ w·points /
+    /// Σ w·max × scale), and with --drop-areas once more per area left out. Per unit:
+    /// its rank, the median rank, the 5th and 95th percentile ranks, and the share of
+    /// runs that keep it in its band. Draws come from ChaCha8 seeded with --seed: the
+    /// same seed gives the same bytes on any machine. html adds a chart of the rank
+    /// intervals.
+    ///
+    /// Example: cchc sensitivity fixtures/demo --runs 1000 --weights 20
+    ///
+    /// Example: cchc sensitivity fixtures/demo --runs 0 --drop-areas --format md
+    Sensitivity(SensitivityArgs),
     /// Read a unit lineage across the 2025 mergers: its edges and what it holds
     ///
     /// A lineage lists old unit → new unit edges: old_id, new_id and optionally old_name,
@@ -640,6 +654,32 @@ pub struct CardsArgs {
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `cchc sensitivity`
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+    /// Random re-rankings
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub runs: u32,
+    /// Each area's weight varies by up to this many percent either way (0 to 100)
+    #[arg(long, value_name = "PCT", default_value = "20")]
+    pub weights: rust_decimal::Decimal,
+    /// The seed of the draws (the same seed gives the same output)
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Also re-rank once per area with that area left out
+    #[arg(long)]
+    pub drop_areas: bool,
+    /// Rank on this stage [default: the stage score ranks on]
+    #[arg(long, value_enum)]
+    pub stage: Option<StageArg>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
 }
 
 /// `cchc lineage`

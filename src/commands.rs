@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use cchc::cli::{
     AdviseArgs, CardsArgs, CheckArgs, Cli, CodesArgs, CollectArgs, Command, CompletionsArgs,
     ExplainArgs, ExplainFormat, FormsArgs, FrameworksArgs, GapsArgs, InitArgs, LineageArgs,
-    MetricsArgs, OutputArgs, PreviousArgs, ScoreArgs, SipasArgs,
+    MetricsArgs, OutputArgs, PreviousArgs, ScoreArgs, SensitivityArgs, SipasArgs,
 };
 use cchc::export::{self, Format};
 use cchc::framework::builtin;
@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Lineage(a) => lineage(a),
         Command::Advise(a) => advise(a, scan),
         Command::Cards(a) => cards(a, scan),
+        Command::Sensitivity(a) => sensitivity(a, scan),
         Command::Completions(a) => completions(a),
         Command::Gaps(a) => gaps(a, scan),
         Command::Forms(a) => forms(a, scan),
@@ -555,6 +556,29 @@ fn cards(a: CardsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         );
     }
     report_findings(&run.diagnostics, a.quiet, lang);
+    Ok(exit_code(&run.diagnostics))
+}
+
+fn sensitivity(a: SensitivityArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    if a.weights < rust_decimal::Decimal::ZERO || a.weights > rust_decimal::Decimal::ONE_HUNDRED {
+        bail!("--weights is a percentage from 0 to 100 (a weight never turns negative)");
+    }
+    if a.runs == 0 && !a.drop_areas {
+        bail!("nothing to run: give --runs N (N > 0) or --drop-areas");
+    }
+    let spec = resolve(a.project.overrides(), scan)?;
+    let run = run_project(&spec, a.stage.map(Into::into), a.output.quiet)?;
+    let settings = cchc::analysis::sensitivity::Settings {
+        runs: a.runs,
+        pct: a.weights,
+        seed: a.seed,
+        drop_areas: a.drop_areas,
+    };
+    let (spreads, runs) = cchc::analysis::sensitivity::analyse(&run, &settings);
+    let lang = a.output.lang.into();
+    let r = report::sensitivity::build(&run, &spreads, runs, &settings, lang);
+    emit_report(&r, &a.output)?;
+    report_findings(&run.diagnostics, a.output.quiet, lang);
     Ok(exit_code(&run.diagnostics))
 }
 

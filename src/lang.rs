@@ -157,6 +157,11 @@ impl Lang {
             "Dossier metrics, period" => "Chỉ số hồ sơ, kỳ",
             "survey" => "khảo sát",
             "lineage" => "bảng chuyển đổi đơn vị",
+            "Rank intervals" => "Khoảng thứ hạng",
+            "By unit" => "Theo đơn vị",
+            "Each line runs from the 5th to the 95th percentile rank; the dot is the median, the red tick the rank." => {
+                "Mỗi đoạn kéo dài từ hạng phân vị 5 đến phân vị 95; chấm đen là trung vị, vạch đỏ là hạng hiện tại."
+            }
             "every criterion the unit can act on is at its maximum" => {
                 "mọi tiêu chí đơn vị có thể cải thiện đều đã đạt điểm tối đa"
             }

@@ -17,6 +17,7 @@ mod properties;
 mod published;
 mod published_indices;
 mod scoring;
+mod sensitivity;
 mod snapshots;
 mod survey;
 mod terminal;

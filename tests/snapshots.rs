@@ -42,6 +42,7 @@ fn help_texts() {
         "lineage",
         "advise",
         "cards",
+        "sensitivity",
         "init",
         "frameworks",
         "codes",

@@ -6,8 +6,10 @@
 //! - [`previous`]: year over year against an earlier ranking;
 //! - [`gaps`]: where one stage moved another's points (self → appraised → final);
 //! - [`advice`]: the points within one unit's reach, and what they would do.
+//! - [`sensitivity`]: the ranking under random area weights, or with an area left out.
 
 pub mod advice;
 pub mod gaps;
 pub mod previous;
+pub mod sensitivity;
 pub mod summary;

@@ -21,6 +21,7 @@ pub mod gaps;
 pub mod lineage;
 pub mod metrics;
 pub mod ranking;
+pub mod sensitivity;
 pub mod sipas;
 
 use crate::date::Date;

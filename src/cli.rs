@@ -25,6 +25,10 @@ pub struct Cli {
     /// every cut and merge)
     #[arg(long, global = true, hide = true, value_name = "BYTES")]
     pub csv_block_size: Option<usize>,
+    /// The terminal width a table is fitted to, as if on a terminal that wide (for
+    /// `cchc verify`, which re-runs a recorded table)
+    #[arg(long, global = true, hide = true, value_name = "COLUMNS")]
+    pub width: Option<usize>,
 }
 
 /// The subcommands.
@@ -169,6 +173,15 @@ pub enum Command {
     ///
     /// Example: cchc sensitivity fixtures/demo --runs 0 --drop-areas --format md
     Sensitivity(SensitivityArgs),
+    /// Check a recorded run: the inputs unchanged, the outputs reproduced
+    ///
+    /// Reads a record written by --record (score, metrics, sipas), re-hashes every
+    /// input (each changed or missing file named), checks the recorded output files
+    /// are as written, re-runs the command in a temporary folder and compares every
+    /// output byte for byte by SHA-256. Exit 0 "verified"; exit 1 naming what differs.
+    ///
+    /// Example: cchc score fixtures/demo --out ranking.csv --record ranking.record.json && cchc verify ranking.record.json
+    Verify(VerifyArgs),
     /// Read a unit lineage across the 2025 mergers: its edges and what it holds
     ///
     /// A lineage lists old unit → new unit edges: old_id, new_id and optionally old_name,
@@ -400,6 +413,9 @@ pub struct MetricsArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub record: RecordArgs,
 }
 
 /// How metrics rows are grouped.
@@ -467,6 +483,9 @@ pub struct SipasArgs {
     /// Read the files as written with a decimal comma (automatic for ;-separated files)
     #[arg(long)]
     pub decimal_comma: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub record: RecordArgs,
 }
 
 /// What a row of survey figures stands for.
@@ -501,6 +520,14 @@ impl SipasArgs {
     }
 }
 
+/// Recording a run for `cchc verify`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Write a record of this run to FILE (JSON: version, arguments, framework fingerprint, each input's path, size and SHA-256, each output's SHA-256) for `cchc verify`
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
+
 /// The comparison with an earlier ranking.
 #[derive(Debug, Args)]
 pub struct PreviousArgs {
@@ -527,6 +554,9 @@ pub struct ScoreArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub record: RecordArgs,
 }
 
 /// A stage of the inspection.
@@ -680,6 +710,14 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
+}
+
+/// `cchc verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The record (written by --record)
+    #[arg(value_name = "RECORD")]
+    pub record: PathBuf,
 }
 
 /// `cchc lineage`

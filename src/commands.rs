@@ -27,7 +27,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             .csv_block_size
             .unwrap_or(cchc::dossier::ScanOptions::default().block_size),
     };
+    let _ = WIDTH.set(cli.width);
     match cli.command {
+        Command::Verify(a) => crate::recording::verify(a),
         Command::Score(a) => score(a, scan),
         Command::Explain(a) => explain(a, scan),
         Command::Check(a) => check(a, scan),
@@ -67,21 +69,38 @@ fn pick_format(format: Option<Format>, out: Option<&Path>) -> Format {
 }
 
 /// The terminal's width for the table format (when stdout is a terminal).
+/// `--width`, when given: the width a table is fitted to, as on such a terminal.
+static WIDTH: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
 fn terminal_width() -> Option<usize> {
+    if let Some(w) = WIDTH.get().copied().flatten() {
+        return Some(w);
+    }
     if !std::io::stdout().is_terminal() {
         return None;
     }
     terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
+/// What a report was written as, and where: for `--record`.
+pub struct Written {
+    /// The format.
+    pub format: Format,
+    /// The width a table was fitted to.
+    pub width: Option<usize>,
+    /// (role, path or `-`, size, SHA-256) of each output.
+    pub outputs: Vec<(String, std::path::PathBuf, u64, String)>,
+}
+
 /// Exports a report to stdout or to `--out` (atomically; side files beside it, all or
-/// nothing).
-fn emit_report(report: &Report, o: &OutputArgs) -> Result<()> {
+/// nothing); says what it wrote.
+fn emit_report(report: &Report, o: &OutputArgs) -> Result<Written> {
     let format = pick_format(o.format.map(Into::into), o.out.as_deref());
     let opts = export::Options {
         width: terminal_width().filter(|_| o.out.is_none()),
         wide: o.wide,
     };
+    let mut outputs = Vec::new();
     match o.out.as_deref() {
         None => {
             if format.binary() && std::io::stdout().is_terminal() {
@@ -91,7 +110,7 @@ fn emit_report(report: &Report, o: &OutputArgs) -> Result<()> {
                     format.name()
                 );
             }
-            let mut so = std::io::stdout().lock();
+            let mut so = crate::recording::Tee::new(std::io::stdout().lock());
             let side = export::export(report, format, &opts, &mut so)?;
             if !side.is_empty() {
                 bail!(
@@ -101,6 +120,13 @@ fn emit_report(report: &Report, o: &OutputArgs) -> Result<()> {
                 );
             }
             so.flush()?;
+            let (size, sha) = so.finish();
+            outputs.push((
+                "stdout".to_string(),
+                std::path::PathBuf::from("-"),
+                size,
+                sha,
+            ));
         }
         Some(path) => {
             let mut main = cchc::output::Pending::begin(path)
@@ -108,6 +134,7 @@ fn emit_report(report: &Report, o: &OutputArgs) -> Result<()> {
             let side = export::export(report, format, &opts, main.writer())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             let mut all = vec![main];
+            let mut paths = vec![("out".to_string(), path.to_path_buf())];
             for (suffix, bytes) in side {
                 let p = side_path(path, &suffix);
                 let mut pending = cchc::output::Pending::begin(&p)
@@ -117,15 +144,28 @@ fn emit_report(report: &Report, o: &OutputArgs) -> Result<()> {
                     .write_all(&bytes)
                     .with_context(|| format!("cannot write {}", p.display()))?;
                 all.push(pending);
+                paths.push((format!("out:{suffix}"), p));
             }
             cchc::output::commit(all)?;
+            for (role, p) in paths {
+                // A device or a FIFO has nothing to hash afterwards.
+                if !p.is_file() {
+                    continue;
+                }
+                if let Ok((size, sha)) = cchc::record::hash_file(&p) {
+                    outputs.push((role, p, size, sha));
+                }
+            }
         }
     }
-    Ok(())
+    Ok(Written {
+        format,
+        width: opts.width,
+        outputs,
+    })
 }
 
-/// `ranking.parquet` + `criteria` → `ranking.criteria.parquet`.
-fn side_path(main: &Path, suffix: &str) -> std::path::PathBuf {
+pub fn side_path(main: &Path, suffix: &str) -> std::path::PathBuf {
     let stem = main
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -287,9 +327,20 @@ fn score(a: ScoreArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let previous = compare(&mut run, previous.as_ref());
     let lang = a.output.lang.into();
     let report = report::ranking::build(&run, previous.as_ref(), lang);
-    emit_report(&report, &a.output)?;
+    let written = emit_report(&report, &a.output)?;
     report_findings(&run.diagnostics, a.output.quiet, lang);
-    Ok(exit_code(&run.diagnostics))
+    let code = exit_code(&run.diagnostics);
+    if let Some(rec) = &a.record.record {
+        let mut inputs = cchc::record::spec_inputs(&spec);
+        inputs.extend(
+            a.previous
+                .previous
+                .iter()
+                .map(|p| ("previous".to_string(), p.clone())),
+        );
+        crate::recording::write(rec, "score", inputs, Some(&run.framework), &written, code)?;
+    }
+    Ok(code)
 }
 
 fn gaps(a: GapsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
@@ -326,12 +377,17 @@ fn metrics(a: MetricsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     pb.finish_and_clear();
     let m = m?;
     let lang = a.output.lang.into();
-    emit_report(
+    let written = emit_report(
         &report::metrics::build(&m.table, &m.diagnostics, lang),
         &a.output,
     )?;
     report_findings(&m.diagnostics, a.output.quiet, lang);
-    Ok(exit_code(&m.diagnostics))
+    let code = exit_code(&m.diagnostics);
+    if let Some(rec) = &a.record.record {
+        let inputs = cchc::record::spec_inputs(&spec);
+        crate::recording::write(rec, "metrics", inputs, None, &written, code)?;
+    }
+    Ok(code)
 }
 
 fn sipas(a: SipasArgs) -> Result<u8> {
@@ -342,9 +398,14 @@ fn sipas(a: SipasArgs) -> Result<u8> {
     let s = pipeline::sipas(&spec, a.by.into())?;
     let lang = a.output.lang.into();
     let r = report::sipas::build(&s.framework, &s.table, &s.diagnostics, lang);
-    emit_report(&r, &a.output)?;
+    let written = emit_report(&r, &a.output)?;
     report_findings(&s.diagnostics, a.output.quiet, lang);
-    Ok(exit_code(&s.diagnostics))
+    let code = exit_code(&s.diagnostics);
+    if let Some(rec) = &a.record.record {
+        let inputs = cchc::record::spec_inputs(&spec);
+        crate::recording::write(rec, "sipas", inputs, Some(&s.framework), &written, code)?;
+    }
+    Ok(code)
 }
 
 fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {

@@ -46,6 +46,7 @@ pub mod period;
 pub mod pipeline;
 pub mod project;
 pub mod rank;
+pub mod record;
 pub mod report;
 pub mod score;
 pub mod survey;

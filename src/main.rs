@@ -3,6 +3,7 @@
 //! signal or a panic removes the run's temporary files and ends it with a message.
 
 mod commands;
+mod recording;
 
 use clap::Parser;
 use std::process::ExitCode;

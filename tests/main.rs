@@ -21,5 +21,6 @@ mod sensitivity;
 mod snapshots;
 mod survey;
 mod terminal;
+mod verify;
 mod workbooks;
 mod xlsx;

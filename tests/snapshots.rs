@@ -43,6 +43,7 @@ fn help_texts() {
         "advise",
         "cards",
         "sensitivity",
+        "verify",
         "init",
         "frameworks",
         "codes",

@@ -23,10 +23,15 @@ fn settings_lines(run: &Run, runs: usize, s: &Settings, lang: Lang) -> Vec<Strin
     };
     let areas = run.framework.areas.len();
     if s.drop_areas {
-        how.push_str(&match lang {
-            Lang::En => format!("; and {areas} runs each leaving one area out"),
-            Lang::Vi => format!("; và {areas} lần chạy, mỗi lần bỏ một lĩnh vực"),
-        });
+        let drop = match lang {
+            Lang::En => format!("{areas} runs each leaving one area out"),
+            Lang::Vi => format!("{areas} lần chạy, mỗi lần bỏ một lĩnh vực"),
+        };
+        how = if s.runs == 0 {
+            drop
+        } else {
+            format!("{how}; {} {drop}", if lang == Lang::Vi { "và" } else { "and" })
+        };
     }
     vec![
         how,

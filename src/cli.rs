@@ -276,6 +276,9 @@ pub enum ConventionArg {
     Calendar,
     /// The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14.
     MidMonth,
+    /// The 21st-to-20th convention: 2025 = 2024-12-21..2025-12-20.
+    #[value(name = "21-20")]
+    TwentyFirst,
 }
 
 impl From<ConventionArg> for crate::period::Convention {
@@ -283,6 +286,7 @@ impl From<ConventionArg> for crate::period::Convention {
         match c {
             ConventionArg::Calendar => crate::period::Convention::Calendar,
             ConventionArg::MidMonth => crate::period::Convention::MidMonth,
+            ConventionArg::TwentyFirst => crate::period::Convention::TwentyFirst,
         }
     }
 }

@@ -34,15 +34,29 @@ pub enum Convention {
     /// The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14,
     /// 2025-03 = 2025-02-15..2025-03-14.
     MidMonth,
+    /// The 21st-to-20th convention: 2025 = 2024-12-21..2025-12-20, 2025-03 =
+    /// 2025-02-21..2025-03-20.
+    TwentyFirst,
 }
 
 impl Convention {
-    /// Parses `calendar` or `mid-month`.
+    /// Parses `calendar`, `mid-month` or `21-20`.
     pub fn parse(s: &str) -> Option<Convention> {
         match s {
             "calendar" => Some(Convention::Calendar),
             "mid-month" => Some(Convention::MidMonth),
+            "21-20" => Some(Convention::TwentyFirst),
             _ => None,
+        }
+    }
+
+    /// The day a named period starts on in the month before, and the day it ends on
+    /// (`None` for calendar months).
+    fn days(self) -> Option<(u32, u32)> {
+        match self {
+            Convention::Calendar => None,
+            Convention::MidMonth => Some((15, 14)),
+            Convention::TwentyFirst => Some((21, 20)),
         }
     }
 }
@@ -52,10 +66,10 @@ impl Period {
     /// taken as written).
     pub fn parse_with(text: &str, convention: Convention) -> Result<Period, PeriodError> {
         let p = Period::parse(text)?;
-        if convention == Convention::Calendar || p.label.contains("..") {
+        let Some((first, last)) = convention.days().filter(|_| !p.label.contains("..")) else {
             return Ok(p);
-        }
-        // The 15th of the month before `from`, to the 14th of `to`'s month.
+        };
+        // The `first` of the month before `from`, to the `last` of `to`'s month.
         let (y, m) = if p.from.month() == 1 {
             (p.from.year() - 1, 12)
         } else {
@@ -65,8 +79,8 @@ impl Period {
             text: p.label.clone(),
             reason: reason.to_string(),
         };
-        let from = Date::new(y, m, 15).ok_or_else(|| err("out of range"))?;
-        let to = Date::new(p.to.year(), p.to.month(), 14).ok_or_else(|| err("out of range"))?;
+        let from = Date::new(y, m, first).ok_or_else(|| err("out of range"))?;
+        let to = Date::new(p.to.year(), p.to.month(), last).ok_or_else(|| err("out of range"))?;
         Ok(Period {
             from,
             to,

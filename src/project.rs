@@ -65,7 +65,7 @@ pub struct Overrides {
     pub calendar: Option<PathBuf>,
     /// `--lineage FILE`.
     pub lineage: Option<PathBuf>,
-    /// `--convention calendar|mid-month`.
+    /// `--convention calendar|mid-month|21-20`.
     pub convention: Option<crate::period::Convention>,
     /// `--skip-invalid`.
     pub skip_invalid: bool,
@@ -229,7 +229,7 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
         spec.convention = crate::period::Convention::parse(&c).ok_or_else(|| {
             Error::Diagnostics(vec![Diagnostic::new(
                 Code::ManifestSyntax,
-                format!("convention `{c}` is not `calendar` or `mid-month`"),
+                format!("convention `{c}` is not `calendar`, `mid-month` or `21-20`"),
             )
             .at(&shown, None)])
         })?;

@@ -71,6 +71,10 @@ pub struct Counts {
     pub rated: u64,
     /// Resolved with a rating of 4 or 5.
     pub satisfied: u64,
+    /// Due (deadline) within the period, whatever became of them — a denominator
+    /// some provinces use (`--rate-definition on_time_rate=due_in_period`); not a
+    /// column of the metrics table.
+    pub due_in_period: u64,
 }
 
 impl std::ops::AddAssign for Counts {
@@ -93,6 +97,7 @@ impl std::ops::AddAssign for Counts {
             e_result,
             rated,
             satisfied,
+            due_in_period,
         } = o;
         self.received += received;
         self.carried_over += carried_over;
@@ -111,6 +116,7 @@ impl std::ops::AddAssign for Counts {
         self.e_result += e_result;
         self.rated += rated;
         self.satisfied += satisfied;
+        self.due_in_period += due_in_period;
     }
 }
 
@@ -302,6 +308,7 @@ impl RateDefinitions {
             .columns()
             .iter()
             .map(|(n, _)| *n)
+            .chain([DUE_IN_PERIOD])
             .collect();
         let mut over: Vec<(Metric, Vec<&'static str>)> = Vec::new();
         for item in items {
@@ -362,7 +369,8 @@ impl RateDefinitions {
         let Some(cols) = self.denominator(m) else {
             return (n, d, words);
         };
-        let values = c.columns();
+        let mut values = c.columns().to_vec();
+        values.push((DUE_IN_PERIOD, c.due_in_period));
         let parts: Vec<(&str, u64)> = cols
             .iter()
             .map(|col| {
@@ -471,7 +479,15 @@ fn numerator_kinds(m: Metric) -> u64 {
     }
 }
 
+/// The denominator of the dossiers due in the period (a count, not a table column).
+pub const DUE_IN_PERIOD: &str = "due_in_period";
+
 fn nesting(m: Metric, columns: &[&str]) -> Nesting {
+    if columns.contains(&DUE_IN_PERIOD) {
+        // A dossier resolved in the period may be due outside it, and one due in it
+        // may not be resolved: the two sets overlap, neither holds the other.
+        return Nesting::Partial;
+    }
     let den = columns.iter().fold(0, |acc, c| acc | column_kinds(c));
     let num = numerator_kinds(m);
     if num & !den == 0 {

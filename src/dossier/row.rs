@@ -342,6 +342,9 @@ impl Dossier {
         }
         let r = self.received;
         let fin_in = self.finished.is_some_and(|f| from <= f && f <= to);
+        if from <= self.due && self.due <= to {
+            c.due_in_period += 1;
+        }
         if from <= r && r <= to {
             c.received += 1;
             match self.channel {

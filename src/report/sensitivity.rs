@@ -30,7 +30,10 @@ fn settings_lines(run: &Run, runs: usize, s: &Settings, lang: Lang) -> Vec<Strin
         how = if s.runs == 0 {
             drop
         } else {
-            format!("{how}; {} {drop}", if lang == Lang::Vi { "và" } else { "and" })
+            format!(
+                "{how}; {} {drop}",
+                if lang == Lang::Vi { "và" } else { "and" }
+            )
         };
     }
     vec![

@@ -249,7 +249,7 @@ pub struct ProjectArgs {
 /// The dossier-log inputs, shared by score and metrics.
 #[derive(Debug, Clone, Args)]
 pub struct LogArgs {
-    /// The dossier log, .csv or .parquet (overrides the manifest)
+    /// The dossier log: .csv, .parquet, a workbook, or a dataset — a folder of Parquet files (hive `year=…/` partitions after the period are skipped) or a quoted glob (overrides the manifest)
     #[arg(long, value_name = "FILE")]
     pub dossiers: Option<PathBuf>,
     /// The procedure register: processing days for dossiers without due_at

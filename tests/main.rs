@@ -5,6 +5,7 @@ mod advice;
 mod architecture;
 mod cases;
 mod common;
+mod datasets;
 mod exactness;
 mod forms;
 mod framework_validation;

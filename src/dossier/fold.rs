@@ -287,13 +287,21 @@ pub fn run(
     opts: &Options,
     progress: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<MetricsTable, DossierError> {
-    let src = source::open(path, opts.sheet.as_deref(), shown, opts.scan, &opts.aliases)?;
+    let last_year = Some(opts.period.to.year());
+    let src = source::open(
+        path,
+        opts.sheet.as_deref(),
+        shown,
+        opts.scan,
+        &opts.aliases,
+        last_year,
+    )?;
     let comma = src.separator == b';' || opts.decimal_comma;
     let strict = |fold: &Fold| -> Result<(), DossierError> {
         match &fold.first_error {
             Some((line, bad)) => Err(DossierError::InvalidRow {
-                file: shown.to_string(),
-                line: *line,
+                file: src.locate(*line).0,
+                line: src.locate(*line).1,
                 column: bad.column,
                 value: bad.value.clone(),
                 reason: reason(bad.code),
@@ -308,45 +316,69 @@ pub fn run(
     )?;
     strict(&fold)?;
 
-    // Duplicate ids: equal hashes, confirmed on the ids themselves.
     let suspects = std::mem::take(&mut fold.hashes).repeated();
-    if !suspects.is_empty() {
-        let skipped: HashSet<u64> = fold.skipped_lines.iter().copied().collect();
-        let ids = source::scan(
-            &src,
-            &["dossier_id"],
-            IdCollector {
-                suspects,
-                skipped,
-                lines: BTreeMap::new(),
-            },
-        )?;
-        let mut later: Vec<(u64, u64, String)> = Vec::new(); // (line, first line, id)
-        for (id, lines) in ids.lines {
-            for &l in &lines[1..] {
-                later.push((l, lines[0], id.clone()));
-            }
-        }
-        later.sort();
-        if let Some((line, first, id)) = later.first() {
-            if !opts.skip_invalid {
-                return Err(DossierError::InvalidRow {
-                    file: shown.to_string(),
-                    line: *line,
-                    column: "dossier_id",
-                    value: id.clone(),
-                    reason: format!("{} (first on line {first})", reason(Code::DuplicateDossier)),
-                });
-            }
-            let again = Fold::new(Arc::new(Setup {
-                keep_hashes: false,
-                exclude: later.iter().map(|l| l.0).collect(),
-                ..Setup::new(opts, comma, progress)
-            }));
-            fold = source::scan(&src, ALL_COLUMNS, again)?;
+    if let Some(later) = duplicates(&src, &fold, suspects, opts)? {
+        let again = Fold::new(Arc::new(Setup {
+            keep_hashes: false,
+            exclude: later,
+            ..Setup::new(opts, comma, progress)
+        }));
+        fold = source::scan(&src, ALL_COLUMNS, again)?;
+    }
+    Ok(finish(fold, shown, opts, &src))
+}
+
+/// Duplicate ids: equal hashes, confirmed on the ids themselves. `None` when there are
+/// none; else an error (strict), or the rows of every later copy, to be left out.
+fn duplicates(
+    src: &source::Source,
+    fold: &Fold,
+    suspects: HashSet<u64>,
+    opts: &Options,
+) -> Result<Option<HashSet<u64>>, DossierError> {
+    if suspects.is_empty() {
+        return Ok(None);
+    }
+    let skipped: HashSet<u64> = fold.skipped_lines.iter().copied().collect();
+    let ids = source::scan(
+        src,
+        &["dossier_id"],
+        IdCollector {
+            suspects,
+            skipped,
+            lines: BTreeMap::new(),
+        },
+    )?;
+    let mut later: Vec<(u64, u64, String)> = Vec::new(); // (line, first line, id)
+    for (id, lines) in ids.lines {
+        for &l in &lines[1..] {
+            later.push((l, lines[0], id.clone()));
         }
     }
-    Ok(finish(fold, shown, opts, src.line_word()))
+    later.sort();
+    let Some((line, first, id)) = later.first() else {
+        return Ok(None);
+    };
+    if !opts.skip_invalid {
+        let (file, row) = src.locate(*line);
+        let word = if src.line_word() == "lines" {
+            "line"
+        } else {
+            "row"
+        };
+        return Err(DossierError::InvalidRow {
+            file,
+            line: row,
+            column: "dossier_id",
+            value: id.clone(),
+            reason: format!(
+                "{} (first on {word} {})",
+                reason(Code::DuplicateDossier),
+                src.describe(*first)
+            ),
+        });
+    }
+    Ok(Some(later.iter().map(|l| l.0).collect()))
 }
 
 /// One 8-byte hash per dossier, kept in sorted chunks of fixed size: memory is exactly
@@ -479,18 +511,25 @@ impl Visitor for IdCollector {
 }
 
 /// The `skipped-rows` and `calendar-gap` findings of a pass.
-fn skipped_findings(fold: &Fold, shown: &str, line_word: &str) -> Vec<Diagnostic> {
+fn skipped_findings(fold: &Fold, shown: &str, src: &source::Source) -> Vec<Diagnostic> {
+    // In a dataset each place names its file and row already.
+    let line_word = if src.is_dataset() {
+        ""
+    } else {
+        src.line_word()
+    };
     let mut diagnostics = Vec::new();
     for (code, s) in &fold.skipped {
-        let lines: Vec<String> = s.first.iter().map(|l| l.to_string()).collect();
+        let lines: Vec<String> = s.first.iter().map(|l| src.describe(*l)).collect();
         diagnostics.push(
             Diagnostic::new(
                 Code::SkippedRows,
                 format!(
-                    "{} row{} skipped: {} (first at {line_word} {})",
+                    "{} row{} skipped: {} (first at {line_word}{}{})",
                     s.count,
                     if s.count == 1 { "" } else { "s" },
                     reason(*code),
+                    if line_word.is_empty() { "" } else { " " },
                     lines.join(", ")
                 ),
             )
@@ -513,8 +552,8 @@ fn skipped_findings(fold: &Fold, shown: &str, line_word: &str) -> Vec<Diagnostic
     diagnostics
 }
 
-fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> MetricsTable {
-    let mut diagnostics = skipped_findings(&fold, shown, line_word);
+fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> MetricsTable {
+    let mut diagnostics = skipped_findings(&fold, shown, src);
     let by_unit = matches!(opts.by, GroupBy::Unit | GroupBy::UnitMonth);
     if let (Some(units), true) = (&opts.units, by_unit) {
         let known: BTreeSet<&str> = units.iter().map(String::as_str).collect();
@@ -576,5 +615,6 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, line_word: &str) -> Metri
         diagnostics,
         period: opts.period.clone(),
         rates: opts.rates.clone(),
+        pruned: src.pruned(),
     }
 }

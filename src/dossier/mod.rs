@@ -479,6 +479,10 @@ fn numerator_kinds(m: Metric) -> u64 {
     }
 }
 
+/// A dataset's row numbers: the file's index above these bits, its row below (2^40
+/// rows a file, 2^24 files).
+pub const PART_BITS: u32 = 40;
+
 /// The denominator of the dossiers due in the period (a count, not a table column).
 pub const DUE_IN_PERIOD: &str = "due_in_period";
 
@@ -569,6 +573,8 @@ pub struct MetricsTable {
     pub period: Period,
     /// The rate definitions used.
     pub rates: RateDefinitions,
+    /// Files of a dataset left unread: their `year=` partition is after the period.
+    pub pruned: usize,
 }
 
 /// What stops a metrics run.

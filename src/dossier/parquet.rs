@@ -44,14 +44,24 @@ pub fn configure() {
     });
 }
 
+/// How every file is scanned: as the one file it is — no glob expansion of its name, no
+/// hive columns from its folders (a dataset's `year=…` folders are cchc's to read; polars
+/// would infer types from them, and a date-like one needs features polars is built
+/// without).
+fn scan_args() -> ScanArgsParquet {
+    ScanArgsParquet {
+        glob: false,
+        hive_options: HiveOptions::new_disabled(),
+        ..ScanArgsParquet::default()
+    }
+}
+
 /// The column names of a Parquet file.
 pub fn columns(path: &Path, shown: &str) -> Result<Vec<String>, DossierError> {
     configure();
-    let mut lf = LazyFrame::scan_parquet(
-        PlRefPath::new(path.to_string_lossy().as_ref()),
-        ScanArgsParquet::default(),
-    )
-    .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
+    let mut lf =
+        LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), scan_args())
+            .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
     let schema = lf
         .collect_schema()
         .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
@@ -75,7 +85,7 @@ fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
         .map(|w| w.to_string())
         .collect();
     let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
-    let lf = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?;
+    let lf = LazyFrame::scan_parquet(path, scan_args())?;
     let exprs: Vec<Expr> = present
         .iter()
         .map(|c| col(c.as_str()).cast(DataType::String))
@@ -83,36 +93,56 @@ fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
     Ok((lf.select(exprs), present))
 }
 
-/// The Parquet scan: polars' streaming engine delivers batches in file order; the
-/// callback only numbers them and passes them on, and the workers turn them into rows.
-pub fn scan<V: Visitor>(src: &File, wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+/// The Parquet scan of one file or of a dataset's files in turn: polars' streaming
+/// engine delivers batches in file order; the callback only numbers them and passes
+/// them on, and the workers turn them into rows. File `i`'s rows are numbered from
+/// `i << PART_BITS` + 1 (a single file from 1).
+pub fn scan<V: Visitor>(files: &[File], wanted: &[&str], visitor: V) -> Result<V, DossierError> {
     configure();
-    let err = |e: PolarsError| read_err(src.shown, e);
-    let (lf, present) = lazy(src, wanted).map_err(err)?;
-    let index: Vec<Option<usize>> = Fields::COLUMNS
-        .iter()
-        .map(|c| present.iter().position(|p| p == c))
-        .collect();
-    let produce = |feed: Feed<(u64, DataFrame)>| {
-        // Rows count from 1; batches arrive in file order (maintain_order).
-        let rows = AtomicU64::new(1);
-        let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
-            let first = rows.fetch_add(df.height() as u64, Ordering::AcqRel);
-            Ok(!feed.send((first, df)))
-        });
-        lf.sink_batches(callback, true, None)
-            .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
-            .map(|_| ())
-            .map_err(err)
+    let mut plans = Vec::with_capacity(files.len());
+    for f in files {
+        let (lf, present) = lazy(f, wanted).map_err(|e| read_err(f.shown, e))?;
+        let index: Vec<Option<usize>> = Fields::COLUMNS
+            .iter()
+            .map(|c| present.iter().position(|p| p == c))
+            .collect();
+        plans.push((lf, present, index));
+    }
+    let shown: Vec<&str> = files.iter().map(|f| f.shown).collect();
+    let lazies: Vec<LazyFrame> = plans.iter().map(|(lf, _, _)| lf.clone()).collect();
+    let produce = |feed: Feed<(u64, usize, DataFrame)>| {
+        for (i, lf) in lazies.into_iter().enumerate() {
+            // Rows count from 1; batches arrive in file order (maintain_order).
+            let rows = std::sync::Arc::new(AtomicU64::new(((i as u64) << super::PART_BITS) + 1));
+            let feed = feed.clone();
+            let stopped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stopped.clone();
+            let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
+                let first = rows.fetch_add(df.height() as u64, Ordering::AcqRel);
+                let stop = !feed.send((first, i, df));
+                if stop {
+                    flag.store(true, Ordering::Release);
+                }
+                Ok(stop)
+            });
+            lf.sink_batches(callback, true, None)
+                .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+                .map_err(|e| read_err(shown[i], e))?;
+            if stopped.load(Ordering::Acquire) {
+                break;
+            }
+        }
+        Ok(())
     };
-    let process = |(first, df): (u64, DataFrame), v: &mut V| -> Option<Stop> {
+    let process = |(first, i, df): (u64, usize, DataFrame), v: &mut V| -> Option<Stop> {
+        let (_, present, index) = &plans[i];
         let cols: PolarsResult<Vec<&StringChunked>> = present
             .iter()
             .map(|c| df.column(c.as_str()).and_then(|s| s.str()))
             .collect();
         let cols = match cols {
             Ok(c) => c,
-            Err(e) => return Some(Stop::Read(err(e))),
+            Err(e) => return Some(Stop::Read(read_err(shown[i], e))),
         };
         // One contiguous array per column, indexed directly (no per-value iterator).
         let owned: Vec<_> = cols.iter().map(|c| c.rechunk()).collect();
@@ -127,7 +157,7 @@ pub fn scan<V: Visitor>(src: &File, wanted: &[&str], visitor: V) -> Result<V, Do
         };
         for row in 0..height {
             let mut values = [""; Fields::COLUMNS.len()];
-            for (slot, idx) in values.iter_mut().zip(&index) {
+            for (slot, idx) in values.iter_mut().zip(index) {
                 if let Some(i) = idx {
                     *slot = super::row::trim(arrays[*i].get(row).unwrap_or(""));
                 }

@@ -38,7 +38,23 @@ enum Kind {
     Parquet,
     /// A workbook's sheet, read whole (Excel's row limit keeps it small).
     Workbook(std::sync::Arc<crate::input::Table>),
+    /// Parquet files of a folder (hive partitions included) or a glob, read in order
+    /// as one log; a row's number carries its file ([`PART_BITS`]).
+    Dataset(std::sync::Arc<Vec<Part>>),
 }
+
+/// One file of a dataset.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The file.
+    pub path: PathBuf,
+    /// As shown in messages (the dataset's path joined with the file's).
+    pub shown: String,
+    /// Its columns (mapped).
+    pub columns: Vec<String>,
+}
+
+use super::PART_BITS;
 
 /// An opened log: its format and columns.
 #[derive(Debug, Clone)]
@@ -54,6 +70,8 @@ pub struct Source {
     data_start: u64,
     /// How to read.
     pub(super) options: ScanOptions,
+    /// Dataset files left out by their `year=` partition.
+    pruned: usize,
 }
 
 impl Source {
@@ -61,52 +79,166 @@ impl Source {
     pub fn line_word(&self) -> &'static str {
         match self.kind {
             Kind::Csv => "lines",
-            Kind::Parquet | Kind::Workbook(_) => "rows",
+            Kind::Parquet | Kind::Workbook(_) | Kind::Dataset(_) => "rows",
         }
+    }
+
+    /// The file and the row a row number stands for (a dataset's file, else the log).
+    pub fn locate(&self, line: u64) -> (String, u64) {
+        match &self.kind {
+            Kind::Dataset(parts) => {
+                let i = (line >> PART_BITS) as usize;
+                let shown = parts
+                    .get(i)
+                    .map_or_else(|| self.shown.clone(), |p| p.shown.clone());
+                (shown, line & ((1 << PART_BITS) - 1))
+            }
+            _ => (self.shown.clone(), line),
+        }
+    }
+
+    /// A row number in words: `12`, or `year=2025/part-0.parquet row 12` in a dataset.
+    pub fn describe(&self, line: u64) -> String {
+        match &self.kind {
+            Kind::Dataset(parts) => {
+                let (file, row) = self.locate(line);
+                let file = file
+                    .strip_prefix(&self.shown)
+                    .map(|f| f.trim_start_matches('/'))
+                    .filter(|f| !f.is_empty() && parts.len() > 1)
+                    .unwrap_or(&file)
+                    .to_string();
+                format!("{file} row {row}")
+            }
+            _ => line.to_string(),
+        }
+    }
+
+    /// Whether the log is a dataset of files.
+    pub fn is_dataset(&self) -> bool {
+        matches!(self.kind, Kind::Dataset(_))
+    }
+
+    /// Dataset files left out because their `year=` partition is after the period.
+    pub fn pruned(&self) -> usize {
+        self.pruned
     }
 }
 
-/// Opens a log and checks its columns (headers mapped by `aliases`); `sheet` picks a
-/// workbook's sheet.
-pub fn open(
+/// Whether a `--dossiers` path names a dataset: a folder, or a glob.
+pub fn is_dataset(path: &Path) -> bool {
+    path.is_dir() || path.to_string_lossy().contains(['*', '?', '['])
+}
+
+/// The Parquet files of a dataset, in path order, and how many a `year=` partition
+/// after `last_year` left out (never opened: nothing received after the period counts).
+fn dataset_files(
     path: &Path,
-    sheet: Option<&str>,
+    shown: &str,
+    last_year: Option<i32>,
+) -> Result<(Vec<PathBuf>, usize), DossierError> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let mut stack = vec![path.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| read_err(shown, format!("cannot read {}: {e}", dir.display())))?;
+            for e in entries.flatten() {
+                let p = e.path();
+                let hidden = p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(['.', '_']));
+                if hidden {
+                    continue;
+                }
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("parquet"))
+                {
+                    files.push(p);
+                }
+            }
+        }
+    } else {
+        let pattern = path.to_string_lossy();
+        let paths =
+            glob::glob(&pattern).map_err(|e| read_err(shown, format!("not a usable glob: {e}")))?;
+        files.extend(paths.flatten().filter(|p| p.is_file()));
+    }
+    files.sort();
+    let before = files.len();
+    if let Some(last) = last_year {
+        files.retain(|f| {
+            !f.components().any(|c| {
+                c.as_os_str()
+                    .to_str()
+                    .and_then(|s| s.strip_prefix("year="))
+                    .and_then(|y| y.parse::<i32>().ok())
+                    .is_some_and(|y| y > last)
+            })
+        });
+    }
+    let pruned = before - files.len();
+    if files.is_empty() && pruned == 0 {
+        return Err(read_err(shown, "no .parquet files in the dataset"));
+    }
+    Ok((files, pruned))
+}
+
+/// Opens a dataset: every file's frame and columns checked, each named in messages.
+fn open_dataset(
+    path: &Path,
     shown: &str,
     options: ScanOptions,
     aliases: &Aliases,
+    last_year: Option<i32>,
 ) -> Result<Source, DossierError> {
-    if crate::input::workbook::is_workbook(path) {
-        let t = crate::input::workbook::read(path, shown, sheet, REQUIRED, aliases)
-            .map_err(|e| read_err(shown, e.to_string().replacen(&format!("{shown}: "), "", 1)))?;
-        return Ok(Source {
-            path: path.to_path_buf(),
-            shown: shown.to_string(),
-            separator: b',',
-            columns: t.headers.clone(),
-            data_start: 0,
-            options,
-            kind: Kind::Workbook(std::sync::Arc::new(t)),
+    let (files, pruned) = dataset_files(path, shown, last_year)?;
+    let mut parts = Vec::with_capacity(files.len());
+    for f in files {
+        let rel = f
+            .strip_prefix(path)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| f.clone());
+        let part_shown = if path.is_dir() {
+            format!("{}/{}", shown.trim_end_matches('/'), rel.display())
+        } else {
+            f.display().to_string()
+        };
+        let file = std::fs::File::open(&f)
+            .map_err(|e| read_err(&part_shown, format!("cannot read: {e}")))?;
+        check_parquet_frame(file, &part_shown)?;
+        let resolved = std::fs::canonicalize(&f).unwrap_or(f);
+        let mut columns = super::parquet::columns(&resolved, &part_shown)?;
+        check_columns(&mut columns, &part_shown, aliases)?;
+        parts.push(Part {
+            path: resolved,
+            shown: part_shown,
+            columns,
         });
     }
-    let parquet = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let file =
-        std::fs::File::open(path).map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
-    // polars refuses `..` in a path (`../shared/dossiers.csv` in a manifest): hand it the
-    // resolved path. The file opened above, so it resolves.
-    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut data_start = 0;
-    let (mut columns, separator) = if parquet {
-        check_parquet_frame(file, shown)?;
-        (super::parquet::columns(&resolved, shown)?, b',')
-    } else {
-        let (names, sep, start) = csv_header(file, shown)?;
-        data_start = start;
-        (names, sep)
-    };
-    aliases.apply(&mut columns).map_err(|(a, b, name)| {
+    Ok(Source {
+        path: path.to_path_buf(),
+        shown: shown.to_string(),
+        separator: b',',
+        columns: parts.first().map(|p| p.columns.clone()).unwrap_or_default(),
+        data_start: 0,
+        options,
+        pruned,
+        kind: Kind::Dataset(std::sync::Arc::new(parts)),
+    })
+}
+
+/// Maps a log's headers to cchc's names and checks them: no column twice, every
+/// required one present.
+fn check_columns(
+    columns: &mut [String],
+    shown: &str,
+    aliases: &Aliases,
+) -> Result<(), DossierError> {
+    aliases.apply(columns).map_err(|(a, b, name)| {
         read_err(
             shown,
             format!("columns `{a}` and `{b}` both stand for `{name}`"),
@@ -131,6 +263,56 @@ pub fn open(
             ));
         }
     }
+    Ok(())
+}
+
+/// Opens a log and checks its columns (headers mapped by `aliases`); `sheet` picks a
+/// workbook's sheet; a folder or a glob is a dataset of Parquet files, whose `year=`
+/// partitions after `last_year` are left out.
+pub fn open(
+    path: &Path,
+    sheet: Option<&str>,
+    shown: &str,
+    options: ScanOptions,
+    aliases: &Aliases,
+    last_year: Option<i32>,
+) -> Result<Source, DossierError> {
+    if is_dataset(path) {
+        return open_dataset(path, shown, options, aliases, last_year);
+    }
+    if crate::input::workbook::is_workbook(path) {
+        let t = crate::input::workbook::read(path, shown, sheet, REQUIRED, aliases)
+            .map_err(|e| read_err(shown, e.to_string().replacen(&format!("{shown}: "), "", 1)))?;
+        return Ok(Source {
+            path: path.to_path_buf(),
+            shown: shown.to_string(),
+            separator: b',',
+            columns: t.headers.clone(),
+            data_start: 0,
+            options,
+            pruned: 0,
+            kind: Kind::Workbook(std::sync::Arc::new(t)),
+        });
+    }
+    let parquet = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let file =
+        std::fs::File::open(path).map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+    // polars refuses `..` in a path (`../shared/dossiers.csv` in a manifest): hand it the
+    // resolved path. The file opened above, so it resolves.
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut data_start = 0;
+    let (mut columns, separator) = if parquet {
+        check_parquet_frame(file, shown)?;
+        (super::parquet::columns(&resolved, shown)?, b',')
+    } else {
+        let (names, sep, start) = csv_header(file, shown)?;
+        data_start = start;
+        (names, sep)
+    };
+    check_columns(&mut columns, shown, aliases)?;
     Ok(Source {
         path: resolved,
         shown: shown.to_string(),
@@ -139,6 +321,7 @@ pub fn open(
         columns,
         data_start,
         options,
+        pruned: 0,
     })
 }
 
@@ -223,7 +406,18 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
             shown: &src.shown,
             columns: &src.columns,
         };
-        return super::parquet::scan(&file, wanted, visitor);
+        return super::parquet::scan(&[file], wanted, visitor);
+    }
+    if let Kind::Dataset(parts) = &src.kind {
+        let files: Vec<super::parquet::File> = parts
+            .iter()
+            .map(|p| super::parquet::File {
+                path: &p.path,
+                shown: &p.shown,
+                columns: &p.columns,
+            })
+            .collect();
+        return super::parquet::scan(&files, wanted, visitor);
     }
     let layout = super::csvlog::Layout {
         path: &src.path,

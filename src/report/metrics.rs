@@ -17,6 +17,18 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
         lang.rows_line(t.stats.read, t.stats.used, t.stats.rejected)
     );
     let mut r = Report::new(title, lang, findings);
+    if t.pruned > 0 {
+        r.lines.push(match lang {
+            Lang::En => format!(
+                "{} dataset file(s) in year= partitions after the period left unread",
+                t.pruned
+            ),
+            Lang::Vi => format!(
+                "{} tệp thuộc phân vùng year= sau kỳ đánh giá không cần đọc",
+                t.pruned
+            ),
+        });
+    }
     if !t.rates.is_default() {
         for (name, def) in t.rates.describe() {
             r.lines.push(format!("{name} = {def}"));

@@ -1,0 +1,161 @@
+//! Dossier datasets (#10.2): a folder of hive-partitioned Parquet files, or a glob,
+//! read as one log — the same counts as the CSV; `year=` partitions after the period
+//! never opened; duplicate ids found across files; findings name the file and row.
+
+use cchc::dossier::columnar::{parquet, Values};
+use std::path::Path;
+use std::process::Command;
+
+/// The hand log's rows (tests/fixtures/dossiers/dossiers.csv), as text.
+fn hand_rows() -> (Vec<String>, Vec<Vec<String>>) {
+    let text = crate::common::read("tests/fixtures/dossiers/dossiers.csv");
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+fn write_part(path: &Path, header: &[String], rows: &[Vec<String>]) {
+    let columns = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let v = rows
+                .iter()
+                .map(|r| Some(r[i].clone()).filter(|s| !s.is_empty()))
+                .collect();
+            (h.clone(), Values::Text(v))
+        })
+        .collect();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, parquet(columns).unwrap()).unwrap();
+}
+
+/// The hand log split by province and month of receipt, hive style, plus a
+/// `year=2026` partition holding a file that is not Parquet at all.
+fn dataset(extra: Option<Vec<String>>) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let (header, mut rows) = hand_rows();
+    if let Some(e) = extra {
+        rows.push(e);
+    }
+    let root = tmp.path().join("logs");
+    let mut parts: std::collections::BTreeMap<String, Vec<Vec<String>>> = Default::default();
+    for r in rows {
+        let month = if r[2].contains("/04/") || r[2].contains("-04-") {
+            "04"
+        } else {
+            "earlier"
+        };
+        let province = if r[1] == "U2" { "HN" } else { "HP" };
+        parts
+            .entry(format!("province={province}/year=2025/month={month}"))
+            .or_default()
+            .push(r);
+    }
+    for (dir, rows) in &parts {
+        write_part(&root.join(dir).join("part-0.parquet"), &header, rows);
+    }
+    let future = root.join("province=HP/year=2026");
+    std::fs::create_dir_all(&future).unwrap();
+    std::fs::write(future.join("part-0.parquet"), "not parquet at all").unwrap();
+    tmp
+}
+
+fn metrics(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .arg("metrics")
+        .args(args)
+        .args([
+            "--procedures",
+            "tests/fixtures/dossiers/procedures.csv",
+            "--period",
+            "2025-04",
+        ])
+        .current_dir(crate::common::root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_partitioned_dataset_counts_as_the_csv_and_the_future_is_never_opened() {
+    let tmp = dataset(None);
+    let logs = tmp.path().join("logs");
+    let golden = crate::common::read("tests/cases/golden/metrics-hand.csv");
+    let (code, out, err) = metrics(&["--dossiers", logs.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, golden, "folder");
+    // A glob over the same files.
+    let glob = format!("{}/province=*/year=2025/*/*.parquet", logs.display());
+    let (code, out, err) = metrics(&["--dossiers", &glob, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, golden, "glob");
+    // The 2026 file is not Parquet: had it been opened, the run would have failed.
+    let (code, out, _) = metrics(&["--dossiers", logs.to_str().unwrap(), "--format", "md"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("1 dataset file(s) in year= partitions after the period left unread"),
+        "{out}"
+    );
+    // A period that reaches 2026 opens it, and says which file is broken.
+    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .args([
+            "metrics",
+            "--dossiers",
+            logs.to_str().unwrap(),
+            "--period",
+            "2026",
+        ])
+        .current_dir(crate::common::root())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("province=HP/year=2026/part-0.parquet") && err.contains("PAR1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_duplicate_id_across_files_is_named_by_file_and_row() {
+    // D03 again, received in March: it lands in another file than the first D03.
+    let extra = "D03,U1,2025-03-02,direct,received,,2025-03-10,,,,,,"
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let tmp = dataset(Some(extra));
+    let logs = tmp.path().join("logs");
+    let (code, _, err) = metrics(&["--dossiers", logs.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("province=HP/year=2025/month=earlier/part-0.parquet:")
+            && err.contains("D03")
+            && err.contains("first on row province=HP/year=2025/month=04/part-0.parquet row 3"),
+        "{err}"
+    );
+    let (code, out, err) = metrics(&[
+        "--dossiers",
+        logs.to_str().unwrap(),
+        "--skip-invalid",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        crate::common::read("tests/cases/golden/metrics-hand.csv")
+    );
+    assert!(
+        err.contains("1 row skipped: this dossier_id appears on an earlier row too [duplicate-dossier] (first at province=HP/year=2025/month=earlier/part-0.parquet row 5)"),
+        "{err}"
+    );
+}

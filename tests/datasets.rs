@@ -159,3 +159,30 @@ fn a_duplicate_id_across_files_is_named_by_file_and_row() {
         "{err}"
     );
 }
+
+#[test]
+fn a_bad_typed_value_is_named_with_its_file_and_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("typed.parquet");
+    let text = |v: &[&str]| Values::Text(v.iter().map(|s| Some(s.to_string())).collect());
+    let columns = vec![
+        ("dossier_id".to_string(), text(&["A1", "A2"])),
+        ("unit_id".to_string(), text(&["U1", "U1"])),
+        (
+            "received_at".to_string(),
+            text(&["2025-04-01", "2025-04-02"]),
+        ),
+        ("channel".to_string(), text(&["direct", "online"])),
+        ("status".to_string(), text(&["received", "received"])),
+        ("due_at".to_string(), text(&["2025-04-05", "2025-04-06"])),
+        (
+            "paid_online".to_string(),
+            Values::Int(vec![Some(1), Some(2)]),
+        ),
+        ("rating".to_string(), Values::Int(vec![None, Some(0)])),
+    ];
+    std::fs::write(&path, parquet(columns).unwrap()).unwrap();
+    let (code, _, err) = metrics(&["--dossiers", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("typed.parquet:2: paid_online \"2\""), "{err}");
+}

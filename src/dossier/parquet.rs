@@ -8,8 +8,9 @@
 //! gets a fixed mmap threshold for the same reason (see [`configure`]).
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
-use super::row::Fields;
+use super::row::{Fields, Typed};
 use super::{read_err, DossierError};
+use crate::date::Stamp;
 use polars::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -78,6 +79,25 @@ pub struct File<'a> {
     pub columns: &'a [String],
 }
 
+/// How a column is read: its own type where cchc reads that type directly (text,
+/// timestamps, dates, booleans; whole numbers as i64, floats as f64), else cast to text.
+fn read_as(dtype: &DataType) -> Option<DataType> {
+    match dtype {
+        DataType::String | DataType::Boolean | DataType::Date | DataType::Datetime(_, _) => None,
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => Some(DataType::Int64),
+        DataType::Int64 => None,
+        DataType::Float32 => Some(DataType::Float64),
+        DataType::Float64 => None,
+        _ => Some(DataType::String),
+    }
+}
+
 fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
     let present: Vec<String> = wanted
         .iter()
@@ -85,12 +105,112 @@ fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
         .map(|w| w.to_string())
         .collect();
     let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
-    let lf = LazyFrame::scan_parquet(path, scan_args())?;
+    let mut lf = LazyFrame::scan_parquet(path, scan_args())?;
+    let schema = lf.collect_schema()?;
     let exprs: Vec<Expr> = present
         .iter()
-        .map(|c| col(c.as_str()).cast(DataType::String))
+        .map(|c| {
+            let e = col(c.as_str());
+            match schema.get(c.as_str()).and_then(read_as) {
+                Some(t) => e.cast(t),
+                None => e,
+            }
+        })
         .collect();
     Ok((lf.select(exprs), present))
+}
+
+/// One column of a batch in one contiguous chunk, in the type it is read in.
+enum Owned {
+    Text(StringChunked),
+    Int(Int64Chunked),
+    Float(Float64Chunked),
+    Bool(BooleanChunked),
+    Date(Int32Chunked),
+    /// Values per second, and the seconds added to reach Vietnam's local time (7 hours
+    /// for an instant stored with a time zone; 0 for a naive local timestamp).
+    Stamp(Int64Chunked, i64, i64),
+}
+
+/// Seconds from the epoch to Vietnam's local time (UTC+7, no daylight saving).
+const VN_OFFSET: i64 = 7 * 3600;
+
+type Arr<T> = <T as PolarsDataType>::Array;
+
+/// A column's array, indexed directly row by row (no per-value iterator).
+enum View<'a> {
+    Text(&'a Arr<StringType>),
+    Int(&'a Arr<Int64Type>),
+    Float(&'a Arr<Float64Type>),
+    Bool(&'a Arr<BooleanType>),
+    Date(&'a Arr<Int32Type>),
+    Stamp(&'a Arr<Int64Type>, i64, i64),
+    /// An empty batch.
+    None,
+}
+
+impl Owned {
+    fn of(c: &Column) -> PolarsResult<Owned> {
+        Ok(match c.dtype() {
+            DataType::Datetime(unit, tz) => {
+                let per_second = match unit {
+                    TimeUnit::Nanoseconds => 1_000_000_000,
+                    TimeUnit::Microseconds => 1_000_000,
+                    TimeUnit::Milliseconds => 1_000,
+                };
+                let offset = if tz.is_some() { VN_OFFSET } else { 0 };
+                Owned::Stamp(
+                    c.datetime()?.physical().rechunk().into_owned(),
+                    per_second,
+                    offset,
+                )
+            }
+            DataType::Date => Owned::Date(c.date()?.physical().rechunk().into_owned()),
+            DataType::Boolean => Owned::Bool(c.bool()?.rechunk().into_owned()),
+            DataType::Int64 => Owned::Int(c.i64()?.rechunk().into_owned()),
+            DataType::Float64 => Owned::Float(c.f64()?.rechunk().into_owned()),
+            _ => Owned::Text(c.str()?.rechunk().into_owned()),
+        })
+    }
+
+    fn view(&self) -> View<'_> {
+        let v = match self {
+            Owned::Text(a) => a.downcast_iter().next().map(View::Text),
+            Owned::Int(a) => a.downcast_iter().next().map(View::Int),
+            Owned::Float(a) => a.downcast_iter().next().map(View::Float),
+            Owned::Bool(a) => a.downcast_iter().next().map(View::Bool),
+            Owned::Date(a) => a.downcast_iter().next().map(View::Date),
+            Owned::Stamp(a, p, o) => a.downcast_iter().next().map(|x| View::Stamp(x, *p, *o)),
+        };
+        v.unwrap_or(View::None)
+    }
+}
+
+impl View<'_> {
+    /// Row `i`: its text (typed columns give none) and its typed value.
+    fn get(&self, i: usize) -> (&str, Typed) {
+        let typed = |v: Option<Typed>| ("", v.unwrap_or(Typed::Null));
+        match self {
+            View::Text(a) => (super::row::trim(a.get(i).unwrap_or("")), Typed::Text),
+            View::Int(a) => typed(a.get(i).map(Typed::Int)),
+            View::Float(a) => typed(a.get(i).map(Typed::Float)),
+            View::Bool(a) => typed(a.get(i).map(Typed::Bool)),
+            View::Date(a) => typed(a.get(i).map(|d| {
+                Typed::Stamp(Stamp {
+                    day: i64::from(d),
+                    minute: None,
+                })
+            })),
+            View::Stamp(a, per_second, offset) => typed(a.get(i).map(|v| {
+                let secs = v.div_euclid(*per_second) + offset;
+                Typed::Stamp(Stamp {
+                    day: secs.div_euclid(86_400),
+                    minute: Some((secs.rem_euclid(86_400) / 60) as u16),
+                })
+            })),
+            View::None => ("", Typed::Null),
+        }
+    }
 }
 
 /// The Parquet scan of one file or of a dataset's files in turn: polars' streaming
@@ -136,36 +256,33 @@ pub fn scan<V: Visitor>(files: &[File], wanted: &[&str], visitor: V) -> Result<V
     };
     let process = |(first, i, df): (u64, usize, DataFrame), v: &mut V| -> Option<Stop> {
         let (_, present, index) = &plans[i];
-        let cols: PolarsResult<Vec<&StringChunked>> = present
+        let owned: PolarsResult<Vec<Owned>> = present
             .iter()
-            .map(|c| df.column(c.as_str()).and_then(|s| s.str()))
+            .map(|c| df.column(c.as_str()).and_then(Owned::of))
             .collect();
-        let cols = match cols {
-            Ok(c) => c,
+        let owned = match owned {
+            Ok(r) => r,
             Err(e) => return Some(Stop::Read(read_err(shown[i], e))),
         };
-        // One contiguous array per column, indexed directly (no per-value iterator).
-        let owned: Vec<_> = cols.iter().map(|c| c.rechunk()).collect();
-        let arrays: Vec<_> = owned
-            .iter()
-            .filter_map(|c| c.downcast_iter().next())
-            .collect();
-        let height = if arrays.len() == owned.len() {
-            df.height()
-        } else {
-            0
-        };
-        for row in 0..height {
+        let readers: Vec<View> = owned.iter().map(Owned::view).collect();
+        for row in 0..df.height() {
             let mut values = [""; Fields::COLUMNS.len()];
-            for (slot, idx) in values.iter_mut().zip(index) {
+            let mut typed = [Typed::Text; Fields::COLUMNS.len()];
+            for ((slot, t), idx) in values.iter_mut().zip(typed.iter_mut()).zip(index) {
                 if let Some(i) = idx {
-                    *slot = super::row::trim(arrays[*i].get(row).unwrap_or(""));
+                    (*slot, *t) = readers[*i].get(row);
                 }
             }
-            if values.iter().all(|v| v.is_empty()) {
+            let empty = values
+                .iter()
+                .zip(&typed)
+                .all(|(v, t)| v.is_empty() && matches!(t, Typed::Text | Typed::Null));
+            if empty {
                 continue; // an empty row is not a dossier
             }
-            if v.row(first + row as u64, &Fields::from_values(values)) {
+            let mut fields = Fields::from_values(values);
+            fields.typed = typed;
+            if v.row(first + row as u64, &fields) {
                 return Some(Stop::Visitor);
             }
         }

@@ -151,6 +151,46 @@ pub struct Invalid {
     pub value: String,
 }
 
+/// A value a typed Parquet column gave, in place of its text.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub enum Typed {
+    /// Not typed: the text field holds the value.
+    #[default]
+    Text,
+    /// A null.
+    Null,
+    /// A timestamp or a date, in Vietnam's local time.
+    Stamp(Stamp),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number (a fee only ever asks whether it is above 0).
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl Typed {
+    /// The value as text, for a message.
+    fn shown(self, text: &str) -> String {
+        match self {
+            Typed::Text => text.to_string(),
+            Typed::Null => String::new(),
+            Typed::Stamp(s) => {
+                let d = crate::date::Date::from_days(s.day)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                match s.minute {
+                    Some(m) => format!("{d} {:02}:{:02}", m / 60, m % 60),
+                    None => d,
+                }
+            }
+            Typed::Int(i) => i.to_string(),
+            Typed::Float(f) => f.to_string(),
+            Typed::Bool(b) => b.to_string(),
+        }
+    }
+}
+
 /// The fields of one row as text (absent columns are empty).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Fields<'a> {
@@ -180,6 +220,9 @@ pub struct Fields<'a> {
     pub e_result: &'a str,
     /// rating
     pub rating: &'a str,
+    /// Typed values of a typed Parquet log, in [`Fields::COLUMNS`] order (`Text`: the
+    /// text field holds the value).
+    pub typed: [Typed; 13],
 }
 
 impl<'a> Fields<'a> {
@@ -218,7 +261,42 @@ impl<'a> Fields<'a> {
             digitized,
             e_result,
             rating,
+            typed: [Typed::Text; 13],
         }
+    }
+
+    /// Whether column `i` (of [`Fields::COLUMNS`]) is empty, typed or not.
+    fn empty(&self, i: usize, text: &str) -> bool {
+        match self.typed[i] {
+            Typed::Text => trim(text).is_empty(),
+            Typed::Null => true,
+            _ => false,
+        }
+    }
+}
+
+/// A date or timestamp column: typed, or text to parse; `None` when empty.
+fn stamp(t: Typed, text: &str, column: &'static str) -> Result<Option<Stamp>, Invalid> {
+    match t {
+        Typed::Stamp(s) => Ok(Some(s)),
+        Typed::Null => Ok(None),
+        Typed::Text if trim(text).is_empty() => Ok(None),
+        Typed::Text => parse_stamp(text)
+            .map(Some)
+            .ok_or_else(|| bad(Code::BadDate, column, text)),
+        other => Err(bad(Code::BadDate, column, &other.shown(text))),
+    }
+}
+
+/// A flag column: typed (a boolean, or 0/1), or text.
+fn flag(t: Typed, text: &str, column: &'static str) -> Result<bool, Invalid> {
+    match t {
+        Typed::Text => parse_bool(text).ok_or_else(|| bad(Code::BadBoolean, column, text)),
+        Typed::Null => Ok(false),
+        Typed::Bool(b) => Ok(b),
+        Typed::Int(0) => Ok(false),
+        Typed::Int(1) => Ok(true),
+        other => Err(bad(Code::BadBoolean, column, &other.shown(text))),
     }
 }
 
@@ -262,34 +340,32 @@ pub fn parse(
     calendar: &Calendar,
     comma: bool,
 ) -> Result<Dossier, Invalid> {
-    for (column, v) in [
-        ("dossier_id", f.dossier_id),
-        ("unit_id", f.unit_id),
-        ("received_at", f.received_at),
-        ("channel", f.channel),
-        ("status", f.status),
+    let t = &f.typed;
+    for (i, column, v) in [
+        (0, "dossier_id", f.dossier_id),
+        (1, "unit_id", f.unit_id),
+        (2, "received_at", f.received_at),
+        (3, "channel", f.channel),
+        (4, "status", f.status),
     ] {
-        if trim(v).is_empty() {
+        if f.empty(i, v) {
             return Err(bad(Code::MissingValue, column, v));
         }
     }
-    let received = parse_stamp(f.received_at)
+    let received = stamp(t[2], f.received_at, "received_at")?
         .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at))?;
     let channel =
         Channel::parse(f.channel).ok_or_else(|| bad(Code::UnknownChannel, "channel", f.channel))?;
     let status =
         Status::parse(f.status).ok_or_else(|| bad(Code::UnknownStatus, "status", f.status))?;
-    let finished = match trim(f.finished_at) {
-        "" => None,
-        s => Some(parse_stamp(s).ok_or_else(|| bad(Code::BadDate, "finished_at", f.finished_at))?),
-    };
+    let finished = stamp(t[7], f.finished_at, "finished_at")?;
     if let Some(fin) = finished {
         let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
         if key(fin) < key(received) {
             return Err(bad(
                 Code::FinishedBeforeReceived,
                 "finished_at",
-                f.finished_at,
+                &t[7].shown(f.finished_at),
             ));
         }
     }
@@ -300,38 +376,53 @@ pub fn parse(
     if finishing && finished.is_none() {
         return Err(bad(Code::MissingFinish, "finished_at", f.finished_at));
     }
-    let due = match trim(f.due_at) {
+    let due = match stamp(t[6], f.due_at, "due_at")? {
+        Some(s) => s.day,
         // A dossier refused at intake counts nowhere, so it needs no deadline.
-        "" if status == Status::Refused => received.day,
-        "" => {
+        None if status == Status::Refused => received.day,
+        None => {
             let proc = procedures
                 .and_then(|p| p.get(trim(f.procedure_id)))
                 .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id))?;
             calendar
                 .due(received.day, received.minute, proc.days, proc.cutoff)
-                .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at))?
-        }
-        s => {
-            parse_stamp(s)
-                .ok_or_else(|| bad(Code::BadDate, "due_at", f.due_at))?
-                .day
+                .ok_or_else(|| bad(Code::BadDate, "received_at", &t[2].shown(f.received_at)))?
         }
     };
-    let boolean = |column: &'static str, v: &str| {
-        parse_bool(v).ok_or_else(|| bad(Code::BadBoolean, column, v))
-    };
+    let (fee, rating) = fee_and_rating(f, comma)?;
     Ok(Dossier {
         channel,
         status,
         received: received.day,
         due,
         finished: finished.map(|s| s.day),
-        fee: fee_positive(f.fee, comma).ok_or_else(|| bad(Code::BadNumber, "fee", f.fee))?,
-        paid_online: boolean("paid_online", f.paid_online)?,
-        digitized: boolean("digitized", f.digitized)?,
-        e_result: boolean("e_result", f.e_result)?,
-        rating: parse_rating(f.rating).ok_or_else(|| bad(Code::BadRating, "rating", f.rating))?,
+        fee,
+        paid_online: flag(t[9], f.paid_online, "paid_online")?,
+        digitized: flag(t[10], f.digitized, "digitized")?,
+        e_result: flag(t[11], f.e_result, "e_result")?,
+        rating,
     })
+}
+
+/// Whether a fee above 0 was charged, and the rating (typed or text).
+fn fee_and_rating(f: &Fields, comma: bool) -> Result<(bool, Option<u8>), Invalid> {
+    let t = &f.typed;
+    let fee = match t[8] {
+        Typed::Text => fee_positive(f.fee, comma),
+        Typed::Null => Some(false),
+        Typed::Int(n) => (n >= 0).then_some(n > 0),
+        Typed::Float(x) => (x >= 0.0).then_some(x > 0.0),
+        _ => None,
+    }
+    .ok_or_else(|| bad(Code::BadNumber, "fee", &t[8].shown(f.fee)))?;
+    let rating = match t[12] {
+        Typed::Text => parse_rating(f.rating),
+        Typed::Null | Typed::Int(0) => Some(None),
+        Typed::Int(n @ 1..=5) => Some(Some(n as u8)),
+        _ => None,
+    }
+    .ok_or_else(|| bad(Code::BadRating, "rating", &t[12].shown(f.rating)))?;
+    Ok((fee, rating))
 }
 
 impl Dossier {

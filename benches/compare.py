@@ -28,13 +28,13 @@ DUCKDB_SQL = """
 COPY (
 WITH d AS (
   SELECT unit_id, channel, status,
-         CAST(substr(received_at, 1, 10) AS DATE) AS r,
-         CAST(substr(due_at, 1, 10) AS DATE) AS du,
-         CAST(substr(finished_at, 1, 10) AS DATE) AS f,
+         CAST(substr(CAST(received_at AS VARCHAR), 1, 10) AS DATE) AS r,
+         CAST(substr(CAST(due_at AS VARCHAR), 1, 10) AS DATE) AS du,
+         CAST(substr(CAST(finished_at AS VARCHAR), 1, 10) AS DATE) AS f,
          coalesce(TRY_CAST(fee AS DECIMAL(18, 2)), 0) > 0 AS has_fee,
-         coalesce(paid_online IN ('1', 'true', 'x'), false) AS paid,
-         coalesce(digitized IN ('1', 'true', 'x'), false) AS dig,
-         coalesce(e_result IN ('1', 'true', 'x'), false) AS er,
+         coalesce(CAST(paid_online AS VARCHAR) IN ('1', 'true', 'x'), false) AS paid,
+         coalesce(CAST(digitized AS VARCHAR) IN ('1', 'true', 'x'), false) AS dig,
+         coalesce(CAST(e_result AS VARCHAR) IN ('1', 'true', 'x'), false) AS er,
          TRY_CAST(rating AS INTEGER) AS rating
   FROM {source}
   WHERE status <> 'refused'
@@ -76,7 +76,9 @@ COUNTS = ["received", "carried_over", "resolved", "early", "on_time", "late", "r
 
 
 def duckdb_script(path, out, frm, to):
-    if path.endswith(".parquet"):
+    if os.path.isdir(path):
+        source = f"read_parquet('{path}/**/*.parquet', hive_partitioning = false)"
+    elif path.endswith(".parquet"):
         source = f"read_parquet('{path}')"
     else:
         source = f"read_csv('{path}', header = true, all_varchar = true)"
@@ -120,7 +122,8 @@ def main():
     same = counts(out_c) == counts(out_d)
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
     peak = {k: max(m for _, m in v) for k, v in results.items()}
-    size = os.path.getsize(a.log) / 1e9
+    size = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(a.log) for f in fs)
+            if os.path.isdir(a.log) else os.path.getsize(a.log)) / 1e9
     print()
     print(f"file: {a.log} ({size:.2f} GB), {platform.machine()}, {os.cpu_count()} cores, runs: {a.runs}")
     print(f"same counts for every unit: {'yes' if same else 'NO'}")

@@ -10,6 +10,14 @@ the comparison measures the aggregation, which DuckDB has no working-day calenda
 
     python3 benches/generate.py --rows 10000000 --seed 42 --out benches/data/log-1e7.csv
     python3 benches/generate.py --rows 10000000 --format parquet --out benches/data/log-1e7.parquet
+    python3 benches/generate.py --rows 10000000 --format typed --out benches/data/log-1e7-typed.parquet
+    python3 benches/generate.py --rows 10000000 --format dataset --out benches/data/log-1e7-dataset
+
+`parquet` keeps every column as text (the same values as the CSV); `typed` writes
+Parquet as a data warehouse exports it: received_at and finished_at TIMESTAMP, due_at
+DATE, fee BIGINT, paid_online, digitized and e_result BOOLEAN, rating TINYINT;
+`dataset` writes the typed rows as a hive-partitioned folder,
+`province=P0…P9/year=2024|2025/`.
 """
 import argparse
 import os
@@ -51,11 +59,26 @@ ORDER BY recv, i
 """
 
 
+# The same rows, typed as a warehouse writes them.
+TYPED = """
+SELECT dossier_id, unit_id,
+  CAST(received_at AS TIMESTAMP) AS received_at, channel, status, procedure_id,
+  CAST(due_at AS DATE) AS due_at,
+  CAST(finished_at AS TIMESTAMP) AS finished_at,
+  CAST(fee AS BIGINT) AS fee,
+  paid_online = '1' AS paid_online,
+  digitized = '1' AS digitized,
+  e_result = '1' AS e_result,
+  CAST(rating AS TINYINT) AS rating{extra}
+FROM ({query})
+"""
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    ap.add_argument("--format", choices=["csv", "parquet", "typed", "dataset"], default="csv")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
@@ -64,11 +87,25 @@ def main():
     # Sorting 10^8 rows spills: keep DuckDB's temp files beside the output (git-ignored).
     con.execute(f"SET temp_directory = '{os.path.join(os.path.dirname(os.path.abspath(a.out)), '.duckdb-tmp')}'")
     query = SELECT.format(rows=a.rows, seed=a.seed)
-    opts = "FORMAT parquet" if a.format == "parquet" else "FORMAT csv, HEADER true"
+    opts = "FORMAT csv, HEADER true"
+    if a.format == "parquet":
+        opts = "FORMAT parquet"
+    elif a.format == "typed":
+        query, opts = TYPED.format(query=query, extra=""), "FORMAT parquet"
+    elif a.format == "dataset":
+        extra = (",\n  'P' || CAST(CAST(substr(unit_id, 2) AS INTEGER) % 10 AS VARCHAR) AS province,"
+                 "\n  year(CAST(received_at AS TIMESTAMP)) AS year")
+        query = TYPED.format(query=query, extra=extra)
+        opts = "FORMAT parquet, PARTITION_BY (province, year)"
     tmp = a.out + ".tmp"
     con.execute(f"COPY ({query}) TO '{tmp}' ({opts})")
+    if os.path.isdir(a.out):
+        import shutil
+        shutil.rmtree(a.out)
     os.replace(tmp, a.out)
-    print(f"wrote {a.out}: {a.rows} rows, {os.path.getsize(a.out) / 1e6:.0f} MB")
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(a.out) for f in fs) \
+        if os.path.isdir(a.out) else os.path.getsize(a.out)
+    print(f"wrote {a.out}: {a.rows} rows, {size / 1e6:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -218,7 +218,8 @@ impl Visitor for Fold {
             Ok(d) => d,
             Err(bad) => return self.skip(line, bad),
         };
-        if f.due_at.is_empty() {
+        // A deadline computed from the calendar (no due_at, typed or text).
+        if f.empty(6, f.due_at) && d.status != super::row::Status::Refused {
             if let Some(date) = Date::from_days(d.received) {
                 self.computed_years.insert(date.year());
             }

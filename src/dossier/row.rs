@@ -266,7 +266,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Whether column `i` (of [`Fields::COLUMNS`]) is empty, typed or not.
-    fn empty(&self, i: usize, text: &str) -> bool {
+    pub fn empty(&self, i: usize, text: &str) -> bool {
         match self.typed[i] {
             Typed::Text => trim(text).is_empty(),
             Typed::Null => true,

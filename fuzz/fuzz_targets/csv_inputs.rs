@@ -24,7 +24,7 @@ fn check_run(run: &Run) {
             }
         }
         assert!(u.totals.index_exact >= Exact::zero() && u.totals.index_exact <= scale);
-        let e = cchc::report::explain::build(run, u, None);
+        let e = cchc::report::explain::build(run, u, None, None, Lang::Vi);
         let _ = export::to_string(&e, Format::Json);
     }
     let r = cchc::report::ranking::build(run, None, Lang::Vi);

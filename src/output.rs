@@ -58,20 +58,21 @@ pub enum OutputError {
     /// Not a regular file, a device or a FIFO.
     #[error("{0}: not a regular file, a character device or a FIFO; refusing to write there")]
     Special(String),
-    /// Writing or renaming failed.
-    #[error("{file}: {source}")]
+    /// Writing or renaming failed. (The OS error is part of the message, not a
+    /// separate cause, so an error chain does not print it twice.)
+    #[error("{file}: {error}")]
     Io {
         /// The file.
         file: String,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
+    move |error| OutputError::Io {
         file: path.display().to_string(),
-        source,
+        error,
     }
 }
 
@@ -165,11 +166,23 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(io(path)(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )));
+    }
     let tmp = tempfile::Builder::new()
         .prefix(".cchc-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(io(path))?;
+        // tempfile's message names its random temporary path: say what matters.
+        .map_err(|e| {
+            io(path)(std::io::Error::new(
+                e.kind(),
+                format!("cannot create a file in {}: {}", dir.display(), e.kind()),
+            ))
+        })?;
     register(tmp.path());
     Ok(tmp)
 }
@@ -210,7 +223,7 @@ pub fn commit(pending: Vec<Pending>) -> Result<(), OutputError> {
                 roll_back(done);
                 return Err(OutputError::Io {
                     file: p.shown.clone(),
-                    source: e.error,
+                    error: e.error,
                 });
             }
         }

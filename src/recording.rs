@@ -48,7 +48,10 @@ impl<W: Write> Write for Tee<W> {
 
 /// The arguments after the subcommand's name, without `--record FILE`.
 fn recorded_args(command: &str) -> Vec<String> {
-    let all: Vec<String> = std::env::args().collect();
+    // args_os: a path that is not UTF-8 must not panic here (it is recorded lossily).
+    let all: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let start = all
         .iter()
         .position(|a| a == command)

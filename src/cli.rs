@@ -543,6 +543,16 @@ pub struct PreviousArgs {
     pub lineage: Option<PathBuf>,
 }
 
+impl PreviousArgs {
+    /// A command's overrides with `--lineage` added.
+    pub fn overrides(&self, o: crate::project::Overrides) -> crate::project::Overrides {
+        crate::project::Overrides {
+            lineage: self.lineage.clone(),
+            ..o
+        }
+    }
+}
+
 /// `cchc score`
 #[derive(Debug, Args)]
 pub struct ScoreArgs {

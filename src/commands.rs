@@ -319,9 +319,7 @@ fn compare(run: &mut Run, p: Option<&Previous>) -> Option<cchc::analysis::previo
 }
 
 fn score(a: ScoreArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
-    let mut o = a.project.overrides();
-    o.lineage = a.previous.lineage.clone();
-    let spec = resolve(o, scan)?;
+    let spec = resolve(a.previous.overrides(a.project.overrides()), scan)?;
     let previous = read_previous(&a.previous, &spec)?;
     let mut run = run_project(&spec, a.stage.map(Into::into), a.output.quiet)?;
     let previous = compare(&mut run, previous.as_ref());
@@ -409,9 +407,7 @@ fn sipas(a: SipasArgs) -> Result<u8> {
 }
 
 fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
-    let mut o = a.project.overrides();
-    o.lineage = a.previous.lineage.clone();
-    let spec = resolve(o, scan)?;
+    let spec = resolve(a.previous.overrides(a.project.overrides()), scan)?;
     let previous = read_previous(&a.previous, &spec)?;
     let mut run = run_project(&spec, a.stage.map(Into::into), a.quiet)?;
     let comparison = compare(&mut run, previous.as_ref());
@@ -536,7 +532,9 @@ fn advise(a: AdviseArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let loaded = pipeline::load(&spec, tick);
     pb.finish_and_clear();
     let loaded = loaded?;
-    let inputs = pipeline::unit_inputs(&loaded, &id);
+    let inputs = pipeline::unit_inputs(&loaded, &[id.as_str()])
+        .remove(&id)
+        .unwrap_or_default();
     let mut run = pipeline::score(loaded, a.stage.map(Into::into));
     pipeline::rank(&mut run);
     let u = find_unit(&run, &id)?;
@@ -554,10 +552,34 @@ fn advise(a: AdviseArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     Ok(exit_code(&mine))
 }
 
+/// Writes one file per unit into a folder (created if needed), all or nothing, and
+/// says how many (`wrote 12 card(s) into cards/`).
+fn write_unit_files(
+    folder: &Path,
+    files: &[(std::path::PathBuf, Vec<u8>)],
+    what: &str,
+    quiet: bool,
+) -> Result<()> {
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    cchc::output::write_all_atomic(&refs)?;
+    if !quiet {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "wrote {} {what}(s) into {}",
+            files.len(),
+            folder.display()
+        );
+    }
+    Ok(())
+}
+
 fn cards(a: CardsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
-    let mut o = a.project.overrides();
-    o.lineage = a.previous.lineage.clone();
-    let spec = resolve(o, scan)?;
+    let spec = resolve(a.previous.overrides(a.project.overrides()), scan)?;
     let previous = read_previous(&a.previous, &spec)?;
     let (pb, tick) = progress(a.quiet);
     let loaded = pipeline::load(&spec, tick);
@@ -565,13 +587,14 @@ fn cards(a: CardsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let loaded = loaded?;
     let wanted: Vec<String> = a.unit.iter().map(|u| normalize(u)).collect();
     let chosen = |id: &str| wanted.is_empty() || wanted.iter().any(|w| w == id);
-    let inputs: std::collections::BTreeMap<String, cchc::score::UnitInputs> = loaded
+    let ids: Vec<&str> = loaded
         .units
         .0
         .iter()
-        .filter(|u| chosen(&u.id))
-        .map(|u| (u.id.clone(), pipeline::unit_inputs(&loaded, &u.id)))
+        .map(|u| u.id.as_str())
+        .filter(|id| chosen(id))
         .collect();
+    let inputs = pipeline::unit_inputs(&loaded, &ids);
     let mut run = pipeline::score(loaded, None);
     pipeline::rank(&mut run);
     for w in &wanted {
@@ -601,21 +624,7 @@ fn cards(a: CardsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
             .join(format!("{}.html", cchc::forms::file_stem(&u.unit.id)));
         files.push((path, bytes));
     }
-    std::fs::create_dir_all(&a.out)
-        .with_context(|| format!("cannot create {}", a.out.display()))?;
-    let refs: Vec<(&Path, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.as_path(), b.as_slice()))
-        .collect();
-    cchc::output::write_all_atomic(&refs)?;
-    if !a.quiet {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "wrote {} card(s) into {}",
-            files.len(),
-            a.out.display()
-        );
-    }
+    write_unit_files(&a.out, &files, "card", a.quiet)?;
     report_findings(&run.diagnostics, a.quiet, lang);
     Ok(exit_code(&run.diagnostics))
 }
@@ -815,23 +824,7 @@ fn forms(a: FormsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
             .join(format!("{}.xlsx", cchc::forms::file_stem(&u.unit.id)));
         files.push((path, bytes));
     }
-    std::fs::create_dir_all(&a.out)
-        .with_context(|| format!("cannot create {}", a.out.display()))?;
-    let refs: Vec<(&Path, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.as_path(), b.as_slice()))
-        .collect();
-    cchc::output::write_all_atomic(&refs)?;
-    let mut err = std::io::stderr().lock();
-    if !a.quiet {
-        let _ = writeln!(
-            err,
-            "wrote {} form(s) into {}",
-            files.len(),
-            a.out.display()
-        );
-    }
-    drop(err);
+    write_unit_files(&a.out, &files, "form", a.quiet)?;
     report_findings(&run.diagnostics, a.quiet, Lang::En);
     Ok(0)
 }

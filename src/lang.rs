@@ -111,6 +111,14 @@ impl Lang {
         vi.to_string()
     }
 
+    /// The English or the Vietnamese of a phrase built in code, by the language.
+    pub fn pick<T>(self, en: T, vi: T) -> T {
+        match self {
+            Lang::En => en,
+            Lang::Vi => vi,
+        }
+    }
+
     /// How many rows an input gave: `2950 rows read, 2950 used, 0 rejected`.
     pub fn rows_line(self, read: usize, used: usize, rejected: usize) -> String {
         match self {

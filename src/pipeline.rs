@@ -345,16 +345,16 @@ pub fn rank(run: &mut Run) {
     crate::rank::apply(&run.framework, &mut run.scoring.units);
 }
 
-/// One unit's inputs from loaded data, kept for what-ifs ([`crate::analysis::advice`]).
-pub fn unit_inputs(loaded: &Loaded, id: &str) -> crate::score::UnitInputs {
-    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> =
-        loaded.dossiers.as_ref().map(|t| {
-            t.rows
-                .iter()
-                .filter(|(k, _)| k[0] == id)
-                .map(|(k, c)| (k[0].clone(), *c))
-                .collect()
-        });
+/// The inputs of each unit of `ids` from loaded data, kept for what-ifs
+/// ([`crate::analysis::advice`]).
+pub fn unit_inputs(
+    loaded: &Loaded,
+    ids: &[&str],
+) -> std::collections::BTreeMap<String, crate::score::UnitInputs> {
+    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> = loaded
+        .dossiers
+        .as_ref()
+        .map(|t| t.rows.iter().map(|(k, c)| (k[0].clone(), *c)).collect());
     let evidence = crate::score::Evidence {
         dossiers: per_unit.as_ref(),
         survey: loaded.survey.as_ref().map(|s| &s.figures),
@@ -363,7 +363,7 @@ pub fn unit_inputs(loaded: &Loaded, id: &str) -> crate::score::UnitInputs {
         .checklist
         .as_ref()
         .map_or(&[][..], |(rows, _)| rows.as_slice());
-    crate::score::UnitInputs::of(&loaded.framework, id, rows, evidence)
+    crate::score::UnitInputs::of_units(&loaded.framework, ids, rows, evidence)
 }
 
 /// Load, score and rank a project.

@@ -145,9 +145,14 @@ pub fn spec_inputs(spec: &crate::project::Spec) -> Vec<(String, PathBuf)> {
         ("lineage", &spec.lineage),
     ];
     for (role, f) in files {
-        if let Some(f) = f {
-            out.push((role.into(), f.path.clone()));
-        }
+        let Some(f) = f else { continue };
+        // A dataset of dossier files is recorded file by file.
+        let parts = if role == "dossiers" {
+            crate::dossier::log_files(&f.path).unwrap_or_else(|_| vec![f.path.clone()])
+        } else {
+            vec![f.path.clone()]
+        };
+        out.extend(parts.into_iter().map(|p| (role.to_string(), p)));
     }
     out
 }

@@ -240,7 +240,9 @@ fn rerun(r: &Record, dir: &Path) -> Result<Vec<String>> {
             ("out", Some(p)) => cchc::record::hash_file(p).ok().map(|h| h.1),
             (role, Some(p)) => role
                 .strip_prefix("out:")
-                .and_then(|suffix| cchc::record::hash_file(&side(p, suffix)).ok())
+                .and_then(|suffix| {
+                    cchc::record::hash_file(&crate::commands::side_path(p, suffix)).ok()
+                })
                 .map(|h| h.1),
             _ => None,
         };
@@ -252,9 +254,4 @@ fn rerun(r: &Record, dir: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
-}
-
-/// A side file beside an output (`ranking.csv` → `ranking.criteria.parquet`).
-fn side(main: &Path, suffix: &str) -> PathBuf {
-    crate::commands::side_path(main, suffix)
 }

@@ -55,9 +55,16 @@ fn every_advice_rescores_to_its_index_then_and_rank_then() {
     let mut run = pipeline::score(loaded.clone(), None);
     pipeline::rank(&mut run);
     let mut checked = 0;
+    let ids: Vec<&str> = run
+        .scoring
+        .units
+        .iter()
+        .map(|u| u.unit.id.as_str())
+        .collect();
+    let all = pipeline::unit_inputs(&loaded, &ids);
     for u in &run.scoring.units {
-        let inputs = pipeline::unit_inputs(&loaded, &u.unit.id);
-        let rows = advise(&run, u, &inputs, cchc::lang::Lang::En);
+        let inputs = &all[&u.unit.id];
+        let rows = advise(&run, u, inputs, cchc::lang::Lang::En);
         assert!(!rows.is_empty(), "{} has nothing within reach?", u.unit.id);
         for a in &rows {
             let criterion = &run.framework.leaves[a.leaf].id;

@@ -186,3 +186,48 @@ fn a_bad_typed_value_is_named_with_its_file_and_row() {
     assert_eq!(code, 2);
     assert!(err.contains("typed.parquet:2: paid_online \"2\""), "{err}");
 }
+
+#[test]
+fn a_dataset_run_records_every_file_and_verifies() {
+    let tmp = dataset(None);
+    let logs = tmp.path().join("logs");
+    let rec = tmp.path().join("run.json");
+    let root = crate::common::root();
+    let procedures = root.join("tests/fixtures/dossiers/procedures.csv");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "metrics",
+        "--dossiers",
+        logs.to_str().unwrap(),
+        "--procedures",
+        procedures.to_str().unwrap(),
+        "--period",
+        "2025-04",
+        "--record",
+        rec.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record = std::fs::read_to_string(&rec).unwrap();
+    // Three partitions of 2025 (the 2026 file is part of the folder, and recorded too).
+    assert_eq!(
+        record.matches("\"role\": \"dossiers\"").count(),
+        4,
+        "{record}"
+    );
+    let out = run(&["verify", rec.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

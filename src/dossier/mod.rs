@@ -25,6 +25,16 @@ mod source;
 
 pub use source::ScanOptions;
 
+/// The files of a dossier log: the log itself, or every Parquet file of a dataset
+/// (a folder or a glob), in the order the scan reads them.
+pub fn log_files(path: &std::path::Path) -> Result<Vec<std::path::PathBuf>, DossierError> {
+    if !source::is_dataset(path) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let shown = path.display().to_string();
+    Ok(source::dataset_files(path, &shown, None)?.0)
+}
+
 use crate::diag::{Code, Diagnostic};
 use crate::input::RowStats;
 use crate::period::Period;

@@ -132,7 +132,7 @@ pub fn is_dataset(path: &Path) -> bool {
 
 /// The Parquet files of a dataset, in path order, and how many a `year=` partition
 /// after `last_year` left out (never opened: nothing received after the period counts).
-fn dataset_files(
+pub(super) fn dataset_files(
     path: &Path,
     shown: &str,
     last_year: Option<i32>,

@@ -15,10 +15,7 @@ use crate::score::{Stage, UnitResult};
 
 /// Words of a card, in one language.
 fn t(lang: Lang, en: &'static str, vi: &'static str) -> String {
-    match lang {
-        Lang::En => en.into(),
-        Lang::Vi => vi.into(),
-    }
+    lang.pick(en, vi).into()
 }
 
 /// What a card shows besides the run.

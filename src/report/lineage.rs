@@ -111,7 +111,7 @@ fn summary_json(s: &Summary) -> serde_json::Value {
 /// One code's story: what it names now (its predecessors) and what it named before
 /// (its successors) — the two may be different units.
 fn unit_lines(l: &Lineage, id: &str, lang: Lang) -> Vec<String> {
-    let list = |edges: Vec<&Edge>, old: bool| -> String {
+    let list = |edges: &[&Edge], old: bool| -> String {
         edges
             .iter()
             .map(|e| {
@@ -135,14 +135,14 @@ fn unit_lines(l: &Lineage, id: &str, lang: Lang) -> Vec<String> {
                 "{id} hiện là {}, hình thành từ {} đơn vị: {}",
                 first.new_name,
                 into.len(),
-                list(into.clone(), true)
+                list(&into, true)
             )
         } else {
             format!(
                 "{id} now: {}, from {} unit(s): {}",
                 first.new_name,
                 into.len(),
-                list(into.clone(), true)
+                list(&into, true)
             )
         }),
         None => lines.push(if vi {
@@ -156,13 +156,13 @@ fn unit_lines(l: &Lineage, id: &str, lang: Lang) -> Vec<String> {
             format!(
                 "{id} trước 01/7/2025 là {}, nay thuộc: {}",
                 first.old_name,
-                list(out.clone(), false)
+                list(&out, false)
             )
         } else {
             format!(
                 "{id} before 1 July 2025: {}, now in: {}",
                 first.old_name,
-                list(out.clone(), false)
+                list(&out, false)
             )
         });
     }

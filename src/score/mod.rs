@@ -651,21 +651,34 @@ pub struct UnitInputs {
 }
 
 impl UnitInputs {
-    /// The inputs of unit `id` among all the rows and evidence.
-    pub fn of(fw: &Framework, id: &str, rows: &[ChecklistRow], evidence: Evidence) -> UnitInputs {
-        let mut mine: Vec<Option<ChecklistRow>> = vec![None; fw.leaves.len()];
-        for r in rows.iter().filter(|r| r.unit == id) {
-            if let Some(l) = fw.leaf(&r.criterion) {
-                if mine[l].is_none() {
-                    mine[l] = Some(r.clone());
-                }
+    /// The inputs of each unit of `ids`, in one pass over the rows (the first row of a
+    /// unit and leaf, as scoring takes it).
+    pub fn of_units(
+        fw: &Framework,
+        ids: &[&str],
+        rows: &[ChecklistRow],
+        evidence: Evidence,
+    ) -> BTreeMap<String, UnitInputs> {
+        let mut out: BTreeMap<String, UnitInputs> = ids
+            .iter()
+            .map(|id| {
+                let inputs = UnitInputs {
+                    rows: vec![None; fw.leaves.len()],
+                    dossiers: evidence.dossiers.and_then(|d| d.get(*id)).copied(),
+                    survey: evidence.survey.and_then(|s| s.get(*id)).cloned(),
+                };
+                (id.to_string(), inputs)
+            })
+            .collect();
+        for r in rows {
+            let (Some(mine), Some(l)) = (out.get_mut(&r.unit), fw.leaf(&r.criterion)) else {
+                continue;
+            };
+            if mine.rows[l].is_none() {
+                mine.rows[l] = Some(r.clone());
             }
         }
-        UnitInputs {
-            rows: mine,
-            dossiers: evidence.dossiers.and_then(|d| d.get(id)).copied(),
-            survey: evidence.survey.and_then(|s| s.get(id)).cloned(),
-        }
+        out
     }
 
     /// Leaf `l` of unit `id` evaluated on these inputs (findings dropped: they were

@@ -34,15 +34,6 @@ pub fn derivation(fw: &Framework, leaf: &Leaf, r: &Reading) -> String {
     words(fw, leaf, r, true, Lang::En)
 }
 
-/// English or Vietnamese, by the language asked for.
-fn tr(lang: Lang, en: String, vi: String) -> String {
-    if lang == Lang::Vi {
-        vi
-    } else {
-        en
-    }
-}
-
 /// [`derivation`] in a language; `fallback` says a self-score stands in for a missing
 /// appraisal.
 ///
@@ -61,30 +52,25 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -
         _ => "điểm trừ",
     };
     let leaves_denominator = match leaf.effect {
-        Effect::Scored => tr(
-            lang,
+        Effect::Scored => lang.pick(
             format!("not applicable, its max {max} leaves the denominator"),
             format!("không áp dụng, {max} điểm tối đa không tính vào mẫu số"),
         ),
-        _ => tr(
-            lang,
+        _ => lang.pick(
             format!("no {}", leaf.effect.name()),
             format!("không có {effect_vi}"),
         ),
     };
     let body = match &r.how {
-        How::Missing => tr(
-            lang,
+        How::Missing => lang.pick(
             "no checklist row → 0".into(),
             "không có dòng trong bảng chấm điểm → 0".into(),
         ),
-        How::NotApplicable { column } => tr(
-            lang,
+        How::NotApplicable { column } => lang.pick(
             format!("{column} is `na`: {leaves_denominator}"),
             format!("{column} là `na`: {leaves_denominator}"),
         ),
-        How::NaNotAllowed { column } => tr(
-            lang,
+        How::NaNotAllowed { column } => lang.pick(
             format!(
                 "{column} is `na`, not allowed on a {} item → 0 (reported)",
                 leaf.effect.name()
@@ -104,39 +90,31 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -
                 });
             }
             if value > capped {
-                s.push_str(&tr(
-                    lang,
+                s.push_str(&lang.pick(
                     format!(" → capped at {max}"),
                     format!(" → tính tối đa {max}"),
                 ));
             } else if value < capped {
-                s.push_str(&tr(
-                    lang,
-                    " → negative, counted as 0".into(),
-                    " → số âm, tính 0".into(),
-                ));
+                s.push_str(lang.pick(" → negative, counted as 0", " → số âm, tính 0"));
             }
             s
         }
-        How::Option { value, points } => tr(
-            lang,
+        How::Option { value, points } => lang.pick(
             format!("value `{value}` → option {value} = {}", plain(*points)),
             format!("mức `{value}` → {value} = {}", plain(*points)),
         ),
-        How::UnknownOption { value } => tr(
-            lang,
+        How::UnknownOption { value } => lang.pick(
             format!("value `{value}` is not an option → 0"),
             format!("mức `{value}` không có trong danh sách → 0"),
         ),
         How::Ratio(r) => ratio_words(r, &max, &p, lang),
         How::EmptyRatio { source, on_empty } => {
             let outcome = match on_empty {
-                OnEmpty::Full => tr(lang, format!("full points {max}"), format!("đủ điểm {max}")),
+                OnEmpty::Full => lang.pick(format!("full points {max}"), format!("đủ điểm {max}")),
                 OnEmpty::Zero => "0".to_string(),
                 OnEmpty::Na => leaves_denominator,
             };
-            tr(
-                lang,
+            lang.pick(
                 format!(
                     "{source}: the denominator is 0, on-empty = {} → {outcome}",
                     on_empty.name()
@@ -150,27 +128,20 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -
         How::Count { count, each } => {
             let product = *count * *each;
             let (c, e, pr) = (plain(*count), plain(*each), plain(product));
-            let mut s = tr(
-                lang,
+            let mut s = lang.pick(
                 format!("count {c} × {e} = {pr}"),
                 format!("số lần {c} × {e} = {pr}"),
             );
             if product > leaf.max {
-                s.push_str(&tr(
-                    lang,
-                    format!(", capped at {max}"),
-                    format!(", tối đa {max}"),
-                ));
+                s.push_str(&lang.pick(format!(", capped at {max}"), format!(", tối đa {max}")));
             }
             s
         }
-        How::MissingInput { columns } => tr(
-            lang,
+        How::MissingInput { columns } => lang.pick(
             format!("{columns} empty → 0"),
             format!("{columns} để trống → 0"),
         ),
-        How::Invalid { column, value } => tr(
-            lang,
+        How::Invalid { column, value } => lang.pick(
             format!("{column} `{value}` cannot be used → 0"),
             format!("{column} `{value}` không dùng được → 0"),
         ),
@@ -195,8 +166,7 @@ fn ratio_words(r: &Ratio, max: &str, points: &str, lang: Lang) -> String {
         format!("{source} = {fraction} = {pct}")
     };
     match &r.matched {
-        RatioMatch::Step { from, points } => s.push_str(&tr(
-            lang,
+        RatioMatch::Step { from, points } => s.push_str(&lang.pick(
             format!(
                 ", reaches the step from {}% → {}",
                 plain(*from),
@@ -258,8 +228,7 @@ pub fn staged(
     if from == stage {
         format!("[{}] {text}", stage.name())
     } else {
-        tr(
-            lang,
+        lang.pick(
             format!("[{}: no {} score] {text}", from.name(), stage.name()),
             format!("[{}: chưa có điểm {}] {text}", from.name(), stage.name()),
         )
@@ -297,13 +266,11 @@ pub fn rule_summary(leaf: &Leaf, lang: Lang) -> String {
                 on_empty.name()
             )
         }
-        Rule::PerCount { each } => tr(
-            lang,
+        Rule::PerCount { each } => lang.pick(
             format!("{} each, capped at {}", plain(*each), plain(leaf.max)),
             format!("{} mỗi lần, tối đa {}", plain(*each), plain(leaf.max)),
         ),
-        Rule::Manual => tr(
-            lang,
+        Rule::Manual => lang.pick(
             "as appraised (self-score when not appraised), 0..max".into(),
             "theo điểm thẩm định (chưa thẩm định: điểm tự đánh giá), 0..max".into(),
         ),

@@ -414,12 +414,33 @@ pub struct MetricsArgs {
     /// An alternative denominator, e.g. online_share=received+carried_over (repeatable); one that holds none of the numerator's dossiers is refused
     #[arg(long, value_name = "RATE=COLUMNS")]
     pub rate_definition: Vec<String>,
+    /// Print one SQL query that computes this table in a warehouse (same period, grouping, rates, working-day deadlines) instead of computing it; only the log's header is read
+    #[arg(long, value_enum, value_name = "DIALECT", conflicts_with_all = ["format", "record", "wide"])]
+    pub emit_sql: Option<SqlDialectArg>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub record: RecordArgs,
+}
+
+/// The SQL dialect of `--emit-sql`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialectArg {
+    /// DuckDB (reads the CSV or Parquet files itself)
+    Duckdb,
+    /// Spark SQL (tested with Spark 4.3; reads Parquet files, a CSV log is registered as the view `dossiers`)
+    Spark,
+}
+
+impl From<SqlDialectArg> for crate::dossier::sql::Dialect {
+    fn from(d: SqlDialectArg) -> Self {
+        match d {
+            SqlDialectArg::Duckdb => crate::dossier::sql::Dialect::DuckDb,
+            SqlDialectArg::Spark => crate::dossier::sql::Dialect::Spark,
+        }
+    }
 }
 
 /// How metrics rows are grouped.

@@ -370,6 +370,19 @@ fn metrics(a: MetricsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let spec = resolve(a.overrides(), scan)?;
     let rates = cchc::dossier::RateDefinitions::parse(&a.rate_definition)
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
+    if let Some(dialect) = a.emit_sql {
+        let lang = a.output.lang.into();
+        let (sql, diagnostics) = pipeline::metrics_sql(&spec, a.by.into(), rates, dialect.into())?;
+        match &a.output.out {
+            Some(out) => cchc::output::write_atomic(out, sql.as_bytes())?,
+            None => {
+                use std::io::Write as _;
+                std::io::stdout().write_all(sql.as_bytes())?;
+            }
+        }
+        report_findings(&diagnostics, a.output.quiet, lang);
+        return Ok(exit_code(&diagnostics));
+    }
     let (pb, tick) = progress(a.output.quiet);
     let m = pipeline::metrics(&spec, a.by.into(), rates, tick);
     pb.finish_and_clear();

@@ -449,13 +449,12 @@ pub struct Metrics {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The metrics pipeline: load the register (if any) and the log, count.
-pub fn metrics(
+/// What a metrics run reads before the log: the log, the options, the findings so far.
+fn metrics_setup(
     spec: &Spec,
     by: dossier::GroupBy,
     rates: dossier::RateDefinitions,
-    progress: dossier::Progress,
-) -> Result<Metrics, Error> {
+) -> Result<(crate::project::InputFile, dossier::Options, Vec<Diagnostic>), Error> {
     let period = spec.period.as_deref().ok_or_else(|| {
         Error::Usage("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)".into())
     })?;
@@ -478,10 +477,35 @@ pub fn metrics(
         ));
     }
     let opts = dossier_options(spec, period, by, ids, rates, &mut diagnostics)?;
+    Ok((log, opts, diagnostics))
+}
+
+/// The metrics pipeline: load the register (if any) and the log, count.
+pub fn metrics(
+    spec: &Spec,
+    by: dossier::GroupBy,
+    rates: dossier::RateDefinitions,
+    progress: dossier::Progress,
+) -> Result<Metrics, Error> {
+    let (log, opts, mut diagnostics) = metrics_setup(spec, by, rates)?;
     let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
     diagnostics.extend(table.diagnostics.iter().cloned());
     crate::diag::sort(&mut diagnostics);
     Ok(Metrics { table, diagnostics })
+}
+
+/// The query computing the same table in a warehouse (`--emit-sql`), and the
+/// findings of the inputs it was built from (the register, procedures, calendar).
+pub fn metrics_sql(
+    spec: &Spec,
+    by: dossier::GroupBy,
+    rates: dossier::RateDefinitions,
+    dialect: dossier::sql::Dialect,
+) -> Result<(String, Vec<Diagnostic>), Error> {
+    let (log, opts, mut diagnostics) = metrics_setup(spec, by, rates)?;
+    let sql = dossier::emit_sql(&log.path, &log.shown, &opts, dialect)?;
+    crate::diag::sort(&mut diagnostics);
+    Ok((sql, diagnostics))
 }
 
 /// What `sipas` computes.

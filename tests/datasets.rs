@@ -36,7 +36,7 @@ fn write_part(path: &Path, header: &[String], rows: &[Vec<String>]) {
 
 /// The hand log split by province and month of receipt, hive style, plus a
 /// `year=2026` partition holding a file that is not Parquet at all.
-fn dataset(extra: Option<Vec<String>>) -> tempfile::TempDir {
+pub fn dataset(extra: Option<Vec<String>>) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let (header, mut rows) = hand_rows();
     if let Some(e) = extra {

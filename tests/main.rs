@@ -20,6 +20,7 @@ mod published_indices;
 mod scoring;
 mod sensitivity;
 mod snapshots;
+mod sql;
 mod survey;
 mod terminal;
 mod verify;

@@ -108,6 +108,25 @@ impl Calendar {
         self.years.contains(&year)
     }
 
+    /// The days it covers (day numbers, both included).
+    pub fn range(&self) -> (i64, i64) {
+        (self.first, self.first + self.cum.len() as i64 - 1)
+    }
+
+    /// The days whose status differs from the weekday rule (a holiday on a weekday, a
+    /// make-up working weekend day), with whether each is worked: the calendar in the
+    /// form a SQL calendar table needs (`cchc metrics --emit-sql`).
+    pub fn exceptions(&self) -> Vec<(i64, bool)> {
+        let (first, last) = self.range();
+        (first..=last)
+            .filter_map(|day| {
+                let working = self.is_working(day)?;
+                let weekend = (day + 3).rem_euclid(7) >= 5;
+                (working == weekend).then_some((day, working))
+            })
+            .collect()
+    }
+
     fn index(&self, day: i64) -> Option<usize> {
         let i = day - self.first;
         (i >= 0 && (i as usize) < self.cum.len()).then_some(i as usize)

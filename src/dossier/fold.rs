@@ -60,7 +60,7 @@ fn hash_id(s: &str) -> u64 {
 }
 
 /// The sub-periods counted: the period itself, or its calendar months.
-fn windows(opts: &Options) -> Vec<(i64, i64, String)> {
+pub(super) fn windows(opts: &Options) -> Vec<(i64, i64, String)> {
     let (from, to) = (opts.period.from, opts.period.to);
     if !matches!(opts.by, GroupBy::Month | GroupBy::UnitMonth) {
         return vec![(from.to_days(), to.to_days(), String::new())];

@@ -22,6 +22,7 @@ mod pool;
 pub mod procedures;
 pub mod row;
 mod source;
+pub mod sql;
 
 pub use source::ScanOptions;
 
@@ -629,6 +630,17 @@ pub fn read_err(shown: &str, message: impl std::fmt::Display) -> DossierError {
 
 /// Called with the number of rows read so far, after each batch.
 pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
+
+/// The query that computes the metrics table of the log at `path` in a warehouse
+/// (`--emit-sql`); only the log's header is read.
+pub fn emit_sql(
+    path: &Path,
+    shown: &str,
+    opts: &Options,
+    dialect: sql::Dialect,
+) -> Result<String, DossierError> {
+    sql::emit(path, shown, opts, dialect)
+}
 
 /// Computes the metrics table of a dossier log (`.csv` or `.parquet`). `progress` is
 /// called with the number of rows read so far.

@@ -73,6 +73,14 @@ impl Procedures {
         Procedures { map }
     }
 
+    /// Every procedure, by id (sorted, so that what is built from them is stable).
+    pub fn sorted(&self) -> Vec<(&str, Procedure)> {
+        let mut all: Vec<(&str, Procedure)> =
+            self.map.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all
+    }
+
     /// The procedure with this id.
     pub fn get(&self, id: &str) -> Option<Procedure> {
         self.map.get(id).copied()

@@ -477,3 +477,60 @@ fn scan_table<V: Visitor>(
         },
     )
 }
+
+/// How a log is read by SQL (`--emit-sql`): its files and its header.
+pub(super) struct SqlLog {
+    /// A CSV file (with its separator), or Parquet files (one, or a dataset's).
+    pub csv_separator: Option<u8>,
+    /// The files, resolved to absolute paths.
+    pub files: Vec<PathBuf>,
+    /// Headers as written, and the cchc column each stands for (or itself).
+    pub columns: Vec<(String, String)>,
+}
+
+/// Opens a log's header for `--emit-sql`: a CSV file, a Parquet file or a dataset
+/// (whose `year=` partitions after `last_year` are left out, as a scan leaves them);
+/// a workbook has no SQL reader and is refused.
+pub(super) fn sql_log(
+    path: &Path,
+    shown: &str,
+    aliases: &Aliases,
+    last_year: Option<i32>,
+) -> Result<SqlLog, DossierError> {
+    if crate::input::workbook::is_workbook(path) {
+        return Err(read_err(
+            shown,
+            "--emit-sql reads CSV or Parquet logs; save the sheet as CSV first",
+        ));
+    }
+    let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (files, raw, csv_separator) = if is_dataset(path) {
+        let (files, _) = dataset_files(path, shown, last_year)?;
+        let first = files
+            .first()
+            .ok_or_else(|| read_err(shown, "no .parquet files for the period"))?;
+        let raw = super::parquet::columns(&resolve(first), shown)?;
+        (files.iter().map(|f| resolve(f)).collect(), raw, None)
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| read_err(shown, format!("cannot read: {e}")))?;
+        let parquet = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        if parquet {
+            check_parquet_frame(file, shown)?;
+            let raw = super::parquet::columns(&resolve(path), shown)?;
+            (vec![resolve(path)], raw, None)
+        } else {
+            let (raw, sep, _) = csv_header(file, shown)?;
+            (vec![resolve(path)], raw, Some(sep))
+        }
+    };
+    let mut mapped = raw.clone();
+    check_columns(&mut mapped, shown, aliases)?;
+    Ok(SqlLog {
+        csv_separator,
+        files,
+        columns: raw.into_iter().zip(mapped).collect(),
+    })
+}

@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         block_size: cli
             .csv_block_size
             .unwrap_or(cchc::dossier::ScanOptions::default().block_size),
+        ..Default::default()
     };
     let _ = WIDTH.set(cli.width);
     match cli.command {
@@ -366,7 +367,10 @@ fn gaps(a: GapsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     Ok(exit_code(&run.diagnostics))
 }
 
-fn metrics(a: MetricsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
+fn metrics(a: MetricsArgs, mut scan: cchc::dossier::ScanOptions) -> Result<u8> {
+    if let Some(mib) = a.id_check_memory {
+        scan.id_check_mib = usize::try_from(mib).unwrap_or(usize::MAX);
+    }
     let spec = resolve(a.overrides(), scan)?;
     let rates = cchc::dossier::RateDefinitions::parse(&a.rate_definition)
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;

@@ -33,6 +33,19 @@ fn unregister(p: &Path) {
     }
 }
 
+/// Registers a temporary file or folder made elsewhere (the duplicate-id check's
+/// spill), so that a signal or a panic removes it.
+pub fn register_temp(p: &Path) {
+    register(p);
+}
+
+/// Forgets every registered path under `dir` (its owner removes them).
+pub fn forget_temp_under(dir: &Path) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|x| !x.starts_with(dir));
+    }
+}
+
 /// Removes every temporary file a run has open (called by the binary when a signal
 /// or a panic ends it).
 pub fn cleanup() {
@@ -47,8 +60,12 @@ pub fn cleanup() {
                 .unwrap_or_default()
         }
     };
-    for p in paths {
+    // Files first, then the folders they were in.
+    for p in &paths {
         let _ = std::fs::remove_file(p);
+    }
+    for p in paths.iter().rev() {
+        let _ = std::fs::remove_dir(p);
     }
 }
 

@@ -17,6 +17,7 @@ mod parsing;
 mod properties;
 mod published;
 mod published_indices;
+mod scale;
 mod scoring;
 mod sensitivity;
 mod snapshots;

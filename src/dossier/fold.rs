@@ -1,11 +1,13 @@
 //! The passes over a log: count every usable row, set aside (or stop at) unusable
 //! ones, and find duplicate dossier ids without holding the ids in memory.
 //!
-//! Pass 1 counts and keeps an 8-byte hash per dossier. Only if two hashes collide does
-//! pass 2 read the `dossier_id` column again to confirm real duplicates and their
+//! Pass 1 counts and keeps an 8-byte hash per dossier (within a memory budget, see
+//! [`super::hashes`]). Only if two hashes collide does pass 2 read the `dossier_id`
+//! column again to confirm real duplicates and their
 //! lines; with `--skip-invalid` pass 3 then recounts without the later copies. A log
 //! without duplicates (the normal case) is read once.
 
+use super::hashes::{Hashes, Spill};
 use super::pool::Visitor;
 use super::row::{self, Fields, Invalid};
 use super::source::{self, ALL_COLUMNS};
@@ -98,6 +100,8 @@ struct Setup {
     calendar: super::Calendar,
     /// Pass 1 keeps a hash per dossier; pass 3 needs none.
     keep_hashes: bool,
+    /// The hashes' memory budget and spill folder.
+    spill: Arc<Spill>,
     /// Pass 3: the lines of later copies of a duplicate id.
     exclude: HashSet<u64>,
     progress: Arc<dyn Fn(u64) + Send + Sync>,
@@ -115,6 +119,7 @@ impl Setup {
             procedures: opts.procedures.clone(),
             calendar: opts.calendar.clone(),
             keep_hashes: true,
+            spill: Spill::new(opts.scan.id_check_mib),
             exclude: HashSet::new(),
             progress,
             read_by_all: AtomicU64::new(0),
@@ -143,6 +148,7 @@ struct Fold {
 
 impl Fold {
     fn new(setup: Arc<Setup>) -> Fold {
+        let hashes = Hashes::new(setup.spill.clone());
         Fold {
             setup,
             raw: FastMap::default(),
@@ -153,7 +159,7 @@ impl Fold {
             skipped: BTreeMap::new(),
             skipped_lines: Vec::new(),
             first_error: None,
-            hashes: Hashes::default(),
+            hashes,
             computed_years: BTreeSet::new(),
             reported: 0,
         }
@@ -317,7 +323,8 @@ pub fn run(
     )?;
     strict(&fold)?;
 
-    let suspects = std::mem::take(&mut fold.hashes).repeated();
+    let hashes = std::mem::replace(&mut fold.hashes, Hashes::new(fold.setup.spill.clone()));
+    let suspects = hashes.repeated(shown)?;
     if let Some(later) = duplicates(&src, &fold, suspects, opts)? {
         let again = Fold::new(Arc::new(Setup {
             keep_hashes: false,
@@ -380,100 +387,6 @@ fn duplicates(
         });
     }
     Ok(Some(later.iter().map(|l| l.0).collect()))
-}
-
-/// One 8-byte hash per dossier, kept in sorted chunks of fixed size: memory is exactly
-/// 8 bytes a row (no doubling reallocation of one huge vector), and repeated hashes
-/// come out of a streaming k-way merge.
-#[derive(Default)]
-struct Hashes {
-    sorted: Vec<Vec<u64>>,
-    current: Vec<u64>,
-}
-
-impl Hashes {
-    const CHUNK: usize = 1 << 20;
-
-    fn push(&mut self, h: u64) {
-        if self.current.capacity() == 0 {
-            self.current.reserve_exact(Self::CHUNK);
-        }
-        self.current.push(h);
-        if self.current.len() == Self::CHUNK {
-            let mut full = std::mem::take(&mut self.current);
-            full.sort_unstable();
-            self.sorted.push(full);
-        }
-    }
-
-    /// Adds another set's hashes.
-    fn absorb(&mut self, mut other: Hashes) {
-        self.sorted.append(&mut other.sorted);
-        if !other.current.is_empty() {
-            other.current.sort_unstable();
-            self.sorted.push(other.current);
-        }
-    }
-
-    /// The hashes that occur more than once. The hash range is split in one part per
-    /// core (equal hashes fall in the same part), each merged on its own thread.
-    fn repeated(mut self) -> HashSet<u64> {
-        self.current.sort_unstable();
-        self.sorted.push(std::mem::take(&mut self.current));
-        let parts = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
-        let bound = |p: usize| ((u128::from(u64::MAX) + 1) * p as u128 / parts as u128) as u64;
-        let sorted = &self.sorted;
-        let found: Vec<Vec<u64>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..parts)
-                .map(|p| {
-                    let slices: Vec<&[u64]> = sorted
-                        .iter()
-                        .map(|c| {
-                            let lo = if p == 0 {
-                                0
-                            } else {
-                                c.partition_point(|&h| h < bound(p))
-                            };
-                            let hi = if p + 1 == parts {
-                                c.len()
-                            } else {
-                                c.partition_point(|&h| h < bound(p + 1))
-                            };
-                            &c[lo..hi]
-                        })
-                        .collect();
-                    s.spawn(move || repeated_in(&slices))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        found.into_iter().flatten().collect()
-    }
-}
-
-/// The values that occur more than once in sorted slices: a streaming k-way merge.
-fn repeated_in(slices: &[&[u64]]) -> Vec<u64> {
-    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = slices
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_empty())
-        .map(|(i, c)| std::cmp::Reverse((c[0], i, 0)))
-        .collect();
-    let mut out = Vec::new();
-    let mut last = None;
-    while let Some(std::cmp::Reverse((h, chunk, pos))) = heap.pop() {
-        if last == Some(h) && out.last() != Some(&h) {
-            out.push(h);
-        }
-        last = Some(h);
-        if let Some(&next) = slices[chunk].get(pos + 1) {
-            heap.push(std::cmp::Reverse((next, chunk, pos + 1)));
-        }
-    }
-    out
 }
 
 /// Pass 2: the lines of the ids whose hashes collided.

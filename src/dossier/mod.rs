@@ -8,8 +8,9 @@
 //! record and [`fold`] counts them and finds duplicate ids. Either way only the
 //! needed columns are read, and the rows reach a fold written in plain Rust ([`row`])
 //! that parses fixed-format dates cheaply, checks every row and adds it to exact
-//! integer counts. Memory stays bounded by the blocks in flight plus 8 bytes per
-//! dossier for the duplicate-id check. Everything outside this folder sees only
+//! integer counts. Memory stays bounded by the blocks in flight plus the duplicate-id
+//! check's budget ([`hashes`]: 8 bytes a dossier in memory up to `--id-check-memory`,
+//! sorted runs on disk beyond it), whatever the number of rows. Everything outside this folder sees only
 //! [`Counts`], [`MetricsTable`] and plain Rust types, so a polars upgrade touches this
 //! folder alone.
 
@@ -17,6 +18,7 @@ pub mod calendar;
 pub mod columnar;
 mod csvlog;
 mod fold;
+mod hashes;
 mod parquet;
 mod pool;
 pub mod procedures;

@@ -21,12 +21,15 @@ const REQUIRED: &[&str] = &["dossier_id", "unit_id", "received_at", "channel", "
 pub struct ScanOptions {
     /// Bytes per CSV block.
     pub block_size: usize,
+    /// MiB of sorted dossier-id hashes held in memory before runs spill to disk.
+    pub id_check_mib: usize,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
         ScanOptions {
             block_size: super::csvlog::BLOCK,
+            id_check_mib: super::hashes::DEFAULT_BUDGET_MIB,
         }
     }
 }

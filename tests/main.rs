@@ -5,6 +5,7 @@ mod advice;
 mod architecture;
 mod cases;
 mod common;
+mod csvreader;
 mod datasets;
 mod exactness;
 mod forms;

@@ -16,7 +16,10 @@ fn compute(path: &std::path::Path, skip_invalid: bool, block_size: usize) -> Str
         units: None,
         rates: cchc::dossier::RateDefinitions::default(),
         decimal_comma: false,
-        scan: cchc::dossier::ScanOptions { block_size },
+        scan: cchc::dossier::ScanOptions {
+            block_size,
+            ..Default::default()
+        },
         sheet: None,
         aliases: Default::default(),
     };

@@ -10,20 +10,26 @@
 //! is a few blocks in flight, whatever the file's size. Parquet still goes through
 //! polars ([`super::engine`]).
 //!
-//! Quoting follows RFC 4180 as spreadsheet exports write it: a field that starts with
-//! `"` runs to the next lone `"`, `""` inside it is one `"`, and it may hold the
-//! separator or line breaks. A record's line is the physical line it starts on.
+//! Quoting follows RFC 4180 as spreadsheet exports write it, as `csv-core` (the `csv`
+//! crate's tokenizer) reads it: a field that starts with `"` runs to the next lone
+//! `"`, `""` inside it is one `"`, and it may hold the separator or line breaks. Blocks
+//! without a `"` take a plain path that splits at separators. A record's line is the
+//! physical line it starts on; a record is at most [`MAX_RECORD`] bytes.
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::{self, Fields};
 use super::DossierError;
-use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::mpsc;
 
 /// Bytes read per block by default (a block grows when one record is longer).
 pub const BLOCK: usize = 8 << 20;
+
+/// The longest record read (1 MiB; a dossier's record is well under 1 KiB). A record
+/// that has not ended by then is an error, so that an unclosed quote near the start of
+/// a 9 GB file stops the run instead of reading the file into memory.
+pub const MAX_RECORD: usize = 1 << 20;
 
 /// How a CSV log is laid out: what the header said.
 pub struct Layout<'a> {
@@ -40,6 +46,8 @@ pub struct Layout<'a> {
     pub block_size: usize,
     /// For each column of the file, its slot in [`Fields::COLUMNS`] if the scan reads it.
     pub slots: Vec<Option<usize>>,
+    /// The file's bytes when they are already in memory ([`records_of`]), else None.
+    pub text: Option<&'a [u8]>,
 }
 
 /// A piece of the file that starts at a record and ends after one.
@@ -51,6 +59,8 @@ struct Block {
     len: usize,
     /// Whether it holds a `"` (the fast path splits at separators without looking).
     quoted: bool,
+    /// Whether it is the file's last (its last record may lack a line break).
+    last: bool,
 }
 
 /// Streams every record of the log through `visitor` and returns it when done. If
@@ -78,6 +88,18 @@ fn read_err(layout: &Layout, line: Option<u64>, message: impl std::fmt::Display)
     }
 }
 
+/// A record longer than [`MAX_RECORD`].
+fn too_long(layout: &Layout, line: u64) -> DossierError {
+    read_err(
+        layout,
+        Some(line),
+        format!(
+            "a record runs past {} MiB without ending (is a quoted field not closed? a `\"` may be missing)",
+            MAX_RECORD >> 20
+        ),
+    )
+}
+
 /// The reading thread: blocks of about [`BLOCK`] bytes, each cut after its last whole
 /// record, with the line its first record starts on.
 fn read_blocks(
@@ -86,8 +108,14 @@ fn read_blocks(
     pool: &mpsc::Receiver<Vec<u8>>,
 ) -> Result<(), DossierError> {
     let io = |e: std::io::Error| read_err(layout, None, format!("cannot read: {e}"));
-    let mut file = std::fs::File::open(layout.path).map_err(io)?;
-    file.seek(SeekFrom::Start(layout.data_start)).map_err(io)?;
+    let mut file: Box<dyn Read> = match layout.text {
+        Some(t) => Box::new(t.get(layout.data_start as usize..).unwrap_or_default()),
+        None => {
+            let mut f = std::fs::File::open(layout.path).map_err(io)?;
+            f.seek(SeekFrom::Start(layout.data_start)).map_err(io)?;
+            Box::new(f)
+        }
+    };
     let size = layout.block_size.max(1);
     // The bytes after the last cut: the start of the next block's first record.
     let mut carry: Vec<u8> = Vec::new();
@@ -123,18 +151,23 @@ fn read_blocks(
         } else {
             memchr::memrchr(b'\n', data).map(|i| i + 1)
         };
-        carry.clear();
-        let Some(cut) = cut.filter(|&c| c > 0) else {
-            carry.extend_from_slice(data); // one record longer than the block: read on
-            continue;
-        };
-        carry.extend_from_slice(&data[cut..]);
+        let cut = cut.unwrap_or(0);
         let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
+        if filled - cut > MAX_RECORD {
+            // An unclosed quote would otherwise pull the rest of the file in.
+            return Err(too_long(layout, line + lines));
+        }
+        carry.clear();
+        carry.extend_from_slice(&data[cut..]);
+        if cut == 0 {
+            continue; // one record longer than the block: read on
+        }
         let block = Block {
             line,
             bytes: buf,
             len: cut,
             quoted,
+            last: eof,
         };
         if !feed.send(block) {
             return Ok(());
@@ -148,126 +181,136 @@ fn read_blocks(
 
 /// Where the last whole record of `bytes` ends (after its line break), reading quotes.
 fn quoted_records_end(bytes: &[u8], sep: u8) -> Option<usize> {
+    let mut splitter = Splitter::new(sep);
     let mut pos = 0;
     let mut end = None;
-    let mut fields = Vec::new();
-    while pos < bytes.len() {
-        match split_quoted(bytes, pos, sep, &mut fields) {
-            Some(Split {
-                next,
-                terminated: true,
-                ..
-            }) => {
-                end = Some(next);
-                pos = next;
-            }
-            _ => break,
-        }
+    while let Next::Record(split) = splitter.split(bytes, pos, false) {
+        end = Some(split.next);
+        pos = split.next;
     }
     end
 }
 
-/// One record split by [`split_quoted`].
+/// One record split by [`Splitter::split`].
 struct Split {
     /// Where the next record starts.
     next: usize,
+    /// Blank lines skipped before it.
+    blank: u64,
     /// Line breaks inside it (in quoted fields) plus its own.
     breaks: u64,
-    /// Whether it ended with a line break (not the end of the text).
-    terminated: bool,
 }
 
-/// Splits the record at `pos` into `fields`; None if a quoted field is not closed
-/// before the end of the text. The text is split at ASCII bytes only, so valid UTF-8
-/// stays valid in every field.
-fn split_quoted<'a>(
-    text: &'a [u8],
-    pos: usize,
+/// What follows in the text.
+enum Next {
+    /// A record (its fields are in the splitter).
+    Record(Split),
+    /// Only blank lines, or nothing.
+    End,
+    /// The text ends inside a record: the block goes on, or (at the end of the file)
+    /// a quoted field is not closed.
+    Incomplete,
+}
+
+/// Splits quoted records with `csv-core`, the tokenizer of the `csv` crate, so that
+/// quoting follows a reference implementation: a field that starts with `"` runs to
+/// the next lone `"`, `""` inside it is one `"`, text after the closing quote is kept,
+/// and a quoted field may hold the separator or line breaks. Records end at `\n` (a
+/// `\r` before it is dropped from the last field, by the caller).
+struct Splitter {
     sep: u8,
-    fields: &mut Vec<Cow<'a, [u8]>>,
-) -> Option<Split> {
-    fields.clear();
-    let mut i = pos;
-    let mut breaks = 0;
-    loop {
-        // One field from i.
-        let mut field: Cow<'a, [u8]>;
-        if text.get(i) == Some(&b'"') {
-            let start = i + 1;
-            let mut j = start;
-            let mut owned: Option<Vec<u8>> = None;
-            loop {
-                let q = memchr::memchr(b'"', &text[j..])? + j;
-                breaks += text[j..q].iter().filter(|&&b| b == b'\n').count() as u64;
-                if text.get(q + 1) == Some(&b'"') {
-                    let o = owned.get_or_insert_with(Vec::new);
-                    o.extend_from_slice(&text[j..=q]);
-                    j = q + 2;
-                } else {
-                    field = match owned {
-                        Some(mut o) => {
-                            o.extend_from_slice(&text[j..q]);
-                            Cow::Owned(o)
-                        }
-                        None if j == start => Cow::Borrowed(&text[start..q]),
-                        None => Cow::Owned(text[start..q].to_vec()),
-                    };
-                    i = q + 1;
-                    break;
-                }
-            }
-            // Text after the closing quote, up to the separator, is kept as written.
-            let rest_end = text[i..]
-                .iter()
-                .position(|&b| b == sep || b == b'\n')
-                .map_or(text.len(), |p| p + i);
-            if rest_end > i {
-                let mut o = field.into_owned();
-                o.extend_from_slice(&text[i..rest_end]);
-                field = Cow::Owned(o);
-            }
-            i = rest_end;
-        } else {
-            let end = text[i..]
-                .iter()
-                .position(|&b| b == sep || b == b'\n')
-                .map_or(text.len(), |p| p + i);
-            field = Cow::Borrowed(&text[i..end]);
-            i = end;
-        }
-        match text.get(i) {
-            Some(&b) if b == sep => {
-                fields.push(field);
-                i += 1;
-            }
-            Some(_) => {
-                fields.push(strip_cr(field));
-                return Some(Split {
-                    next: i + 1,
-                    breaks: breaks + 1,
-                    terminated: true,
-                });
-            }
-            None => {
-                fields.push(strip_cr(field));
-                return Some(Split {
-                    next: i,
-                    breaks,
-                    terminated: false,
-                });
-            }
+    reader: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// Fields of the last record.
+    count: usize,
+}
+
+impl Splitter {
+    fn new(sep: u8) -> Splitter {
+        Splitter {
+            sep,
+            reader: Self::reader(sep),
+            out: vec![0; 1024],
+            ends: vec![0; 32],
+            count: 0,
         }
     }
-}
 
-fn strip_cr(field: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
-    match field {
-        Cow::Borrowed(b) => Cow::Borrowed(b.strip_suffix(b"\r").unwrap_or(b)),
-        Cow::Owned(mut o) => {
-            if o.last() == Some(&b'\r') {
-                o.pop();
+    fn reader(sep: u8) -> csv_core::Reader {
+        let mut reader = csv_core::ReaderBuilder::new()
+            .delimiter(sep)
+            .terminator(csv_core::Terminator::Any(b'\n'))
+            .build();
+        // A first read (a blank line, skipped) marks the reader as started, so that it
+        // never strips a byte-order mark from a record: the header had the file's.
+        let _ = reader.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        reader
+    }
+
+    /// The fields of the last record, as bytes.
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends[..self.count].iter().map(move |&end| {
+            let f = &self.out[start..end];
+            start = end;
+            f
+        })
+    }
+
+    /// Splits the record at `pos`, after any blank lines. `at_end`: the text is the
+    /// end of the file, so a last record may end without a line break.
+    fn split(&mut self, text: &[u8], pos: usize, at_end: bool) -> Next {
+        let blank = text[pos..].iter().take_while(|&&b| b == b'\n').count();
+        let start = pos + blank;
+        if start == text.len() {
+            return Next::End;
+        }
+        let mut input = &text[start..];
+        let (mut used, mut nout, mut nend) = (0, 0, 0);
+        let mut closing = false;
+        loop {
+            let (res, nin, o, e) =
+                self.reader
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            input = &input[nin..];
+            if !closing {
+                used += nin;
             }
-            Cow::Owned(o)
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    self.count = nend;
+                    let next = start + used;
+                    let breaks = memchr::memchr_iter(b'\n', &text[start..next]).count() as u64;
+                    return Next::Record(Split {
+                        next,
+                        blank: blank as u64,
+                        breaks,
+                    });
+                }
+                csv_core::ReadRecordResult::InputEmpty if input.is_empty() => {
+                    if !at_end || closing {
+                        self.reader = Self::reader(self.sep);
+                        return Next::Incomplete;
+                    }
+                    // The file ends without a line break: one ends the record, unless
+                    // a quoted field is still open (then it is swallowed by the field).
+                    closing = true;
+                    input = b"\n";
+                }
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::End => return Next::End,
+            }
         }
     }
 }
@@ -297,7 +340,7 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
         line: block.line,
     };
     if block.quoted {
-        text.quoted(v)
+        text.quoted(v, block.last)
     } else {
         text.plain(v)
     }
@@ -323,32 +366,47 @@ impl Text<'_> {
     }
 
     /// Records that may hold quoted fields.
-    fn quoted<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+    fn quoted<V: Visitor>(mut self, v: &mut V, at_end: bool) -> Option<Stop> {
         fn text(b: &[u8]) -> &str {
             std::str::from_utf8(b).unwrap_or_default()
         }
         let bytes = self.whole.as_bytes();
         let (mut line, mut pos) = (self.line, 0);
-        let mut fields = Vec::new();
+        let mut splitter = Splitter::new(self.layout.separator);
+        // Bytes that are not UTF-8 cut the text short: its last record is not whole.
+        let at_end = at_end && self.not_utf8.is_none();
         while pos < bytes.len() {
-            let split = split_quoted(bytes, pos, self.layout.separator, &mut fields);
-            // A record cut short by the bad bytes is not read.
-            if self.not_utf8.is_some() && !split.as_ref().is_some_and(|s| s.terminated) {
-                return self.not_utf8.take().map(Stop::Read);
-            }
-            let Some(split) = split else {
-                return Some(Stop::Read(read_err(
-                    self.layout,
-                    Some(line),
-                    "a quoted field is not closed (a `\"` is missing)",
-                )));
+            let split = match splitter.split(bytes, pos, at_end) {
+                Next::Record(split) => split,
+                Next::End => break,
+                Next::Incomplete if self.not_utf8.is_some() => {
+                    return self.not_utf8.take().map(Stop::Read);
+                }
+                Next::Incomplete => {
+                    let at = line + bytes[pos..].iter().take_while(|&&b| b == b'\n').count() as u64;
+                    return Some(Stop::Read(read_err(
+                        self.layout,
+                        Some(at),
+                        "a quoted field is not closed (a `\"` is missing)",
+                    )));
+                }
             };
-            if fields.len() > self.layout.slots.len() {
-                return self.too_many(line, fields.len());
+            line += split.blank;
+            if split.next - pos - split.blank as usize > MAX_RECORD {
+                return Some(Stop::Read(too_long(self.layout, line)));
+            }
+            let count = splitter.count;
+            if count > self.layout.slots.len() {
+                return self.too_many(line, count);
             }
             let mut values = [""; Fields::COLUMNS.len()];
-            for (f, slot) in fields.iter().zip(&self.layout.slots) {
+            for (i, (f, slot)) in splitter.fields().zip(&self.layout.slots).enumerate() {
                 if let Some(s) = slot {
+                    let f = if i + 1 == count {
+                        f.strip_suffix(b"\r").unwrap_or(f)
+                    } else {
+                        f
+                    };
                     values[*s] = row::trim(text(f));
                 }
             }
@@ -385,6 +443,9 @@ impl Text<'_> {
                 }
                 i += 1;
             };
+            if end - pos > MAX_RECORD {
+                return Some(Stop::Read(too_long(self.layout, line)));
+            }
             if end == bytes.len() {
                 if let Some(e) = self.not_utf8.take() {
                     return Some(Stop::Read(e)); // the record the bad bytes are in
@@ -413,4 +474,56 @@ fn deliver<V: Visitor>(v: &mut V, line: u64, values: [&str; Fields::COLUMNS.len(
         return false;
     }
     v.row(line, &Fields::from_values(values))
+}
+
+/// Every record of a CSV text as the scan delivers it, cut into blocks of
+/// `block_size` bytes: (line, its first 13 fields trimmed), in file order — for the
+/// fuzz target and the tests that compare this reader with the `csv` crate. The text
+/// has no header; its first line is numbered 2, as under a header.
+pub fn records_of(
+    text: &[u8],
+    separator: u8,
+    block_size: usize,
+) -> Result<Vec<(u64, Vec<String>)>, DossierError> {
+    struct Collect(Vec<(u64, Vec<String>)>);
+    impl Visitor for Collect {
+        fn row(&mut self, line: u64, f: &Fields) -> bool {
+            let v = [
+                f.dossier_id,
+                f.unit_id,
+                f.received_at,
+                f.channel,
+                f.status,
+                f.procedure_id,
+                f.due_at,
+                f.finished_at,
+                f.fee,
+                f.paid_online,
+                f.digitized,
+                f.e_result,
+                f.rating,
+            ];
+            self.0
+                .push((line, v.iter().map(|s| s.to_string()).collect()));
+            false
+        }
+        fn fork(&self) -> Collect {
+            Collect(Vec::new())
+        }
+        fn merge(&mut self, other: Collect) {
+            self.0.extend(other.0);
+        }
+    }
+    let layout = Layout {
+        path: Path::new("text"),
+        shown: "text",
+        separator,
+        data_start: 0,
+        block_size,
+        slots: (0..Fields::COLUMNS.len()).map(Some).collect(),
+        text: Some(text),
+    };
+    let mut rows = scan(&layout, Collect(Vec::new()))?.0;
+    rows.sort_by_key(|r| r.0);
+    Ok(rows)
 }

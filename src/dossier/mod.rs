@@ -644,6 +644,8 @@ pub fn emit_sql(
     sql::emit(path, shown, opts, dialect)
 }
 
+pub use csvlog::{records_of as csv_records, MAX_RECORD};
+
 /// Computes the metrics table of a dossier log (`.csv` or `.parquet`). `progress` is
 /// called with the number of rows read so far.
 pub fn compute(

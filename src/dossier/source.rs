@@ -428,6 +428,7 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
         separator: src.separator,
         data_start: src.data_start,
         block_size: src.options.block_size,
+        text: None,
         slots: src
             .columns
             .iter()

@@ -1,0 +1,195 @@
+//! The CSV dossier reader against the `csv` crate (#10.3): for any text of quoted and
+//! plain fields, separators and line breaks inside quotes, CRLF, blank lines and
+//! multi-byte letters, cut into blocks of any size, the reader gives the records the
+//! `csv` crate reads from the whole text. And a record is capped: an unclosed quote
+//! stops the run at 1 MiB instead of reading the file into memory.
+
+use proptest::prelude::*;
+
+/// The records the `csv` crate reads, as the scan delivers them: the first 13
+/// fields trimmed (a `\r` before the line break dropped), blank records left out;
+/// `None` when a record has more than 13 fields (the scan refuses those).
+fn reference(text: &[u8], sep: u8) -> Option<Vec<Vec<String>>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(text);
+    let mut out = Vec::new();
+    for rec in r.byte_records() {
+        let rec = rec.unwrap();
+        if rec.len() > 13 {
+            return None;
+        }
+        let n = rec.len();
+        let mut fields: Vec<String> = rec
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let f = if i + 1 == n {
+                    f.strip_suffix(b"\r").unwrap_or(f)
+                } else {
+                    f
+                };
+                String::from_utf8(f.to_vec()).unwrap().trim().to_string()
+            })
+            .collect();
+        if fields.iter().all(String::is_empty) {
+            continue;
+        }
+        fields.resize(13, String::new());
+        out.push(fields);
+    }
+    Some(out)
+}
+
+/// A field: plain (no quote, separator or line break) or quoted (anything, `"`
+/// doubled).
+fn field(sep: char) -> impl Strategy<Value = String> {
+    let plain = proptest::collection::vec(
+        prop_oneof![Just('a'), Just('ă'), Just(' '), Just('7')],
+        0..4,
+    )
+    .prop_map(|c| c.into_iter().collect::<String>());
+    let inner = proptest::collection::vec(
+        prop_oneof![
+            Just('b'),
+            Just(sep),
+            Just('\n'),
+            Just('"'),
+            Just('ư'),
+            Just('\r')
+        ],
+        0..5,
+    )
+    .prop_map(|c| {
+        format!(
+            "\"{}\"",
+            c.into_iter().collect::<String>().replace('"', "\"\"")
+        )
+    });
+    prop_oneof![3 => plain, 2 => inner]
+}
+
+fn text(sep: char) -> impl Strategy<Value = String> {
+    let record =
+        proptest::collection::vec(field(sep), 1..15).prop_map(move |f| f.join(&sep.to_string()));
+    (
+        proptest::collection::vec(
+            (record, prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n")]),
+            0..8,
+        ),
+        any::<bool>(),
+    )
+        .prop_map(|(records, last_break)| {
+            let mut s = String::new();
+            let n = records.len();
+            for (i, (r, br)) in records.into_iter().enumerate() {
+                s.push_str(&r);
+                if i + 1 < n || last_break {
+                    s.push_str(br);
+                }
+            }
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_reader_reads_what_the_csv_crate_reads(
+        (sep, t) in prop_oneof![Just(','), Just(';')].prop_flat_map(|s| (Just(s), text(s))),
+        block in prop_oneof![1usize..48, Just(8 << 20)],
+    ) {
+        let ours = cchc::dossier::csv_records(t.as_bytes(), sep as u8, block);
+        match reference(t.as_bytes(), sep as u8) {
+            None => {
+                let e = ours.expect_err("more than 13 fields is an error").to_string();
+                prop_assert!(e.contains("fields but the header has 13 columns"), "{}", e);
+            }
+            Some(theirs) => {
+                let ours = ours.map_err(|e| TestCaseError::fail(format!("{e}\n{t:?}")))?;
+                let lines: Vec<u64> = ours.iter().map(|r| r.0).collect();
+                prop_assert!(lines.windows(2).all(|w| w[0] < w[1]), "lines {:?}", lines);
+                let fields: Vec<Vec<String>> = ours.into_iter().map(|r| r.1).collect();
+                prop_assert_eq!(fields, theirs, "text {:?}, block {}", t, block);
+            }
+        }
+    }
+}
+
+#[test]
+fn line_numbers_count_breaks_inside_quotes_and_blank_lines() {
+    let t = "a,\"x\ny\",c\n\nb,2\r\n\"q\"\"\",3";
+    let rows = cchc::dossier::csv_records(t.as_bytes(), b',', 3).unwrap();
+    let got: Vec<(u64, &str, &str)> = rows
+        .iter()
+        .map(|(l, f)| (*l, f[0].as_str(), f[1].as_str()))
+        .collect();
+    assert_eq!(got, vec![(2, "a", "x\ny"), (5, "b", "2"), (6, "q\"", "3")]);
+}
+
+#[test]
+fn an_unclosed_quote_at_the_end_is_named_not_swallowed() {
+    let t = "a,1\nb,\"2\nc,3\n";
+    for block in [2, 5, 1 << 20] {
+        let e = cchc::dossier::csv_records(t.as_bytes(), b',', block)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("text:3: a quoted field is not closed"),
+            "{block}: {e}"
+        );
+    }
+}
+
+#[test]
+fn an_unclosed_quote_in_a_big_file_stops_at_the_record_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("log.csv");
+    let mut s = String::from("dossier_id,unit_id,received_at,channel,status,due_at\n");
+    s.push_str("D1,U1,2025-03-01,direct,received,2025-03-05\n");
+    s.push_str("D2,\"U1,2025-03-01,direct,received,2025-03-05\n");
+    let row = "D3,U1,2025-03-01,direct,received,2025-03-05\n";
+    while s.len() < 3 * cchc::dossier::MAX_RECORD {
+        s.push_str(row);
+    }
+    std::fs::write(&path, s).unwrap();
+    // Within one block the end of the file comes first; past it, the cap.
+    for (block, says) in [
+        ("1000", "log.csv:3: a record runs past 1 MiB without ending"),
+        ("8388608", "log.csv:3: a quoted field is not closed"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(["--csv-block-size", block, "metrics", "--dossiers"])
+            .arg(&path)
+            .args(["--period", "2025-03", "--quiet"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(out.stdout.is_empty());
+        assert!(err.contains(says), "block {block}: {err}");
+    }
+}
+
+#[test]
+fn a_closed_record_longer_than_the_cap_is_refused_whatever_the_block() {
+    let long = "x".repeat(cchc::dossier::MAX_RECORD + 10);
+    for t in [
+        format!("a,1\nb,\"{long}\"\nc,3\n"),
+        format!("a,1\nb,{long}\nc,3\n"),
+    ] {
+        for block in [64, 8 << 20] {
+            let e = cchc::dossier::csv_records(t.as_bytes(), b',', block)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("text:3: a record runs past 1 MiB"),
+                "{block}: {e}"
+            );
+        }
+    }
+}

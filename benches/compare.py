@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Times `cchc metrics` against the same aggregation in DuckDB SQL on the same file.
+"""Times `cchc metrics` against the same aggregation in DuckDB SQL on the same files.
 
-Runs alternate (cchc, duckdb, cchc, duckdb, ...) in one session; each run is its own
-process, and its peak memory is that process's maximum resident set (wait4). The
-script first checks that both produce the same counts for every unit, then reports the
-median wall time of each, their ratio and both peak memories.
+For each log given (CSV, Parquet, or a dataset folder), runs alternate in one session:
+cchc, DuckDB with the bench's query (`text`: every column cast to text and parsed, as
+a text log needs), DuckDB with a simpler query (`native`: DuckDB's own type detection
+and casts, `CAST(received_at AS DATE)`), cchc, ... Each run is its own process; its
+peak memory is that process's maximum resident set (wait4). Both DuckDB queries must
+give cchc's counts for every unit. Prints each log's medians, ratios and peaks, then
+one Markdown table of every log.
 
     cargo build --release
     python3 benches/generate.py --rows 10000000 --out benches/data/log-1e7.csv
-    python3 benches/compare.py benches/data/log-1e7.csv --runs 5
+    python3 benches/compare.py benches/data/log-1e7.csv benches/data/log-1e7-typed.parquet --runs 3
+    python3 benches/compare.py benches/data/log-1e8.csv --runs 1 --cchc-arg=--id-check-memory=32
 """
 import argparse
 import csv
@@ -71,18 +75,56 @@ FROM c ORDER BY unit_id
 ) TO '{out}' (FORMAT csv, HEADER true)
 """
 
+# The same definitions in plain DuckDB: types as DuckDB detects or reads them.
+DUCKDB_NATIVE = """
+COPY (
+WITH d AS (
+  SELECT unit_id, channel, status,
+         CAST(received_at AS DATE) AS r, CAST(due_at AS DATE) AS du, CAST(finished_at AS DATE) AS f,
+         coalesce(CAST(fee AS DOUBLE), 0) > 0 AS has_fee,
+         coalesce(CAST(paid_online AS INTEGER), 0) = 1 AS paid,
+         coalesce(CAST(digitized AS INTEGER), 0) = 1 AS dig,
+         coalesce(CAST(e_result AS INTEGER), 0) = 1 AS er,
+         CAST(rating AS INTEGER) AS rating
+  FROM {source}
+  WHERE status <> 'refused'
+)
+SELECT unit_id,
+  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}') AS received,
+  count(*) FILTER (WHERE r < DATE '{frm}' AND (f IS NULL OR f >= DATE '{frm}')) AS carried_over,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}') AS resolved,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND f < du) AS early,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND f = du) AS on_time,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND f > du) AS late,
+  count(*) FILTER (WHERE status IN ('returned', 'withdrawn') AND f BETWEEN DATE '{frm}' AND DATE '{to}') AS returned,
+  count(*) FILTER (WHERE r <= DATE '{to}' AND (f IS NULL OR f > DATE '{to}')) AS pending,
+  count(*) FILTER (WHERE r <= DATE '{to}' AND (f IS NULL OR f > DATE '{to}') AND du < DATE '{to}') AS pending_overdue,
+  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND channel = 'online') AS online,
+  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND channel = 'postal') AS postal,
+  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND has_fee) AS fee_received,
+  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND has_fee AND paid) AS fee_paid,
+  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND dig) AS digitized,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND er) AS e_result,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND rating BETWEEN 1 AND 5) AS rated,
+  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND rating >= 4) AS satisfied
+FROM d GROUP BY unit_id ORDER BY unit_id
+) TO '{out}' (FORMAT csv, HEADER true)
+"""
+
 COUNTS = ["received", "carried_over", "resolved", "early", "on_time", "late", "returned",
           "pending", "pending_overdue", "online", "postal"]
 
 
-def duckdb_script(path, out, frm, to):
+def duckdb_script(path, out, frm, to, native=False):
     if os.path.isdir(path):
         source = f"read_parquet('{path}/**/*.parquet', hive_partitioning = false)"
     elif path.endswith(".parquet"):
         source = f"read_parquet('{path}')"
+    elif native:
+        source = f"read_csv('{path}', header = true)"
     else:
         source = f"read_csv('{path}', header = true, all_varchar = true)"
-    sql = DUCKDB_SQL.format(source=source, frm=frm, to=to, out=out)
+    sql = (DUCKDB_NATIVE if native else DUCKDB_SQL).format(source=source, frm=frm, to=to, out=out)
     return ["python3", "-c", f"import duckdb; duckdb.connect().execute({sql!r})"]
 
 
@@ -103,34 +145,67 @@ def counts(path):
         return {r["unit_id"]: [int(r[c]) for c in COUNTS] for r in csv.DictReader(f)}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("log")
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--period", default="2025")
-    a = ap.parse_args()
+def size_gb(path):
+    if os.path.isdir(path):
+        return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs) / 1e9
+    return os.path.getsize(path) / 1e9
+
+
+def compare(log, runs, period, extra):
+    """Times one log; returns its summary row (None if the counts differ)."""
     frm, to = "2025-01-01", "2025-12-31"
-    out_c, out_d = "/tmp/cchc-bench-cchc.csv", "/tmp/cchc-bench-duckdb.csv"
-    cchc = [CCHC, "metrics", "--dossiers", a.log, "--period", a.period, "--quiet",
-            "--format", "csv", "--out", out_c]
-    duck = duckdb_script(os.path.abspath(a.log), out_d, frm, to)
-    results = {"cchc": [], "duckdb": []}
-    for i in range(a.runs):
-        for name, cmd in (("cchc", cchc), ("duckdb", duck)):
+    outs = {"cchc": "/tmp/cchc-bench-cchc.csv", "duckdb": "/tmp/cchc-bench-duckdb.csv",
+            "native": "/tmp/cchc-bench-native.csv"}
+    cmds = {
+        "cchc": [CCHC, "metrics", "--dossiers", log, "--period", period, "--quiet",
+                 "--format", "csv", "--out", outs["cchc"]] + extra,
+        "duckdb": duckdb_script(os.path.abspath(log), outs["duckdb"], frm, to),
+        "native": duckdb_script(os.path.abspath(log), outs["native"], frm, to, native=True),
+    }
+    results = {k: [] for k in cmds}
+    for i in range(runs):
+        for name, cmd in cmds.items():
             results[name].append(timed(cmd))
-            print(f"run {i + 1} {name:6} {results[name][-1][0]:7.2f} s  {results[name][-1][1]:7.0f} MiB", flush=True)
-    same = counts(out_c) == counts(out_d)
+            t, m = results[name][-1]
+            print(f"run {i + 1} {name:6} {t:7.2f} s  {m:7.0f} MiB", flush=True)
+    same = {k: counts(outs["cchc"]) == counts(outs[k]) for k in ("duckdb", "native")}
     med = {k: statistics.median(t for t, _ in v) for k, v in results.items()}
     peak = {k: max(m for _, m in v) for k, v in results.items()}
-    size = (sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(a.log) for f in fs)
-            if os.path.isdir(a.log) else os.path.getsize(a.log)) / 1e9
-    print()
-    print(f"file: {a.log} ({size:.2f} GB), {platform.machine()}, {os.cpu_count()} cores, runs: {a.runs}")
-    print(f"same counts for every unit: {'yes' if same else 'NO'}")
-    print(f"cchc   median {med['cchc']:.2f} s, peak {peak['cchc']:.0f} MiB")
-    print(f"duckdb median {med['duckdb']:.2f} s, peak {peak['duckdb']:.0f} MiB")
-    print(f"ratio cchc/duckdb: {med['cchc'] / med['duckdb']:.2f}")
-    if not same:
+    print(f"\nfile: {log} ({size_gb(log):.2f} GB), {platform.machine()}, {os.cpu_count()} cores, runs: {runs}")
+    for k in ("duckdb", "native"):
+        print(f"same counts as DuckDB {k}: {'yes' if same[k] else 'NO'}")
+    for k, v in med.items():
+        print(f"{k:6} median {v:.2f} s, peak {peak[k]:.0f} MiB")
+    print(f"ratio cchc/duckdb (bench query): {med['cchc'] / med['duckdb']:.2f}")
+    print(f"ratio cchc/duckdb (native query): {med['cchc'] / med['native']:.2f}\n", flush=True)
+    row = (f"| {os.path.basename(log.rstrip('/'))} ({size_gb(log):.2f} GB), {runs} run(s) "
+           f"| {med['cchc']:.2f} s | {med['duckdb']:.2f} s | {med['native']:.2f} s "
+           f"| **{med['cchc'] / med['duckdb']:.2f}** | **{med['cchc'] / med['native']:.2f}** "
+           f"| {peak['cchc']:.0f} MiB | {peak['duckdb']:.0f} / {peak['native']:.0f} MiB "
+           f"| {'yes' if all(same.values()) else 'NO'} |")
+    return row, all(same.values())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("logs", nargs="+")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--period", default="2025")
+    ap.add_argument("--cchc-arg", action="append", default=[],
+                    help="an extra argument for cchc (e.g. --cchc-arg=--id-check-memory=32)")
+    a = ap.parse_args()
+    rows, ok = [], True
+    for log in a.logs:
+        row, same = compare(log, a.runs, a.period, a.cchc_arg)
+        rows.append(row)
+        ok = ok and same
+    print(f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
+          f"cchc args: {' '.join(a.cchc_arg) or '-'}\n")
+    print("| log | cchc | DuckDB (bench query) | DuckDB (native query) | ratio (bench) "
+          "| ratio (native) | cchc peak | DuckDB peaks | same counts |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    if not ok:
         sys.exit(1)
 
 

@@ -96,3 +96,244 @@ fn spilling_where_it_cannot_write_is_a_clear_error_and_a_large_budget_never_trie
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("unit_id,received"));
 }
+
+/// One dossier of a typed log: id, unit, received (local), channel, status, due,
+/// finished (local).
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// Writes rows as typed Parquet (timestamps as timestamps, due_at as a date), in row
+/// groups of `group` rows, and the same rows as CSV.
+fn typed_log(dir: &Path, rows: &[Row], group: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    use polars::prelude::*;
+    let micros = |s: &str| {
+        let d = cchc::date::parse_stamp(s).unwrap();
+        (d.day * 1440 + i64::from(d.minute.unwrap_or(0))) * 60_000_000
+    };
+    let day = |s: &str| cchc::date::parse_stamp(s).unwrap().day as i32;
+    let text = |f: fn(&Row) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+    let received = Int64Chunked::from_vec(
+        "received_at".into(),
+        rows.iter().map(|r| micros(r.2)).collect(),
+    )
+    .into_datetime(TimeUnit::Microseconds, None);
+    let finished =
+        Int64Chunked::from_iter_options("finished_at".into(), rows.iter().map(|r| r.6.map(micros)))
+            .into_datetime(TimeUnit::Microseconds, None);
+    let due = Int32Chunked::from_vec("due_at".into(), rows.iter().map(|r| day(r.5)).collect())
+        .into_date();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new("dossier_id".into(), text(|r| r.0)),
+        Column::new("unit_id".into(), text(|r| r.1)),
+        received.into_column(),
+        Column::new("channel".into(), text(|r| r.3)),
+        Column::new("status".into(), text(|r| r.4)),
+        due.into_column(),
+        finished.into_column(),
+    ])
+    .unwrap();
+    let parquet = dir.join("log.parquet");
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .with_row_group_size(Some(group))
+        .finish(&mut df)
+        .unwrap();
+    let mut csv =
+        String::from("dossier_id,unit_id,received_at,channel,status,due_at,finished_at\n");
+    for r in rows {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            r.0,
+            r.1,
+            r.2,
+            r.3,
+            r.4,
+            r.5,
+            r.6.unwrap_or("")
+        ));
+    }
+    let csv_path = dir.join("log.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    (parquet, csv_path)
+}
+
+const BEFORE: [Row; 3] = [
+    (
+        "A1",
+        "U1",
+        "2024-03-01 08:00",
+        "direct",
+        "resolved",
+        "2024-03-05",
+        Some("2024-03-04 10:00"),
+    ),
+    (
+        "A2",
+        "U9",
+        "2024-03-02 08:00",
+        "???",
+        "resolved",
+        "2024-03-06",
+        Some("2024-03-05 10:00"),
+    ),
+    (
+        "A3",
+        "U1",
+        "2024-03-03 08:00",
+        "online",
+        "returned",
+        "2024-03-07",
+        Some("2024-03-06 10:00"),
+    ),
+];
+const DURING: [Row; 3] = [
+    (
+        "B1",
+        "U1",
+        "2025-03-01 08:00",
+        "direct",
+        "resolved",
+        "2025-03-05",
+        Some("2025-03-05 10:00"),
+    ),
+    (
+        "B2",
+        "U2",
+        "2025-03-02 08:00",
+        "online",
+        "processing",
+        "2025-03-06",
+        None,
+    ),
+    (
+        "B3",
+        "U1",
+        "2024-12-30 08:00",
+        "postal",
+        "resolved",
+        "2025-01-03",
+        Some("2025-01-02 10:00"),
+    ),
+];
+const AFTER: [Row; 3] = [
+    (
+        "C1",
+        "U1",
+        "2026-03-01 08:00",
+        "direct",
+        "???",
+        "2026-03-05",
+        None,
+    ),
+    (
+        "C2",
+        "U8",
+        "2026-03-02 08:00",
+        "online",
+        "resolved",
+        "2026-03-06",
+        Some("2026-03-05 10:00"),
+    ),
+    (
+        "C3",
+        "U1",
+        "2026-03-03 08:00",
+        "direct",
+        "resolved",
+        "2026-03-07",
+        Some("2026-03-06 10:00"),
+    ),
+];
+
+fn run(args: &[std::ffi::OsString]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_typed_log_leaves_rows_outside_the_period_unread_and_counts_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows: Vec<Row> = BEFORE
+        .iter()
+        .chain(&DURING)
+        .chain(&AFTER)
+        .copied()
+        .collect();
+    let (parquet, csv) = typed_log(tmp.path(), &rows, 3);
+    let args = |log: &Path, format: &str| -> Vec<std::ffi::OsString> {
+        ["metrics", "--dossiers"]
+            .iter()
+            .map(Into::into)
+            .chain([log.as_os_str().to_owned()])
+            .chain(
+                ["--period", "2025", "--format", format]
+                    .iter()
+                    .map(Into::into),
+            )
+            .collect()
+    };
+    // The CSV is read whole: its bad channel stops the run.
+    let (code, _, err) = run(&(args(&csv, "csv")));
+    assert_eq!(code, 2);
+    assert!(err.contains("log.csv:3: channel \"???\""), "{err}");
+    // The typed log skips the rows before and after the period (6 of 9), bad ones included.
+    let (code, out, err) = run(&(args(&parquet, "csv")));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "unit_id,received,carried_over,resolved,early,on_time,late,returned,pending,pending_overdue,online,postal,on_time_rate,online_share,payment_online_share,digitized_rate,e_result_rate,satisfaction_rate\n\
+         U1,1,1,2,1,1,0,0,0,0,0,0,100.00,0.00,,0.00,0.00,\n\
+         U2,1,0,0,0,0,0,0,1,1,1,0,,100.00,,0.00,,\n"
+    );
+    let (_, md, _) = run(&(args(&parquet, "md")));
+    assert!(md.contains("3 rows read"), "{md}");
+    assert!(
+        md.contains("6 row(s) received after the period or finished before it left unread"),
+        "{md}"
+    );
+    // Without the bad rows, the CSV gives the same table.
+    let good: Vec<Row> = rows
+        .iter()
+        .filter(|r| r.3 != "???" && r.4 != "???")
+        .copied()
+        .collect();
+    let sub = tmp.path().join("good");
+    std::fs::create_dir(&sub).unwrap();
+    let (_, csv) = typed_log(&sub, &good, 3);
+    let (code, same, err) = run(&(args(&csv, "csv")));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(same, out);
+}
+
+#[test]
+fn rows_keep_their_numbers_in_the_file_when_others_are_left_unread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut during = DURING;
+    during[1].3 = "fax";
+    let rows: Vec<Row> = BEFORE.iter().chain(&during).copied().collect();
+    let (parquet, _) = typed_log(tmp.path(), &rows, 2);
+    let args: Vec<std::ffi::OsString> = vec![
+        "metrics".into(),
+        "--dossiers".into(),
+        parquet.into_os_string(),
+        "--period".into(),
+        "2025".into(),
+    ];
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 2);
+    // B2 is the file's 5th row, whatever was skipped before it.
+    assert!(err.contains("log.parquet:5: channel \"fax\""), "{err}");
+}

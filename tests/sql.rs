@@ -131,6 +131,14 @@ fn the_hand_log_in_every_grouping_and_definition() {
     ]));
     assert_eq!(rows, 3);
     same_table(&with(&["--period", "2025-04", "--convention", "21-20"]));
+    // U2's dossiers are all received in April: in February it has no row (nor in SQL).
+    assert_eq!(same_table(&with(&["--period", "2025-02"])), 1);
+    same_table(&with(&[
+        "--period",
+        "2025-02",
+        "--rate-definition",
+        "on_time_rate=due_in_period",
+    ]));
     // A month with no dossiers at all still has its row.
     same_table(&with(&[
         "--period",

@@ -93,6 +93,10 @@ struct Skipped {
 /// What every copy of one pass shares (a scan runs one copy per core).
 struct Setup {
     by: GroupBy,
+    /// The period's first and last day ([`Options::span`]).
+    span: (i64, i64),
+    /// Whether a rate divides by the dossiers due in the period.
+    uses_due: bool,
     windows: Vec<(i64, i64, String)>,
     comma: bool,
     skip_invalid: bool,
@@ -114,6 +118,8 @@ impl Setup {
         Setup {
             by: opts.by,
             windows: windows(opts),
+            span: opts.span(),
+            uses_due: opts.rates.uses_due_in_period(),
             comma,
             skip_invalid: opts.skip_invalid,
             procedures: opts.procedures.clone(),
@@ -142,6 +148,8 @@ struct Fold {
     first_error: Option<(u64, Invalid)>,
     hashes: Hashes,
     computed_years: BTreeSet<i32>,
+    /// Rows a typed scan left unread (outside the period).
+    unread: u64,
     /// This copy's rows already added to `read_by_all`.
     reported: u64,
 }
@@ -161,6 +169,7 @@ impl Fold {
             first_error: None,
             hashes,
             computed_years: BTreeSet::new(),
+            unread: 0,
             reported: 0,
         }
     }
@@ -234,6 +243,10 @@ impl Visitor for Fold {
             self.hashes.push(hash_id(f.dossier_id));
         }
         self.used += 1;
+        let due = self.setup.uses_due.then_some(d.due);
+        if !super::touches(self.setup.span, d.received, d.finished, due) {
+            return false; // counts nowhere, and gives its key no row
+        }
         let key = match self.setup.by {
             GroupBy::Unit | GroupBy::UnitMonth => f.unit_id,
             GroupBy::Procedure => f.procedure_id,
@@ -257,6 +270,10 @@ impl Visitor for Fold {
 
     fn fork(&self) -> Fold {
         Fold::new(self.setup.clone())
+    }
+
+    fn unread(&mut self, rows: u64) {
+        self.unread += rows;
     }
 
     fn merge(&mut self, other: Fold) {
@@ -283,6 +300,7 @@ impl Visitor for Fold {
             }
         }
         self.hashes.absorb(other.hashes);
+        self.unread += other.unread;
         self.computed_years.extend(other.computed_years);
     }
 }
@@ -295,11 +313,16 @@ pub fn run(
     progress: Arc<dyn Fn(u64) + Send + Sync>,
 ) -> Result<MetricsTable, DossierError> {
     let last_year = Some(opts.period.to.year());
+    // Rows that touch no day of the period count nowhere: a typed scan may skip them.
+    let scan = source::ScanOptions {
+        window: (!opts.rates.uses_due_in_period()).then(|| opts.span()),
+        ..opts.scan
+    };
     let src = source::open(
         path,
         opts.sheet.as_deref(),
         shown,
-        opts.scan,
+        scan,
         &opts.aliases,
         last_year,
     )?;
@@ -530,5 +553,6 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> 
         period: opts.period.clone(),
         rates: opts.rates.clone(),
         pruned: src.pruned(),
+        unread: fold.unread,
     }
 }

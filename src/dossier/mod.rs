@@ -369,6 +369,13 @@ impl RateDefinitions {
             .collect()
     }
 
+    /// Whether a rate divides by the dossiers due in the period.
+    pub fn uses_due_in_period(&self) -> bool {
+        self.over
+            .iter()
+            .any(|(_, cols)| cols.contains(&DUE_IN_PERIOD))
+    }
+
     fn denominator(&self, m: Metric) -> Option<&[&'static str]> {
         self.over
             .iter()
@@ -571,6 +578,25 @@ pub struct Options {
     pub aliases: crate::input::columns::Aliases,
 }
 
+impl Options {
+    /// The days a dossier must touch to count anywhere, and to give its unit (or
+    /// procedure, channel) a row: received by the period's last day and not finished
+    /// before its first — or, when a rate divides by `due_in_period`, due within it.
+    /// A dossier outside counts nowhere; a typed Parquet scan skips such rows (and the
+    /// row groups whose statistics hold only such rows) unread.
+    pub fn span(&self) -> (i64, i64) {
+        (self.period.from.to_days(), self.period.to.to_days())
+    }
+}
+
+/// Whether a dossier received on `received`, finished on `finished`, due on `due`
+/// touches the period `span` ([`Options::span`]).
+pub fn touches(span: (i64, i64), received: i64, finished: Option<i64>, due: Option<i64>) -> bool {
+    let (from, to) = span;
+    (received <= to && finished.is_none_or(|f| f >= from))
+        || due.is_some_and(|d| from <= d && d <= to)
+}
+
 /// The result: one row per group, sorted by the group key.
 #[derive(Debug, Clone)]
 pub struct MetricsTable {
@@ -588,6 +614,8 @@ pub struct MetricsTable {
     pub rates: RateDefinitions,
     /// Files of a dataset left unread: their `year=` partition is after the period.
     pub pruned: usize,
+    /// Rows of typed Parquet left unread: they touch no day of the period.
+    pub unread: u64,
 }
 
 /// What stops a metrics run.

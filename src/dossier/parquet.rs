@@ -98,16 +98,72 @@ fn read_as(dtype: &DataType) -> Option<DataType> {
     }
 }
 
-fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
+/// The row-index column a filtered scan adds (rows keep their numbers in the file).
+const ROW: &str = "__cchc_row";
+
+/// A column's value at the start of local day `day`, for a typed date or timestamp
+/// column (a timestamp with a zone is an instant: local midnight is 7 hours earlier).
+fn day_start(dtype: &DataType, day: i64) -> Option<Expr> {
+    match dtype {
+        DataType::Date => Some(lit(Scalar::new_date(i32::try_from(day).ok()?))),
+        DataType::Datetime(unit, tz) => {
+            let per_second = match unit {
+                TimeUnit::Nanoseconds => 1_000_000_000,
+                TimeUnit::Microseconds => 1_000_000,
+                TimeUnit::Milliseconds => 1_000,
+            };
+            let offset = if tz.is_some() { VN_OFFSET } else { 0 };
+            let v = (day * 86_400 - offset).checked_mul(per_second)?;
+            Some(lit(Scalar::new_datetime(v, *unit, tz.clone())))
+        }
+        _ => None,
+    }
+}
+
+/// Keeps the rows that may touch the period `span` ([`super::Options::span`]):
+/// received by its last day and not finished before its first (a null kept, for the
+/// fold to judge). polars pushes it down to the row groups' statistics, so a group
+/// holding only other rows is never decoded. None unless a column is typed.
+fn window_filter(schema: &Schema, span: (i64, i64)) -> Option<Expr> {
+    let received = schema
+        .get("received_at")
+        .and_then(|t| day_start(t, span.1 + 1))
+        .map(|t| col("received_at").is_null().or(col("received_at").lt(t)));
+    let finished = schema
+        .get("finished_at")
+        .and_then(|t| day_start(t, span.0))
+        .map(|t| col("finished_at").is_null().or(col("finished_at").gt_eq(t)));
+    match (received, finished) {
+        (Some(r), Some(f)) => Some(r.and(f)),
+        (r, f) => r.or(f),
+    }
+}
+
+/// The scan of one file: the wanted columns (cast where cchc reads another type),
+/// filtered to `window` when its dates are typed; whether a filter (and the row-index
+/// column) applies.
+fn lazy(
+    src: &File,
+    wanted: &[&str],
+    window: Option<(i64, i64)>,
+) -> PolarsResult<(LazyFrame, Vec<String>, bool)> {
     let present: Vec<String> = wanted
         .iter()
         .filter(|w| src.columns.iter().any(|c| c == *w))
         .map(|w| w.to_string())
         .collect();
     let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
-    let mut lf = LazyFrame::scan_parquet(path, scan_args())?;
-    let schema = lf.collect_schema()?;
-    let exprs: Vec<Expr> = present
+    let schema = LazyFrame::scan_parquet(path.clone(), scan_args())?.collect_schema()?;
+    let filter = window.and_then(|w| window_filter(&schema, w));
+    let mut args = scan_args();
+    if filter.is_some() {
+        args.row_index = Some(RowIndex {
+            name: ROW.into(),
+            offset: 0,
+        });
+    }
+    let mut lf = LazyFrame::scan_parquet(path, args)?;
+    let mut exprs: Vec<Expr> = present
         .iter()
         .map(|c| {
             let e = col(c.as_str());
@@ -117,7 +173,18 @@ fn lazy(src: &File, wanted: &[&str]) -> PolarsResult<(LazyFrame, Vec<String>)> {
             }
         })
         .collect();
-    Ok((lf.select(exprs), present))
+    let filtered = filter.is_some();
+    if let Some(f) = filter {
+        lf = lf.filter(f);
+        exprs.push(col(ROW));
+    }
+    Ok((lf.select(exprs), present, filtered))
+}
+
+/// The rows of a Parquet file, from its footer.
+fn row_count(path: &Path) -> PolarsResult<u64> {
+    let file = std::fs::File::open(path)?;
+    Ok(ParquetReader::new(file).num_rows()? as u64)
 }
 
 /// One column of a batch in one contiguous chunk, in the type it is read in.
@@ -213,23 +280,91 @@ impl View<'_> {
     }
 }
 
+/// One batch of a file's scan, turned into rows for a visitor.
+struct Batch<'a> {
+    df: &'a DataFrame,
+    /// The columns read, and each of [`Fields::COLUMNS`]' place among them.
+    present: &'a [String],
+    index: &'a [Option<usize>],
+    /// Whether rows carry their index in the file ([`ROW`]).
+    filtered: bool,
+    /// The number of the batch's first row (unfiltered scans count rows in order).
+    first: u64,
+    /// The number of the file's row 0 in a filtered scan.
+    base: u64,
+}
+
+impl Batch<'_> {
+    /// Hands every row to the visitor; Some(stop) if it stopped.
+    fn rows<V: Visitor>(&self, v: &mut V) -> PolarsResult<Option<Stop>> {
+        let numbers = if self.filtered {
+            Some(self.df.column(ROW)?.idx()?.rechunk().into_owned())
+        } else {
+            None
+        };
+        let numbers = numbers.as_ref().and_then(|n| n.downcast_iter().next());
+        let owned = self
+            .present
+            .iter()
+            .map(|c| self.df.column(c.as_str()).and_then(Owned::of))
+            .collect::<PolarsResult<Vec<Owned>>>()?;
+        let readers: Vec<View> = owned.iter().map(Owned::view).collect();
+        for row in 0..self.df.height() {
+            let mut values = [""; Fields::COLUMNS.len()];
+            let mut typed = [Typed::Text; Fields::COLUMNS.len()];
+            for ((slot, t), idx) in values.iter_mut().zip(typed.iter_mut()).zip(self.index) {
+                if let Some(i) = idx {
+                    (*slot, *t) = readers[*i].get(row);
+                }
+            }
+            let empty = values
+                .iter()
+                .zip(&typed)
+                .all(|(v, t)| v.is_empty() && matches!(t, Typed::Text | Typed::Null));
+            if empty {
+                continue; // an empty row is not a dossier
+            }
+            let mut fields = Fields::from_values(values);
+            fields.typed = typed;
+            let line = match numbers {
+                Some(n) => self.base + u64::from(n.value(row)),
+                None => self.first + row as u64,
+            };
+            if v.row(line, &fields) {
+                return Ok(Some(Stop::Visitor));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// The Parquet scan of one file or of a dataset's files in turn: polars' streaming
 /// engine delivers batches in file order; the callback only numbers them and passes
 /// them on, and the workers turn them into rows. File `i`'s rows are numbered from
 /// `i << PART_BITS` + 1 (a single file from 1).
-pub fn scan<V: Visitor>(files: &[File], wanted: &[&str], visitor: V) -> Result<V, DossierError> {
+pub fn scan<V: Visitor>(
+    files: &[File],
+    wanted: &[&str],
+    window: Option<(i64, i64)>,
+    visitor: V,
+) -> Result<V, DossierError> {
     configure();
     let mut plans = Vec::with_capacity(files.len());
+    let mut unread = 0u64;
     for f in files {
-        let (lf, present) = lazy(f, wanted).map_err(|e| read_err(f.shown, e))?;
+        let (lf, present, filtered) = lazy(f, wanted, window).map_err(|e| read_err(f.shown, e))?;
+        if filtered {
+            unread += row_count(f.path).map_err(|e| read_err(f.shown, e))?;
+        }
         let index: Vec<Option<usize>> = Fields::COLUMNS
             .iter()
             .map(|c| present.iter().position(|p| p == c))
             .collect();
-        plans.push((lf, present, index));
+        plans.push((lf, present, index, filtered));
     }
+    let delivered = AtomicU64::new(0);
     let shown: Vec<&str> = files.iter().map(|f| f.shown).collect();
-    let lazies: Vec<LazyFrame> = plans.iter().map(|(lf, _, _)| lf.clone()).collect();
+    let lazies: Vec<LazyFrame> = plans.iter().map(|(lf, _, _, _)| lf.clone()).collect();
     let produce = |feed: Feed<(u64, usize, DataFrame)>| {
         for (i, lf) in lazies.into_iter().enumerate() {
             // Rows count from 1; batches arrive in file order (maintain_order).
@@ -255,38 +390,26 @@ pub fn scan<V: Visitor>(files: &[File], wanted: &[&str], visitor: V) -> Result<V
         Ok(())
     };
     let process = |(first, i, df): (u64, usize, DataFrame), v: &mut V| -> Option<Stop> {
-        let (_, present, index) = &plans[i];
-        let owned: PolarsResult<Vec<Owned>> = present
-            .iter()
-            .map(|c| df.column(c.as_str()).and_then(Owned::of))
-            .collect();
-        let owned = match owned {
-            Ok(r) => r,
-            Err(e) => return Some(Stop::Read(read_err(shown[i], e))),
-        };
-        let readers: Vec<View> = owned.iter().map(Owned::view).collect();
-        for row in 0..df.height() {
-            let mut values = [""; Fields::COLUMNS.len()];
-            let mut typed = [Typed::Text; Fields::COLUMNS.len()];
-            for ((slot, t), idx) in values.iter_mut().zip(typed.iter_mut()).zip(index) {
-                if let Some(i) = idx {
-                    (*slot, *t) = readers[*i].get(row);
-                }
-            }
-            let empty = values
-                .iter()
-                .zip(&typed)
-                .all(|(v, t)| v.is_empty() && matches!(t, Typed::Text | Typed::Null));
-            if empty {
-                continue; // an empty row is not a dossier
-            }
-            let mut fields = Fields::from_values(values);
-            fields.typed = typed;
-            if v.row(first + row as u64, &fields) {
-                return Some(Stop::Visitor);
-            }
+        let (_, present, index, filtered) = &plans[i];
+        if *filtered {
+            delivered.fetch_add(df.height() as u64, Ordering::Relaxed);
         }
-        None
+        let batch = Batch {
+            df: &df,
+            present,
+            index,
+            filtered: *filtered,
+            first,
+            base: ((i as u64) << super::PART_BITS) + 1,
+        };
+        batch
+            .rows(v)
+            .unwrap_or_else(|e| Some(Stop::Read(read_err(shown[i], e))))
     };
-    fan_out(visitor, produce, process)
+    let mut v = fan_out(visitor, produce, process)?;
+    let seen = delivered.load(Ordering::Relaxed);
+    if unread > 0 {
+        v.unread(unread.saturating_sub(seen));
+    }
+    Ok(v)
 }

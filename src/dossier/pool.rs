@@ -16,6 +16,9 @@ pub trait Visitor: Send + 'static {
     fn row(&mut self, line: u64, fields: &Fields) -> bool;
     /// Called after each batch.
     fn batch_end(&mut self) {}
+    /// Rows the scan left unread because they touch no day of the period (a typed
+    /// Parquet scan's filter and row-group statistics); called once, at the end.
+    fn unread(&mut self, _rows: u64) {}
     /// A fresh copy with the same settings and nothing seen yet.
     fn fork(&self) -> Self
     where

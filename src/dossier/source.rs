@@ -23,6 +23,9 @@ pub struct ScanOptions {
     pub block_size: usize,
     /// MiB of sorted dossier-id hashes held in memory before runs spill to disk.
     pub id_check_mib: usize,
+    /// The period's first and last day, when rows that touch neither may be left
+    /// unread (typed Parquet; [`super::Options::span`]).
+    pub window: Option<(i64, i64)>,
 }
 
 impl Default for ScanOptions {
@@ -30,6 +33,7 @@ impl Default for ScanOptions {
         ScanOptions {
             block_size: super::csvlog::BLOCK,
             id_check_mib: super::hashes::DEFAULT_BUDGET_MIB,
+            window: None,
         }
     }
 }
@@ -409,7 +413,7 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
             shown: &src.shown,
             columns: &src.columns,
         };
-        return super::parquet::scan(&[file], wanted, visitor);
+        return super::parquet::scan(&[file], wanted, src.options.window, visitor);
     }
     if let Kind::Dataset(parts) = &src.kind {
         let files: Vec<super::parquet::File> = parts
@@ -420,7 +424,7 @@ pub fn scan<V: Visitor>(src: &Source, wanted: &[&str], visitor: V) -> Result<V, 
                 columns: &p.columns,
             })
             .collect();
-        return super::parquet::scan(&files, wanted, visitor);
+        return super::parquet::scan(&files, wanted, src.options.window, visitor);
     }
     let layout = super::csvlog::Layout {
         path: &src.path,

@@ -484,7 +484,15 @@ fn keys_cte(opts: &Options, dialect: Dialect) -> String {
     if opts.by == GroupBy::Month {
         return "  SELECT '' AS k".to_string();
     }
-    let mut q = "  SELECT DISTINCT k FROM d".to_string();
+    // Only dossiers that touch the period give their key a row (`Options::span`).
+    let (from, to) = opts.span();
+    let (from, to) = (date_lit(from), date_lit(to));
+    let mut q = format!(
+        "  SELECT DISTINCT k FROM d\n  WHERE (d.r <= DATE '{to}' AND (d.f IS NULL OR d.f >= DATE '{from}'))"
+    );
+    if opts.rates.uses_due_in_period() {
+        let _ = write!(q, " OR d.du BETWEEN DATE '{from}' AND DATE '{to}'");
+    }
     if let (Some(units), GroupBy::Unit | GroupBy::UnitMonth) = (&opts.units, opts.by) {
         let rows: Vec<String> = units
             .iter()

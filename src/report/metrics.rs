@@ -8,17 +8,11 @@ use crate::dossier::{Counts, Metric, MetricsTable};
 use crate::lang::Lang;
 use serde_json::{json, Map};
 
-/// The metrics report.
-pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) -> Report<'a> {
-    let title = format!(
-        "{} {}; {}",
-        lang.t("Dossier metrics, period"),
-        t.period,
-        lang.rows_line(t.stats.read, t.stats.used, t.stats.rejected)
-    );
-    let mut r = Report::new(title, lang, findings);
+/// What the scan left unread: dataset files after the period, typed rows outside it.
+fn unread_notes(t: &MetricsTable, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
     if t.pruned > 0 {
-        r.lines.push(match lang {
+        notes.push(match lang {
             Lang::En => format!(
                 "{} dataset file(s) in year= partitions after the period left unread",
                 t.pruned
@@ -29,6 +23,31 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
             ),
         });
     }
+    if t.unread > 0 {
+        notes.push(match lang {
+            Lang::En => format!(
+                "{} row(s) received after the period or finished before it left unread (typed Parquet: filter and row-group statistics); they count nowhere and are not checked",
+                t.unread
+            ),
+            Lang::Vi => format!(
+                "{} dòng tiếp nhận sau kỳ hoặc hoàn thành trước kỳ không cần đọc (Parquet có kiểu: bộ lọc và thống kê nhóm dòng); không được tính, không được kiểm tra",
+                t.unread
+            ),
+        });
+    }
+    notes
+}
+
+/// The metrics report.
+pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) -> Report<'a> {
+    let title = format!(
+        "{} {}; {}",
+        lang.t("Dossier metrics, period"),
+        t.period,
+        lang.rows_line(t.stats.read, t.stats.used, t.stats.rejected)
+    );
+    let mut r = Report::new(title, lang, findings);
+    r.lines.extend(unread_notes(t, lang));
     if !t.rates.is_default() {
         for (name, def) in t.rates.describe() {
             r.lines.push(format!("{name} = {def}"));
@@ -48,6 +67,9 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
             ),
         ),
     ];
+    if t.unread > 0 {
+        r.json_head.push(("rows_unread".into(), json!(t.unread)));
+    }
     let mut cols: Vec<Column> = t
         .key_columns
         .iter()

@@ -101,18 +101,25 @@ fn read_as(dtype: &DataType) -> Option<DataType> {
 /// The row-index column a filtered scan adds (rows keep their numbers in the file).
 const ROW: &str = "__cchc_row";
 
+/// A timestamp column's values per second, and the seconds that take its values to
+/// Vietnam's local time (7 hours for an instant stored with a zone, 0 for a naive
+/// local timestamp).
+fn stamp_scale(unit: &TimeUnit, zoned: bool) -> (i64, i64) {
+    let per_second = match unit {
+        TimeUnit::Nanoseconds => 1_000_000_000,
+        TimeUnit::Microseconds => 1_000_000,
+        TimeUnit::Milliseconds => 1_000,
+    };
+    (per_second, if zoned { VN_OFFSET } else { 0 })
+}
+
 /// A column's value at the start of local day `day`, for a typed date or timestamp
 /// column (a timestamp with a zone is an instant: local midnight is 7 hours earlier).
 fn day_start(dtype: &DataType, day: i64) -> Option<Expr> {
     match dtype {
         DataType::Date => Some(lit(Scalar::new_date(i32::try_from(day).ok()?))),
         DataType::Datetime(unit, tz) => {
-            let per_second = match unit {
-                TimeUnit::Nanoseconds => 1_000_000_000,
-                TimeUnit::Microseconds => 1_000_000,
-                TimeUnit::Milliseconds => 1_000,
-            };
-            let offset = if tz.is_some() { VN_OFFSET } else { 0 };
+            let (per_second, offset) = stamp_scale(unit, tz.is_some());
             let v = (day * 86_400 - offset).checked_mul(per_second)?;
             Some(lit(Scalar::new_datetime(v, *unit, tz.clone())))
         }
@@ -220,12 +227,7 @@ impl Owned {
     fn of(c: &Column) -> PolarsResult<Owned> {
         Ok(match c.dtype() {
             DataType::Datetime(unit, tz) => {
-                let per_second = match unit {
-                    TimeUnit::Nanoseconds => 1_000_000_000,
-                    TimeUnit::Microseconds => 1_000_000,
-                    TimeUnit::Milliseconds => 1_000,
-                };
-                let offset = if tz.is_some() { VN_OFFSET } else { 0 };
+                let (per_second, offset) = stamp_scale(unit, tz.is_some());
                 Owned::Stamp(
                     c.datetime()?.physical().rechunk().into_owned(),
                     per_second,

@@ -420,38 +420,36 @@ impl Text<'_> {
     }
 
     /// Records without quotes: fields end at a separator, records at a line break.
+    /// One SIMD search finds every separator and line break of the block in turn.
     fn plain<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
         let (whole, sep, slots) = (self.whole, self.layout.separator, &self.layout.slots);
         let bytes = whole.as_bytes();
-        let (mut line, mut pos) = (self.line, 0);
-        while pos < bytes.len() {
-            let mut values = [""; Fields::COLUMNS.len()];
-            let mut column = 0;
-            let mut start = pos;
-            let mut i = pos;
-            let end = loop {
-                match bytes.get(i) {
-                    Some(&b) if b == sep => {
-                        if let Some(Some(s)) = slots.get(column) {
-                            values[*s] = row::trim(&whole[start..i]);
-                        }
-                        column += 1;
-                        start = i + 1;
-                    }
-                    Some(b'\n') | None => break i,
-                    Some(_) => {}
+        let mut line = self.line;
+        let mut values = [""; Fields::COLUMNS.len()];
+        let (mut column, mut start, mut record) = (0, 0, 0);
+        let ends = memchr::memchr2_iter(sep, b'\n', bytes).chain(std::iter::once(bytes.len()));
+        for i in ends {
+            if i < bytes.len() && bytes[i] == sep {
+                if let Some(Some(s)) = slots.get(column) {
+                    values[*s] = row::trim(&whole[start..i]);
                 }
-                i += 1;
-            };
-            if end - pos > MAX_RECORD {
+                column += 1;
+                start = i + 1;
+                continue;
+            }
+            // The end of a record: a line break, or the end of the text.
+            if i == bytes.len() && i == record {
+                break; // nothing after the last line break
+            }
+            if i - record > MAX_RECORD {
                 return Some(Stop::Read(too_long(self.layout, line)));
             }
-            if end == bytes.len() {
+            if i == bytes.len() {
                 if let Some(e) = self.not_utf8.take() {
                     return Some(Stop::Read(e)); // the record the bad bytes are in
                 }
             }
-            let last = &whole[start..end];
+            let last = &whole[start..i];
             if let Some(Some(s)) = slots.get(column) {
                 values[*s] = row::trim(last.strip_suffix('\r').unwrap_or(last));
             }
@@ -462,7 +460,10 @@ impl Text<'_> {
                 return Some(Stop::Visitor);
             }
             line += 1;
-            pos = end + 1;
+            values = [""; Fields::COLUMNS.len()];
+            column = 0;
+            start = i + 1;
+            record = i + 1;
         }
         self.not_utf8.map(Stop::Read)
     }

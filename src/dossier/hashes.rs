@@ -249,6 +249,13 @@ fn part_repeated(
 ) -> std::io::Result<Vec<u64>> {
     let (lo, hi) = (spill.bound(p), spill.bound(p + 1));
     let last = p + 1 == spill.parts;
+    if runs.is_empty() {
+        return Ok(memory_repeated(
+            lo,
+            if last { None } else { Some(hi) },
+            sorted,
+        ));
+    }
     let error = std::cell::RefCell::new(None);
     let mut sources: Vec<Box<dyn Iterator<Item = u64> + '_>> = Vec::new();
     for c in sorted {
@@ -287,6 +294,43 @@ fn part_repeated(
         Some(e) => Err(e),
         None => Ok(out),
     }
+}
+
+/// The repeated hashes in [lo, hi) of sorted chunks held in memory (hi None: to the
+/// end of the range). Cheaper than a k-way merge: the range is cut into small
+/// sub-ranges; each gathers its slice of every chunk (found by binary search) into
+/// a buffer that stays in cache, sorted and scanned for neighbours that are equal.
+fn memory_repeated(lo: u64, hi: Option<u64>, sorted: &[Vec<u64>]) -> Vec<u64> {
+    const SUB: u128 = 1024;
+    let end = hi.map_or(1u128 << 64, u128::from);
+    let width = end - u128::from(lo);
+    let mut cursors: Vec<usize> = sorted
+        .iter()
+        .map(|c| c.partition_point(|&h| h < lo))
+        .collect();
+    let mut buf: Vec<u64> = Vec::new();
+    let mut out = Vec::new();
+    for k in 1..=SUB {
+        let bound = u128::from(lo) + width * k / SUB;
+        buf.clear();
+        for (c, cur) in sorted.iter().zip(cursors.iter_mut()) {
+            let rest = &c[*cur..];
+            let n = if bound >= 1u128 << 64 {
+                rest.len()
+            } else {
+                rest.partition_point(|&h| u128::from(h) < bound)
+            };
+            buf.extend_from_slice(&rest[..n]);
+            *cur += n;
+        }
+        buf.sort_unstable();
+        for w in buf.windows(2) {
+            if w[0] == w[1] && out.last() != Some(&w[0]) {
+                out.push(w[0]);
+            }
+        }
+    }
+    out
 }
 
 /// The hashes of one part of a run file, read in order.

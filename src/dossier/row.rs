@@ -120,6 +120,10 @@ pub fn fee_positive(s: &str, comma: bool) -> Option<bool> {
     if s.is_empty() {
         return Some(false);
     }
+    // The usual fee, a whole number of đồng: above 0 when a digit is not 0.
+    if s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(s.bytes().any(|b| b != b'0'));
+    }
     let d = crate::num::parse_decimal(s, comma)?;
     if d.is_sign_negative() && !d.is_zero() {
         return None;

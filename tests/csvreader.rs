@@ -193,3 +193,21 @@ fn a_closed_record_longer_than_the_cap_is_refused_whatever_the_block() {
         }
     }
 }
+
+/// Found by the `csv_reader` fuzz target: a field ending in a vertical tab (and one
+/// ending in a no-break space) was left untrimmed, unlike one starting with a space.
+#[test]
+fn fields_are_trimmed_of_every_kind_of_space() {
+    let t = "\0a\"\u{b},\0b\0 \r&\"\nx\u{a0},\u{3000}y\n";
+    let ours: Vec<Vec<String>> = cchc::dossier::csv_records(t.as_bytes(), b',', 8 << 20)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    let pairs: Vec<(&str, &str)> = ours
+        .iter()
+        .map(|f| (f[0].as_str(), f[1].as_str()))
+        .collect();
+    assert_eq!(pairs, vec![("\0a\"", "\0b\0 \r&\""), ("x", "y")]);
+    assert_eq!(Some(ours), reference(t.as_bytes(), b','));
+}

@@ -211,18 +211,57 @@ impl Fold {
     }
 }
 
+impl Fold {
+    /// Whether `line` is a later copy of a duplicate id (pass 3), which is skipped.
+    fn excluded(&mut self, line: u64, id: &str) -> Option<bool> {
+        if self.setup.exclude.is_empty() || !self.setup.exclude.contains(&line) {
+            return None;
+        }
+        Some(self.skip(
+            line,
+            Invalid {
+                code: Code::DuplicateDossier,
+                column: "dossier_id",
+                value: id.to_string(),
+            },
+        ))
+    }
+
+    /// Adds a checked dossier; `computed`: its deadline came from the calendar.
+    fn add(&mut self, ids: &row::Ids, d: &row::Dossier, computed: bool) -> bool {
+        if self.setup.keep_hashes {
+            self.hashes.push(hash_id(ids.dossier_id));
+        }
+        self.used += 1;
+        let due = self.setup.uses_due.then_some(d.due);
+        if !super::touches(self.setup.span, d.received, d.finished, due) {
+            return false; // counts nowhere, and gives its key no row
+        }
+        if computed {
+            if let Some(date) = Date::from_days(d.received) {
+                self.computed_years.insert(date.year());
+            }
+        }
+        let key = match self.setup.by {
+            GroupBy::Unit | GroupBy::UnitMonth => ids.unit_id,
+            GroupBy::Procedure => ids.procedure_id,
+            GroupBy::Channel => d.channel.name(),
+            GroupBy::Month => "",
+        };
+        let slot = self.slot(key);
+        let n = self.setup.windows.len();
+        for (w, &(from, to, _)) in self.setup.windows.iter().enumerate() {
+            d.count(from, to, &mut self.counts[slot * n + w]);
+        }
+        false
+    }
+}
+
 impl Visitor for Fold {
     fn row(&mut self, line: u64, f: &Fields) -> bool {
         self.read += 1;
-        if !self.setup.exclude.is_empty() && self.setup.exclude.contains(&line) {
-            return self.skip(
-                line,
-                Invalid {
-                    code: Code::DuplicateDossier,
-                    column: "dossier_id",
-                    value: f.dossier_id.to_string(),
-                },
-            );
+        if let Some(stop) = self.excluded(line, f.dossier_id) {
+            return stop;
         }
         let d = match row::parse(
             f,
@@ -234,31 +273,16 @@ impl Visitor for Fold {
             Err(bad) => return self.skip(line, bad),
         };
         // A deadline computed from the calendar (no due_at, typed or text).
-        if f.empty(6, f.due_at) && d.status != super::row::Status::Refused {
-            if let Some(date) = Date::from_days(d.received) {
-                self.computed_years.insert(date.year());
-            }
+        let computed = f.empty(6, f.due_at) && d.status != super::row::Status::Refused;
+        self.add(&row::Ids::of(f), &d, computed)
+    }
+
+    fn dossier(&mut self, line: u64, ids: &row::Ids, d: &row::Dossier) -> Option<bool> {
+        self.read += 1;
+        if let Some(stop) = self.excluded(line, ids.dossier_id) {
+            return Some(stop);
         }
-        if self.setup.keep_hashes {
-            self.hashes.push(hash_id(f.dossier_id));
-        }
-        self.used += 1;
-        let due = self.setup.uses_due.then_some(d.due);
-        if !super::touches(self.setup.span, d.received, d.finished, due) {
-            return false; // counts nowhere, and gives its key no row
-        }
-        let key = match self.setup.by {
-            GroupBy::Unit | GroupBy::UnitMonth => f.unit_id,
-            GroupBy::Procedure => f.procedure_id,
-            GroupBy::Channel => d.channel.name(),
-            GroupBy::Month => "",
-        };
-        let slot = self.slot(key);
-        let n = self.setup.windows.len();
-        for (w, &(from, to, _)) in self.setup.windows.iter().enumerate() {
-            d.count(from, to, &mut self.counts[slot * n + w]);
-        }
-        false
+        Some(self.add(ids, d, false))
     }
 
     fn batch_end(&mut self) {

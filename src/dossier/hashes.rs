@@ -3,11 +3,12 @@
 //! Hashes gather in chunks of 1 Mi (8 MiB), each sorted when full. While the sorted
 //! chunks of every worker fit the budget (`--id-check-memory`, [`DEFAULT_BUDGET_MIB`])
 //! they stay in memory; beyond it a worker merges its chunks into one sorted run in a
-//! temporary folder and frees them. The repeated hashes then come out of one streaming
-//! k-way merge over the memory chunks and the run files, split by hash range into one
-//! part per core (every run records where each part starts), so memory stays at the
-//! budget plus a read buffer per run whatever the number of rows: 10^9 dossiers at the
-//! default budget are about 60 runs.
+//! temporary folder and frees them. The hash range is split into one part per core
+//! (every run records where each part starts), each searched on its own thread: with
+//! nothing on disk, by sorting small cache-sized sub-ranges of the memory chunks; else
+//! by one streaming k-way merge over the memory chunks and the run files. Memory stays
+//! at the budget plus a read buffer per run whatever the number of rows: 10^9 dossiers
+//! at the default budget are about 120 runs (each worker spills about half the budget).
 //!
 //! Run files live in a `cchc-ids-*` folder under the system's temporary folder
 //! (`TMPDIR`), registered with [`crate::output`] so that a signal or a panic removes

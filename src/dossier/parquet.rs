@@ -9,7 +9,7 @@
 //! gets a fixed mmap threshold for the same reason (see [`configure`]).
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
-use super::row::{Fields, Typed};
+use super::row::{Dossier, Fields, Ids, Typed};
 use super::{read_err, DossierError};
 use crate::date::Stamp;
 use polars::prelude::*;
@@ -287,6 +287,122 @@ impl View<'_> {
     }
 }
 
+/// The fast path of a typed batch: when ids, channel and status are text, dates are
+/// dates or timestamps, and numbers and flags are numbers or booleans, a row becomes a
+/// [`Dossier`] straight from the typed values, with the checks of [`super::row::parse`].
+/// A row that fails any of them (or needs its deadline computed) takes the general
+/// path, so that what is reported, and how, is exactly the same.
+struct Fast<'a> {
+    /// The view of each of [`Fields::COLUMNS`], if the batch has it.
+    cols: [Option<&'a View<'a>>; 13],
+}
+
+impl<'a> Fast<'a> {
+    fn of(readers: &'a [View<'a>], index: &[Option<usize>]) -> Option<Fast<'a>> {
+        let mut cols = [None; 13];
+        for (c, idx) in cols.iter_mut().zip(index) {
+            *c = idx.map(|i| &readers[i]);
+        }
+        let is = |slot: usize, ok: fn(&View) -> bool| cols[slot].is_none_or(|v| ok(v));
+        let text = |v: &View| matches!(v, View::Text(_));
+        let date = |v: &View| matches!(v, View::Date(_) | View::Stamp(..));
+        let number = |v: &View| matches!(v, View::Int(_) | View::Float(_));
+        let flag = |v: &View| matches!(v, View::Bool(_) | View::Int(_));
+        let required = [0, 1, 2, 3, 4].iter().all(|&s| cols[s].is_some());
+        let typed = [0, 1, 3, 4, 5].iter().all(|&s| is(s, text))
+            && [2, 6, 7].iter().all(|&s| is(s, date))
+            && is(8, number)
+            && [9, 10, 11].iter().all(|&s| is(s, flag))
+            && is(12, |v| matches!(v, View::Int(_)));
+        (required && typed).then_some(Fast { cols })
+    }
+
+    fn typed(&self, slot: usize, row: usize) -> Typed {
+        self.cols[slot].map_or(Typed::Null, |v| v.get(row).1)
+    }
+
+    fn text(&self, slot: usize, row: usize) -> &'a str {
+        match self.cols[slot] {
+            Some(View::Text(a)) => super::row::trim(a.get(row).unwrap_or("")),
+            _ => "",
+        }
+    }
+
+    fn stamp(&self, slot: usize, row: usize) -> Option<Option<Stamp>> {
+        match self.typed(slot, row) {
+            Typed::Stamp(s) => Some(Some(s)),
+            Typed::Null => Some(None),
+            _ => None,
+        }
+    }
+
+    fn flag(&self, slot: usize, row: usize) -> Option<bool> {
+        match self.typed(slot, row) {
+            Typed::Null | Typed::Int(0) => Some(false),
+            Typed::Bool(b) => Some(b),
+            Typed::Int(1) => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Row `row` as a checked dossier, or None to take the general path.
+    fn dossier(&self, row: usize) -> Option<(Ids<'a>, Dossier)> {
+        use super::row::{Channel, Status};
+        let ids = Ids {
+            dossier_id: self.text(0, row),
+            unit_id: self.text(1, row),
+            procedure_id: self.text(5, row),
+        };
+        if ids.dossier_id.is_empty() || ids.unit_id.is_empty() {
+            return None;
+        }
+        let channel = Channel::parse(self.text(3, row))?;
+        let status = Status::parse(self.text(4, row))?;
+        let received = self.stamp(2, row)??;
+        let finished = self.stamp(7, row)?;
+        let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
+        if finished.is_some_and(|f| key(f) < key(received)) {
+            return None;
+        }
+        let finishing = matches!(
+            status,
+            Status::Resolved | Status::Returned | Status::Withdrawn
+        );
+        if finishing && finished.is_none() {
+            return None;
+        }
+        let due = match self.stamp(6, row)? {
+            Some(s) => s.day,
+            None if status == Status::Refused => received.day,
+            None => return None, // computed from the procedure: the general path
+        };
+        let fee = match self.typed(8, row) {
+            Typed::Null => false,
+            Typed::Int(n) if n >= 0 => n > 0,
+            Typed::Float(x) if x >= 0.0 => x > 0.0,
+            _ => return None,
+        };
+        let rating = match self.typed(12, row) {
+            Typed::Null | Typed::Int(0) => None,
+            Typed::Int(n @ 1..=5) => Some(n as u8),
+            _ => return None,
+        };
+        let d = Dossier {
+            channel,
+            status,
+            received: received.day,
+            due,
+            finished: finished.map(|s| s.day),
+            fee,
+            paid_online: self.flag(9, row)?,
+            digitized: self.flag(10, row)?,
+            e_result: self.flag(11, row)?,
+            rating,
+        };
+        Some((ids, d))
+    }
+}
+
 /// One batch of a file's scan, turned into rows for a visitor.
 struct Batch<'a> {
     df: &'a DataFrame,
@@ -316,7 +432,19 @@ impl Batch<'_> {
             .map(|c| self.df.column(c.as_str()).and_then(Owned::of))
             .collect::<PolarsResult<Vec<Owned>>>()?;
         let readers: Vec<View> = owned.iter().map(Owned::view).collect();
+        let fast = Fast::of(&readers, self.index);
         for row in 0..self.df.height() {
+            let line = match numbers {
+                Some(n) => self.base + u64::from(n.value(row)),
+                None => self.first + row as u64,
+            };
+            if let Some((ids, d)) = fast.as_ref().and_then(|f| f.dossier(row)) {
+                match v.dossier(line, &ids, &d) {
+                    Some(true) => return Ok(Some(Stop::Visitor)),
+                    Some(false) => continue,
+                    None => {}
+                }
+            }
             let mut values = [""; Fields::COLUMNS.len()];
             let mut typed = [Typed::Text; Fields::COLUMNS.len()];
             for ((slot, t), idx) in values.iter_mut().zip(typed.iter_mut()).zip(self.index) {
@@ -333,10 +461,6 @@ impl Batch<'_> {
             }
             let mut fields = Fields::from_values(values);
             fields.typed = typed;
-            let line = match numbers {
-                Some(n) => self.base + u64::from(n.value(row)),
-                None => self.first + row as u64,
-            };
             if v.row(line, &fields) {
                 return Ok(Some(Stop::Visitor));
             }

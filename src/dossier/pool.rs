@@ -14,6 +14,17 @@ use std::sync::{mpsc, Arc, Mutex};
 pub trait Visitor: Send + 'static {
     /// One row; return true to stop the scan.
     fn row(&mut self, line: u64, fields: &Fields) -> bool;
+    /// A row already checked and turned into a dossier (a typed Parquet batch's fast
+    /// path; its deadline was given): Some(stop), or None when this visitor wants the
+    /// row's fields instead ([`Visitor::row`]).
+    fn dossier(
+        &mut self,
+        _line: u64,
+        _ids: &super::row::Ids,
+        _d: &super::row::Dossier,
+    ) -> Option<bool> {
+        None
+    }
     /// Called after each batch.
     fn batch_end(&mut self) {}
     /// Rows the scan left unread because they touch no day of the period (a typed

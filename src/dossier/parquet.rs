@@ -262,6 +262,7 @@ impl Owned {
 
 impl View<'_> {
     /// Row `i`: its text (typed columns give none) and its typed value.
+    #[inline]
     fn get(&self, i: usize) -> (&str, Typed) {
         let typed = |v: Option<Typed>| ("", v.unwrap_or(Typed::Null));
         match self {
@@ -317,10 +318,12 @@ impl<'a> Fast<'a> {
         (required && typed).then_some(Fast { cols })
     }
 
+    #[inline]
     fn typed(&self, slot: usize, row: usize) -> Typed {
         self.cols[slot].map_or(Typed::Null, |v| v.get(row).1)
     }
 
+    #[inline]
     fn text(&self, slot: usize, row: usize) -> &'a str {
         match self.cols[slot] {
             Some(View::Text(a)) => super::row::trim(a.get(row).unwrap_or("")),
@@ -328,6 +331,7 @@ impl<'a> Fast<'a> {
         }
     }
 
+    #[inline]
     fn stamp(&self, slot: usize, row: usize) -> Option<Option<Stamp>> {
         match self.typed(slot, row) {
             Typed::Stamp(s) => Some(Some(s)),
@@ -336,6 +340,7 @@ impl<'a> Fast<'a> {
         }
     }
 
+    #[inline]
     fn flag(&self, slot: usize, row: usize) -> Option<bool> {
         match self.typed(slot, row) {
             Typed::Null | Typed::Int(0) => Some(false),

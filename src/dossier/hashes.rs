@@ -180,14 +180,18 @@ impl Hashes {
         let mut starts = vec![0u64];
         let mut part = 1;
         let mut written = 0u64;
-        let slices: Vec<&[u64]> = chunks.iter().map(Vec::as_slice).collect();
-        merge(slices.into_iter().map(|s| s.iter().copied()), |h| {
-            while part < self.spill.parts && h >= self.spill.bound(part) {
-                starts.push(written);
-                part += 1;
+        let mut bytes = Vec::new();
+        in_order(0, None, chunks, |piece| {
+            bytes.clear();
+            for &h in piece {
+                while part < self.spill.parts && h >= self.spill.bound(part) {
+                    starts.push(written);
+                    part += 1;
+                }
+                written += 1;
+                bytes.extend_from_slice(&h.to_le_bytes());
             }
-            written += 1;
-            out.write_all(&h.to_le_bytes())
+            out.write_all(&bytes)
         })?;
         starts.resize(self.spill.parts + 1, written);
         out.flush()?;
@@ -298,21 +302,45 @@ fn part_repeated(
 }
 
 /// The repeated hashes in [lo, hi) of sorted chunks held in memory (hi None: to the
-/// end of the range). Cheaper than a k-way merge: the range is cut into small
-/// sub-ranges; each gathers its slice of every chunk (found by binary search) into
-/// a buffer that stays in cache, sorted and scanned for neighbours that are equal.
+/// end of the range). Equal hashes fall in the same sub-range of [`in_order`].
 fn memory_repeated(lo: u64, hi: Option<u64>, sorted: &[Vec<u64>]) -> Vec<u64> {
-    const SUB: u128 = 1024;
+    let mut out = Vec::new();
+    let _ = in_order(lo, hi, sorted, |buf| {
+        for w in buf.windows(2) {
+            if w[0] == w[1] && out.last() != Some(&w[0]) {
+                out.push(w[0]);
+            }
+        }
+        Ok(())
+    });
+    out
+}
+
+/// Hands `each` the hashes in [lo, hi) of sorted chunks, in order, a sorted piece at a
+/// time. Cheaper than a k-way merge: the range is cut into sub-ranges of about 8k
+/// hashes; each gathers its slice of every chunk (found by binary search) into a
+/// buffer that stays in cache, and sorts it.
+fn in_order(
+    lo: u64,
+    hi: Option<u64>,
+    sorted: &[Vec<u64>],
+    mut each: impl FnMut(&[u64]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let end = hi.map_or(1u128 << 64, u128::from);
     let width = end - u128::from(lo);
     let mut cursors: Vec<usize> = sorted
         .iter()
         .map(|c| c.partition_point(|&h| h < lo))
         .collect();
+    let total: usize = sorted
+        .iter()
+        .zip(&cursors)
+        .map(|(c, &cur)| c[cur..].partition_point(|&h| u128::from(h) < end))
+        .sum();
+    let subs = (total / 8192).clamp(1, 1 << 16) as u128;
     let mut buf: Vec<u64> = Vec::new();
-    let mut out = Vec::new();
-    for k in 1..=SUB {
-        let bound = u128::from(lo) + width * k / SUB;
+    for k in 1..=subs {
+        let bound = u128::from(lo) + width * k / subs;
         buf.clear();
         for (c, cur) in sorted.iter().zip(cursors.iter_mut()) {
             let rest = &c[*cur..];
@@ -325,13 +353,9 @@ fn memory_repeated(lo: u64, hi: Option<u64>, sorted: &[Vec<u64>]) -> Vec<u64> {
             *cur += n;
         }
         buf.sort_unstable();
-        for w in buf.windows(2) {
-            if w[0] == w[1] && out.last() != Some(&w[0]) {
-                out.push(w[0]);
-            }
-        }
+        each(&buf)?;
     }
-    out
+    Ok(())
 }
 
 /// The hashes of one part of a run file, read in order.

@@ -3,9 +3,9 @@
 //!
 //! Pass 1 counts and keeps an 8-byte hash per dossier (within a memory budget, see
 //! [`super::hashes`]). Only if two hashes collide does pass 2 read the `dossier_id`
-//! column again to confirm real duplicates and their
-//! lines; with `--skip-invalid` pass 3 then recounts without the later copies. A log
-//! without duplicates (the normal case) is read once.
+//! column again to confirm real duplicates and their lines; with `--skip-invalid`
+//! pass 3 then recounts without the later copies. A log without duplicates (the
+//! normal case) is read once.
 
 use super::hashes::{Hashes, Spill};
 use super::pool::Visitor;

@@ -342,12 +342,7 @@ impl<'a> Fast<'a> {
 
     #[inline]
     fn flag(&self, slot: usize, row: usize) -> Option<bool> {
-        match self.typed(slot, row) {
-            Typed::Null | Typed::Int(0) => Some(false),
-            Typed::Bool(b) => Some(b),
-            Typed::Int(1) => Some(true),
-            _ => None,
-        }
+        super::row::typed_flag(self.typed(slot, row))
     }
 
     /// Row `row` as a checked dossier, or None to take the general path.
@@ -381,17 +376,8 @@ impl<'a> Fast<'a> {
             None if status == Status::Refused => received.day,
             None => return None, // computed from the procedure: the general path
         };
-        let fee = match self.typed(8, row) {
-            Typed::Null => false,
-            Typed::Int(n) if n >= 0 => n > 0,
-            Typed::Float(x) if x >= 0.0 => x > 0.0,
-            _ => return None,
-        };
-        let rating = match self.typed(12, row) {
-            Typed::Null | Typed::Int(0) => None,
-            Typed::Int(n @ 1..=5) => Some(n as u8),
-            _ => return None,
-        };
+        let fee = super::row::typed_fee(self.typed(8, row))?;
+        let rating = super::row::typed_rating(self.typed(12, row))?;
         let d = Dossier {
             channel,
             status,

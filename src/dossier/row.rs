@@ -298,11 +298,36 @@ fn stamp(t: Typed, text: &str, column: &'static str) -> Result<Option<Stamp>, In
 fn flag(t: Typed, text: &str, column: &'static str) -> Result<bool, Invalid> {
     match t {
         Typed::Text => parse_bool(text).ok_or_else(|| bad(Code::BadBoolean, column, text)),
-        Typed::Null => Ok(false),
-        Typed::Bool(b) => Ok(b),
-        Typed::Int(0) => Ok(false),
-        Typed::Int(1) => Ok(true),
-        other => Err(bad(Code::BadBoolean, column, &other.shown(text))),
+        other => typed_flag(other).ok_or_else(|| bad(Code::BadBoolean, column, &other.shown(text))),
+    }
+}
+
+/// A typed flag: a boolean, 0/1, or null (false); None for anything else.
+pub fn typed_flag(t: Typed) -> Option<bool> {
+    match t {
+        Typed::Null | Typed::Int(0) => Some(false),
+        Typed::Bool(b) => Some(b),
+        Typed::Int(1) => Some(true),
+        _ => None,
+    }
+}
+
+/// A typed fee: whether it is above 0 (null: none); None if not a non-negative number.
+pub fn typed_fee(t: Typed) -> Option<bool> {
+    match t {
+        Typed::Null => Some(false),
+        Typed::Int(n) => (n >= 0).then_some(n > 0),
+        Typed::Float(x) => (x >= 0.0).then_some(x > 0.0),
+        _ => None,
+    }
+}
+
+/// A typed rating: 1–5, or none (null or 0); None for anything else.
+pub fn typed_rating(t: Typed) -> Option<Option<u8>> {
+    match t {
+        Typed::Null | Typed::Int(0) => Some(None),
+        Typed::Int(n @ 1..=5) => Some(Some(n as u8)),
+        _ => None,
     }
 }
 
@@ -437,17 +462,12 @@ fn fee_and_rating(f: &Fields, comma: bool) -> Result<(bool, Option<u8>), Invalid
     let t = &f.typed;
     let fee = match t[8] {
         Typed::Text => fee_positive(f.fee, comma),
-        Typed::Null => Some(false),
-        Typed::Int(n) => (n >= 0).then_some(n > 0),
-        Typed::Float(x) => (x >= 0.0).then_some(x > 0.0),
-        _ => None,
+        other => typed_fee(other),
     }
     .ok_or_else(|| bad(Code::BadNumber, "fee", &t[8].shown(f.fee)))?;
     let rating = match t[12] {
         Typed::Text => parse_rating(f.rating),
-        Typed::Null | Typed::Int(0) => Some(None),
-        Typed::Int(n @ 1..=5) => Some(Some(n as u8)),
-        _ => None,
+        other => typed_rating(other),
     }
     .ok_or_else(|| bad(Code::BadRating, "rating", &t[12].shown(f.rating)))?;
     Ok((fee, rating))

@@ -27,19 +27,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CCHC = os.path.join(ROOT, "target", "release", "cchc")
 
-# PRODUCT.md's metrics table, period [from, to]; refused dossiers count nowhere.
-DUCKDB_SQL = """
+# PRODUCT.md's metrics table, period [from, to]; refused dossiers count nowhere. Both
+# queries share it and differ only in how the rows are read ({dossiers}).
+AGGREGATE = """
 COPY (
-WITH d AS (
-  SELECT unit_id, channel, status,
-         CAST(substr(CAST(received_at AS VARCHAR), 1, 10) AS DATE) AS r,
-         CAST(substr(CAST(due_at AS VARCHAR), 1, 10) AS DATE) AS du,
-         CAST(substr(CAST(finished_at AS VARCHAR), 1, 10) AS DATE) AS f,
-         coalesce(TRY_CAST(fee AS DECIMAL(18, 2)), 0) > 0 AS has_fee,
-         coalesce(CAST(paid_online AS VARCHAR) IN ('1', 'true', 'x'), false) AS paid,
-         coalesce(CAST(digitized AS VARCHAR) IN ('1', 'true', 'x'), false) AS dig,
-         coalesce(CAST(e_result AS VARCHAR) IN ('1', 'true', 'x'), false) AS er,
-         TRY_CAST(rating AS INTEGER) AS rating
+WITH d AS ({dossiers}
   FROM {source}
   WHERE status <> 'refused'
 ), c AS (
@@ -75,41 +67,27 @@ FROM c ORDER BY unit_id
 ) TO '{out}' (FORMAT csv, HEADER true)
 """
 
-# The same definitions in plain DuckDB: types as DuckDB detects or reads them.
-DUCKDB_NATIVE = """
-COPY (
-WITH d AS (
+# The bench query: every column cast to text and parsed, as a text log needs.
+TEXT_ROWS = """
+  SELECT unit_id, channel, status,
+         CAST(substr(CAST(received_at AS VARCHAR), 1, 10) AS DATE) AS r,
+         CAST(substr(CAST(due_at AS VARCHAR), 1, 10) AS DATE) AS du,
+         CAST(substr(CAST(finished_at AS VARCHAR), 1, 10) AS DATE) AS f,
+         coalesce(TRY_CAST(fee AS DECIMAL(18, 2)), 0) > 0 AS has_fee,
+         coalesce(CAST(paid_online AS VARCHAR) IN ('1', 'true', 'x'), false) AS paid,
+         coalesce(CAST(digitized AS VARCHAR) IN ('1', 'true', 'x'), false) AS dig,
+         coalesce(CAST(e_result AS VARCHAR) IN ('1', 'true', 'x'), false) AS er,
+         TRY_CAST(rating AS INTEGER) AS rating"""
+
+# The native query: types as DuckDB detects or reads them.
+NATIVE_ROWS = """
   SELECT unit_id, channel, status,
          CAST(received_at AS DATE) AS r, CAST(due_at AS DATE) AS du, CAST(finished_at AS DATE) AS f,
          coalesce(CAST(fee AS DOUBLE), 0) > 0 AS has_fee,
          coalesce(CAST(paid_online AS INTEGER), 0) = 1 AS paid,
          coalesce(CAST(digitized AS INTEGER), 0) = 1 AS dig,
          coalesce(CAST(e_result AS INTEGER), 0) = 1 AS er,
-         CAST(rating AS INTEGER) AS rating
-  FROM {source}
-  WHERE status <> 'refused'
-)
-SELECT unit_id,
-  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}') AS received,
-  count(*) FILTER (WHERE r < DATE '{frm}' AND (f IS NULL OR f >= DATE '{frm}')) AS carried_over,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}') AS resolved,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND f < du) AS early,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND f = du) AS on_time,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND f > du) AS late,
-  count(*) FILTER (WHERE status IN ('returned', 'withdrawn') AND f BETWEEN DATE '{frm}' AND DATE '{to}') AS returned,
-  count(*) FILTER (WHERE r <= DATE '{to}' AND (f IS NULL OR f > DATE '{to}')) AS pending,
-  count(*) FILTER (WHERE r <= DATE '{to}' AND (f IS NULL OR f > DATE '{to}') AND du < DATE '{to}') AS pending_overdue,
-  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND channel = 'online') AS online,
-  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND channel = 'postal') AS postal,
-  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND has_fee) AS fee_received,
-  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND has_fee AND paid) AS fee_paid,
-  count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}' AND dig) AS digitized,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND er) AS e_result,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND rating BETWEEN 1 AND 5) AS rated,
-  count(*) FILTER (WHERE status = 'resolved' AND f BETWEEN DATE '{frm}' AND DATE '{to}' AND rating >= 4) AS satisfied
-FROM d GROUP BY unit_id ORDER BY unit_id
-) TO '{out}' (FORMAT csv, HEADER true)
-"""
+         CAST(rating AS INTEGER) AS rating"""
 
 COUNTS = ["received", "carried_over", "resolved", "early", "on_time", "late", "returned",
           "pending", "pending_overdue", "online", "postal"]
@@ -124,7 +102,8 @@ def duckdb_script(path, out, frm, to, native=False):
         source = f"read_csv('{path}', header = true)"
     else:
         source = f"read_csv('{path}', header = true, all_varchar = true)"
-    sql = (DUCKDB_NATIVE if native else DUCKDB_SQL).format(source=source, frm=frm, to=to, out=out)
+    rows = NATIVE_ROWS if native else TEXT_ROWS
+    sql = AGGREGATE.format(dossiers=rows, source=source, frm=frm, to=to, out=out)
     return ["python3", "-c", f"import duckdb; duckdb.connect().execute({sql!r})"]
 
 

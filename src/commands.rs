@@ -429,20 +429,7 @@ fn explain(a: ExplainArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     let mut run = run_project(&spec, a.stage.map(Into::into), a.quiet)?;
     let comparison = compare(&mut run, previous.as_ref());
     let id = normalize(&a.unit);
-    let Some(u) = run.scoring.units.iter().find(|u| u.unit.id == id) else {
-        let mut ids: Vec<&str> = run
-            .scoring
-            .units
-            .iter()
-            .map(|u| u.unit.id.as_str())
-            .collect();
-        ids.sort_unstable();
-        bail!(
-            "unit `{}` is not in the unit register (units: {})",
-            cchc::term::escape(&id),
-            cchc::term::escape(&ids.join(", "))
-        );
-    };
+    let u = find_unit(&run, &id)?;
     let criterion = a.criterion.as_deref().map(normalize);
     if let Some(c) = &criterion {
         if !report::explain::known_id(&run.framework, c) {

@@ -165,16 +165,20 @@ fn lazy(
         .map(|w| w.to_string())
         .collect();
     let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
-    let schema = LazyFrame::scan_parquet(path.clone(), scan_args())?.collect_schema()?;
+    let mut lf = LazyFrame::scan_parquet(path.clone(), scan_args())?;
+    let schema = lf.collect_schema()?;
     let filter = window.and_then(|w| window_filter(&schema, w));
-    let mut args = scan_args();
     if filter.is_some() {
-        args.row_index = Some(RowIndex {
-            name: ROW.into(),
-            offset: 0,
-        });
+        // Rows keep their numbers in the file: the scan numbers them before the filter.
+        let args = ScanArgsParquet {
+            row_index: Some(RowIndex {
+                name: ROW.into(),
+                offset: 0,
+            }),
+            ..scan_args()
+        };
+        lf = LazyFrame::scan_parquet(path, args)?;
     }
-    let mut lf = LazyFrame::scan_parquet(path, args)?;
     let mut exprs: Vec<Expr> = present
         .iter()
         .map(|c| {
@@ -361,15 +365,7 @@ impl<'a> Fast<'a> {
         let status = Status::parse(self.text(4, row))?;
         let received = self.stamp(2, row)??;
         let finished = self.stamp(7, row)?;
-        let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
-        if finished.is_some_and(|f| key(f) < key(received)) {
-            return None;
-        }
-        let finishing = matches!(
-            status,
-            Status::Resolved | Status::Returned | Status::Withdrawn
-        );
-        if finishing && finished.is_none() {
+        if super::row::finish_problem(status, received, finished).is_some() {
             return None;
         }
         let due = match self.stamp(6, row)? {

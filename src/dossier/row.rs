@@ -386,6 +386,23 @@ fn bad(code: Code, column: &'static str, value: &str) -> Invalid {
     }
 }
 
+/// What is wrong with a dossier's finish, if anything: finished before it was received,
+/// or a resolved, returned or withdrawn dossier without a finish.
+pub fn finish_problem(status: Status, received: Stamp, finished: Option<Stamp>) -> Option<Code> {
+    let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
+    match finished {
+        Some(f) if key(f) < key(received) => Some(Code::FinishedBeforeReceived),
+        None if matches!(
+            status,
+            Status::Resolved | Status::Returned | Status::Withdrawn
+        ) =>
+        {
+            Some(Code::MissingFinish)
+        }
+        _ => None,
+    }
+}
+
 /// Parses and checks one row; a refused dossier parses but counts nowhere.
 pub fn parse(
     f: &Fields,
@@ -412,22 +429,8 @@ pub fn parse(
     let status =
         Status::parse(f.status).ok_or_else(|| bad(Code::UnknownStatus, "status", f.status))?;
     let finished = stamp(t[7], f.finished_at, "finished_at")?;
-    if let Some(fin) = finished {
-        let key = |s: Stamp| (s.day, s.minute.unwrap_or(0));
-        if key(fin) < key(received) {
-            return Err(bad(
-                Code::FinishedBeforeReceived,
-                "finished_at",
-                &t[7].shown(f.finished_at),
-            ));
-        }
-    }
-    let finishing = matches!(
-        status,
-        Status::Resolved | Status::Returned | Status::Withdrawn
-    );
-    if finishing && finished.is_none() {
-        return Err(bad(Code::MissingFinish, "finished_at", f.finished_at));
+    if let Some(code) = finish_problem(status, received, finished) {
+        return Err(bad(code, "finished_at", &t[7].shown(f.finished_at)));
     }
     let due = match stamp(t[6], f.due_at, "due_at")? {
         Some(s) => s.day,

@@ -5,8 +5,8 @@
 //! reads chunks instead of memory-mapping the file (mapped pages would count as
 //! resident memory), one row group is fetched ahead, in morsels of 100k rows: at 10^7
 //! rows this more than halves the peak against polars' defaults at the same speed
-//! (benches/README.md). glibc's allocator
-//! gets a fixed mmap threshold for the same reason (see [`configure`]).
+//! (benches/README.md). (The binary's allocator, jemalloc, is chosen in `main.rs`
+//! for the same reason.)
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::{Dossier, Fields, Ids, Typed};
@@ -16,24 +16,11 @@ use polars::prelude::*;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Sets polars' and glibc's settings once, before polars first reads its
-/// configuration; a user's own setting of each variable wins.
-///
-/// glibc raises its mmap threshold each time a large block is freed, after which big
-/// allocations come from the heap and freed ones are kept: batches allocated on one
-/// thread and freed on another then ratchet resident memory up (a 10^7-row Parquet log
-/// peaked at 0.9-1.1 GB, 0.23 GB with a fixed threshold, same speed). A fixed threshold
-/// keeps blocks of 1 MiB and more in mmap, returned to the system when freed.
+/// Sets polars' settings once, before polars first reads its configuration; a user's
+/// own setting of each variable wins.
 pub fn configure() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
-            // SAFETY: mallopt only changes the allocator's settings.
-            unsafe {
-                libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-            }
-        }
         for (var, value) in [
             // One decoding thread: the fold's workers (one per core) are the slower
             // side, and a second decoder only buffers batches ahead of them (a 10^7-row

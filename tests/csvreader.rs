@@ -211,3 +211,20 @@ fn fields_are_trimmed_of_every_kind_of_space() {
     assert_eq!(pairs, vec![("\0a\"", "\0b\0 \r&\""), ("x", "y")]);
     assert_eq!(Some(ours), reference(t.as_bytes(), b','));
 }
+
+#[test]
+fn separators_on_every_side_of_the_readers_64_byte_windows_are_found() {
+    // Plain records (no quotes) of every length from 1 to 150 bytes: separators and
+    // line breaks fall at every offset of the 64-byte windows the reader scans, and at
+    // the text's short tail.
+    let mut t = String::new();
+    for i in 0..150 {
+        let f = "é".repeat(i % 23) + &"x".repeat(i % 70);
+        t.push_str(&format!("{f},{i};{i},{f}\n"));
+    }
+    t.push_str("tail,end");
+    let ours = cchc::dossier::csv_records(t.as_bytes(), b',', 8 << 20).unwrap();
+    let fields: Vec<Vec<String>> = ours.into_iter().map(|r| r.1).collect();
+    assert_eq!(fields.len(), 151);
+    assert_eq!(Some(fields), reference(t.as_bytes(), b','));
+}

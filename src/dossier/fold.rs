@@ -48,12 +48,44 @@ impl Hasher for IdHasher {
         }
         self.0 = h;
     }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = mix(self.0 ^ v as u64 ^ mix((v >> 64) as u64));
+    }
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A key of up to 15 bytes and its length in one word (None for a longer key). Read
+/// with overlapping loads, not a copy to the stack and back: that round trip stalls
+/// the load that follows it, once per row.
+fn packed(key: &str) -> Option<u128> {
+    let b = key.as_bytes();
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().unwrap_or([0; 4]),
+        ))
+    };
+    // The bytes past the first 8 (or 4): the last word's (half's) high bytes.
+    let (lo, hi) = match n {
+        16.. => return None,
+        8.. => (
+            word(0),
+            (word(n - 8)).checked_shr(8 * (16 - n) as u32).unwrap_or(0),
+        ),
+        4.. => (half(0) | (half(n - 4) >> (8 * (8 - n))) << 32, 0),
+        1.. => (
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            0,
+        ),
+        0 => (0, 0),
+    };
+    Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
+}
 
 fn hash_id(s: &str) -> u64 {
     let mut h = IdHasher::default();
@@ -138,6 +170,9 @@ struct Fold {
     setup: Arc<Setup>,
     /// Raw key → slot (several raw spellings may share a slot after NFC).
     raw: FastMap<String, usize>,
+    /// The same for keys of up to 15 bytes (unit ids are), packed into one word: one
+    /// lookup per row, so one word to hash and compare instead of a string.
+    short: FastMap<u128, usize>,
     /// Normalised key → slot.
     slots: BTreeMap<String, usize>,
     counts: Vec<Counts>,
@@ -160,6 +195,7 @@ impl Fold {
         Fold {
             setup,
             raw: FastMap::default(),
+            short: FastMap::default(),
             slots: BTreeMap::new(),
             counts: Vec::new(),
             read: 0,
@@ -188,11 +224,21 @@ impl Fold {
     }
 
     fn slot(&mut self, key: &str) -> usize {
-        if let Some(&s) = self.raw.get(key) {
-            return s;
+        let short = packed(key);
+        if let Some(s) = short.and_then(|p| self.short.get(&p)) {
+            return *s;
         }
-        let s = self.slot_of_normalized(&normalize(key));
-        self.raw.insert(key.to_string(), s);
+        let s = match self.raw.get(key) {
+            Some(&s) => s,
+            None => {
+                let s = self.slot_of_normalized(&normalize(key));
+                self.raw.insert(key.to_string(), s);
+                s
+            }
+        };
+        if let Some(p) = short {
+            self.short.insert(p, s);
+        }
         s
     }
 

@@ -149,7 +149,7 @@ impl Hashes {
 
     /// Sorts a chunk and keeps it, spilling this worker's chunks if over the budget.
     fn keep(&mut self, mut chunk: Vec<u64>) {
-        chunk.sort_unstable();
+        sort_chunk(&mut chunk);
         let n = chunk.len();
         self.sorted.push(chunk);
         let total = self.spill.in_memory.fetch_add(n, Ordering::AcqRel) + n;
@@ -352,10 +352,41 @@ fn in_order(
             buf.extend_from_slice(&rest[..n]);
             *cur += n;
         }
-        buf.sort_unstable();
+        // A few sorted pieces end to end: the stable sort merges its natural runs.
+        buf.sort();
         each(&buf)?;
     }
     Ok(())
+}
+
+/// Sorts a chunk of hashes. Hashes are uniform, so one pass scatters them by their top
+/// bits into buckets of a few hundred, each then sorted within the cache: about half
+/// the time of sorting the chunk (8 MiB) as a whole.
+fn sort_chunk(chunk: &mut Vec<u64>) {
+    const BITS: u32 = 11;
+    if chunk.len() < 1 << 14 {
+        chunk.sort_unstable();
+        return;
+    }
+    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for &h in chunk.iter() {
+        starts[bucket(h) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut out = vec![0u64; chunk.len()];
+    for &h in chunk.iter() {
+        let b = bucket(h);
+        out[next[b]] = h;
+        next[b] += 1;
+    }
+    for w in starts.windows(2) {
+        out[w[0]..w[1]].sort_unstable();
+    }
+    *chunk = out;
 }
 
 /// The hashes of one part of a run file, read in order.

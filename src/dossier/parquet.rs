@@ -105,6 +105,18 @@ fn stamp_scale(unit: &TimeUnit, zoned: bool) -> (i64, i64) {
     (per_second, if zoned { VN_OFFSET } else { 0 })
 }
 
+/// A timestamp's whole seconds: the usual units divide by a constant (a multiply),
+/// not by a value only known at run time (a slow division, several per row).
+#[inline(always)]
+fn seconds(v: i64, per_second: i64) -> i64 {
+    match per_second {
+        1_000_000 => v.div_euclid(1_000_000),
+        1_000 => v.div_euclid(1_000),
+        1_000_000_000 => v.div_euclid(1_000_000_000),
+        n => v.div_euclid(n),
+    }
+}
+
 /// A column's value at the start of local day `day`, for a typed date or timestamp
 /// column (a timestamp with a zone is an instant: local midnight is 7 hours earlier).
 fn day_start(dtype: &DataType, day: i64) -> Option<Expr> {
@@ -251,9 +263,28 @@ impl Owned {
     }
 }
 
+/// A date column's value: the day, no time.
+#[inline(always)]
+fn date_value(d: i32) -> Typed {
+    Typed::Stamp(Stamp {
+        day: i64::from(d),
+        minute: None,
+    })
+}
+
+/// A timestamp column's value in Vietnam's local time.
+#[inline(always)]
+fn stamp_value(v: i64, per_second: i64, offset: i64) -> Typed {
+    let secs = seconds(v, per_second) + offset;
+    Typed::Stamp(Stamp {
+        day: secs.div_euclid(86_400),
+        minute: Some((secs.rem_euclid(86_400) / 60) as u16),
+    })
+}
+
 impl View<'_> {
     /// Row `i`: its text (typed columns give none) and its typed value. Inlined into
-    /// the per-row loops: the column's type is then checked once per value, not twice.
+    /// the per-row loop: the column's type is then checked once per value, not twice.
     #[inline(always)]
     fn get(&self, i: usize) -> (&str, Typed) {
         let typed = |v: Option<Typed>| ("", v.unwrap_or(Typed::Null));
@@ -262,20 +293,38 @@ impl View<'_> {
             View::Int(a) => typed(a.get(i).map(Typed::Int)),
             View::Float(a) => typed(a.get(i).map(Typed::Float)),
             View::Bool(a) => typed(a.get(i).map(Typed::Bool)),
-            View::Date(a) => typed(a.get(i).map(|d| {
-                Typed::Stamp(Stamp {
-                    day: i64::from(d),
-                    minute: None,
-                })
-            })),
-            View::Stamp(a, per_second, offset) => typed(a.get(i).map(|v| {
-                let secs = v.div_euclid(*per_second) + offset;
-                Typed::Stamp(Stamp {
-                    day: secs.div_euclid(86_400),
-                    minute: Some((secs.rem_euclid(86_400) / 60) as u16),
-                })
-            })),
+            View::Date(a) => typed(a.get(i).map(date_value)),
+            View::Stamp(a, per_second, offset) => {
+                typed(a.get(i).map(|v| stamp_value(v, *per_second, *offset)))
+            }
             View::None => ("", Typed::Null),
+        }
+    }
+
+    /// Every row's typed value through `f`, column at a time: the match on the
+    /// column's type is made once, and each arm's loop has `f` inlined for that type
+    /// (the fast path's conversions, without a dispatch per value).
+    fn each<T>(&self, n: usize, f: impl Fn(Typed) -> T) -> Vec<T> {
+        let or_null = |v: Option<Typed>| f(v.unwrap_or(Typed::Null));
+        match self {
+            View::Int(a) => a
+                .iter()
+                .map(|v| or_null(v.map(|&v| Typed::Int(v))))
+                .collect(),
+            View::Float(a) => a
+                .iter()
+                .map(|v| or_null(v.map(|&v| Typed::Float(v))))
+                .collect(),
+            View::Bool(a) => a.iter().map(|v| or_null(v.map(Typed::Bool))).collect(),
+            View::Date(a) => a
+                .iter()
+                .map(|v| or_null(v.map(|&d| date_value(d))))
+                .collect(),
+            View::Stamp(a, p, o) => a
+                .iter()
+                .map(|v| or_null(v.map(|&v| stamp_value(v, *p, *o))))
+                .collect(),
+            View::Text(_) | View::None => (0..n).map(|i| f(self.get(i).1)).collect(),
         }
     }
 }
@@ -284,15 +333,23 @@ impl View<'_> {
 /// dates or timestamps, and numbers and flags are numbers or booleans, a row becomes a
 /// [`Dossier`] straight from the typed values, with the checks of [`super::row::parse`].
 /// A row that fails any of them (or needs its deadline computed) takes the general
-/// path, so that what is reported, and how, is exactly the same.
+/// path, so that what is reported, and how, is exactly the same. Typed values are
+/// converted a column at a time ([`View::each`]); a row then only reads them.
 struct Fast<'a> {
-    /// The view of each of [`Fields::COLUMNS`], if the batch has it.
-    cols: [Option<&'a View<'a>>; 13],
+    /// The text columns: dossier_id, unit_id, channel, status, procedure_id.
+    text: [Option<&'a Arr<StringType>>; 5],
+    /// received_at, due_at, finished_at: a date or timestamp, a null (Some(None)), or
+    /// a value of another type (None).
+    stamps: [Vec<Option<Option<Stamp>>>; 3],
+    fee: Vec<Option<bool>>,
+    /// paid_online, digitized, e_result.
+    flags: [Vec<Option<bool>>; 3],
+    rating: Vec<Option<Option<u8>>>,
 }
 
 impl<'a> Fast<'a> {
-    fn of(readers: &'a [View<'a>], index: &[Option<usize>]) -> Option<Fast<'a>> {
-        let mut cols = [None; 13];
+    fn of(readers: &'a [View<'a>], index: &[Option<usize>], n: usize) -> Option<Fast<'a>> {
+        let mut cols: [Option<&View>; 13] = [None; 13];
         for (c, idx) in cols.iter_mut().zip(index) {
             *c = idx.map(|i| &readers[i]);
         }
@@ -307,34 +364,36 @@ impl<'a> Fast<'a> {
             && is(8, number)
             && [9, 10, 11].iter().all(|&s| is(s, flag))
             && is(12, |v| matches!(v, View::Int(_)));
-        (required && typed).then_some(Fast { cols })
-    }
-
-    #[inline]
-    fn typed(&self, slot: usize, row: usize) -> Typed {
-        self.cols[slot].map_or(Typed::Null, |v| v.get(row).1)
-    }
-
-    #[inline]
-    fn text(&self, slot: usize, row: usize) -> &'a str {
-        match self.cols[slot] {
-            Some(View::Text(a)) => super::row::trim(a.get(row).unwrap_or("")),
-            _ => "",
+        if !(required && typed) {
+            return None;
         }
-    }
-
-    #[inline]
-    fn stamp(&self, slot: usize, row: usize) -> Option<Option<Stamp>> {
-        match self.typed(slot, row) {
+        let each = |slot: usize| cols[slot].unwrap_or(&View::None);
+        let text = |slot: usize| match cols[slot] {
+            Some(View::Text(a)) => Some(*a),
+            _ => None,
+        };
+        let stamp = |t: Typed| match t {
             Typed::Stamp(s) => Some(Some(s)),
             Typed::Null => Some(None),
             _ => None,
-        }
+        };
+        let flag = |slot: usize| each(slot).each(n, super::row::typed_flag);
+        Some(Fast {
+            text: [text(0), text(1), text(3), text(4), text(5)],
+            stamps: [2, 6, 7].map(|slot| each(slot).each(n, stamp)),
+            fee: each(8).each(n, super::row::typed_fee),
+            flags: [flag(9), flag(10), flag(11)],
+            rating: each(12).each(n, super::row::typed_rating),
+        })
     }
 
+    /// Text column `k` of [`Fast::text`] at `row`, trimmed ("" when absent or null).
     #[inline]
-    fn flag(&self, slot: usize, row: usize) -> Option<bool> {
-        super::row::typed_flag(self.typed(slot, row))
+    fn text(&self, k: usize, row: usize) -> &'a str {
+        match self.text[k] {
+            Some(a) => super::row::trim(a.get(row).unwrap_or("")),
+            None => "",
+        }
     }
 
     /// Row `row` as a checked dossier, or None to take the general path.
@@ -343,36 +402,34 @@ impl<'a> Fast<'a> {
         let ids = Ids {
             dossier_id: self.text(0, row),
             unit_id: self.text(1, row),
-            procedure_id: self.text(5, row),
+            procedure_id: self.text(4, row),
         };
         if ids.dossier_id.is_empty() || ids.unit_id.is_empty() {
             return None;
         }
-        let channel = Channel::parse(self.text(3, row))?;
-        let status = Status::parse(self.text(4, row))?;
-        let received = self.stamp(2, row)??;
-        let finished = self.stamp(7, row)?;
+        let channel = Channel::parse(self.text(2, row))?;
+        let status = Status::parse(self.text(3, row))?;
+        let [received, due, finished] = [0, 1, 2].map(|k| self.stamps[k][row]);
+        let (received, finished) = (received??, finished?);
         if super::row::finish_problem(status, received, finished).is_some() {
             return None;
         }
-        let due = match self.stamp(6, row)? {
+        let due = match due? {
             Some(s) => s.day,
             None if status == Status::Refused => received.day,
             None => return None, // computed from the procedure: the general path
         };
-        let fee = super::row::typed_fee(self.typed(8, row))?;
-        let rating = super::row::typed_rating(self.typed(12, row))?;
         let d = Dossier {
             channel,
             status,
             received: received.day,
             due,
             finished: finished.map(|s| s.day),
-            fee,
-            paid_online: self.flag(9, row)?,
-            digitized: self.flag(10, row)?,
-            e_result: self.flag(11, row)?,
-            rating,
+            fee: self.fee[row]?,
+            paid_online: self.flags[0][row]?,
+            digitized: self.flags[1][row]?,
+            e_result: self.flags[2][row]?,
+            rating: self.rating[row]?,
         };
         Some((ids, d))
     }
@@ -407,7 +464,7 @@ impl Batch<'_> {
             .map(|c| self.df.column(c.as_str()).and_then(Owned::of))
             .collect::<PolarsResult<Vec<Owned>>>()?;
         let readers: Vec<View> = owned.iter().map(Owned::view).collect();
-        let fast = Fast::of(&readers, self.index);
+        let fast = Fast::of(&readers, self.index, self.df.height());
         for row in 0..self.df.height() {
             let line = match numbers {
                 Some(n) => self.base + u64::from(n.value(row)),

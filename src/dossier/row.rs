@@ -27,6 +27,12 @@ pub enum Channel {
 impl Channel {
     /// Parses `direct|online|postal` or `truc_tiep|truc_tuyen|bcci` (any case).
     pub fn parse(s: &str) -> Option<Channel> {
+        // The usual spellings first: one comparison of length and bytes.
+        match s {
+            "direct" => return Some(Channel::Direct),
+            "online" => return Some(Channel::Online),
+            _ => {}
+        }
         let s = trim(s);
         let eq = |a: &str| s.eq_ignore_ascii_case(a);
         if eq("direct") || eq("truc_tiep") {
@@ -84,6 +90,9 @@ impl Status {
             ("paused", Status::Paused),
             ("supplement", Status::Supplement),
         ];
+        if s == "resolved" {
+            return Some(Status::Resolved); // most rows: one comparison
+        }
         let s = trim(s);
         NAMES
             .iter()

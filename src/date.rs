@@ -217,10 +217,41 @@ fn day_number(y: u32, m: u32, d: u32) -> Option<i64> {
     Some(t[((y - 1900) * 12 + m - 1) as usize] + i64::from(d) - 1)
 }
 
+/// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD`, then
+/// ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything else, which the full
+/// grammar then reads: this only answers where [`parse_stamp`] gives the same.
+#[inline]
+fn usual_stamp(b: &[u8]) -> Option<Stamp> {
+    if !matches!(b.len(), 10 | 16 | 19) || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    // A byte's digit value; anything else is above 9.
+    let digit = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+    let two = |i: usize| (digit(i) < 10 && digit(i + 1) < 10).then(|| digit(i) * 10 + digit(i + 1));
+    let day = day_number(two(0)? * 100 + two(2)?, two(5)?, two(8)?)?;
+    if b.len() == 10 {
+        return Some(Stamp { day, minute: None });
+    }
+    if !matches!(b[10], b' ' | b'T') || b[13] != b':' {
+        return None;
+    }
+    let (h, mi) = (two(11)?, two(14)?);
+    if h > 23 || mi > 59 || (b.len() == 19 && (b[16] != b':' || two(17)? > 60)) {
+        return None;
+    }
+    Some(Stamp {
+        day,
+        minute: Some((h * 60 + mi) as u16),
+    })
+}
+
 /// Parses a date or a timestamp of the grammar above; `None` if malformed or not a real
 /// date. Runs for every date of every dossier row, so it does not allocate.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
     let b = s.trim().as_bytes();
+    if let Some(stamp) = usual_stamp(b) {
+        return Some(stamp);
+    }
     let ((y, m, d), i) = date_part(b)?;
     let day = day_number(y, m, d)?;
     let rest = &b[i..];

@@ -1,14 +1,17 @@
 //! The duplicate-id check's memory: one 8-byte hash per dossier, kept within a budget.
 //!
-//! Hashes gather in chunks of 1 Mi (8 MiB), each sorted when full. While the sorted
+//! Hashes gather in chunks of 256 Ki (2 MiB); a full chunk is grouped by bucket (the
+//! hashes' top 11 bits: uniform hashes make buckets even), not sorted. While the
 //! chunks of every worker fit the budget (`--id-check-memory`, [`DEFAULT_BUDGET_MIB`])
-//! they stay in memory; beyond it a worker merges its chunks into one sorted run in a
-//! temporary folder and frees them. The hash range is split into one part per core
-//! (every run records where each part starts), each searched on its own thread: with
-//! nothing on disk, by sorting small cache-sized sub-ranges of the memory chunks; else
-//! by one streaming k-way merge over the memory chunks and the run files. Memory stays
-//! at the budget plus a read buffer per run whatever the number of rows: 10^9 dossiers
-//! at the default budget are about 120 runs (each worker spills about half the budget).
+//! they stay in memory; beyond it a worker writes its chunks, bucket by bucket sorted,
+//! as one sorted run in a temporary folder and frees them. The hash range is split
+//! into one part per core (every run records where each part starts), each searched on
+//! its own thread: with nothing on disk, bucket by bucket — a bucket's share of every
+//! chunk (a few thousand hashes) through a small table that stays in cache, no sort;
+//! else the memory chunks become one more run and a streaming k-way merge goes over
+//! the run files. Memory stays at the budget plus a read buffer per run whatever the
+//! number of rows: 10^9 dossiers at the default budget are about 120 runs (each worker
+//! spills about half the budget).
 //!
 //! Run files live in a `cchc-ids-*` folder under the system's temporary folder
 //! (`TMPDIR`), registered with [`crate::output`] so that a signal or a panic removes
@@ -21,15 +24,66 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The default budget for sorted hashes held in memory, in MiB.
+/// The default budget for hashes held in memory, in MiB.
 pub const DEFAULT_BUDGET_MIB: usize = 128;
 
 /// Hashes per chunk (fewer under a budget so small that four would not fit).
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = 1 << 18;
+
+/// Bits of a hash that name its bucket.
+const BITS: u32 = 11;
+
+/// Buckets of the hash range.
+const BUCKETS: usize = 1 << BITS;
+
+/// The bucket of a hash: its top bits.
+fn bucket(h: u64) -> usize {
+    (h >> (64 - BITS)) as usize
+}
+
+/// A chunk of hashes grouped by bucket, in no order within a bucket.
+struct Chunk {
+    hashes: Vec<u64>,
+    /// Where each bucket starts in `hashes` (and where the last ends).
+    starts: Vec<u32>,
+}
+
+impl Chunk {
+    /// Groups `hashes` by bucket: one pass counts, one places.
+    fn of(hashes: &[u64]) -> Chunk {
+        let mut starts = vec![0u32; BUCKETS + 1];
+        for &h in hashes {
+            starts[bucket(h) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut grouped = vec![0u64; hashes.len()];
+        for &h in hashes {
+            let b = bucket(h);
+            grouped[next[b] as usize] = h;
+            next[b] += 1;
+        }
+        Chunk {
+            hashes: grouped,
+            starts,
+        }
+    }
+
+    /// The hashes of bucket `b`.
+    fn bucket(&self, b: usize) -> &[u64] {
+        &self.hashes[self.starts[b] as usize..self.starts[b + 1] as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.hashes.len()
+    }
+}
 
 /// What every worker's [`Hashes`] shares: the budget, the spill folder, the parts.
 pub struct Spill {
-    /// Hashes the sorted chunks in memory may hold, all workers together.
+    /// Hashes the chunks in memory may hold, all workers together.
     budget: usize,
     in_memory: AtomicUsize,
     dir: Mutex<Option<tempfile::TempDir>>,
@@ -43,7 +97,7 @@ pub struct Spill {
 }
 
 impl Spill {
-    /// A budget of `mib` MiB of sorted hashes in memory.
+    /// A budget of `mib` MiB of hashes in memory.
     pub fn new(mib: usize) -> Arc<Spill> {
         Arc::new(Spill {
             budget: (mib << 20) / 8,
@@ -116,10 +170,10 @@ impl Drop for Run {
     }
 }
 
-/// One worker's hashes: sorted chunks in memory, runs on disk, the chunk being filled.
+/// One worker's hashes: grouped chunks in memory, runs on disk, the chunk being filled.
 pub struct Hashes {
     spill: Arc<Spill>,
-    sorted: Vec<Vec<u64>>,
+    chunks: Vec<Chunk>,
     runs: Vec<Run>,
     current: Vec<u64>,
 }
@@ -129,7 +183,7 @@ impl Hashes {
     pub fn new(spill: Arc<Spill>) -> Hashes {
         Hashes {
             spill,
-            sorted: Vec::new(),
+            chunks: Vec::new(),
             runs: Vec::new(),
             current: Vec::new(),
         }
@@ -147,21 +201,22 @@ impl Hashes {
         }
     }
 
-    /// Sorts a chunk and keeps it, spilling this worker's chunks if over the budget.
-    fn keep(&mut self, mut chunk: Vec<u64>) {
-        sort_chunk(&mut chunk);
+    /// Groups a chunk and keeps it, spilling this worker's chunks if over the budget.
+    fn keep(&mut self, hashes: Vec<u64>) {
+        let chunk = Chunk::of(&hashes);
+        drop(hashes);
         let n = chunk.len();
-        self.sorted.push(chunk);
+        self.chunks.push(chunk);
         let total = self.spill.in_memory.fetch_add(n, Ordering::AcqRel) + n;
         if total > self.spill.budget {
             self.write_run();
         }
     }
 
-    /// Merges this worker's sorted chunks into one run on disk and frees them.
+    /// Writes this worker's chunks as one sorted run on disk and frees them.
     fn write_run(&mut self) {
-        let chunks = std::mem::take(&mut self.sorted);
-        let held: usize = chunks.iter().map(Vec::len).sum();
+        let chunks = std::mem::take(&mut self.chunks);
+        let held: usize = chunks.iter().map(Chunk::len).sum();
         match self.write(&chunks) {
             Ok(run) => {
                 self.runs.push(run);
@@ -169,19 +224,19 @@ impl Hashes {
             }
             Err(e) => {
                 self.spill.fail(e);
-                self.sorted = chunks; // keep them: the check reports the error
+                self.chunks = chunks; // keep them: the check reports the error
             }
         }
     }
 
-    fn write(&self, chunks: &[Vec<u64>]) -> std::io::Result<Run> {
+    fn write(&self, chunks: &[Chunk]) -> std::io::Result<Run> {
         let (path, file) = self.spill.create()?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
         let mut starts = vec![0u64];
         let mut part = 1;
         let mut written = 0u64;
         let mut bytes = Vec::new();
-        in_order(0, None, chunks, |piece| {
+        in_order(chunks, |piece| {
             bytes.clear();
             for &h in piece {
                 while part < self.spill.parts && h >= self.spill.bound(part) {
@@ -200,7 +255,7 @@ impl Hashes {
 
     /// Adds another worker's hashes.
     pub fn absorb(&mut self, mut other: Hashes) {
-        self.sorted.append(&mut other.sorted);
+        self.chunks.append(&mut other.chunks);
         self.runs.append(&mut other.runs);
         if !other.current.is_empty() {
             let rest = std::mem::take(&mut other.current);
@@ -214,6 +269,9 @@ impl Hashes {
         if !rest.is_empty() {
             self.keep(rest);
         }
+        if !self.runs.is_empty() && !self.chunks.is_empty() {
+            self.write_run(); // then every hash is in a run, merged from disk
+        }
         let spill = self.spill.clone();
         let failed = |e: &str| {
             read_err(
@@ -224,12 +282,12 @@ impl Hashes {
         if let Some(e) = spill.error.lock().ok().and_then(|e| e.clone()) {
             return Err(failed(&e));
         }
-        let (sorted, runs) = (&self.sorted, &self.runs);
+        let (chunks, runs) = (&self.chunks, &self.runs);
         let found: Vec<std::io::Result<Vec<u64>>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..spill.parts)
                 .map(|p| {
                     let spill = &spill;
-                    s.spawn(move || part_repeated(spill, p, sorted, runs))
+                    s.spawn(move || part_repeated(spill, p, chunks, runs))
                 })
                 .collect();
             handles
@@ -245,11 +303,12 @@ impl Hashes {
     }
 }
 
-/// The repeated hashes of part `p`: its slice of every memory chunk and every run.
+/// The repeated hashes of part `p`: in the memory chunks if nothing went to disk, else
+/// in the runs (then every hash is in one).
 fn part_repeated(
     spill: &Spill,
     p: usize,
-    sorted: &[Vec<u64>],
+    chunks: &[Chunk],
     runs: &[Run],
 ) -> std::io::Result<Vec<u64>> {
     let (lo, hi) = (spill.bound(p), spill.bound(p + 1));
@@ -258,33 +317,20 @@ fn part_repeated(
         return Ok(memory_repeated(
             lo,
             if last { None } else { Some(hi) },
-            sorted,
+            chunks,
         ));
     }
     let error = std::cell::RefCell::new(None);
-    let mut sources: Vec<Box<dyn Iterator<Item = u64> + '_>> = Vec::new();
-    for c in sorted {
-        let a = if p == 0 {
-            0
-        } else {
-            c.partition_point(|&h| h < lo)
-        };
-        let b = if last {
-            c.len()
-        } else {
-            c.partition_point(|&h| h < hi)
-        };
-        sources.push(Box::new(c[a..b].iter().copied()));
-    }
+    let mut sources: Vec<FileRun> = Vec::new();
     for r in runs {
         let mut file = std::fs::File::open(&r.path)?;
         file.seek(SeekFrom::Start(r.starts[p] * 8))?;
         let count = r.starts[p + 1] - r.starts[p];
-        sources.push(Box::new(FileRun {
+        sources.push(FileRun {
             reader: BufReader::with_capacity(1 << 16, file),
             left: count,
             error: &error,
-        }));
+        });
     }
     let mut out = Vec::new();
     let mut last_seen = None;
@@ -301,92 +347,62 @@ fn part_repeated(
     }
 }
 
-/// The repeated hashes in [lo, hi) of sorted chunks held in memory (hi None: to the
-/// end of the range). Equal hashes fall in the same sub-range of [`in_order`].
-fn memory_repeated(lo: u64, hi: Option<u64>, sorted: &[Vec<u64>]) -> Vec<u64> {
-    let mut out = Vec::new();
-    let _ = in_order(lo, hi, sorted, |buf| {
-        for w in buf.windows(2) {
-            if w[0] == w[1] && out.last() != Some(&w[0]) {
-                out.push(w[0]);
+/// The repeated hashes in [lo, hi) of the chunks held in memory (hi None: to the end
+/// of the range), bucket by bucket: each hash goes into a small open-addressing table
+/// (twice the bucket's size, in cache), and one found there already is repeated.
+fn memory_repeated(lo: u64, hi: Option<u64>, chunks: &[Chunk]) -> Vec<u64> {
+    let inside = |h: u64| h >= lo && hi.is_none_or(|hi| h < hi);
+    let last = hi.map_or(BUCKETS - 1, |hi| bucket(hi - 1));
+    let (mut out, mut table, mut found) = (Vec::new(), Vec::new(), Vec::new());
+    for b in bucket(lo)..=last {
+        // A value outside the bucket marks an empty place (its top bits differ).
+        let empty = ((b ^ 1) as u64) << (64 - BITS);
+        let n: usize = chunks.iter().map(|c| c.bucket(b).len()).sum();
+        let size = (2 * n).next_power_of_two().max(16);
+        table.clear();
+        table.resize(size, empty);
+        found.clear();
+        for &h in chunks.iter().flat_map(|c| c.bucket(b)) {
+            if !inside(h) {
+                continue;
+            }
+            let mut at = (h as usize) & (size - 1);
+            loop {
+                if table[at] == empty {
+                    table[at] = h;
+                    break;
+                }
+                if table[at] == h {
+                    found.push(h);
+                    break;
+                }
+                at = (at + 1) & (size - 1);
             }
         }
-        Ok(())
-    });
+        found.sort_unstable();
+        found.dedup(); // a hash seen three times is found twice
+        out.extend_from_slice(&found);
+    }
     out
 }
 
-/// Hands `each` the hashes in [lo, hi) of sorted chunks, in order, a sorted piece at a
-/// time. Cheaper than a k-way merge: the range is cut into sub-ranges of about 8k
-/// hashes; each gathers its slice of every chunk (found by binary search) into a
-/// buffer that stays in cache, and sorts it.
+/// Hands `each` every hash of the chunks in order, a sorted bucket at a time: each
+/// bucket's share of every chunk gathered into a buffer that stays in cache, and
+/// sorted.
 fn in_order(
-    lo: u64,
-    hi: Option<u64>,
-    sorted: &[Vec<u64>],
+    chunks: &[Chunk],
     mut each: impl FnMut(&[u64]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let end = hi.map_or(1u128 << 64, u128::from);
-    let width = end - u128::from(lo);
-    let mut cursors: Vec<usize> = sorted
-        .iter()
-        .map(|c| c.partition_point(|&h| h < lo))
-        .collect();
-    let total: usize = sorted
-        .iter()
-        .zip(&cursors)
-        .map(|(c, &cur)| c[cur..].partition_point(|&h| u128::from(h) < end))
-        .sum();
-    let subs = (total / 8192).clamp(1, 1 << 16) as u128;
     let mut buf: Vec<u64> = Vec::new();
-    for k in 1..=subs {
-        let bound = u128::from(lo) + width * k / subs;
+    for b in 0..BUCKETS {
         buf.clear();
-        for (c, cur) in sorted.iter().zip(cursors.iter_mut()) {
-            let rest = &c[*cur..];
-            let n = if bound >= 1u128 << 64 {
-                rest.len()
-            } else {
-                rest.partition_point(|&h| u128::from(h) < bound)
-            };
-            buf.extend_from_slice(&rest[..n]);
-            *cur += n;
+        for c in chunks {
+            buf.extend_from_slice(c.bucket(b));
         }
-        // A few sorted pieces end to end: the stable sort merges its natural runs.
-        buf.sort();
+        buf.sort_unstable();
         each(&buf)?;
     }
     Ok(())
-}
-
-/// Sorts a chunk of hashes. Hashes are uniform, so one pass scatters them by their top
-/// bits into buckets of a few hundred, each then sorted within the cache: about half
-/// the time of sorting the chunk (8 MiB) as a whole.
-fn sort_chunk(chunk: &mut Vec<u64>) {
-    const BITS: u32 = 11;
-    if chunk.len() < 1 << 14 {
-        chunk.sort_unstable();
-        return;
-    }
-    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for &h in chunk.iter() {
-        starts[bucket(h) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut out = vec![0u64; chunk.len()];
-    for &h in chunk.iter() {
-        let b = bucket(h);
-        out[next[b]] = h;
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
-    }
-    *chunk = out;
 }
 
 /// The hashes of one part of a run file, read in order.

@@ -295,10 +295,12 @@ fn stamp(t: Typed, text: &str, column: &'static str) -> Result<Option<Stamp>, In
     match t {
         Typed::Stamp(s) => Ok(Some(s)),
         Typed::Null => Ok(None),
-        Typed::Text if trim(text).is_empty() => Ok(None),
-        Typed::Text => parse_stamp(text)
-            .map(Some)
-            .ok_or_else(|| bad(Code::BadDate, column, text)),
+        Typed::Text => match trim(text) {
+            "" => Ok(None),
+            t => parse_stamp(t)
+                .map(Some)
+                .ok_or_else(|| bad(Code::BadDate, column, text)),
+        },
         other => Err(bad(Code::BadDate, column, &other.shown(text))),
     }
 }

@@ -255,3 +255,81 @@ proptest! {
         }
     }
 }
+
+/// Values for each dossier column: well formed, badly formed and empty.
+fn dossier_field(column: usize) -> impl Strategy<Value = &'static str> {
+    const IDS: &[&str] = &["", "D1", " D2 ", "HS0001"];
+    const UNITS: &[&str] = &["", "U1", "Sở Tư pháp"];
+    const STAMPS: &[&str] = &[
+        "",
+        "2025-01-05",
+        "2025-01-05 08:30",
+        "2025-01-05T08:30:59",
+        "2025-01-04 23:59",
+        "2025-01-06 00:00:60",
+        "2025-02-30",
+        "2025-01-05 24:00",
+        "2025-1-5",
+        "05/01/2025 8:30",
+        "2025-01-05 08:30:61",
+        "2025-01-05 08:30+07:00",
+        "2025-01-05 01:30Z",
+        "x",
+    ];
+    const CHANNELS: &[&str] = &["direct", "online", "Postal", "bcci", " online ", "fax", ""];
+    const STATUSES: &[&str] = &[
+        "resolved",
+        "Resolved",
+        "refused",
+        "returned",
+        "withdrawn",
+        "received",
+        "pending",
+        "",
+    ];
+    const PROCEDURES: &[&str] = &["", "P1"];
+    const FEES: &[&str] = &["", "0", "1000", "000", "1,5", "1.5", "-3", "1.000,5", "abc"];
+    const FLAGS: &[&str] = &["", "0", "1", "true", "X", "yes"];
+    const RATINGS: &[&str] = &["", "0", "3", "5", "6", "x"];
+    let pool = match column {
+        0 => IDS,
+        1 => UNITS,
+        2 | 6 | 7 => STAMPS,
+        3 => CHANNELS,
+        4 => STATUSES,
+        5 => PROCEDURES,
+        8 => FEES,
+        9..=11 => FLAGS,
+        _ => RATINGS,
+    };
+    proptest::sample::select(pool)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The usual-row path (checks without building errors) takes exactly the text rows
+    /// the full check accepts when no deadline has to be computed, and makes the same
+    /// dossier of them: it can neither hide a finding nor count a row differently.
+    #[test]
+    fn the_usual_row_path_agrees_with_the_full_check(
+        values in (0..13usize).map(dossier_field).collect::<Vec<_>>(),
+        comma in any::<bool>(),
+    ) {
+        use cchc::dossier::row::{parse, usual, Fields, TextRow};
+        let fields = Fields::from_values(values.clone().try_into().unwrap());
+        let fast = usual(&TextRow { fields: &fields, comma });
+        static CALENDAR: std::sync::OnceLock<cchc::dossier::Calendar> = std::sync::OnceLock::new();
+        let calendar = CALENDAR.get_or_init(cchc::dossier::Calendar::builtin);
+        let full = parse(&fields, None, calendar, comma);
+        prop_assert_eq!(
+            fast.as_ref().map(|(_, d)| d.clone()),
+            full.as_ref().ok().cloned(),
+            "{:?} (comma {}): full check {:?}", values, comma, full
+        );
+        if let Some((ids, _)) = fast {
+            prop_assert_eq!(ids.dossier_id, values[0].trim());
+            prop_assert_eq!(ids.unit_id, values[1].trim());
+        }
+    }
+}

@@ -309,6 +309,17 @@ impl Visitor for Fold {
         if let Some(stop) = self.excluded(line, f.dossier_id) {
             return stop;
         }
+        // The usual text row first, checked without building errors (a typed row
+        // that gets here is not usual: the typed scan tried it already).
+        if f.typed.iter().all(|t| matches!(t, row::Typed::Text)) {
+            let text = row::TextRow {
+                fields: f,
+                comma: self.setup.comma,
+            };
+            if let Some((ids, d)) = row::usual(&text) {
+                return self.add(&ids, &d, false);
+            }
+        }
         let d = match row::parse(
             f,
             self.setup.procedures.as_ref(),

@@ -398,40 +398,48 @@ impl<'a> Fast<'a> {
 
     /// Row `row` as a checked dossier, or None to take the general path.
     fn dossier(&self, row: usize) -> Option<(Ids<'a>, Dossier)> {
-        use super::row::{Channel, Status};
-        let ids = Ids {
-            dossier_id: self.text(0, row),
-            unit_id: self.text(1, row),
-            procedure_id: self.text(4, row),
+        super::row::usual(&FastRow { fast: self, row })
+    }
+}
+
+/// Row `row` of a typed batch, for [`super::row::usual`].
+struct FastRow<'f, 'a> {
+    fast: &'f Fast<'a>,
+    row: usize,
+}
+
+impl<'a> super::row::UsualRow<'a> for FastRow<'_, 'a> {
+    #[inline]
+    fn text(&self, slot: usize) -> &'a str {
+        let k = match slot {
+            0 => 0,
+            1 => 1,
+            3 => 2,
+            4 => 3,
+            _ => 4,
         };
-        if ids.dossier_id.is_empty() || ids.unit_id.is_empty() {
-            return None;
-        }
-        let channel = Channel::parse(self.text(2, row))?;
-        let status = Status::parse(self.text(3, row))?;
-        let [received, due, finished] = [0, 1, 2].map(|k| self.stamps[k][row]);
-        let (received, finished) = (received??, finished?);
-        if super::row::finish_problem(status, received, finished).is_some() {
-            return None;
-        }
-        let due = match due? {
-            Some(s) => s.day,
-            None if status == Status::Refused => received.day,
-            None => return None, // computed from the procedure: the general path
+        self.fast.text(k, self.row)
+    }
+    #[inline]
+    fn stamp(&self, slot: usize) -> Option<Option<Stamp>> {
+        let k = match slot {
+            2 => 0,
+            6 => 1,
+            _ => 2,
         };
-        let d = Dossier {
-            channel,
-            status,
-            received: received.day,
-            due,
-            finished: finished.map(|s| s.day),
-            fee: self.fee[row]?,
-            paid_online: self.flags[0][row]?,
-            digitized: self.flags[1][row]?,
-            e_result: self.flags[2][row]?,
-            rating: self.rating[row]?,
-        };
-        Some((ids, d))
+        self.fast.stamps[k][self.row]
+    }
+    #[inline]
+    fn fee(&self) -> Option<bool> {
+        self.fast.fee[self.row]
+    }
+    #[inline]
+    fn flag(&self, slot: usize) -> Option<bool> {
+        self.fast.flags[slot.saturating_sub(9).min(2)][self.row]
+    }
+    #[inline]
+    fn rating(&self) -> Option<Option<u8>> {
+        self.fast.rating[self.row]
     }
 }
 

@@ -414,6 +414,111 @@ pub fn finish_problem(status: Status, received: Stamp, finished: Option<Stamp>) 
     }
 }
 
+/// A row's values as the usual case reads them, for [`usual`]: a text log's fields
+/// (parsed on demand) or a typed batch's converted columns. Each `None` means "not
+/// the usual case" — the row then goes to [`parse`], which says what is wrong.
+pub trait UsualRow<'a> {
+    /// dossier_id, unit_id, channel, status or procedure_id (slots of
+    /// [`Fields::COLUMNS`]), trimmed.
+    fn text(&self, slot: usize) -> &'a str;
+    /// received_at, due_at or finished_at: a date (`Some(None)` when empty or null).
+    fn stamp(&self, slot: usize) -> Option<Option<Stamp>>;
+    /// Whether a fee above 0 was charged.
+    fn fee(&self) -> Option<bool>;
+    /// paid_online, digitized or e_result.
+    fn flag(&self, slot: usize) -> Option<bool>;
+    /// The rating, 1–5 or none.
+    fn rating(&self) -> Option<Option<u8>>;
+}
+
+/// A text row (every field text, none typed) for [`usual`], with the log's decimal
+/// comma setting for its fee.
+pub struct TextRow<'f, 'a> {
+    /// The row's fields.
+    pub fields: &'f Fields<'a>,
+    /// Whether `,` is the decimal separator.
+    pub comma: bool,
+}
+
+impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
+    fn text(&self, slot: usize) -> &'a str {
+        let f = self.fields;
+        trim(match slot {
+            0 => f.dossier_id,
+            1 => f.unit_id,
+            3 => f.channel,
+            4 => f.status,
+            _ => f.procedure_id,
+        })
+    }
+    fn stamp(&self, slot: usize) -> Option<Option<Stamp>> {
+        let f = self.fields;
+        let text = match slot {
+            2 => f.received_at,
+            6 => f.due_at,
+            _ => f.finished_at,
+        };
+        match trim(text) {
+            "" => Some(None),
+            t => parse_stamp(t).map(Some),
+        }
+    }
+    fn fee(&self) -> Option<bool> {
+        fee_positive(self.fields.fee, self.comma)
+    }
+    fn flag(&self, slot: usize) -> Option<bool> {
+        let f = self.fields;
+        parse_bool(match slot {
+            9 => f.paid_online,
+            10 => f.digitized,
+            _ => f.e_result,
+        })
+    }
+    fn rating(&self) -> Option<Option<u8>> {
+        parse_rating(self.fields.rating)
+    }
+}
+
+/// The usual row — ids present, every value well formed, the deadline given — as a
+/// checked dossier, with the checks of [`parse`] but without building an error for
+/// each: None sends the row to [`parse`]. One definition for text and typed logs.
+#[inline]
+pub fn usual<'a>(r: &impl UsualRow<'a>) -> Option<(Ids<'a>, Dossier)> {
+    let ids = Ids {
+        dossier_id: r.text(0),
+        unit_id: r.text(1),
+        procedure_id: r.text(5),
+    };
+    if ids.dossier_id.is_empty() || ids.unit_id.is_empty() {
+        return None;
+    }
+    let channel = Channel::parse(r.text(3))?;
+    let status = Status::parse(r.text(4))?;
+    let received = r.stamp(2)??;
+    let finished = r.stamp(7)?;
+    if finish_problem(status, received, finished).is_some() {
+        return None;
+    }
+    let due = match r.stamp(6)? {
+        Some(s) => s.day,
+        None if status == Status::Refused => received.day,
+        None => return None, // computed from the procedure: the general path
+    };
+    let d = Dossier {
+        channel,
+        status,
+        received: received.day,
+        due,
+        finished: finished.map(|s| s.day),
+        fee: r.fee()?,
+        paid_online: r.flag(9)?,
+        digitized: r.flag(10)?,
+        e_result: r.flag(11)?,
+        rating: r.rating()?,
+    };
+    Some((ids, d))
+}
+
 /// Parses and checks one row; a refused dossier parses but counts nowhere.
 pub fn parse(
     f: &Fields,

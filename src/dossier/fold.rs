@@ -41,10 +41,26 @@ fn mix(mut h: u64) -> u64 {
 impl Hasher for IdHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut h = self.0 ^ 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            h = mix(h ^ u64::from_le_bytes(w));
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            h = mix(h ^ u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        }
+        // The last 1–7 bytes, zero-padded: from the text's last 8 bytes when it has
+        // them (one load, no copy through the stack), else copied.
+        let rest = words.remainder().len();
+        if rest > 0 {
+            let tail = match bytes.len().checked_sub(8) {
+                Some(at) => {
+                    let last = u64::from_le_bytes(bytes[at..].try_into().unwrap_or_default());
+                    last >> (8 * (8 - rest))
+                }
+                None => {
+                    let mut w = [0u8; 8];
+                    w[..rest].copy_from_slice(bytes);
+                    u64::from_le_bytes(w)
+                }
+            };
+            h = mix(h ^ tail);
         }
         self.0 = h;
     }

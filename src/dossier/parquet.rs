@@ -305,25 +305,25 @@ impl View<'_> {
     /// column's type is made once, and each arm's loop has `f` inlined for that type
     /// (the fast path's conversions, without a dispatch per value).
     fn each<T>(&self, n: usize, f: impl Fn(Typed) -> T) -> Vec<T> {
-        let or_null = |v: Option<Typed>| f(v.unwrap_or(Typed::Null));
+        // A column without nulls is read straight from its values (no validity to
+        // zip with); one with nulls value by value.
+        macro_rules! convert {
+            ($a:expr, $to:expr) => {
+                if $a.validity().is_none_or(|v| v.unset_bits() == 0) {
+                    $a.values_iter().map(|v| f($to(v))).collect()
+                } else {
+                    $a.iter()
+                        .map(|v| f(v.map($to).unwrap_or(Typed::Null)))
+                        .collect()
+                }
+            };
+        }
         match self {
-            View::Int(a) => a
-                .iter()
-                .map(|v| or_null(v.map(|&v| Typed::Int(v))))
-                .collect(),
-            View::Float(a) => a
-                .iter()
-                .map(|v| or_null(v.map(|&v| Typed::Float(v))))
-                .collect(),
-            View::Bool(a) => a.iter().map(|v| or_null(v.map(Typed::Bool))).collect(),
-            View::Date(a) => a
-                .iter()
-                .map(|v| or_null(v.map(|&d| date_value(d))))
-                .collect(),
-            View::Stamp(a, p, o) => a
-                .iter()
-                .map(|v| or_null(v.map(|&v| stamp_value(v, *p, *o))))
-                .collect(),
+            View::Int(a) => convert!(a, |v: &i64| Typed::Int(*v)),
+            View::Float(a) => convert!(a, |v: &f64| Typed::Float(*v)),
+            View::Bool(a) => convert!(a, Typed::Bool),
+            View::Date(a) => convert!(a, |d: &i32| date_value(*d)),
+            View::Stamp(a, p, o) => convert!(a, |v: &i64| stamp_value(*v, *p, *o)),
             View::Text(_) | View::None => (0..n).map(|i| f(self.get(i).1)).collect(),
         }
     }

@@ -196,25 +196,38 @@ fn date_part(b: &[u8]) -> Option<((u32, u32, u32), usize)> {
 }
 
 /// Days since 1970-01-01 of a valid date, with a table for 1900–2199 so that a date in
-/// a dossier log costs one look-up.
+/// a dossier log costs one look-up: the first day of each month, and of January 2200
+/// (a month's length is the next entry's distance).
+#[inline]
 fn day_number(y: u32, m: u32, d: u32) -> Option<i64> {
-    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
     if !(1..=12).contains(&m) || d == 0 {
         return None;
     }
     if !(1900..2200).contains(&y) {
         return Date::new(i32::try_from(y).ok()?, m, d).map(Date::to_days);
     }
-    let t = TABLE.get_or_init(|| {
+    let k = ((y - 1900) * 12 + m - 1) as usize;
+    let (start, next) = month_starts().get(k..k + 2).map(|w| (w[0], w[1]))?;
+    (i64::from(d) <= next - start).then(|| start + i64::from(d) - 1)
+}
+
+/// The first day of every month from January 1900 to January 2200.
+fn month_starts() -> &'static [i64] {
+    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
         (1900..2200)
             .flat_map(|y| (1..=12).map(move |m| (y, m)))
+            .chain([(2200, 1)])
             .map(|(y, m)| days_from_civil(y, m, 1))
             .collect()
-    });
-    if d > days_in_month(y as i32, m) {
-        return None;
-    }
-    Some(t[((y - 1900) * 12 + m - 1) as usize] + i64::from(d) - 1)
+    })
+}
+
+/// Two ASCII digits as a number (None if either is not a digit).
+#[inline(always)]
+fn two_digits(a: u8, b: u8) -> Option<u32> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
 /// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD`, then
@@ -225,18 +238,20 @@ fn usual_stamp(b: &[u8]) -> Option<Stamp> {
     if !matches!(b.len(), 10 | 16 | 19) || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    // A byte's digit value; anything else is above 9.
-    let digit = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
-    let two = |i: usize| (digit(i) < 10 && digit(i + 1) < 10).then(|| digit(i) * 10 + digit(i + 1));
-    let day = day_number(two(0)? * 100 + two(2)?, two(5)?, two(8)?)?;
+    let day = day_number(
+        two_digits(b[0], b[1])? * 100 + two_digits(b[2], b[3])?,
+        two_digits(b[5], b[6])?,
+        two_digits(b[8], b[9])?,
+    )?;
     if b.len() == 10 {
         return Some(Stamp { day, minute: None });
     }
     if !matches!(b[10], b' ' | b'T') || b[13] != b':' {
         return None;
     }
-    let (h, mi) = (two(11)?, two(14)?);
-    if h > 23 || mi > 59 || (b.len() == 19 && (b[16] != b':' || two(17)? > 60)) {
+    let (h, mi) = (two_digits(b[11], b[12])?, two_digits(b[14], b[15])?);
+    let seconds_ok = || b[16] == b':' && two_digits(b[17], b[18]).is_some_and(|s| s <= 60);
+    if h > 23 || mi > 59 || (b.len() == 19 && !seconds_ok()) {
         return None;
     }
     Some(Stamp {
@@ -248,10 +263,11 @@ fn usual_stamp(b: &[u8]) -> Option<Stamp> {
 /// Parses a date or a timestamp of the grammar above; `None` if malformed or not a real
 /// date. Runs for every date of every dossier row, so it does not allocate.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
-    let b = s.trim().as_bytes();
-    if let Some(stamp) = usual_stamp(b) {
+    // The usual shapes have no spaces to trim: tried first, on the text as it is.
+    if let Some(stamp) = usual_stamp(s.as_bytes()) {
         return Some(stamp);
     }
+    let b = s.trim().as_bytes();
     let ((y, m, d), i) = date_part(b)?;
     let day = day_number(y, m, d)?;
     let rest = &b[i..];

@@ -275,6 +275,7 @@ impl Fold {
 
 impl Fold {
     /// Whether `line` is a later copy of a duplicate id (pass 3), which is skipped.
+    #[inline]
     fn excluded(&mut self, line: u64, id: &str) -> Option<bool> {
         if self.setup.exclude.is_empty() || !self.setup.exclude.contains(&line) {
             return None;

@@ -104,6 +104,7 @@ impl Status {
 /// [`str::trim`], checked cheaply first: most fields start and end with a letter or a
 /// digit, and this runs for every field of every row. (An edge byte that is not ASCII
 /// may begin or end a Unicode space, so it takes the full trim.)
+#[inline]
 pub fn trim(s: &str) -> &str {
     let edge = |b: u8| b >= 0x80 || char::from(b).is_whitespace();
     let b = s.as_bytes();
@@ -114,6 +115,7 @@ pub fn trim(s: &str) -> &str {
 }
 
 /// Parses `1/0`, `true/false`, `x`/empty (any case).
+#[inline]
 pub fn parse_bool(s: &str) -> Option<bool> {
     let s = trim(s);
     if s.is_empty() || s == "0" || s.eq_ignore_ascii_case("false") {
@@ -143,6 +145,7 @@ pub fn fee_positive(s: &str, comma: bool) -> Option<bool> {
 }
 
 /// A rating 1–5; empty or 0 means no rating.
+#[inline]
 pub fn parse_rating(s: &str) -> Option<Option<u8>> {
     match trim(s) {
         "" | "0" => Some(None),
@@ -441,6 +444,7 @@ pub struct TextRow<'f, 'a> {
 }
 
 impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
+    #[inline]
     fn text(&self, slot: usize) -> &'a str {
         let f = self.fields;
         trim(match slot {
@@ -451,6 +455,7 @@ impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
             _ => f.procedure_id,
         })
     }
+    #[inline]
     fn stamp(&self, slot: usize) -> Option<Option<Stamp>> {
         let f = self.fields;
         let text = match slot {
@@ -463,9 +468,11 @@ impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
             t => parse_stamp(t).map(Some),
         }
     }
+    #[inline]
     fn fee(&self) -> Option<bool> {
         fee_positive(self.fields.fee, self.comma)
     }
+    #[inline]
     fn flag(&self, slot: usize) -> Option<bool> {
         let f = self.fields;
         parse_bool(match slot {
@@ -474,6 +481,7 @@ impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
             _ => f.e_result,
         })
     }
+    #[inline]
     fn rating(&self) -> Option<Option<u8>> {
         parse_rating(self.fields.rating)
     }

@@ -124,13 +124,13 @@ impl fmt::Display for Date {
     }
 }
 
-/// Howard Hinnant's days_from_civil.
-fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
+/// Howard Hinnant's days_from_civil (a `const fn`: it also builds [`MONTH_STARTS`]).
+const fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = year as i64 - (month <= 2) as i64;
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
@@ -207,21 +207,21 @@ fn day_number(y: u32, m: u32, d: u32) -> Option<i64> {
         return Date::new(i32::try_from(y).ok()?, m, d).map(Date::to_days);
     }
     let k = ((y - 1900) * 12 + m - 1) as usize;
-    let (start, next) = month_starts().get(k..k + 2).map(|w| (w[0], w[1]))?;
+    let (start, next) = (MONTH_STARTS[k], MONTH_STARTS[k + 1]);
     (i64::from(d) <= next - start).then(|| start + i64::from(d) - 1)
 }
 
-/// The first day of every month from January 1900 to January 2200.
-fn month_starts() -> &'static [i64] {
-    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        (1900..2200)
-            .flat_map(|y| (1..=12).map(move |m| (y, m)))
-            .chain([(2200, 1)])
-            .map(|(y, m)| days_from_civil(y, m, 1))
-            .collect()
-    })
-}
+/// The first day of every month from January 1900 to January 2200, built at compile
+/// time (no initialisation to check on each look-up).
+static MONTH_STARTS: [i64; 3601] = {
+    let mut t = [0i64; 3601];
+    let mut k = 0;
+    while k < t.len() {
+        t[k] = days_from_civil(1900 + (k / 12) as i32, (k % 12) as u32 + 1, 1);
+        k += 1;
+    }
+    t
+};
 
 /// Two ASCII digits as a number (None if either is not a digit).
 #[inline(always)]

@@ -230,6 +230,39 @@ fn two_digits(a: u8, b: u8) -> Option<u32> {
     (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
+/// How many `YYYY-MM-DD` date parts each thread remembers: a log's dates span a year
+/// or two, so nearly every date of a row is one seen before.
+const MEMO: usize = 1024;
+
+thread_local! {
+    /// The date parts read last (their 10 bytes as two words) and their day numbers,
+    /// by a hash of the bytes. Only valid dates are kept; an empty place has a key no
+    /// date has (zero bytes).
+    static DATES: [std::cell::Cell<(u64, u16, i64)>; MEMO] =
+        const { [const { std::cell::Cell::new((0, 0, 0)) }; MEMO] };
+}
+
+/// The day of the date part `b[..10]` (`YYYY-MM-DD`): remembered, or read and checked.
+#[inline]
+fn memo_day(b: &[u8]) -> Option<i64> {
+    let lo = u64::from_le_bytes(b[..8].try_into().ok()?);
+    let hi = u16::from_le_bytes(b[8..10].try_into().ok()?);
+    let at = ((lo ^ u64::from(hi)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize % MEMO;
+    DATES.with(|memo| {
+        let (l, h, day) = memo[at].get();
+        if (l, h) == (lo, hi) {
+            return Some(day);
+        }
+        let day = day_number(
+            two_digits(b[0], b[1])? * 100 + two_digits(b[2], b[3])?,
+            two_digits(b[5], b[6])?,
+            two_digits(b[8], b[9])?,
+        )?;
+        memo[at].set((lo, hi, day));
+        Some(day)
+    })
+}
+
 /// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD`, then
 /// ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything else, which the full
 /// grammar then reads: this only answers where [`parse_stamp`] gives the same.
@@ -238,11 +271,7 @@ fn usual_stamp(b: &[u8]) -> Option<Stamp> {
     if !matches!(b.len(), 10 | 16 | 19) || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let day = day_number(
-        two_digits(b[0], b[1])? * 100 + two_digits(b[2], b[3])?,
-        two_digits(b[5], b[6])?,
-        two_digits(b[8], b[9])?,
-    )?;
+    let day = memo_day(b)?;
     if b.len() == 10 {
         return Some(Stamp { day, minute: None });
     }

@@ -349,7 +349,9 @@ fn part_repeated(
 
 /// The repeated hashes in [lo, hi) of the chunks held in memory (hi None: to the end
 /// of the range), bucket by bucket: each hash goes into a small open-addressing table
-/// (twice the bucket's size, in cache), and one found there already is repeated.
+/// (in cache), and one found there already is repeated. The table holds distinct
+/// hashes only and grows with them, so a hostile log that repeats one id millions of
+/// times (one huge bucket) costs no more than its distinct ids.
 fn memory_repeated(lo: u64, hi: Option<u64>, chunks: &[Chunk]) -> Vec<u64> {
     let inside = |h: u64| h >= lo && hi.is_none_or(|hi| h < hi);
     let last = hi.map_or(BUCKETS - 1, |hi| bucket(hi - 1));
@@ -358,25 +360,25 @@ fn memory_repeated(lo: u64, hi: Option<u64>, chunks: &[Chunk]) -> Vec<u64> {
         // A value outside the bucket marks an empty place (its top bits differ).
         let empty = ((b ^ 1) as u64) << (64 - BITS);
         let n: usize = chunks.iter().map(|c| c.bucket(b).len()).sum();
-        let size = (2 * n).next_power_of_two().max(16);
         table.clear();
-        table.resize(size, empty);
+        table.resize((2 * n.min(1 << 16)).next_power_of_two().max(16), empty);
+        let mut filled = 0;
         found.clear();
         for &h in chunks.iter().flat_map(|c| c.bucket(b)) {
             if !inside(h) {
                 continue;
             }
-            let mut at = (h as usize) & (size - 1);
-            loop {
-                if table[at] == empty {
-                    table[at] = h;
-                    break;
+            if place(&mut table, empty, h) {
+                filled += 1;
+                if 2 * filled > table.len() {
+                    let grown = vec![empty; 2 * table.len()];
+                    let old = std::mem::replace(&mut table, grown);
+                    for v in old.into_iter().filter(|&v| v != empty) {
+                        place(&mut table, empty, v);
+                    }
                 }
-                if table[at] == h {
-                    found.push(h);
-                    break;
-                }
-                at = (at + 1) & (size - 1);
+            } else if found.last() != Some(&h) {
+                found.push(h);
             }
         }
         found.sort_unstable();
@@ -384,6 +386,23 @@ fn memory_repeated(lo: u64, hi: Option<u64>, chunks: &[Chunk]) -> Vec<u64> {
         out.extend_from_slice(&found);
     }
     out
+}
+
+/// Puts `h` into the open-addressing `table` (a power of two long, never full); false
+/// if it was there already.
+fn place(table: &mut [u64], empty: u64, h: u64) -> bool {
+    let mask = table.len() - 1;
+    let mut at = (h as usize) & mask;
+    loop {
+        if table[at] == empty {
+            table[at] = h;
+            return true;
+        }
+        if table[at] == h {
+            return false;
+        }
+        at = (at + 1) & mask;
+    }
 }
 
 /// Hands `each` every hash of the chunks in order, a sorted bucket at a time: each

@@ -335,3 +335,38 @@ fn rows_keep_their_numbers_in_the_file_when_others_are_left_unread() {
     // B2 is the file's 5th row, whatever was skipped before it.
     assert!(err.contains("log.parquet:5: channel \"fax\""), "{err}");
 }
+
+/// Each worker decodes the row groups it takes: with one row a group, many groups are
+/// in flight at once, and still the first bad row in file order is the one reported,
+/// by its number in the file; skipped, every bad row is counted.
+#[test]
+fn the_first_problem_in_file_order_is_reported_whatever_group_a_worker_took() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rows: Vec<Row> = (0..60)
+        .map(|i| {
+            let mut r = DURING[i % 3];
+            r.0 = Box::leak(format!("N{i}").into_boxed_str());
+            if i == 16 || i == 41 {
+                r.3 = "fax";
+            }
+            r
+        })
+        .collect();
+    let (parquet, _) = typed_log(tmp.path(), &rows, 1);
+    let args = |extra: &[&str]| -> Vec<std::ffi::OsString> {
+        let mut a: Vec<std::ffi::OsString> = vec!["metrics".into(), "--dossiers".into()];
+        a.push(parquet.clone().into_os_string());
+        a.extend(["--period", "2025"].iter().chain(extra).map(Into::into));
+        a
+    };
+    for _ in 0..5 {
+        let (code, _, err) = run(&args(&[]));
+        assert_eq!(code, 2);
+        assert!(err.contains("log.parquet:17: channel \"fax\""), "{err}");
+    }
+    let (code, out, err) = run(&args(&["--skip-invalid", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"read\": 60"), "{out}");
+    assert!(out.contains("\"rejected\": 2"), "{out}");
+    assert!(out.contains("(first at rows 17, 42)"), "{out}");
+}

@@ -2,9 +2,10 @@
 //! from one-stop dossier logs of any size (PRODUCT.md, "Dossier metrics").
 //!
 //! The folder has plain parts: [`source`] opens a log and checks its header, [`pool`]
-//! runs a scan on one worker per core, [`csvlog`] splits CSV blocks, [`parquet`] scans
-//! a Parquet log lazily with polars' streaming engine (polars lives there and in
-//! [`columnar`], which writes Parquet outputs, and nowhere else), [`row`] parses one
+//! runs a scan on one worker per core, [`csvlog`] splits CSV blocks, [`parquet`] hands
+//! a Parquet log's row groups to the workers, which decode them with polars' decoders
+//! (polars lives there and in [`columnar`], which writes Parquet outputs, and nowhere
+//! else), [`row`] parses one
 //! record and [`fold`] counts them and finds duplicate ids. Either way only the
 //! needed columns are read, and the rows reach a fold written in plain Rust ([`row`])
 //! that parses fixed-format dates cheaply, checks every row and adds it to exact

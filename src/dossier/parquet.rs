@@ -1,64 +1,44 @@
-//! The Parquet path of the dossier scan, and the only place polars reads: a lazy,
-//! streamed scan of the needed columns, its batches handed to the worker pool.
+//! The Parquet path of the dossier scan, and the only place polars reads. Each worker
+//! decodes whole row groups itself and folds them at once: the producer only hands
+//! out (file, row group) pairs, a worker reads that group's column chunks (only the
+//! columns the metrics need) with positional reads and decodes them with polars'
+//! Parquet decoders. Decoding is thus spread over every core, no decoded batch waits
+//! in a queue, and the file is never memory-mapped (mapped pages would count as
+//! resident memory, and a file truncated while mapped ends the process).
 //!
-//! polars' settings live here too: one decoding thread, its streaming byte source
-//! reads chunks instead of memory-mapping the file (mapped pages would count as
-//! resident memory), one row group is fetched ahead, in morsels of 100k rows: at 10^7
-//! rows this more than halves the peak against polars' defaults at the same speed
-//! (benches/README.md). (The binary's allocator, jemalloc, is chosen in `main.rs`
-//! for the same reason.)
+//! The period is applied twice: a row group whose min/max statistics hold only rows
+//! outside it is never read, and a row outside it is left unread inside a group —
+//! both only for a typed `received_at` / `finished_at` (see [`Window`]).
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::{Dossier, Fields, Ids, Typed};
 use super::{read_err, DossierError};
 use crate::date::Stamp;
+use polars::io::parquet::read::_internal::to_deserializer;
+use polars::io::parquet::read::FileMetadata;
 use polars::prelude::*;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-/// Sets polars' settings once, before polars first reads its configuration; a user's
-/// own setting of each variable wins.
-pub fn configure() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        for (var, value) in [
-            // One decoding thread: the fold's workers (one per core) are the slower
-            // side, and a second decoder only buffers batches ahead of them (a 10^7-row
-            // typed log: 250 MiB peak instead of 410-450, the same time).
-            ("POLARS_MAX_THREADS", "1"),
-            ("POLARS_FORCE_ASYNC", "1"),
-            ("POLARS_IDEAL_MORSEL_SIZE", "100000"),
-            ("POLARS_ROW_GROUP_PREFETCH_SIZE", "1"),
-        ] {
-            if std::env::var_os(var).is_none() {
-                std::env::set_var(var, value);
-            }
-        }
-    });
+/// A file's footer: its metadata and the Arrow schema polars reads it with.
+struct Footer {
+    meta: Arc<FileMetadata>,
+    schema: Arc<ArrowSchema>,
 }
 
-/// How every file is scanned: as the one file it is — no glob expansion of its name, no
-/// hive columns from its folders (a dataset's `year=…` folders are cchc's to read; polars
-/// would infer types from them, and a date-like one needs features polars is built
-/// without).
-fn scan_args() -> ScanArgsParquet {
-    ScanArgsParquet {
-        glob: false,
-        hive_options: HiveOptions::new_disabled(),
-        ..ScanArgsParquet::default()
-    }
+fn footer(path: &Path) -> PolarsResult<Footer> {
+    let mut reader = ParquetReader::new(std::fs::File::open(path)?);
+    let schema = reader.schema()?;
+    let meta = reader.get_metadata()?.clone();
+    Ok(Footer { meta, schema })
 }
 
 /// The column names of a Parquet file.
 pub fn columns(path: &Path, shown: &str) -> Result<Vec<String>, DossierError> {
-    configure();
-    let mut lf =
-        LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), scan_args())
-            .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
-    let schema = lf
-        .collect_schema()
-        .map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
-    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+    let f =
+        footer(path).map_err(|e| read_err(shown, format!("not a readable Parquet file: {e}")))?;
+    Ok(f.schema.iter_names().map(|n| n.to_string()).collect())
 }
 
 /// A Parquet log to scan: where it is, how it is named, its columns.
@@ -90,9 +70,6 @@ fn read_as(dtype: &DataType) -> Option<DataType> {
     }
 }
 
-/// The row-index column a filtered scan adds (rows keep their numbers in the file).
-const ROW: &str = "__cchc_row";
-
 /// A timestamp column's values per second, and the seconds that take its values to
 /// Vietnam's local time (7 hours for an instant stored with a zone, 0 for a naive
 /// local timestamp).
@@ -115,91 +92,6 @@ fn seconds(v: i64, per_second: i64) -> i64 {
         1_000_000_000 => v.div_euclid(1_000_000_000),
         n => v.div_euclid(n),
     }
-}
-
-/// A column's value at the start of local day `day`, for a typed date or timestamp
-/// column (a timestamp with a zone is an instant: local midnight is 7 hours earlier).
-fn day_start(dtype: &DataType, day: i64) -> Option<Expr> {
-    match dtype {
-        DataType::Date => Some(lit(Scalar::new_date(i32::try_from(day).ok()?))),
-        DataType::Datetime(unit, tz) => {
-            let (per_second, offset) = stamp_scale(unit, tz.is_some());
-            let v = (day * 86_400 - offset).checked_mul(per_second)?;
-            Some(lit(Scalar::new_datetime(v, *unit, tz.clone())))
-        }
-        _ => None,
-    }
-}
-
-/// Keeps the rows that may touch the period `span` ([`super::Options::span`]):
-/// received by its last day and not finished before its first (a null kept, for the
-/// fold to judge). polars pushes it down to the row groups' statistics, so a group
-/// holding only other rows is never decoded. None unless a column is typed.
-fn window_filter(schema: &Schema, span: (i64, i64)) -> Option<Expr> {
-    let received = schema
-        .get("received_at")
-        .and_then(|t| day_start(t, span.1 + 1))
-        .map(|t| col("received_at").is_null().or(col("received_at").lt(t)));
-    let finished = schema
-        .get("finished_at")
-        .and_then(|t| day_start(t, span.0))
-        .map(|t| col("finished_at").is_null().or(col("finished_at").gt_eq(t)));
-    match (received, finished) {
-        (Some(r), Some(f)) => Some(r.and(f)),
-        (r, f) => r.or(f),
-    }
-}
-
-/// The scan of one file: the wanted columns (cast where cchc reads another type),
-/// filtered to `window` when its dates are typed; whether a filter (and the row-index
-/// column) applies.
-fn lazy(
-    src: &File,
-    wanted: &[&str],
-    window: Option<(i64, i64)>,
-) -> PolarsResult<(LazyFrame, Vec<String>, bool)> {
-    let present: Vec<String> = wanted
-        .iter()
-        .filter(|w| src.columns.iter().any(|c| c == *w))
-        .map(|w| w.to_string())
-        .collect();
-    let path = PlRefPath::new(src.path.to_string_lossy().as_ref());
-    let mut lf = LazyFrame::scan_parquet(path.clone(), scan_args())?;
-    let schema = lf.collect_schema()?;
-    let filter = window.and_then(|w| window_filter(&schema, w));
-    if filter.is_some() {
-        // Rows keep their numbers in the file: the scan numbers them before the filter.
-        let args = ScanArgsParquet {
-            row_index: Some(RowIndex {
-                name: ROW.into(),
-                offset: 0,
-            }),
-            ..scan_args()
-        };
-        lf = LazyFrame::scan_parquet(path, args)?;
-    }
-    let mut exprs: Vec<Expr> = present
-        .iter()
-        .map(|c| {
-            let e = col(c.as_str());
-            match schema.get(c.as_str()).and_then(read_as) {
-                Some(t) => e.cast(t),
-                None => e,
-            }
-        })
-        .collect();
-    let filtered = filter.is_some();
-    if let Some(f) = filter {
-        lf = lf.filter(f);
-        exprs.push(col(ROW));
-    }
-    Ok((lf.select(exprs), present, filtered))
-}
-
-/// The rows of a Parquet file, from its footer.
-fn row_count(path: &Path) -> PolarsResult<u64> {
-    let file = std::fs::File::open(path)?;
-    Ok(ParquetReader::new(file).num_rows()? as u64)
 }
 
 /// One column of a batch in one contiguous chunk, in the type it is read in.
@@ -301,22 +193,23 @@ impl View<'_> {
         }
     }
 
-    /// Every row's typed value through `f`, column at a time: the match on the
-    /// column's type is made once, and each arm's loop has `f` inlined for that type
-    /// (the fast path's conversions, without a dispatch per value).
-    fn each<T>(&self, n: usize, f: impl Fn(Typed) -> T) -> Vec<T> {
+    /// The typed values of rows `rows` through `f` into `out` (cleared first), column
+    /// at a time: the match on the column's type is made once, and each arm's loop has
+    /// `f` inlined for that type (the fast path's conversions, without a dispatch per
+    /// value).
+    fn each<T>(&self, rows: std::ops::Range<usize>, out: &mut Vec<T>, f: impl Fn(Typed) -> T) {
+        out.clear();
         // A column without nulls is read straight from its values (no validity to
         // zip with); one with nulls value by value.
         macro_rules! convert {
-            ($a:expr, $to:expr) => {
-                if $a.validity().is_none_or(|v| v.unset_bits() == 0) {
-                    $a.values_iter().map(|v| f($to(v))).collect()
+            ($a:expr, $to:expr) => {{
+                let a = (**$a).clone().sliced(rows.start, rows.len());
+                if a.validity().is_none_or(|v| v.unset_bits() == 0) {
+                    out.extend(a.values_iter().map(|v| f($to(v))))
                 } else {
-                    $a.iter()
-                        .map(|v| f(v.map($to).unwrap_or(Typed::Null)))
-                        .collect()
+                    out.extend(a.iter().map(|v| f(v.map($to).unwrap_or(Typed::Null))))
                 }
-            };
+            }};
         }
         match self {
             View::Int(a) => convert!(a, |v: &i64| Typed::Int(*v)),
@@ -324,7 +217,7 @@ impl View<'_> {
             View::Bool(a) => convert!(a, Typed::Bool),
             View::Date(a) => convert!(a, |d: &i32| date_value(*d)),
             View::Stamp(a, p, o) => convert!(a, |v: &i64| stamp_value(*v, *p, *o)),
-            View::Text(_) | View::None => (0..n).map(|i| f(self.get(i).1)).collect(),
+            View::Text(_) | View::None => out.extend(rows.map(|i| f(self.get(i).1))),
         }
     }
 }
@@ -334,10 +227,16 @@ impl View<'_> {
 /// [`Dossier`] straight from the typed values, with the checks of [`super::row::parse`].
 /// A row that fails any of them (or needs its deadline computed) takes the general
 /// path, so that what is reported, and how, is exactly the same. Typed values are
-/// converted a column at a time ([`View::each`]); a row then only reads them.
+/// converted a column at a time ([`View::each`]) for [`CHUNK`] rows at once, into
+/// buffers reused from chunk to chunk (they stay in the core's cache); a row then
+/// only reads them.
 struct Fast<'a> {
+    /// The typed batch's columns in [`Fields::COLUMNS`]' order.
+    cols: [&'a View<'a>; 13],
     /// The text columns: dossier_id, unit_id, channel, status, procedure_id.
     text: [Option<&'a Arr<StringType>>; 5],
+    /// The first row of the chunk converted.
+    start: usize,
     /// received_at, due_at, finished_at: a date or timestamp, a null (Some(None)), or
     /// a value of another type (None).
     stamps: [Vec<Option<Option<Stamp>>>; 3],
@@ -347,8 +246,12 @@ struct Fast<'a> {
     rating: Vec<Option<Option<u8>>>,
 }
 
+/// The rows a typed batch converts at once ([`Fast`]): its buffers (about 50 bytes a
+/// row) stay well inside a core's cache.
+const CHUNK: usize = 4096;
+
 impl<'a> Fast<'a> {
-    fn of(readers: &'a [View<'a>], index: &[Option<usize>], n: usize) -> Option<Fast<'a>> {
+    fn of(readers: &'a [View<'a>], index: &[Option<usize>]) -> Option<Fast<'a>> {
         let mut cols: [Option<&View>; 13] = [None; 13];
         for (c, idx) in cols.iter_mut().zip(index) {
             *c = idx.map(|i| &readers[i]);
@@ -367,24 +270,37 @@ impl<'a> Fast<'a> {
         if !(required && typed) {
             return None;
         }
-        let each = |slot: usize| cols[slot].unwrap_or(&View::None);
         let text = |slot: usize| match cols[slot] {
             Some(View::Text(a)) => Some(*a),
             _ => None,
         };
+        Some(Fast {
+            cols: cols.map(|c| c.unwrap_or(&View::None)),
+            text: [text(0), text(1), text(3), text(4), text(5)],
+            start: 0,
+            stamps: Default::default(),
+            fee: Vec::with_capacity(CHUNK),
+            flags: Default::default(),
+            rating: Vec::with_capacity(CHUNK),
+        })
+    }
+
+    /// Converts rows `rows` (at most [`CHUNK`]) for [`Fast::dossier`].
+    fn convert(&mut self, rows: std::ops::Range<usize>) {
         let stamp = |t: Typed| match t {
             Typed::Stamp(s) => Some(Some(s)),
             Typed::Null => Some(None),
             _ => None,
         };
-        let flag = |slot: usize| each(slot).each(n, super::row::typed_flag);
-        Some(Fast {
-            text: [text(0), text(1), text(3), text(4), text(5)],
-            stamps: [2, 6, 7].map(|slot| each(slot).each(n, stamp)),
-            fee: each(8).each(n, super::row::typed_fee),
-            flags: [flag(9), flag(10), flag(11)],
-            rating: each(12).each(n, super::row::typed_rating),
-        })
+        self.start = rows.start;
+        for (out, slot) in self.stamps.iter_mut().zip([2, 6, 7]) {
+            self.cols[slot].each(rows.clone(), out, stamp);
+        }
+        for (out, slot) in self.flags.iter_mut().zip([9, 10, 11]) {
+            self.cols[slot].each(rows.clone(), out, super::row::typed_flag);
+        }
+        self.cols[8].each(rows.clone(), &mut self.fee, super::row::typed_fee);
+        self.cols[12].each(rows, &mut self.rating, super::row::typed_rating);
     }
 
     /// Text column `k` of [`Fast::text`] at `row`, trimmed ("" when absent or null).
@@ -427,57 +343,149 @@ impl<'a> super::row::UsualRow<'a> for FastRow<'_, 'a> {
             6 => 1,
             _ => 2,
         };
-        self.fast.stamps[k][self.row]
+        self.fast.stamps[k][self.row - self.fast.start]
     }
     #[inline]
     fn fee(&self) -> Option<bool> {
-        self.fast.fee[self.row]
+        self.fast.fee[self.row - self.fast.start]
     }
     #[inline]
     fn flag(&self, slot: usize) -> Option<bool> {
-        self.fast.flags[slot.saturating_sub(9).min(2)][self.row]
+        self.fast.flags[slot.saturating_sub(9).min(2)][self.row - self.fast.start]
     }
     #[inline]
     fn rating(&self) -> Option<Option<u8>> {
-        self.fast.rating[self.row]
+        self.fast.rating[self.row - self.fast.start]
     }
 }
 
-/// One batch of a file's scan, turned into rows for a visitor.
+/// The period's window on a typed file: the first value of `received_at` past the
+/// period (a row received then or later touches no day of it) and the first value of
+/// `finished_at` inside it (a row finished earlier touches none), in each column's own
+/// stored units. None for a column that is absent, text, or whose threshold does not
+/// fit its type. A null is never outside: the fold judges it.
+#[derive(Clone, Copy, Default)]
+struct Window {
+    received_from: Option<i64>,
+    finished_before: Option<i64>,
+}
+
+/// A column's stored value at the start of local day `day`, for a typed date or
+/// timestamp column (a timestamp with a zone is an instant: local midnight is 7 hours
+/// earlier).
+fn day_value(dtype: &DataType, day: i64) -> Option<i64> {
+    match dtype {
+        DataType::Date => Some(day),
+        DataType::Datetime(unit, tz) => {
+            let (per_second, offset) = stamp_scale(unit, tz.is_some());
+            (day * 86_400 - offset).checked_mul(per_second)
+        }
+        _ => None,
+    }
+}
+
+impl Window {
+    /// The window of span `(from, to)` (days, [`super::Options::span`]) on a file's
+    /// schema.
+    fn of(schema: &ArrowSchema, span: (i64, i64)) -> Window {
+        let value = |name: &str, day: i64| {
+            let field = schema.get(name)?;
+            day_value(&DataType::from_arrow_field(field), day)
+        };
+        Window {
+            received_from: value("received_at", span.1 + 1),
+            finished_before: value("finished_at", span.0),
+        }
+    }
+
+    /// Whether a row's stored `received_at` / `finished_at` put it outside the period.
+    #[inline]
+    fn outside(&self, received: Option<i64>, finished: Option<i64>) -> bool {
+        matches!((received, self.received_from), (Some(v), Some(t)) if v >= t)
+            || matches!((finished, self.finished_before), (Some(v), Some(t)) if v < t)
+    }
+
+    /// Whether every row of a row group is outside, by its statistics: no null in the
+    /// column, and its min received past the period or its max finished before it.
+    fn skips(
+        &self,
+        group: &polars_parquet::parquet::metadata::RowGroupMetadata,
+        footer: &[u8],
+    ) -> bool {
+        let bound = |name: &str, max: bool| -> Option<i64> {
+            let mut chunks = group.columns_under_root_iter(name)?;
+            let chunk = chunks.next()?;
+            use polars_parquet::parquet::statistics::Statistics as S;
+            let (nulls, value) = match chunk.statistics(footer)?.ok()? {
+                S::Int64(p) => (p.null_count, if max { p.max_value } else { p.min_value }),
+                S::Int32(p) => (
+                    p.null_count,
+                    (if max { p.max_value } else { p.min_value }).map(i64::from),
+                ),
+                _ => return None,
+            };
+            (nulls == Some(0)).then_some(value).flatten()
+        };
+        self.received_from
+            .is_some_and(|t| bound("received_at", false).is_some_and(|min| min >= t))
+            || self
+                .finished_before
+                .is_some_and(|t| bound("finished_at", true).is_some_and(|max| max < t))
+    }
+}
+
+impl View<'_> {
+    /// Row `i`'s stored value in a typed date or timestamp column (None for a null or
+    /// another type).
+    #[inline]
+    fn stored(&self, i: usize) -> Option<i64> {
+        match self {
+            View::Date(a) => a.get(i).map(i64::from),
+            View::Stamp(a, _, _) => a.get(i),
+            _ => None,
+        }
+    }
+}
+
+/// One row group of a file, decoded, turned into rows for a visitor.
 struct Batch<'a> {
     df: &'a DataFrame,
     /// The columns read, and each of [`Fields::COLUMNS`]' place among them.
     present: &'a [String],
     index: &'a [Option<usize>],
-    /// Whether rows carry their index in the file ([`ROW`]).
-    filtered: bool,
-    /// The number of the batch's first row (unfiltered scans count rows in order).
+    /// The number of the group's first row.
     first: u64,
-    /// The number of the file's row 0 in a filtered scan.
-    base: u64,
+    window: Option<Window>,
 }
 
 impl Batch<'_> {
-    /// Hands every row to the visitor; Some(stop) if it stopped.
+    /// Hands every row to the visitor in file order — rows outside the window left
+    /// unread, then the fast path, else the general one; Some(stop) if it stopped.
     fn rows<V: Visitor>(&self, v: &mut V) -> PolarsResult<Option<Stop>> {
-        let numbers = if self.filtered {
-            Some(self.df.column(ROW)?.idx()?.rechunk().into_owned())
-        } else {
-            None
-        };
-        let numbers = numbers.as_ref().and_then(|n| n.downcast_iter().next());
         let owned = self
             .present
             .iter()
             .map(|c| self.df.column(c.as_str()).and_then(Owned::of))
             .collect::<PolarsResult<Vec<Owned>>>()?;
         let readers: Vec<View> = owned.iter().map(Owned::view).collect();
-        let fast = Fast::of(&readers, self.index, self.df.height());
+        let none = View::None;
+        let slot = |s: usize| self.index[s].map_or(&none, |i| &readers[i]);
+        let (received, finished) = (slot(2), slot(7));
+        let mut unread = 0;
+        let mut fast = Fast::of(&readers, self.index);
         for row in 0..self.df.height() {
-            let line = match numbers {
-                Some(n) => self.base + u64::from(n.value(row)),
-                None => self.first + row as u64,
-            };
+            if row % CHUNK == 0 {
+                if let Some(f) = fast.as_mut() {
+                    f.convert(row..(row + CHUNK).min(self.df.height()));
+                }
+            }
+            if let Some(w) = &self.window {
+                if w.outside(received.stored(row), finished.stored(row)) {
+                    unread += 1;
+                    continue;
+                }
+            }
+            let line = self.first + row as u64;
             if let Some((ids, d)) = fast.as_ref().and_then(|f| f.dossier(row)) {
                 match v.dossier(line, &ids, &d) {
                     Some(true) => return Ok(Some(Stop::Visitor)),
@@ -505,82 +513,176 @@ impl Batch<'_> {
                 return Ok(Some(Stop::Visitor));
             }
         }
+        if unread > 0 {
+            v.unread(unread);
+        }
         Ok(None)
     }
 }
 
-/// The Parquet scan of one file or of a dataset's files in turn: polars' streaming
-/// engine delivers batches in file order; the callback only numbers them and passes
-/// them on, and the workers turn them into rows. File `i`'s rows are numbered from
-/// `i << PART_BITS` + 1 (a single file from 1).
+/// One file of the scan, its footer read.
+struct Plan<'a> {
+    src: &'a File<'a>,
+    footer: Footer,
+    /// The wanted columns present in the file, in the order read.
+    present: Vec<String>,
+    /// Each of [`Fields::COLUMNS`]' place in `present`.
+    index: Vec<Option<usize>>,
+    /// Each row group's first row in the file.
+    starts: Vec<u64>,
+    window: Option<Window>,
+    /// The number of the file's row 0 (file `i`: `i << PART_BITS` + 1).
+    base: u64,
+}
+
+impl<'a> Plan<'a> {
+    /// File `i` of the scan: its footer read, the `wanted` columns it has, the window
+    /// of `span` on it.
+    fn new(
+        i: usize,
+        src: &'a File<'a>,
+        wanted: &[&str],
+        span: Option<(i64, i64)>,
+    ) -> Result<Plan<'a>, DossierError> {
+        let footer = footer(src.path).map_err(|e| read_err(src.shown, e))?;
+        let present: Vec<String> = wanted
+            .iter()
+            .filter(|w| src.columns.iter().any(|c| c == *w))
+            .map(|w| w.to_string())
+            .collect();
+        let index = Fields::COLUMNS
+            .iter()
+            .map(|c| present.iter().position(|p| p == c))
+            .collect();
+        let starts = footer
+            .meta
+            .row_groups
+            .iter()
+            .scan(0u64, |at, g| {
+                let start = *at;
+                *at += g.num_rows() as u64;
+                Some(start)
+            })
+            .collect();
+        let window = span.map(|w| Window::of(&footer.schema, w));
+        Ok(Plan {
+            src,
+            footer,
+            present,
+            index,
+            starts,
+            window,
+            base: ((i as u64) << super::PART_BITS) + 1,
+        })
+    }
+
+    /// Reads and decodes row group `g`'s wanted columns, cast where cchc reads another
+    /// type. Each column chunk is read with one positional read of the byte range the
+    /// footer gives (checked against the file's length first).
+    fn decode(&self, g: usize) -> PolarsResult<DataFrame> {
+        let group = &self.footer.meta.row_groups[g];
+        let mut file = std::fs::File::open(self.src.path)?;
+        let size = file.metadata()?.len();
+        let mut columns = Vec::with_capacity(self.present.len());
+        for name in &self.present {
+            let field = self
+                .footer
+                .schema
+                .get(name.as_str())
+                .ok_or_else(|| polars_err!(ColumnNotFound: "{name}"))?;
+            let mut parts = Vec::new();
+            for chunk in group.columns_under_root_iter(name).into_iter().flatten() {
+                let range = chunk.byte_range();
+                if range.start > range.end || range.end > size {
+                    polars_bail!(ComputeError: "column {name}: its data lies beyond the end of the file");
+                }
+                let mut bytes = vec![0u8; (range.end - range.start) as usize];
+                file.seek(SeekFrom::Start(range.start))?;
+                file.read_exact(&mut bytes)?;
+                parts.push((chunk, polars_buffer::Buffer::from_vec(bytes)));
+            }
+            let series = if parts.is_empty() {
+                Series::full_null(
+                    name.as_str().into(),
+                    group.num_rows(),
+                    &DataType::from_arrow_field(field),
+                )
+            } else {
+                let (arrays, _) = to_deserializer(parts, field.clone(), None)?;
+                Series::try_from((field, arrays))?
+            };
+            let series = match read_as(series.dtype()) {
+                Some(t) => series.cast(&t)?,
+                None => series,
+            };
+            columns.push(series.into_column());
+        }
+        DataFrame::new(group.num_rows(), columns)
+    }
+}
+
+/// The Parquet scan of one file or of a dataset's files in turn: the producer hands
+/// out the row groups to read, in file order; each worker decodes its group and turns
+/// it into rows ([`Batch`]). File `i`'s rows are numbered from `i << PART_BITS` + 1 (a
+/// single file from 1).
 pub fn scan<V: Visitor>(
     files: &[File],
     wanted: &[&str],
     window: Option<(i64, i64)>,
     visitor: V,
 ) -> Result<V, DossierError> {
-    configure();
-    let mut plans = Vec::with_capacity(files.len());
-    let mut unread = 0u64;
-    for f in files {
-        let (lf, present, filtered) = lazy(f, wanted, window).map_err(|e| read_err(f.shown, e))?;
-        if filtered {
-            unread += row_count(f.path).map_err(|e| read_err(f.shown, e))?;
+    let plans = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Plan::new(i, f, wanted, window))
+        .collect::<Result<Vec<Plan>, DossierError>>()?;
+    let mut skipped = 0u64;
+    let mut groups = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        for (g, group) in p.footer.meta.row_groups.iter().enumerate() {
+            if p.window
+                .is_some_and(|w| w.skips(group, &p.footer.meta.footer_buf))
+            {
+                skipped += group.num_rows() as u64;
+            } else {
+                groups.push((i, g));
+            }
         }
-        let index: Vec<Option<usize>> = Fields::COLUMNS
-            .iter()
-            .map(|c| present.iter().position(|p| p == c))
-            .collect();
-        plans.push((lf, present, index, filtered));
     }
-    let delivered = AtomicU64::new(0);
-    let shown: Vec<&str> = files.iter().map(|f| f.shown).collect();
-    let lazies: Vec<LazyFrame> = plans.iter().map(|(lf, _, _, _)| lf.clone()).collect();
-    let produce = |feed: Feed<(u64, usize, DataFrame)>| {
-        for (i, lf) in lazies.into_iter().enumerate() {
-            // Rows count from 1; batches arrive in file order (maintain_order).
-            let rows = std::sync::Arc::new(AtomicU64::new(((i as u64) << super::PART_BITS) + 1));
-            let feed = feed.clone();
-            let stopped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let flag = stopped.clone();
-            let callback = PlanCallback::new(move |df: DataFrame| -> PolarsResult<bool> {
-                let first = rows.fetch_add(df.height() as u64, Ordering::AcqRel);
-                let stop = !feed.send((first, i, df));
-                if stop {
-                    flag.store(true, Ordering::Release);
-                }
-                Ok(stop)
-            });
-            lf.sink_batches(callback, true, None)
-                .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
-                .map_err(|e| read_err(shown[i], e))?;
-            if stopped.load(Ordering::Acquire) {
+    let produce = |feed: Feed<(usize, usize)>| {
+        for group in groups {
+            if !feed.send(group) {
                 break;
             }
         }
         Ok(())
     };
-    let process = |(first, i, df): (u64, usize, DataFrame), v: &mut V| -> Option<Stop> {
-        let (_, present, index, filtered) = &plans[i];
-        if *filtered {
-            delivered.fetch_add(df.height() as u64, Ordering::Relaxed);
-        }
-        let batch = Batch {
-            df: &df,
-            present,
-            index,
-            filtered: *filtered,
-            first,
-            base: ((i as u64) << super::PART_BITS) + 1,
-        };
-        batch
+    let process = |(i, g): (usize, usize), v: &mut V| -> Option<Stop> {
+        let plan = &plans[i];
+        let mut read = || -> PolarsResult<Option<Stop>> {
+            let df = plan.decode(g)?;
+            Batch {
+                df: &df,
+                present: &plan.present,
+                index: &plan.index,
+                first: plan.base + plan.starts[g],
+                window: plan.window,
+            }
             .rows(v)
-            .unwrap_or_else(|e| Some(Stop::Read(read_err(shown[i], e))))
+        };
+        read().unwrap_or_else(|e| {
+            let (first, rows) = (
+                plan.starts[g] + 1,
+                plan.footer.meta.row_groups[g].num_rows(),
+            );
+            let last = first + rows as u64 - 1;
+            let why = format!("rows {first}-{last} (row group {}): {e}", g + 1);
+            Some(Stop::Read(read_err(plan.src.shown, why)))
+        })
     };
     let mut v = fan_out(visitor, produce, process)?;
-    let seen = delivered.load(Ordering::Relaxed);
-    if unread > 0 {
-        v.unread(unread.saturating_sub(seen));
+    if skipped > 0 {
+        v.unread(skipped);
     }
     Ok(v)
 }

@@ -370,3 +370,54 @@ fn the_first_problem_in_file_order_is_reported_whatever_group_a_worker_took() {
     assert!(out.contains("\"rejected\": 2"), "{out}");
     assert!(out.contains("(first at rows 17, 42)"), "{out}");
 }
+
+/// A row group whose statistics put every row outside the period is never read: its
+/// data can be garbage. The same garbage in a group the period needs is a read error
+/// naming that group's rows.
+#[test]
+fn a_row_group_outside_the_period_is_never_decoded() {
+    use polars::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let rows: Vec<Row> = BEFORE.iter().chain(&DURING).copied().collect();
+    let (parquet, _) = typed_log(tmp.path(), &rows, 3);
+    let good = std::fs::read(&parquet).unwrap();
+    let mut reader = ParquetReader::new(std::fs::File::open(&parquet).unwrap());
+    let meta = reader.get_metadata().unwrap().clone();
+    // Garbage over the middle of every column chunk of group `g`.
+    let spoil = |g: usize| {
+        let mut bytes = good.clone();
+        for chunk in meta.row_groups[g].parquet_columns() {
+            let r = chunk.byte_range();
+            let (from, to) = (r.start as usize + 4, r.end as usize - 4);
+            bytes[from..to].fill(0xA5);
+        }
+        let path = tmp.path().join(format!("spoiled-{g}.parquet"));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let run_on = |log: &Path| {
+        run(&[
+            "metrics".into(),
+            "--dossiers".into(),
+            log.as_os_str().to_owned(),
+            "--period".into(),
+            "2025".into(),
+            "--format".into(),
+            "md".into(),
+        ])
+    };
+    let (code, expected, err) = run_on(&parquet);
+    assert_eq!(code, 0, "{err}");
+    // BEFORE's rows (one with a bad channel) are all finished before 2025: skipped whole.
+    let (code, out, err) = run_on(&spoil(0));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.replace("spoiled-0.parquet", "log.parquet"), expected);
+    assert!(out.contains("3 rows read"), "{out}");
+    assert!(out.contains("3 row(s) received after the period"), "{out}");
+    let (code, _, err) = run_on(&spoil(1));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("spoiled-1.parquet: rows 4-6 (row group 2)"),
+        "{err}"
+    );
+}

@@ -8,16 +8,6 @@ mod recording;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// jemalloc: chosen when polars decoded on its own thread and the fold's workers freed
-/// its batches (glibc's malloc then mapped fresh zeroed pages per batch: a 10^7-row
-/// typed log 1.50 → 1.25 s). The workers now decode their own row groups; against
-/// glibc's malloc jemalloc is level (typed 10^7 0.89 s against 0.86 s, CSV 10^8 12.96 s
-/// against 13.65 s, the same peaks), and the CSV reader's blocks still cross threads.
-/// See benches/README.md.
-#[cfg(not(target_env = "msvc"))]
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 fn main() -> ExitCode {
     guard();
     let cli = cchc::cli::Cli::parse();

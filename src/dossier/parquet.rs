@@ -204,10 +204,15 @@ impl View<'_> {
         macro_rules! convert {
             ($a:expr, $to:expr) => {{
                 let a = (**$a).clone().sliced(rows.start, rows.len());
-                if a.validity().is_none_or(|v| v.unset_bits() == 0) {
-                    out.extend(a.values_iter().map(|v| f($to(v))))
-                } else {
-                    out.extend(a.iter().map(|v| f(v.map($to).unwrap_or(Typed::Null))))
+                match a.validity().filter(|v| v.unset_bits() > 0) {
+                    None => out.extend(a.values_iter().map(|v| f($to(v)))),
+                    // Values and validity bits side by side (polars' zipped iterator
+                    // checks its own state for every value).
+                    Some(valid) => out.extend(
+                        a.values_iter()
+                            .zip(valid.iter())
+                            .map(|(v, ok)| f(if ok { $to(v) } else { Typed::Null })),
+                    ),
                 }
             }};
         }

@@ -58,12 +58,11 @@ struct Step {
 }
 
 fn run_case(path: &Path) -> Result<(), String> {
-    run_case_with(path, &[], &[])
+    run_case_with(path, &[])
 }
 
-/// Runs a case with extra arguments before each command's own (global flags) and
-/// extra environment variables for the binary.
-fn run_case_with(path: &Path, pre: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+/// Runs a case with extra arguments before each command's own (global flags).
+fn run_case_with(path: &Path, pre: &[&str]) -> Result<(), String> {
     let case: Case = toml::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
         .map_err(|e| format!("bad case file: {e}"))?;
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -91,7 +90,6 @@ fn run_case_with(path: &Path, pre: &[&str], env: &[(&str, &str)]) -> Result<(), 
             .collect();
         let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
             .args(&args)
-            .envs(env.iter().copied())
             .current_dir(root)
             .output()
             .map_err(|e| e.to_string())?;
@@ -213,7 +211,7 @@ fn dossier_cases_read_the_same_in_tiny_batches() {
         for block in ["1", "61"] {
             let path = dir.join(format!("{name}.toml"));
             assert!(path.exists(), "{name}.toml");
-            if let Err(e) = run_case_with(&path, &["--csv-block-size", block], &[]) {
+            if let Err(e) = run_case_with(&path, &["--csv-block-size", block]) {
                 failures.push(format!("== {name} in {block}-byte blocks\n{e}"));
             }
         }

@@ -1,5 +1,5 @@
 //! The worker pool every scan of a log runs on: one thread produces batches in file
-//! order (blocks of a CSV file, record batches of a Parquet scan), one worker per core
+//! order (blocks of a CSV file, row groups of a Parquet log), one worker per core
 //! folds them into its own copy of a [`Visitor`], and the copies are merged at the
 //! end. The earliest problem in file order is the one reported, however the batches
 //! were cut or spread over the workers.
@@ -28,7 +28,8 @@ pub trait Visitor: Send + 'static {
     /// Called after each batch.
     fn batch_end(&mut self) {}
     /// Rows the scan left unread because they touch no day of the period (a typed
-    /// Parquet scan's filter and row-group statistics); called once, at the end.
+    /// Parquet scan's window and row-group statistics); added up, once per batch or
+    /// at the end.
     fn unread(&mut self, _rows: u64) {}
     /// A fresh copy with the same settings and nothing seen yet.
     fn fork(&self) -> Self
@@ -52,7 +53,7 @@ pub enum Stop {
 type Sender<B> = Arc<Mutex<Option<mpsc::SyncSender<(u64, B)>>>>;
 
 /// The producer's end of [`fan_out`]: hands batches to the workers in file order.
-/// Cloneable and `'static`, so a polars callback can own one.
+/// Cloneable and `'static`, so a producer's callback can own one.
 pub struct Feed<B> {
     tx: Sender<B>,
     next: Arc<AtomicU64>,
@@ -156,7 +157,7 @@ where
             })
             .collect();
         let produced = produce(feed.clone());
-        // Close the channel even if a copy of the feed lives on (inside a polars plan).
+        // Close the channel even if a copy of the feed lives on (inside a callback).
         if let Ok(mut tx) = feed.tx.lock() {
             tx.take();
         }

@@ -230,48 +230,73 @@ fn two_digits(a: u8, b: u8) -> Option<u32> {
     (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
-/// How many `YYYY-MM-DD` date parts each thread remembers: a log's dates span a year
-/// or two, so nearly every date of a row is one seen before.
-const MEMO: usize = 1024;
-
-thread_local! {
-    /// The date parts read last (their 10 bytes as two words) and their day numbers,
-    /// by a hash of the bytes. Only valid dates are kept; an empty place has a key no
-    /// date has (zero bytes).
-    static DATES: [std::cell::Cell<(u64, u16, i64)>; MEMO] =
-        const { [const { std::cell::Cell::new((0, 0, 0)) }; MEMO] };
+/// The day of the date part `b[..10]` (`YYYY-MM-DD`, dashes checked by the caller):
+/// four pairs of digits and one look-up in [`MONTH_STARTS`].
+#[inline]
+fn fixed_day(b: &[u8]) -> Option<i64> {
+    let b: &[u8; 10] = b.get(..10)?.try_into().ok()?;
+    day_number(
+        two_digits(b[0], b[1])? * 100 + two_digits(b[2], b[3])?,
+        two_digits(b[5], b[6])?,
+        two_digits(b[8], b[9])?,
+    )
 }
 
-/// The day of the date part `b[..10]` (`YYYY-MM-DD`): remembered, or read and checked.
-#[inline]
-fn memo_day(b: &[u8]) -> Option<i64> {
-    let lo = u64::from_le_bytes(b[..8].try_into().ok()?);
-    let hi = u16::from_le_bytes(b[8..10].try_into().ok()?);
-    let at = ((lo ^ u64::from(hi)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize % MEMO;
-    DATES.with(|memo| {
-        let (l, h, day) = memo[at].get();
+/// How many `YYYY-MM-DD` date parts a [`DayMemo`] remembers: a log's dates span a
+/// year or two, so nearly every date of a row is one seen before.
+const MEMO: usize = 1024;
+
+/// The day numbers of the date parts read last, for a scan that reads three dates a
+/// row: one hashed look-up instead of reading and checking the digits. Each worker
+/// of a scan owns one (it is not shared between threads: a thread-local memo cost an
+/// indirect call per date).
+pub struct DayMemo {
+    /// Their 10 bytes as two words and their day numbers, by a hash of the bytes. Only
+    /// valid dates are kept; an empty place has a key no date has (zero bytes).
+    places: Box<[std::cell::Cell<(u64, u16, i64)>; MEMO]>,
+}
+
+impl Default for DayMemo {
+    fn default() -> Self {
+        DayMemo {
+            places: Box::new([const { std::cell::Cell::new((0, 0, 0)) }; MEMO]),
+        }
+    }
+}
+
+impl DayMemo {
+    /// The day of the date part `b[..10]` (`YYYY-MM-DD`): remembered, or read and
+    /// checked.
+    #[inline]
+    fn day(&self, b: &[u8]) -> Option<i64> {
+        let lo = u64::from_le_bytes(b.get(..8)?.try_into().ok()?);
+        let hi = u16::from_le_bytes(b.get(8..10)?.try_into().ok()?);
+        let at = ((lo ^ u64::from(hi)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize % MEMO;
+        let (l, h, day) = self.places[at].get();
         if (l, h) == (lo, hi) {
             return Some(day);
         }
-        let day = day_number(
-            two_digits(b[0], b[1])? * 100 + two_digits(b[2], b[3])?,
-            two_digits(b[5], b[6])?,
-            two_digits(b[8], b[9])?,
-        )?;
-        memo[at].set((lo, hi, day));
+        let day = fixed_day(b)?;
+        self.places[at].set((lo, hi, day));
         Some(day)
-    })
+    }
+
+    /// [`parse_stamp`], remembering date parts.
+    #[inline]
+    pub fn parse_stamp(&self, s: &str) -> Option<Stamp> {
+        usual_stamp(s.as_bytes(), |b| self.day(b)).or_else(|| full_stamp(s))
+    }
 }
 
 /// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD`, then
 /// ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything else, which the full
 /// grammar then reads: this only answers where [`parse_stamp`] gives the same.
 #[inline]
-fn usual_stamp(b: &[u8]) -> Option<Stamp> {
+fn usual_stamp(b: &[u8], day_of: impl FnOnce(&[u8]) -> Option<i64>) -> Option<Stamp> {
     if !matches!(b.len(), 10 | 16 | 19) || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let day = memo_day(b)?;
+    let day = day_of(b)?;
     if b.len() == 10 {
         return Some(Stamp { day, minute: None });
     }
@@ -293,9 +318,11 @@ fn usual_stamp(b: &[u8]) -> Option<Stamp> {
 /// date. Runs for every date of every dossier row, so it does not allocate.
 pub fn parse_stamp(s: &str) -> Option<Stamp> {
     // The usual shapes have no spaces to trim: tried first, on the text as it is.
-    if let Some(stamp) = usual_stamp(s.as_bytes()) {
-        return Some(stamp);
-    }
+    usual_stamp(s.as_bytes(), fixed_day).or_else(|| full_stamp(s))
+}
+
+/// [`parse_stamp`] for what the usual shapes do not read: the whole grammar.
+fn full_stamp(s: &str) -> Option<Stamp> {
     let b = s.trim().as_bytes();
     let ((y, m, d), i) = date_part(b)?;
     let day = day_number(y, m, d)?;

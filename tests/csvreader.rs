@@ -228,3 +228,125 @@ fn separators_on_every_side_of_the_readers_64_byte_windows_are_found() {
     assert_eq!(fields.len(), 151);
     assert_eq!(Some(fields), reference(t.as_bytes(), b','));
 }
+
+/// Runs `cchc metrics` on a CSV log written to a temporary folder: (exit code, stdout,
+/// stderr).
+fn metrics_of(log: &str, extra: &[&str]) -> (i32, String, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("log.csv");
+    std::fs::write(&path, log).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+        .args(["metrics", "--dossiers"])
+        .arg(&path)
+        .args(["--period", "2025-03", "--format", "csv", "--quiet"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The reader hands fields on as the file holds them and every check trims them: a
+/// log whose every value has spaces and tabs around it counts exactly as the same log
+/// without them (ids, dates, flags, fee and rating; quoted and plain), and a message
+/// shows a value trimmed.
+#[test]
+fn values_with_spaces_around_them_count_as_without() {
+    let header = "dossier_id,unit_id,received_at,channel,status,due_at,finished_at,fee,paid_online,digitized,e_result,rating\n";
+    let rows = [
+        [
+            "D1",
+            "U1",
+            "2025-03-02 08:00",
+            "online",
+            "resolved",
+            "2025-03-10",
+            "2025-03-09",
+            "50000",
+            "1",
+            "1",
+            "1",
+            "5",
+        ],
+        [
+            "D2",
+            "U1",
+            "2025-03-03",
+            "direct",
+            "resolved",
+            "2025-03-05",
+            "2025-03-07",
+            "",
+            "0",
+            "x",
+            "0",
+            "3",
+        ],
+        [
+            "D3",
+            "U2",
+            "2025-02-20",
+            "postal",
+            "processing",
+            "2025-03-01",
+            "",
+            "0",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "D4",
+            "U2",
+            "2025-03-04",
+            "online",
+            "returned",
+            "2025-03-20",
+            "2025-03-06",
+            "1000",
+            "true",
+            "false",
+            "",
+            "0",
+        ],
+    ];
+    let clean: String =
+        header.to_string() + &rows.iter().map(|r| r.join(",") + "\n").collect::<String>();
+    let spaced: String = header.to_string()
+        + &rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let f: Vec<String> = r
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| match (i + k) % 3 {
+                        0 => format!(" {v} "),
+                        1 => format!("\t{v}  "),
+                        _ => format!("\" {v}\t\""),
+                    })
+                    .collect();
+                f.join(",") + "\r\n"
+            })
+            .collect::<String>();
+    let (c1, want, e1) = metrics_of(&clean, &[]);
+    let (c2, got, e2) = metrics_of(&spaced, &[]);
+    assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
+    assert!(want.contains("U1,2,0,2,1,0,1,"), "{want}");
+    assert_eq!(got, want);
+
+    // A bad value and a repeated id, each with spaces around it: named trimmed.
+    let bad = format!("{clean} D5 , U1 ,2025-03-05, fax ,resolved,2025-03-06,2025-03-06,,,,,\n");
+    let (code, _, err) = metrics_of(&bad, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("channel \"fax\""), "{err}");
+    let twice = format!("{clean}  D2\t,U2,2025-03-05,direct,resolved,2025-03-06,2025-03-06,,,,,\n");
+    let (code, _, err) = metrics_of(&twice, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("dossier_id \"D2\""), "{err}");
+    assert!(err.contains("(first on line 3)"), "{err}");
+}

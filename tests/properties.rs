@@ -318,7 +318,8 @@ proptest! {
     ) {
         use cchc::dossier::row::{parse, usual, Fields, TextRow};
         let fields = Fields::from_values(values.clone().try_into().unwrap());
-        let fast = usual(&TextRow { fields: &fields, comma });
+        let days = cchc::date::DayMemo::default();
+        let fast = usual(&TextRow { fields: &fields, comma, days: &days });
         static CALENDAR: std::sync::OnceLock<cchc::dossier::Calendar> = std::sync::OnceLock::new();
         let calendar = CALENDAR.get_or_init(cchc::dossier::Calendar::builtin);
         let full = parse(&fields, None, calendar, comma);
@@ -330,6 +331,53 @@ proptest! {
         if let Some((ids, _)) = fast {
             prop_assert_eq!(ids.dossier_id, values[0].trim());
             prop_assert_eq!(ids.unit_id, values[1].trim());
+        }
+    }
+}
+
+/// Text made of the bytes `trim`'s quick check decides on: controls, the space, DEL,
+/// letters, digits, a no-break space and an ideographic space.
+fn edged_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            (0u8..=0x21).prop_map(char::from),
+            Just('\u{7f}'),
+            Just('a'),
+            Just('7'),
+            Just('\u{a0}'),
+            Just('\u{3000}'),
+            Just('ư'),
+        ],
+        0..6,
+    )
+    .prop_map(|c| c.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The scan's trim (a one-comparison check of the edge bytes first) is `str::trim`.
+    #[test]
+    fn the_quick_trim_is_str_trim(s in edged_text()) {
+        prop_assert_eq!(cchc::dossier::row::trim(&s), s.trim());
+    }
+
+    /// A scan worker's remembered dates read every text as `parse_stamp` does, however
+    /// often the same date part comes back and whatever came before it.
+    #[test]
+    fn remembered_dates_read_as_parse_stamp(
+        texts in proptest::collection::vec(
+            (0usize..6, 0usize..4).prop_map(|(d, t)| {
+                let dates = ["2025-03-01", "2025-02-29", "2024-02-29", "2025-13-01", "2025-03-0x", "1899-12-31"];
+                let times = ["", " 08:30", "T23:59:60", " 24:00"];
+                format!("{}{}", dates[d], times[t])
+            }),
+            1..20,
+        ),
+    ) {
+        let memo = cchc::date::DayMemo::default();
+        for t in &texts {
+            prop_assert_eq!(memo.parse_stamp(t), cchc::date::parse_stamp(t), "{}", t);
         }
     }
 }

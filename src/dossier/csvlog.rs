@@ -17,7 +17,7 @@
 //! physical line it starts on; a record is at most [`MAX_RECORD`] bytes.
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
-use super::row::{self, Fields};
+use super::row::Fields;
 use super::DossierError;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -408,7 +408,7 @@ impl Text<'_> {
                     } else {
                         f
                     };
-                    values[*s] = row::trim(text(f));
+                    values[*s] = text(f);
                 }
             }
             if deliver(v, line, values) {
@@ -432,7 +432,7 @@ impl Text<'_> {
         for i in ends {
             if i < bytes.len() && bytes[i] == sep {
                 if let Some(Some(s)) = slots.get(column) {
-                    values[*s] = row::trim(&whole[start..i]);
+                    values[*s] = &whole[start..i];
                 }
                 column += 1;
                 start = i + 1;
@@ -452,7 +452,7 @@ impl Text<'_> {
             }
             let last = &whole[start..i];
             if let Some(Some(s)) = slots.get(column) {
-                values[*s] = row::trim(last.strip_suffix('\r').unwrap_or(last));
+                values[*s] = last.strip_suffix('\r').unwrap_or(last);
             }
             if column >= slots.len() {
                 return self.too_many(line, column + 1);
@@ -537,12 +537,11 @@ impl Iterator for Breaks<'_> {
     }
 }
 
-/// One record to the visitor (a blank line is not a dossier); true to stop.
+/// One record to the visitor (a blank line is not a dossier); true to stop. Values
+/// go as they are in the file ([`Fields`] says why they are not trimmed here).
 fn deliver<V: Visitor>(v: &mut V, line: u64, values: [&str; Fields::COLUMNS.len()]) -> bool {
-    if values.iter().all(|s| s.is_empty()) {
-        return false;
-    }
-    v.row(line, &Fields::from_values(values))
+    let fields = Fields::from_values(values);
+    !fields.blank() && v.row(line, &fields)
 }
 
 /// Every record of a CSV text as the scan delivers it, cut into blocks of
@@ -557,21 +556,7 @@ pub fn records_of(
     struct Collect(Vec<(u64, Vec<String>)>);
     impl Visitor for Collect {
         fn row(&mut self, line: u64, f: &Fields) -> bool {
-            let v = [
-                f.dossier_id,
-                f.unit_id,
-                f.received_at,
-                f.channel,
-                f.status,
-                f.procedure_id,
-                f.due_at,
-                f.finished_at,
-                f.fee,
-                f.paid_online,
-                f.digitized,
-                f.e_result,
-                f.rating,
-            ];
+            let v = f.trimmed().values();
             self.0
                 .push((line, v.iter().map(|s| s.to_string()).collect()));
             false

@@ -201,6 +201,8 @@ struct Fold {
     computed_years: BTreeSet<i32>,
     /// Rows a typed scan left unread (outside the period).
     unread: u64,
+    /// The dates this copy read last.
+    days: crate::date::DayMemo,
     /// This copy's rows already added to `read_by_all`.
     reported: u64,
 }
@@ -223,6 +225,7 @@ impl Fold {
             computed_years: BTreeSet::new(),
             unread: 0,
             reported: 0,
+            days: crate::date::DayMemo::default(),
         }
     }
 
@@ -285,7 +288,7 @@ impl Fold {
             Invalid {
                 code: Code::DuplicateDossier,
                 column: "dossier_id",
-                value: id.to_string(),
+                value: row::trim(id).to_string(),
             },
         ))
     }
@@ -328,15 +331,18 @@ impl Visitor for Fold {
         }
         // The usual text row first, checked without building errors (a typed row
         // that gets here is not usual: the typed scan tried it already).
-        if f.typed.iter().all(|t| matches!(t, row::Typed::Text)) {
+        if f.is_text() {
             let text = row::TextRow {
                 fields: f,
                 comma: self.setup.comma,
+                days: &self.days,
             };
             if let Some((ids, d)) = row::usual(&text) {
                 return self.add(&ids, &d, false);
             }
         }
+        // The general path: each value trimmed once, so that messages show them so.
+        let f = &f.trimmed();
         let d = match row::parse(
             f,
             self.setup.procedures.as_ref(),
@@ -521,7 +527,7 @@ impl Visitor for IdCollector {
     fn row(&mut self, line: u64, f: &Fields) -> bool {
         if self.suspects.contains(&hash_id(f.dossier_id)) && !self.skipped.contains(&line) {
             self.lines
-                .entry(f.dossier_id.to_string())
+                .entry(row::trim(f.dossier_id).to_string())
                 .or_default()
                 .push(line);
         }

@@ -513,7 +513,7 @@ impl Batch<'_> {
                 continue; // an empty row is not a dossier
             }
             let mut fields = Fields::from_values(values);
-            fields.typed = typed;
+            fields.typed = &typed;
             if v.row(line, &fields) {
                 return Ok(Some(Stop::Visitor));
             }

@@ -118,6 +118,12 @@ pub fn trim(s: &str) -> &str {
 /// Parses `1/0`, `true/false`, `x`/empty (any case).
 #[inline]
 pub fn parse_bool(s: &str) -> Option<bool> {
+    // The usual values first, as they are (three flags a row).
+    match s.as_bytes() {
+        [] | [b'0'] => return Some(false),
+        [b'1'] => return Some(true),
+        _ => {}
+    }
     let s = trim(s);
     if s.is_empty() || s == "0" || s.eq_ignore_ascii_case("false") {
         Some(false)
@@ -324,9 +330,13 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Whether the row is blank: every value empty or spaces, none typed.
+    /// Whether the row is blank: every value empty or spaces, none typed. (A dossier
+    /// has an id: one look at it answers for nearly every row.)
+    #[inline]
     pub fn blank(&self) -> bool {
-        self.is_text() && self.values().iter().all(|v| trim(v).is_empty())
+        trim(self.dossier_id).is_empty()
+            && self.is_text()
+            && self.values().iter().all(|v| trim(v).is_empty())
     }
 
     /// Whether every field is text (none typed).

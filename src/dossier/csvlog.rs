@@ -428,22 +428,24 @@ impl Text<'_> {
     fn plain<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
-        // Each column's place in `values`: its slot, or the last place (not read).
+        // Each column's slot in the fields (one past them for a column not read).
         let place: Vec<usize> = (self.layout.slots.iter())
             .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
             .collect();
+        // Every record's fields are written over the last one's (a short record
+        // empties the ones it lacks): no array to clear or copy per record.
+        let mut fields = Fields::default();
         let mut breaks = Breaks::new(bytes, sep);
         let mut line = self.line;
         let mut record = 0;
         while record < bytes.len() {
-            let mut values = [""; Fields::COLUMNS.len() + 1];
             let (mut column, mut start) = (0, record);
             // The end of the record: a line break, or the end of the text.
             let end = loop {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
-                        if let Some(&p) = place.get(column) {
-                            values[p] = &whole[start..i];
+                        if let Some(f) = place.get(column).and_then(|&p| fields.values.get_mut(p)) {
+                            *f = &whole[start..i];
                         }
                         column += 1;
                         start = i + 1;
@@ -460,15 +462,18 @@ impl Text<'_> {
                     return Some(Stop::Read(e)); // the record the bad bytes are in
                 }
             }
-            if let Some(&p) = place.get(column) {
-                let last = &whole[start..end];
-                values[p] = last.strip_suffix('\r').unwrap_or(last);
-            }
             if column >= place.len() {
                 return self.too_many(line, column + 1);
             }
-            let [values @ .., _] = values;
-            if deliver(v, line, values) {
+            let last = &whole[start..end];
+            let mut last = last.strip_suffix('\r').unwrap_or(last);
+            for &p in &place[column..] {
+                if let Some(f) = fields.values.get_mut(p) {
+                    *f = last; // then "" for each column a short record lacks
+                }
+                last = "";
+            }
+            if !fields.blank() && v.row(line, &fields) {
                 return Some(Stop::Visitor);
             }
             line += 1;
@@ -564,7 +569,7 @@ pub fn records_of(
     struct Collect(Vec<(u64, Vec<String>)>);
     impl Visitor for Collect {
         fn row(&mut self, line: u64, f: &Fields) -> bool {
-            let v = f.trimmed().values();
+            let v = f.trimmed().values;
             self.0
                 .push((line, v.iter().map(|s| s.to_string()).collect()));
             false

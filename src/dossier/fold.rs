@@ -326,7 +326,7 @@ impl Fold {
 impl Visitor for Fold {
     fn row(&mut self, line: u64, f: &Fields) -> bool {
         self.read += 1;
-        if let Some(stop) = self.excluded(line, f.dossier_id) {
+        if let Some(stop) = self.excluded(line, f.dossier_id()) {
             return stop;
         }
         // The usual text row first, checked without building errors (a typed row
@@ -353,7 +353,7 @@ impl Visitor for Fold {
             Err(bad) => return self.skip(line, bad),
         };
         // A deadline computed from the calendar (no due_at, typed or text).
-        let computed = f.empty(6, f.due_at) && d.status != super::row::Status::Refused;
+        let computed = f.empty(6, f.due_at()) && d.status != super::row::Status::Refused;
         self.add(&row::Ids::of(f), &d, computed)
     }
 
@@ -525,9 +525,9 @@ struct IdCollector {
 
 impl Visitor for IdCollector {
     fn row(&mut self, line: u64, f: &Fields) -> bool {
-        if self.suspects.contains(&hash_id(f.dossier_id)) && !self.skipped.contains(&line) {
+        if self.suspects.contains(&hash_id(f.dossier_id())) && !self.skipped.contains(&line) {
             self.lines
-                .entry(row::trim(f.dossier_id).to_string())
+                .entry(row::trim(f.dossier_id()).to_string())
                 .or_default()
                 .push(line);
         }

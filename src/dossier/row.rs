@@ -222,37 +222,45 @@ impl Typed {
 /// spent 6% of a scan on it, for values the checks trim again.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
-    /// dossier_id
-    pub dossier_id: &'a str,
-    /// unit_id
-    pub unit_id: &'a str,
-    /// received_at
-    pub received_at: &'a str,
-    /// channel
-    pub channel: &'a str,
-    /// status
-    pub status: &'a str,
-    /// procedure_id
-    pub procedure_id: &'a str,
-    /// due_at
-    pub due_at: &'a str,
-    /// finished_at
-    pub finished_at: &'a str,
-    /// fee
-    pub fee: &'a str,
-    /// paid_online
-    pub paid_online: &'a str,
-    /// digitized
-    pub digitized: &'a str,
-    /// e_result
-    pub e_result: &'a str,
-    /// rating
-    pub rating: &'a str,
+    /// The values in [`Fields::COLUMNS`] order (a reader writes a record's fields
+    /// straight into them; the checks read them by name or by slot).
+    pub values: [&'a str; 13],
     /// Typed values of a typed Parquet log, in [`Fields::COLUMNS`] order (`Text`: the
     /// text field holds the value); [`ALL_TEXT`] for a text row (a reference, so that a
     /// text row does not write 13 values it never reads).
     pub typed: &'a [Typed; 13],
 }
+
+/// Named access to [`Fields::values`].
+macro_rules! named {
+    ($($name:ident = $slot:literal),*) => {
+        impl<'a> Fields<'a> {
+            $(
+                #[doc = concat!("`", stringify!($name), "` as the file holds it.")]
+                #[inline]
+                pub fn $name(&self) -> &'a str {
+                    self.values[$slot]
+                }
+            )*
+        }
+    };
+}
+
+named!(
+    dossier_id = 0,
+    unit_id = 1,
+    received_at = 2,
+    channel = 3,
+    status = 4,
+    procedure_id = 5,
+    due_at = 6,
+    finished_at = 7,
+    fee = 8,
+    paid_online = 9,
+    digitized = 10,
+    e_result = 11,
+    rating = 12
+);
 
 /// The typed values of a row whose every field is text.
 pub static ALL_TEXT: [Typed; 13] = [Typed::Text; 13];
@@ -282,51 +290,18 @@ impl<'a> Fields<'a> {
     ];
 
     /// The fields from values in [`Fields::COLUMNS`] order.
-    pub fn from_values(v: [&'a str; 13]) -> Fields<'a> {
-        let [dossier_id, unit_id, received_at, channel, status, procedure_id, due_at, finished_at, fee, paid_online, digitized, e_result, rating] =
-            v;
+    pub fn from_values(values: [&'a str; 13]) -> Fields<'a> {
         Fields {
-            dossier_id,
-            unit_id,
-            received_at,
-            channel,
-            status,
-            procedure_id,
-            due_at,
-            finished_at,
-            fee,
-            paid_online,
-            digitized,
-            e_result,
-            rating,
+            values,
             typed: &ALL_TEXT,
         }
-    }
-
-    /// The values in [`Fields::COLUMNS`] order.
-    pub fn values(&self) -> [&'a str; 13] {
-        [
-            self.dossier_id,
-            self.unit_id,
-            self.received_at,
-            self.channel,
-            self.status,
-            self.procedure_id,
-            self.due_at,
-            self.finished_at,
-            self.fee,
-            self.paid_online,
-            self.digitized,
-            self.e_result,
-            self.rating,
-        ]
     }
 
     /// The same fields, each value trimmed.
     pub fn trimmed(&self) -> Fields<'a> {
         Fields {
             typed: self.typed,
-            ..Fields::from_values(self.values().map(trim))
+            ..Fields::from_values(self.values.map(trim))
         }
     }
 
@@ -334,9 +309,9 @@ impl<'a> Fields<'a> {
     /// has an id: one look at it answers for nearly every row.)
     #[inline]
     pub fn blank(&self) -> bool {
-        trim(self.dossier_id).is_empty()
+        trim(self.values[0]).is_empty()
             && self.is_text()
-            && self.values().iter().all(|v| trim(v).is_empty())
+            && self.values.iter().all(|v| trim(v).is_empty())
     }
 
     /// Whether every field is text (none typed).
@@ -422,9 +397,9 @@ impl<'a> Ids<'a> {
     /// The ids of a row's fields.
     pub fn of(f: &Fields<'a>) -> Ids<'a> {
         Ids {
-            dossier_id: trim(f.dossier_id),
-            unit_id: trim(f.unit_id),
-            procedure_id: trim(f.procedure_id),
+            dossier_id: trim(f.dossier_id()),
+            unit_id: trim(f.unit_id()),
+            procedure_id: trim(f.procedure_id()),
         }
     }
 }
@@ -510,44 +485,26 @@ pub struct TextRow<'f, 'a> {
 impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
     #[inline]
     fn text(&self, slot: usize) -> &'a str {
-        let f = self.fields;
-        trim(match slot {
-            0 => f.dossier_id,
-            1 => f.unit_id,
-            3 => f.channel,
-            4 => f.status,
-            _ => f.procedure_id,
-        })
+        trim(self.fields.values[slot])
     }
     #[inline]
     fn stamp(&self, slot: usize) -> Option<Option<Stamp>> {
-        let f = self.fields;
-        let text = match slot {
-            2 => f.received_at,
-            6 => f.due_at,
-            _ => f.finished_at,
-        };
-        match trim(text) {
+        match trim(self.fields.values[slot]) {
             "" => Some(None),
             t => self.days.parse_stamp(t).map(Some),
         }
     }
     #[inline]
     fn fee(&self) -> Option<bool> {
-        fee_positive(self.fields.fee, self.comma)
+        fee_positive(self.fields.fee(), self.comma)
     }
     #[inline]
     fn flag(&self, slot: usize) -> Option<bool> {
-        let f = self.fields;
-        parse_bool(match slot {
-            9 => f.paid_online,
-            10 => f.digitized,
-            _ => f.e_result,
-        })
+        parse_bool(self.fields.values[slot])
     }
     #[inline]
     fn rating(&self) -> Option<Option<u8>> {
-        parse_rating(self.fields.rating)
+        parse_rating(self.fields.rating())
     }
 }
 
@@ -600,37 +557,37 @@ pub fn parse(
 ) -> Result<Dossier, Invalid> {
     let t = f.typed;
     for (i, column, v) in [
-        (0, "dossier_id", f.dossier_id),
-        (1, "unit_id", f.unit_id),
-        (2, "received_at", f.received_at),
-        (3, "channel", f.channel),
-        (4, "status", f.status),
+        (0, "dossier_id", f.dossier_id()),
+        (1, "unit_id", f.unit_id()),
+        (2, "received_at", f.received_at()),
+        (3, "channel", f.channel()),
+        (4, "status", f.status()),
     ] {
         if f.empty(i, v) {
             return Err(bad(Code::MissingValue, column, v));
         }
     }
-    let received = stamp(t[2], f.received_at, "received_at")?
-        .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at))?;
-    let channel =
-        Channel::parse(f.channel).ok_or_else(|| bad(Code::UnknownChannel, "channel", f.channel))?;
+    let received = stamp(t[2], f.received_at(), "received_at")?
+        .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at()))?;
+    let channel = Channel::parse(f.channel())
+        .ok_or_else(|| bad(Code::UnknownChannel, "channel", f.channel()))?;
     let status =
-        Status::parse(f.status).ok_or_else(|| bad(Code::UnknownStatus, "status", f.status))?;
-    let finished = stamp(t[7], f.finished_at, "finished_at")?;
+        Status::parse(f.status()).ok_or_else(|| bad(Code::UnknownStatus, "status", f.status()))?;
+    let finished = stamp(t[7], f.finished_at(), "finished_at")?;
     if let Some(code) = finish_problem(status, received, finished) {
-        return Err(bad(code, "finished_at", &t[7].shown(f.finished_at)));
+        return Err(bad(code, "finished_at", &t[7].shown(f.finished_at())));
     }
-    let due = match stamp(t[6], f.due_at, "due_at")? {
+    let due = match stamp(t[6], f.due_at(), "due_at")? {
         Some(s) => s.day,
         // A dossier refused at intake counts nowhere, so it needs no deadline.
         None if status == Status::Refused => received.day,
         None => {
             let proc = procedures
-                .and_then(|p| p.get(trim(f.procedure_id)))
-                .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id))?;
+                .and_then(|p| p.get(trim(f.procedure_id())))
+                .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id()))?;
             calendar
                 .due(received.day, received.minute, proc.days, proc.cutoff)
-                .ok_or_else(|| bad(Code::BadDate, "received_at", &t[2].shown(f.received_at)))?
+                .ok_or_else(|| bad(Code::BadDate, "received_at", &t[2].shown(f.received_at())))?
         }
     };
     let (fee, rating) = fee_and_rating(f, comma)?;
@@ -641,9 +598,9 @@ pub fn parse(
         due,
         finished: finished.map(|s| s.day),
         fee,
-        paid_online: flag(t[9], f.paid_online, "paid_online")?,
-        digitized: flag(t[10], f.digitized, "digitized")?,
-        e_result: flag(t[11], f.e_result, "e_result")?,
+        paid_online: flag(t[9], f.paid_online(), "paid_online")?,
+        digitized: flag(t[10], f.digitized(), "digitized")?,
+        e_result: flag(t[11], f.e_result(), "e_result")?,
         rating,
     })
 }
@@ -652,15 +609,15 @@ pub fn parse(
 fn fee_and_rating(f: &Fields, comma: bool) -> Result<(bool, Option<u8>), Invalid> {
     let t = f.typed;
     let fee = match t[8] {
-        Typed::Text => fee_positive(f.fee, comma),
+        Typed::Text => fee_positive(f.fee(), comma),
         other => typed_fee(other),
     }
-    .ok_or_else(|| bad(Code::BadNumber, "fee", &t[8].shown(f.fee)))?;
+    .ok_or_else(|| bad(Code::BadNumber, "fee", &t[8].shown(f.fee())))?;
     let rating = match t[12] {
-        Typed::Text => parse_rating(f.rating),
+        Typed::Text => parse_rating(f.rating()),
         other => typed_rating(other),
     }
-    .ok_or_else(|| bad(Code::BadRating, "rating", &t[12].shown(f.rating)))?;
+    .ok_or_else(|| bad(Code::BadRating, "rating", &t[12].shown(f.rating())))?;
     Ok((fee, rating))
 }
 

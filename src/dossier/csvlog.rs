@@ -7,8 +7,9 @@
 //! it needs: one thread reads the file in blocks cut at record ends and counts their
 //! lines; each worker checks a block's UTF-8 once, splits its records and hands the
 //! fields to its own copy of the [`Visitor`]; the copies are merged at the end. Memory
-//! is a few blocks in flight, whatever the file's size. Parquet still goes through
-//! polars ([`super::engine`]).
+//! is a few blocks in flight, whatever the file's size. Fields go to the visitor as
+//! the file holds them, untrimmed ([`Fields`] says why). Parquet goes to the same
+//! workers a row group at a time ([`super::parquet`]).
 //!
 //! Quoting follows RFC 4180 as spreadsheet exports write it, as `csv-core` (the `csv`
 //! crate's tokenizer) reads it: a field that starts with `"` runs to the next lone

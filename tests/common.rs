@@ -70,6 +70,17 @@ pub fn cchc(args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// A command's exit code, standard output and standard error (lossy UTF-8), for
+/// tests that expect it to fail or read what it printed.
+pub fn outcome(c: &mut std::process::Command) -> (i32, String, String) {
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// [`cchc`] as text.
 pub fn cchc_text(args: &[&str]) -> String {
     String::from_utf8(cchc(args)).unwrap()

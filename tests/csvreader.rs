@@ -235,17 +235,12 @@ fn metrics_of(log: &str, extra: &[&str]) -> (i32, String, String) {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("log.csv");
     std::fs::write(&path, log).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(["metrics", "--dossiers"])
-        .arg(&path)
-        .args(["--period", "2025-03", "--format", "csv", "--quiet"])
-        .args(extra)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    crate::common::outcome(
+        std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(["metrics", "--dossiers"])
+            .arg(&path)
+            .args(["--period", "2025-03", "--format", "csv", "--quiet"])
+            .args(extra),
     )
 }
 

@@ -66,22 +66,17 @@ pub fn dataset(extra: Option<Vec<String>>) -> tempfile::TempDir {
 }
 
 fn metrics(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .arg("metrics")
-        .args(args)
-        .args([
-            "--procedures",
-            "tests/fixtures/dossiers/procedures.csv",
-            "--period",
-            "2025-04",
-        ])
-        .current_dir(crate::common::root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    crate::common::outcome(
+        Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .arg("metrics")
+            .args(args)
+            .args([
+                "--procedures",
+                "tests/fixtures/dossiers/procedures.csv",
+                "--period",
+                "2025-04",
+            ])
+            .current_dir(crate::common::root()),
     )
 }
 

@@ -93,15 +93,10 @@ fn rows_of(path: &Path) -> BTreeMap<String, u32> {
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    crate::common::outcome(
+        Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(args)
+            .current_dir(root()),
     )
 }
 

@@ -31,17 +31,7 @@ fn metrics(log: &Path, tmpdir: &Path, extra: &[&str]) -> (i32, String, String) {
         .args(["--period", "2025-03", "--format", "csv", "--quiet"])
         .args(extra)
         .env("TMPDIR", tmpdir);
-    outcome(c)
-}
-
-/// A command's exit code, standard output and standard error.
-fn outcome(mut c: Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::outcome(&mut c)
 }
 
 #[test]
@@ -258,7 +248,7 @@ const AFTER: [Row; 3] = [
 fn run(args: &[std::ffi::OsString]) -> (i32, String, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cchc"));
     c.args(args);
-    outcome(c)
+    crate::common::outcome(&mut c)
 }
 
 #[test]

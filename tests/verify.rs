@@ -6,15 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn cchc_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cchc"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    crate::common::outcome(
+        Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(args)
+            .current_dir(dir),
     )
 }
 

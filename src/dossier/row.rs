@@ -231,35 +231,45 @@ pub struct Fields<'a> {
     pub typed: &'a [Typed; 13],
 }
 
-/// Named access to [`Fields::values`].
-macro_rules! named {
-    ($($name:ident = $slot:literal),*) => {
+/// The log's columns, once: [`Fields::COLUMNS`] (their names, in this order) and a
+/// named accessor for each value, its slot its place in the list.
+macro_rules! columns {
+    ($($name:ident),*) => {
+        /// The slots of [`Fields::values`], in [`Fields::COLUMNS`] order.
+        #[allow(non_camel_case_types)]
+        enum Slot {
+            $($name),*
+        }
+
         impl<'a> Fields<'a> {
+            /// The log's column names, in the order [`Fields::from_values`] takes them.
+            pub const COLUMNS: [&'static str; 13] = [$(stringify!($name)),*];
+
             $(
                 #[doc = concat!("`", stringify!($name), "` as the file holds it.")]
                 #[inline]
                 pub fn $name(&self) -> &'a str {
-                    self.values[$slot]
+                    self.values[Slot::$name as usize]
                 }
             )*
         }
     };
 }
 
-named!(
-    dossier_id = 0,
-    unit_id = 1,
-    received_at = 2,
-    channel = 3,
-    status = 4,
-    procedure_id = 5,
-    due_at = 6,
-    finished_at = 7,
-    fee = 8,
-    paid_online = 9,
-    digitized = 10,
-    e_result = 11,
-    rating = 12
+columns!(
+    dossier_id,
+    unit_id,
+    received_at,
+    channel,
+    status,
+    procedure_id,
+    due_at,
+    finished_at,
+    fee,
+    paid_online,
+    digitized,
+    e_result,
+    rating
 );
 
 /// The typed values of a row whose every field is text.
@@ -272,23 +282,6 @@ impl Default for Fields<'_> {
 }
 
 impl<'a> Fields<'a> {
-    /// The log's column names, in the order [`Fields::from_values`] takes them.
-    pub const COLUMNS: [&'static str; 13] = [
-        "dossier_id",
-        "unit_id",
-        "received_at",
-        "channel",
-        "status",
-        "procedure_id",
-        "due_at",
-        "finished_at",
-        "fee",
-        "paid_online",
-        "digitized",
-        "e_result",
-        "rating",
-    ];
-
     /// The fields from values in [`Fields::COLUMNS`] order.
     pub fn from_values(values: [&'a str; 13]) -> Fields<'a> {
         Fields {
@@ -321,9 +314,9 @@ impl<'a> Fields<'a> {
     }
 
     /// Whether column `i` (of [`Fields::COLUMNS`]) is empty, typed or not.
-    pub fn empty(&self, i: usize, text: &str) -> bool {
+    pub fn empty(&self, i: usize) -> bool {
         match self.typed[i] {
-            Typed::Text => trim(text).is_empty(),
+            Typed::Text => trim(self.values[i]).is_empty(),
             Typed::Null => true,
             _ => false,
         }
@@ -556,15 +549,9 @@ pub fn parse(
     comma: bool,
 ) -> Result<Dossier, Invalid> {
     let t = f.typed;
-    for (i, column, v) in [
-        (0, "dossier_id", f.dossier_id()),
-        (1, "unit_id", f.unit_id()),
-        (2, "received_at", f.received_at()),
-        (3, "channel", f.channel()),
-        (4, "status", f.status()),
-    ] {
-        if f.empty(i, v) {
-            return Err(bad(Code::MissingValue, column, v));
+    for i in 0..5 {
+        if f.empty(i) {
+            return Err(bad(Code::MissingValue, Fields::COLUMNS[i], f.values[i]));
         }
     }
     let received = stamp(t[2], f.received_at(), "received_at")?

@@ -167,7 +167,7 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Lineage {
     }
     let padded = pad_codes(&mut raws);
     let kept = raws.len();
-    let edges = settle(raws, &file, diags);
+    let edges = settle(raws, table, diags);
     Lineage {
         file,
         rows: table.rows.len(),
@@ -326,7 +326,8 @@ fn pad_codes(raws: &mut [Raw]) -> usize {
 /// Settles each edge's relation (stated, else: an old unit with several successors
 /// was split, a unit that is its own only predecessor is unchanged, the rest whole),
 /// drops repeated edges with a finding, and sorts.
-fn settle(raws: Vec<Raw>, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<Edge> {
+fn settle(raws: Vec<Raw>, table: &Table, diags: &mut Vec<Diagnostic>) -> Vec<Edge> {
+    let line = if table.sheet.is_some() { "row" } else { "line" };
     let mut successors: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut predecessors: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &raws {
@@ -363,11 +364,11 @@ fn settle(raws: Vec<Raw>, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<Edge> 
                     Diagnostic::new(
                         Code::LineageDuplicate,
                         format!(
-                            "{} → {} is listed again (first at line {first}); the repeat is left out",
+                            "{} → {} is listed again (first at {line} {first}); the repeat is left out",
                             e.old_id, e.new_id
                         ),
                     )
-                    .at(file, Some(e.line)),
+                    .located(table.row_at(e.line)),
                 );
                 continue;
             }

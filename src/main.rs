@@ -46,6 +46,10 @@ fn guard() {
         }
     }
     std::panic::set_hook(Box::new(|info| {
+        // A workbook reader catches a panic inside its dependency and reports the file.
+        if cchc::input::workbook::panic_is_caught() {
+            return;
+        }
         cchc::output::cleanup();
         let what = info
             .payload()

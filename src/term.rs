@@ -46,3 +46,13 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 pub fn escape_lines(s: &str) -> Cow<'_, str> {
     escape_with(s, true)
 }
+
+/// At most `max` characters of a value, for a message: a longer value is cut and says
+/// how long it was (`9999999999… (2000000 characters)`), so that a crafted value is
+/// never echoed whole.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &s[..cut], s.chars().count()),
+    }
+}

@@ -10,6 +10,8 @@ mod datasets;
 mod exactness;
 mod forms;
 mod framework_validation;
+mod gen;
+mod hostile_workbooks;
 mod html;
 mod lineage;
 mod output;

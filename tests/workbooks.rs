@@ -102,3 +102,99 @@ fn the_readme_table_of_headers_is_the_readers_table() {
         "regenerate with CCHC_BLESS=1 cargo test headers"
     );
 }
+
+/// Every non-empty cell of every sheet, as calamine reads it (the reference reader).
+fn calamine_cells(path: &std::path::Path) -> Vec<(String, u32, u32, String)> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (i, row) in range.rows().enumerate() {
+            for (j, d) in row.iter().enumerate() {
+                let t = cchc::input::workbook::cell_text(d);
+                if !t.is_empty() {
+                    out.push((name.clone(), r0 + i as u32, c0 + j as u32, t));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every non-empty cell of every sheet, as cchc's own readers read it.
+fn cchc_cells(path: &std::path::Path) -> Vec<(String, u32, u32, String)> {
+    let mut book = cchc::input::workbook::Book::open(path, "t").unwrap();
+    let names: Vec<String> = book.sheets().iter().map(|s| s.name.clone()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let sheet = book.read(&name).unwrap();
+        for c in sheet.cells() {
+            let t = c.value.text();
+            if !t.is_empty() {
+                out.push((name.clone(), c.row, c.col, t));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn cchcs_xlsx_reader_reads_every_cell_as_calamine_does() {
+    let root = crate::common::root();
+    let mut files = vec![root.join("fixtures/lineage-2025/conversion-table.xlsx")];
+    for e in std::fs::read_dir(root.join("fixtures/demo-xlsx")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "xlsx") {
+            files.push(p);
+        }
+    }
+    for f in files {
+        let (ours, theirs) = (cchc_cells(&f), calamine_cells(&f));
+        assert!(ours.len() > 10, "{}", f.display());
+        assert_eq!(ours, theirs, "{}", f.display());
+    }
+}
+
+fn cell_value() -> impl proptest::strategy::Strategy<Value = (u8, String, f64)> {
+    use proptest::prelude::*;
+    (
+        0u8..5,
+        "[a-zA-Z0-9 àáạảãăắằẳẵặâấầẩẫậđèéẹẻẽêếềểễệ_\\-\\r\\n\\t<>&\"'x]{0,12}",
+        prop_oneof![
+            -1e12f64..1e12,
+            0.0f64..1.0,
+            Just(0.1 + 0.2),
+            Just(1e-7),
+            (1i64..2_958_465).prop_map(|d| d as f64),
+            (1.0f64..80_000.0)
+        ],
+    )
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #[test]
+    fn generated_workbooks_read_alike(
+        cells in proptest::collection::vec(((0u32..60, 0u16..12), cell_value()), 1..40)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
+        let pct = rust_xlsxwriter::Format::new().set_num_format("0.00%");
+        for ((r, c), (kind, text, num)) in &cells {
+            match kind {
+                0 => { ws.write_string(*r, *c, text).unwrap(); }
+                1 => { ws.write_number(*r, *c, *num).unwrap(); }
+                2 => { ws.write_number_with_format(*r, *c, num.abs() % 80_000.0, &date).unwrap(); }
+                3 => { ws.write_number_with_format(*r, *c, *num, &pct).unwrap(); }
+                _ => { ws.write_boolean(*r, *c, *num > 0.0).unwrap(); }
+            }
+        }
+        wb.save(&path).unwrap();
+        proptest::prop_assert_eq!(cchc_cells(&path), calamine_cells(&path));
+    }
+}

@@ -214,7 +214,10 @@ impl Aliases {
                     if key(first) != key(h) {
                         return Err((first.clone(), h.clone(), c.to_string()));
                     }
-                    continue; // the same header twice: the header check names it
+                    // The same header twice: both become the column, so that the
+                    // header check names it (never one of them silently left out).
+                    *h = c.to_string();
+                    continue;
                 }
                 seen.insert(c, h.clone());
                 *h = c.to_string();

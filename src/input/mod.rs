@@ -90,6 +90,15 @@ pub enum InputError {
         /// The second header.
         second: String,
     },
+    /// A workbook refused: a limit it breaks (see `workbook::limits`), or a structure
+    /// that cannot be read.
+    #[error("{file}: {message}")]
+    Workbook {
+        /// The file (and sheet).
+        file: String,
+        /// What is wrong, or the limit.
+        message: String,
+    },
     /// A row with the wrong number of fields, or broken quoting.
     #[error("{file}:{line}: {message}")]
     Malformed {

@@ -854,7 +854,13 @@ pub struct CollectArgs {
     /// An existing CSV checklist to fill: what the forms hold goes to the stage's score column and to the inputs of computed criteria, evidence and explanation (an empty form cell changes nothing); every other column and the row order stay
     #[arg(long, value_name = "FILE")]
     pub checklist: Option<PathBuf>,
-    /// Where to write the checklist (atomically; may be the --checklist file itself)
+    /// The unit register every form's unit must be in [default: the project's]
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// When a unit returned two forms (`P01.xlsx`, `P01 (bản sửa).xlsx`), the one to use (repeat for each such unit)
+    #[arg(long, value_name = "FORM")]
+    pub choose: Vec<PathBuf>,
+    /// Where to write the checklist, a .csv file (atomically; may be the --checklist file itself)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Language of the findings

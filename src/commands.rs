@@ -829,19 +829,29 @@ fn forms(a: FormsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         files.push((path, bytes));
     }
     write_unit_files(&a.out, &files, "form", a.quiet)?;
-    report_findings(&run.diagnostics, a.quiet, Lang::En);
-    Ok(0)
+    report_findings(&run.diagnostics, a.quiet, lang);
+    Ok(exit_code(&run.diagnostics))
 }
 
 fn collect(a: CollectArgs) -> Result<u8> {
     let overrides = project::Overrides {
         dir: a.project.clone(),
         framework: a.framework.clone(),
+        units: a.units.clone(),
         ..Default::default()
     };
     let spec = project::resolve(&overrides)?;
     let fw = pipeline::load_framework(&spec)?;
     let stage: cchc::score::Stage = a.stage.into();
+    if a.out
+        .extension()
+        .is_some_and(|e| !e.eq_ignore_ascii_case("csv"))
+    {
+        bail!(
+            "collect writes a CSV checklist; --out {} names another format: give a .csv file",
+            a.out.display()
+        );
+    }
     let paths = cchc::forms::collect::forms_in(&a.forms)?;
     if paths.is_empty() {
         bail!(
@@ -853,56 +863,94 @@ fn collect(a: CollectArgs) -> Result<u8> {
                 .join(", ")
         );
     }
-    let mut diags = Vec::new();
-    let mut refused = Vec::new();
-    let mut entries = Vec::new();
-    for p in &paths {
-        match cchc::forms::collect::read(p, &fw, &mut diags) {
-            Ok(e) => entries.extend(e),
-            Err(cchc::forms::collect::Refused(d)) => refused.push(*d),
-        }
-    }
     let lang: Lang = a.lang.into();
-    if !refused.is_empty() {
-        cchc::diag::sort(&mut refused);
-        refused.extend(diags);
-        report_findings(&refused, a.quiet, lang);
-        bail!(
-            "{} form(s) refused; nothing was written",
-            cchc::diag::errors(&refused).min(paths.len())
-        );
-    }
-    let text = match &a.checklist {
-        None => cchc::forms::collect::checklist_csv(&fw, &entries, stage),
-        Some(c) => {
-            if cchc::input::workbook::is_workbook(c) {
-                bail!(
-                    "--checklist fills a CSV checklist; {} is a workbook: collect into a new CSV (without --checklist) and paste its column",
-                    c.display()
-                );
-            }
-            let bytes = std::fs::read(c).with_context(|| format!("cannot read {}", c.display()))?;
-            cchc::forms::collect::fill(
-                &bytes,
-                &c.display().to_string(),
-                &fw,
-                &entries,
-                stage,
-                &spec.columns,
-            )?
+    let mut diags = Vec::new();
+    let register = register(&spec, a.quiet, &mut diags)?;
+    let collected = match cchc::forms::collect::collect(
+        &paths,
+        &fw,
+        register.as_ref(),
+        &a.choose,
+        &mut diags,
+    ) {
+        Ok(c) => c,
+        Err(mut refused) => {
+            let n = refused.len();
+            refused.extend(diags);
+            report_findings(&refused, a.quiet, lang);
+            bail!("{n} form(s) refused; nothing was written");
         }
+    };
+    let entries = &collected.entries;
+    let text = match &a.checklist {
+        None => cchc::forms::collect::checklist_csv(&fw, entries, stage),
+        Some(c) => fill_checklist(c, &fw, entries, stage, &spec)?,
     };
     emit(Some(&a.out), &text)?;
     cchc::diag::sort(&mut diags);
     if !a.quiet {
+        let mut err = std::io::stderr().lock();
+        for (left, chosen) in &collected.left_out {
+            let _ = writeln!(
+                err,
+                "left out {}: --choose took {} for its unit",
+                escape_lines(&left.display().to_string()),
+                escape_lines(&chosen.display().to_string())
+            );
+        }
         let _ = writeln!(
-            std::io::stderr().lock(),
+            err,
             "collected {} form(s), {} criteria, into {}",
-            paths.len(),
+            collected.used.len(),
             entries.len(),
-            a.out.display()
+            escape_lines(&a.out.display().to_string())
         );
     }
     report_findings(&diags, a.quiet, lang);
     Ok(exit_code(&diags))
+}
+
+/// The unit register of a project (or --units), as ids; `None` (with a note) when
+/// there is none to check forms against.
+fn register(
+    spec: &project::Spec,
+    quiet: bool,
+    diags: &mut Vec<cchc::diag::Diagnostic>,
+) -> Result<Option<std::collections::BTreeSet<String>>> {
+    let Some(f) = &spec.units else {
+        if !quiet {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "note: no unit register (--units, or the project's): the forms' units are not checked against one"
+            );
+        }
+        return Ok(None);
+    };
+    let (units, _) = pipeline::units(spec, f, "group", false, diags)?;
+    Ok(Some(units.into_iter().map(|u| u.id).collect()))
+}
+
+/// An existing CSV checklist filled with the collected entries.
+fn fill_checklist(
+    c: &Path,
+    fw: &cchc::framework::Framework,
+    entries: &[cchc::forms::collect::Entry],
+    stage: cchc::score::Stage,
+    spec: &project::Spec,
+) -> Result<String> {
+    if cchc::input::workbook::is_workbook(c) {
+        bail!(
+            "--checklist fills a CSV checklist; {} is a workbook: collect into a new CSV (without --checklist) and paste its column",
+            c.display()
+        );
+    }
+    let bytes = std::fs::read(c).with_context(|| format!("cannot read {}", c.display()))?;
+    Ok(cchc::forms::collect::fill(
+        &bytes,
+        &c.display().to_string(),
+        fw,
+        entries,
+        stage,
+        &spec.columns,
+    )?)
 }

@@ -194,7 +194,10 @@ codes! {
     FormNotRecognised = "form-not-recognised", Error, Forms, "a workbook that is not a cchc form (no hidden _cchc sheet); it is left out", "tệp không phải phiếu do cchc tạo";
     FormFrameworkMismatch = "form-framework-mismatch", Error, Forms, "a form made for another framework (its fingerprint differs)", "phiếu được tạo cho bộ tiêu chí khác";
     FormUnitMismatch = "form-unit-mismatch", Error, Forms, "a form whose unit is not the one its file is named after", "mã đơn vị trong phiếu không khớp tên tệp";
-    BadCell = "bad-cell", Error, Forms, "a cell that cannot be used: above the max, not an option, text in a number cell (left empty)", "ô nhập không hợp lệ";
+    FormAltered = "form-altered", Error, Forms, "a form whose hidden record was altered: its sheet not found, criteria missing from its row map or claimed twice (refused)", "phiếu bị sửa cấu trúc (bảng ánh xạ dòng không đầy đủ)";
+    FormUnitTwice = "form-unit-twice", Error, Forms, "two returned forms for one unit (refused until one is chosen with --choose)", "hai phiếu cho cùng một đơn vị";
+    FormUnitUnknown = "form-unit-unknown", Error, Forms, "a form for a unit that is not in the unit register (refused)", "phiếu của đơn vị không có trong danh sách đơn vị";
+    BadCell = "bad-cell", Error, Forms, "a cell that cannot be used: above the max, not an option, text in a number cell, a formula whose result was never saved (left empty)", "ô nhập không hợp lệ";
     ChangedCriterion = "changed-criterion", Error, Forms, "a criterion id changed by hand in a form (its row is left out)", "mã tiêu chí trong phiếu bị sửa";
 
     // year over year

@@ -371,3 +371,301 @@ fn filling_keeps_the_files_bom_separator_and_line_ends() {
         assert!(text.contains(&format!("{line};\r\n")), "{line:?} changed");
     }
 }
+
+/// Rewrites a form's parts: `edit` gets each part's name and text and returns the new
+/// text (or `None` to leave it); `add` parts are appended.
+fn edit_form(path: &Path, edit: impl Fn(&str, &str) -> Option<String>, add: &[(&str, String)]) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if let Ok(text) = std::str::from_utf8(&data) {
+            if let Some(new) = edit(&name, text) {
+                data = new.into_bytes();
+            }
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    for (name, text) in add {
+        out.start_file(*name, opts).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+/// The hidden sheet's part (the form's second sheet).
+const META_PART: &str = "xl/worksheets/sheet2.xml";
+
+/// The row-map entries of the hidden sheet's XML: every `<row …>…</row>` after the
+/// seven key–value rows (form, framework, fingerprint, unit_id, cchc, sheet, rows).
+fn meta_rows(xml: &str) -> Vec<String> {
+    xml.split("<row ")
+        .skip(1)
+        .map(|r| format!("<row {}", &r[..r.find("</row>").unwrap() + 6]))
+        .skip(7)
+        .collect()
+}
+
+/// The `<v>` of a row's third cell (the criterion id, as a shared-string index).
+fn third_value(row: &str) -> String {
+    let c = &row[row.find("<c r=\"C").unwrap()..];
+    c[c.find("<v>").unwrap() + 3..c.find("</v>").unwrap()].to_string()
+}
+
+#[test]
+fn a_draft_sheet_copied_before_the_form_is_not_the_one_read() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    let p01 = forms.join("P01.xlsx");
+    let rows = rows_of(&p01);
+    let draft_cell = format!("E{}", rows["1.5"]);
+    // The draft: the form's sheet with 1.5 typed as 0.25, placed first.
+    let original = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&p01).unwrap()).unwrap();
+        let mut s = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let draft = retype(&original, &draft_cell, &Typed::Number("0.25".into()));
+    edit_form(
+        &p01,
+        |name, text| {
+            match name {
+            "xl/workbook.xml" => Some(text.replacen(
+                "<sheets>",
+                r#"<sheets><sheet name="Nháp" sheetId="99" r:id="rId99"/>"#,
+                1,
+            )),
+            "xl/_rels/workbook.xml.rels" => Some(text.replacen(
+                "</Relationships>",
+                r#"<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet99.xml"/></Relationships>"#,
+                1,
+            )),
+            _ => None,
+        }
+        },
+        &[("xl/worksheets/sheet99.xml", draft)],
+    );
+    let out = dir.path().join("collected.csv");
+    let (code, _, err) = collect(&forms, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    let got = csv_map(&std::fs::read(&out).unwrap());
+    let want = &demo_checklist()[&("P01".into(), "1.5".into())]["self_score"];
+    assert_eq!(&got[&("P01".into(), "1.5".into())]["self_score"], want);
+    assert_ne!(want, "0.25");
+}
+
+/// Collects `forms` into an existing `collected.csv` that must stay as it was.
+fn refused_collect(dir: &Path, more: &[&str], expect: &[&str]) -> String {
+    let out = dir.join("collected.csv");
+    std::fs::write(&out, "kept\n").unwrap();
+    let (code, _, err) = collect(&dir.join("forms"), &out, more);
+    assert_eq!(code, 2, "{err}");
+    for e in expect {
+        assert!(err.contains(e), "`{e}` not in:\n{err}");
+    }
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "kept\n");
+    err
+}
+
+#[test]
+fn a_row_map_with_rows_missing_or_claimed_twice_refuses_the_form() {
+    let dir = filled_forms();
+    let p01 = dir.path().join("forms/P01.xlsx");
+    let pristine = std::fs::read(&p01).unwrap();
+    // Half of the row map deleted.
+    edit_form(
+        &p01,
+        |name, text| {
+            (name == META_PART).then(|| {
+                let rows = meta_rows(text);
+                rows.iter()
+                    .skip(rows.len() / 2)
+                    .fold(text.to_string(), |t, r| t.replace(r.as_str(), ""))
+            })
+        },
+        &[],
+    );
+    refused_collect(
+        dir.path(),
+        &[],
+        &[
+            "form-altered",
+            "P01.xlsx",
+            "the hidden row map lists",
+            "of the framework's",
+        ],
+    );
+    // One criterion claimed by two rows.
+    std::fs::write(&p01, &pristine).unwrap();
+    edit_form(
+        &p01,
+        |name, text| {
+            (name == META_PART).then(|| {
+                let rows = meta_rows(text);
+                let (a, b) = (&rows[0], &rows[1]);
+                let moved = b.replace(
+                    &format!("<v>{}</v></c></row>", third_value(b)),
+                    &format!("<v>{}</v></c></row>", third_value(a)),
+                );
+                assert_ne!(&moved, b);
+                text.replace(b.as_str(), &moved)
+            })
+        },
+        &[],
+    );
+    refused_collect(dir.path(), &[], &["form-altered", "is claimed by rows"]);
+}
+
+#[test]
+fn two_forms_for_one_unit_are_refused_unless_one_is_chosen() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    let second = forms.join("P01 (bản sửa).xlsx");
+    std::fs::copy(forms.join("P01.xlsx"), &second).unwrap();
+    let rows = rows_of(&second);
+    let mut cells = BTreeMap::new();
+    cells.insert(format!("E{}", rows["1.5"]), Typed::Number("0.25".into()));
+    type_cells(&second, &cells);
+    for more in [&[][..], &["--checklist", "fixtures/demo/checklist.csv"][..]] {
+        refused_collect(
+            dir.path(),
+            more,
+            &[
+                "form-unit-twice",
+                "P01 (bản sửa).xlsx and",
+                "P01.xlsx are all forms of unit `P01`",
+                "--choose",
+            ],
+        );
+    }
+    let out = dir.path().join("collected.csv");
+    let (code, _, err) = collect(&forms, &out, &["--choose", second.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("left out") && err.contains("P01.xlsx: --choose took"),
+        "{err}"
+    );
+    let got = csv_map(&std::fs::read(&out).unwrap());
+    assert_eq!(got[&("P01".into(), "1.5".into())]["self_score"], "0.25");
+}
+
+#[test]
+fn a_form_for_a_unit_outside_the_register_is_refused() {
+    let dir = filled_forms();
+    let forms = dir.path().join("forms");
+    let x99 = forms.join("X99.xlsx");
+    std::fs::rename(forms.join("X01.xlsx"), &x99).unwrap();
+    edit_form(
+        &x99,
+        |name, text| {
+            (name == "xl/sharedStrings.xml").then(|| text.replace("<t>X01</t>", "<t>X99</t>"))
+        },
+        &[],
+    );
+    refused_collect(
+        dir.path(),
+        &[],
+        &[
+            "form-unit-unknown",
+            "X99.xlsx",
+            "`X99` is not in the unit register",
+        ],
+    );
+}
+
+#[test]
+fn a_formula_without_a_saved_result_is_named_not_read_as_empty() {
+    let dir = filled_forms();
+    let p01 = dir.path().join("forms/P01.xlsx");
+    let rows = rows_of(&p01);
+    let at = format!("E{}", rows["1.5"]);
+    edit_form(
+        &p01,
+        |name, text| {
+            (name == "xl/worksheets/sheet1.xml").then(|| {
+                let start = text.find(&format!("<c r=\"{at}\"")).unwrap();
+                let end = start + text[start..].find("</c>").unwrap() + 4;
+                format!(
+                    "{}<c r=\"{at}\"><f>1+1</f></c>{}",
+                    &text[..start],
+                    &text[end..]
+                )
+            })
+        },
+        &[],
+    );
+    let out = dir.path().join("collected.csv");
+    let (code, _, err) = collect(&dir.path().join("forms"), &out, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains(&format!("P01.xlsx[Tự đánh giá]!{at}"))
+                && l.contains("formula whose result was never saved")),
+        "{err}"
+    );
+}
+
+#[test]
+fn collect_writes_csv_only_under_a_csv_name() {
+    let dir = filled_forms();
+    let out = dir.path().join("self.xlsx");
+    let (code, _, err) = collect(&dir.path().join("forms"), &out, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("collect writes a CSV checklist; --out"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_stray_cell_in_a_returned_form_is_refused_in_bounded_memory() {
+    let dir = filled_forms();
+    let p01 = dir.path().join("forms/P01.xlsx");
+    edit_form(
+        &p01,
+        |name, text| {
+            (name == "xl/worksheets/sheet1.xml").then(|| {
+                text.replacen(
+                    "</sheetData>",
+                    r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>"#,
+                    1,
+                )
+            })
+        },
+        &[],
+    );
+    std::fs::write(dir.path().join("collected.csv"), "kept\n").unwrap();
+    let forms = dir.path().join("forms");
+    let out = dir.path().join("collected.csv");
+    let (code, _, err, peak) = crate::gen::measured(
+        &[
+            "collect",
+            forms.to_str().unwrap(),
+            "--project",
+            root().join("fixtures/demo").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("P01.xlsx[Tự đánh giá]: refused: its cells span 1048576 rows × 16384 columns"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "kept\n");
+    assert!(peak < 300, "peak {peak} MiB");
+}

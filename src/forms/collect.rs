@@ -1,6 +1,10 @@
 //! Reading returned forms back (`cchc collect`): every cell checked against the
-//! criterion's rule and named by its address when it cannot be used; a form made for
-//! another framework, or whose unit is not the one its file is named after, refused.
+//! criterion's rule and named by its address when it cannot be used (a formula whose
+//! result was never saved included); a form refused as a whole when it was made for
+//! another framework, when its unit is not the one its file is named after, or when
+//! its hidden record was altered. The form's sheet is the one the hidden sheet names
+//! (never "the first sheet": a copied draft placed before it is not read), and the
+//! hidden row map must list every criterion of the framework exactly once.
 
 use super::write::editable;
 use super::{file_stem, Col, MAGIC, META_SHEET};
@@ -8,10 +12,9 @@ use crate::diag::{Code, Diagnostic, Location};
 use crate::framework::{Framework, Leaf, Rule};
 use crate::input::checklist::{Cell, Values};
 use crate::input::column_letters;
-use crate::input::workbook::cell_text;
+use crate::input::workbook::{Book, Sheet, Value};
 use crate::num::{parse_number, plain};
 use crate::score::Stage;
-use calamine::{Data, Reader};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,47 +62,207 @@ pub fn forms_in(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Reads one returned form: its entries, findings about its cells; `Err` when the
-/// form is refused as a whole.
+/// Reads one returned form: its unit and entries, findings about its cells; `Err`
+/// when the form is refused as a whole.
 pub fn read(
     path: &Path,
     fw: &Framework,
     diags: &mut Vec<Diagnostic>,
-) -> Result<Vec<Entry>, Refused> {
+) -> Result<(String, Vec<Entry>), Refused> {
     let shown = path.display().to_string();
     let refuse =
         |code: Code, msg: String| Refused(Box::new(Diagnostic::new(code, msg).at(&shown, None)));
-    let mut wb = calamine::open_workbook_auto(path).map_err(|e| {
+    let mut book = Book::open(path, &shown).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.strip_prefix(&format!("{shown}: ")).unwrap_or(&msg);
         refuse(
             Code::FormNotRecognised,
-            format!("not a readable workbook: {e}"),
+            format!("not a readable workbook: {msg}"),
         )
     })?;
-    let meta = wb.worksheet_range(META_SHEET).map_err(|_| {
-        refuse(
+    if !book.sheets().iter().any(|s| s.name == META_SHEET) {
+        return Err(refuse(
             Code::FormNotRecognised,
             "no hidden `_cchc` sheet: this is not a form made by `cchc forms`".into(),
-        )
-    })?;
+        ));
+    }
+    let meta = book
+        .read(META_SHEET)
+        .map_err(|e| refuse(Code::FormNotRecognised, e.to_string()))?;
     let (info, rows) = form_meta(&meta);
     let unit = accepted(&info, fw, path).map_err(|(code, msg)| refuse(code, msg))?;
-    let sheet_name = wb
-        .sheet_names()
-        .into_iter()
-        .find(|n| n != META_SHEET)
-        .unwrap_or_default();
-    let sheet = wb.worksheet_range(&sheet_name).map_err(|e| {
-        refuse(
-            Code::FormNotRecognised,
-            format!("cannot read the form's sheet: {e}"),
-        )
-    })?;
+    let sheet_name = form_sheet(&info, &book).map_err(|m| refuse(Code::FormAltered, m))?;
+    complete(&info, &rows, fw).map_err(|m| refuse(Code::FormAltered, m))?;
+    let sheet = book
+        .read(&sheet_name)
+        .map_err(|e| refuse(Code::FormNotRecognised, e.to_string()))?;
     let form = Form {
         file: &shown,
         sheet: &sheet_name,
         unit: &unit,
     };
-    Ok(form.entries(fw, &sheet, rows, diags))
+    Ok((unit.clone(), form.entries(fw, &sheet, rows, diags)))
+}
+
+/// The form's sheet: the one the hidden sheet names (forms made before it recorded
+/// one: the form sheet's name in either language). Never a sheet found by position.
+fn form_sheet(info: &BTreeMap<String, String>, book: &Book) -> Result<String, String> {
+    let names: Vec<&str> = book.sheets().iter().map(|s| s.name.as_str()).collect();
+    match info.get("sheet") {
+        Some(s) if names.contains(&s.as_str()) => Ok(s.clone()),
+        Some(s) => Err(format!(
+            "the form's sheet `{s}` is not in the workbook (sheets: {}): was it renamed? send the unit a new form",
+            names.join(", ")
+        )),
+        None => [super::sheet_name(crate::lang::Lang::Vi), super::sheet_name(crate::lang::Lang::En)]
+            .into_iter()
+            .find(|n| names.contains(n))
+            .map(str::to_string)
+            .ok_or_else(|| format!("no form sheet in the workbook (sheets: {})", names.join(", "))),
+    }
+}
+
+/// Proves the hidden row map complete: every criterion of the framework on exactly one
+/// row, each row holding one criterion, as many as the form recorded.
+fn complete(
+    info: &BTreeMap<String, String>,
+    rows: &[(u32, String)],
+    fw: &Framework,
+) -> Result<(), String> {
+    let mut by_id: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut by_row: BTreeMap<u32, &str> = BTreeMap::new();
+    for (r, id) in rows {
+        by_id.entry(id.as_str()).or_default().push(*r);
+        if let Some(other) = by_row.insert(*r, id.as_str()) {
+            return Err(format!(
+                "the hidden row map puts criteria {other} and {id} both on row {r}: send the unit a new form"
+            ));
+        }
+    }
+    if let Some((id, rs)) = by_id.iter().find(|(_, rs)| rs.len() > 1) {
+        let rs: Vec<String> = rs.iter().map(u32::to_string).collect();
+        return Err(format!(
+            "criterion {id} is claimed by rows {} of the hidden row map: send the unit a new form",
+            rs.join(" and ")
+        ));
+    }
+    let missing: Vec<&str> = fw
+        .leaves
+        .iter()
+        .map(|l| l.id.as_str())
+        .filter(|id| !by_id.contains_key(id))
+        .collect();
+    let recorded = info.get("rows").and_then(|n| n.parse::<usize>().ok());
+    if !missing.is_empty() || recorded.is_some_and(|n| n != rows.len()) {
+        let shown: Vec<&str> = missing.iter().take(8).copied().collect();
+        return Err(format!(
+            "the hidden row map lists {} of the framework's {} criteria{}{}: the form was altered; send the unit a new form",
+            rows.len(),
+            fw.leaves.len(),
+            if shown.is_empty() { String::new() } else { format!(" (missing: {}", shown.join(", ")) + if missing.len() > 8 { ", …)" } else { ")" } },
+            recorded.map(|n| format!("; it was made with {n}")).unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
+/// What a set of returned forms gives.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Every entry of every form used.
+    pub entries: Vec<Entry>,
+    /// The forms used.
+    pub used: Vec<PathBuf>,
+    /// Forms left out because `--choose` took another form of their unit:
+    /// (left out, chosen).
+    pub left_out: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Reads every form: findings about cells go to `diags`; every form refused as a whole
+/// is one error in `Err` (nothing is then to be written). A form is refused when it is
+/// not a form of this framework, names another unit than its file, was altered, is
+/// for a unit outside the register (when one is given), or when its unit returned
+/// another form too and `choose` names neither.
+pub fn collect(
+    paths: &[PathBuf],
+    fw: &Framework,
+    register: Option<&std::collections::BTreeSet<String>>,
+    choose: &[PathBuf],
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Collected, Vec<Diagnostic>> {
+    let mut refused = Vec::new();
+    let mut by_unit: BTreeMap<String, Vec<(PathBuf, Vec<Entry>)>> = BTreeMap::new();
+    for p in paths {
+        match read(p, fw, diags) {
+            Ok((unit, entries)) => by_unit.entry(unit).or_default().push((p.clone(), entries)),
+            Err(Refused(d)) => refused.push(*d),
+        }
+    }
+    let mut out = Collected::default();
+    for (unit, forms) in by_unit {
+        if register.is_some_and(|r| !r.contains(&unit)) {
+            for (p, _) in &forms {
+                refused.push(
+                    Diagnostic::new(
+                        Code::FormUnitUnknown,
+                        format!("the form is unit `{unit}`'s, and `{unit}` is not in the unit register: check the register, or leave the form out"),
+                    )
+                    .at(&p.display().to_string(), None)
+                    .unit(&unit),
+                );
+            }
+            continue;
+        }
+        match one_form(&unit, forms, choose) {
+            Ok((p, entries, others)) => {
+                out.left_out
+                    .extend(others.into_iter().map(|other| (other, p.clone())));
+                out.used.push(p);
+                out.entries.extend(entries);
+            }
+            Err(d) => refused.push(*d),
+        }
+    }
+    if refused.is_empty() {
+        Ok(out)
+    } else {
+        crate::diag::sort(&mut refused);
+        Err(refused)
+    }
+}
+
+/// The form of a unit that returned one, or the one `choose` names among several
+/// (with the others); several and none chosen is refused, naming every file.
+#[allow(clippy::type_complexity)]
+fn one_form(
+    unit: &str,
+    mut forms: Vec<(PathBuf, Vec<Entry>)>,
+    choose: &[PathBuf],
+) -> Result<(PathBuf, Vec<Entry>, Vec<PathBuf>), Box<Diagnostic>> {
+    let same = |a: &Path, b: &Path| crate::record::absolute(a) == crate::record::absolute(b);
+    let pick = match forms.len() {
+        1 => Some(0),
+        _ => forms
+            .iter()
+            .position(|(p, _)| choose.iter().any(|c| same(c, p))),
+    };
+    let Some(pick) = pick else {
+        let files: Vec<String> = forms.iter().map(|(p, _)| p.display().to_string()).collect();
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::FormUnitTwice,
+                format!(
+                    "{} are all forms of unit `{unit}`: keep one, or name the one to use with --choose \"{}\"",
+                    files.join(" and "),
+                    files.last().cloned().unwrap_or_default()
+                ),
+            )
+            .at(&files[1], None)
+            .unit(unit),
+        ));
+    };
+    let (p, entries) = forms.swap_remove(pick);
+    Ok((p, entries, forms.into_iter().map(|(o, _)| o).collect()))
 }
 
 /// Whether a form's hidden sheet makes it a form of this framework, for the unit its
@@ -210,17 +373,15 @@ impl CsvText {
 }
 
 /// The hidden sheet: its keys and values, and (row, criterion id) of every leaf row.
-#[allow(clippy::type_complexity)]
-fn form_meta(meta: &calamine::Range<Data>) -> (BTreeMap<String, String>, Vec<(u32, String)>) {
+fn form_meta(meta: &Sheet) -> (BTreeMap<String, String>, Vec<(u32, String)>) {
     let mut info = BTreeMap::new();
     let mut rows = Vec::new();
-    for r in meta.rows() {
-        let key = r.first().map(cell_text).unwrap_or_default();
-        let value = r.get(1).map(cell_text).unwrap_or_default();
+    for (r, _) in meta.rows() {
+        let key = meta.text(r, 0);
+        let value = meta.text(r, 1);
         if key == "row" {
-            let id = r.get(2).map(cell_text).unwrap_or_default();
             if let Ok(n) = value.parse::<u32>() {
-                rows.push((n, id));
+                rows.push((n, meta.text(r, 2)));
             }
         } else {
             info.insert(key, value);
@@ -260,30 +421,22 @@ impl Form<'_> {
     fn entries(
         &self,
         fw: &Framework,
-        sheet: &calamine::Range<Data>,
+        sheet: &Sheet,
         rows: Vec<(u32, String)>,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Entry> {
-        let (row0, col0) = sheet.start().unwrap_or((0, 0));
-        let cell = |r: u32, c: Col| -> Data {
-            let (rr, cc) = (
-                r.wrapping_sub(row0),
-                u32::from(c.index()).wrapping_sub(col0),
-            );
-            sheet
-                .get((rr as usize, cc as usize))
-                .cloned()
-                .unwrap_or(Data::Empty)
-        };
+        let cell =
+            |r: u32, c: Col| -> Option<Value> { sheet.get(r, u32::from(c.index())).cloned() };
         let mut out = Vec::new();
         for (row1, id) in rows {
             let (Some(r), Some(l)) = (row1.checked_sub(1), fw.leaf(&id)) else {
                 continue;
             };
-            let typed = cell_text(&cell(r, Col::Id));
+            let typed = cell(r, Col::Id).map(|v| v.text()).unwrap_or_default();
             if crate::input::normalize(&typed) != id {
                 let msg = format!(
-                    "the form had criterion `{id}` here, it now reads `{typed}`; the row is left out"
+                    "the form had criterion `{id}` here, it now reads `{}`; the row is left out",
+                    crate::term::clip(&typed, 40)
                 );
                 let d = self.finding(Code::ChangedCriterion, r, Col::Id, msg);
                 diags.push(d.criterion(&id));
@@ -309,15 +462,49 @@ impl Form<'_> {
             .unit(self.unit)
     }
 
+    /// The text of each cell of a criterion's row; a formula whose result was never
+    /// saved is unknown: named (where the unit types) and left empty.
+    fn texts(
+        &self,
+        leaf: &Leaf,
+        r: u32,
+        cell: &dyn Fn(u32, Col) -> Option<Value>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> BTreeMap<u16, String> {
+        let inputs = editable(leaf);
+        let mut out = BTreeMap::new();
+        for c in Col::ALL {
+            let text = match cell(r, c) {
+                Some(Value::Uncomputed) => {
+                    let typed_here = inputs.contains(&c)
+                        || (leaf.from_checklist() && matches!(c, Col::Evidence | Col::Explanation));
+                    if typed_here {
+                        let msg = "holds a formula whose result was never saved: its value is unknown; left empty (save the form in Excel, or type the value)";
+                        diags.push(
+                            self.finding(Code::BadCell, r, c, msg.into())
+                                .criterion(&leaf.id),
+                        );
+                    }
+                    String::new()
+                }
+                Some(v) => crate::input::normalize(&v.text()),
+                None => String::new(),
+            };
+            out.insert(c.index(), text);
+        }
+        out
+    }
+
     /// The cells of one criterion's row, each checked against its rule.
     fn entry(
         &self,
         leaf: &Leaf,
         r: u32,
-        cell: &dyn Fn(u32, Col) -> Data,
+        cell: &dyn Fn(u32, Col) -> Option<Value>,
         diags: &mut Vec<Diagnostic>,
     ) -> Entry {
-        let text = |c: Col| crate::input::normalize(&cell_text(&cell(r, c)));
+        let texts = self.texts(leaf, r, cell, diags);
+        let text = |c: Col| texts[&c.index()].clone();
         let mut bad = |c: Col, msg: String| {
             diags.push(self.finding(Code::BadCell, r, c, msg).criterion(&leaf.id));
         };
@@ -344,22 +531,9 @@ impl Form<'_> {
             e.values.count = number(Col::Count, true, None);
         }
         if inputs.contains(&Col::Value) {
-            let v = text(Col::Value);
-            let known = match &leaf.rule {
-                Rule::Choice { options } => options.iter().any(|(n, _)| *n == v),
-                _ => false,
-            };
-            if v.is_empty() || known || v.eq_ignore_ascii_case("na") {
-                e.values.value = (!v.is_empty()).then_some(v);
-            } else {
-                let names: Vec<String> = match &leaf.rule {
-                    Rule::Choice { options } => options.iter().map(|(n, _)| n.clone()).collect(),
-                    _ => Vec::new(),
-                };
-                bad(
-                    Col::Value,
-                    format!("`{v}` is not an option ({}); left empty", names.join(", ")),
-                );
+            match option(leaf, text(Col::Value)) {
+                Ok(v) => e.values.value = v,
+                Err(msg) => bad(Col::Value, msg),
             }
         }
         if leaf.from_checklist() {
@@ -368,6 +542,23 @@ impl Form<'_> {
         }
         e
     }
+}
+
+/// A choice cell checked: empty, `na`, or one of the criterion's options; why not,
+/// otherwise.
+fn option(leaf: &Leaf, v: String) -> Result<Option<String>, String> {
+    let names: Vec<&str> = match &leaf.rule {
+        Rule::Choice { options } => options.iter().map(|(n, _)| n.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    if v.is_empty() || names.contains(&v.as_str()) || v.eq_ignore_ascii_case("na") {
+        return Ok((!v.is_empty()).then_some(v));
+    }
+    Err(format!(
+        "`{}` is not an option ({}); left empty",
+        crate::term::clip(&v, 80),
+        names.join(", ")
+    ))
 }
 
 /// A number cell of a form checked: empty, `na` (where the criterion may not apply),

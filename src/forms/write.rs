@@ -186,6 +186,10 @@ pub fn form(fw: &Framework, unit: &Unit, lang: Lang) -> Result<Vec<u8>, XlsxErro
         ("fingerprint", fw.fingerprint.clone()),
         ("unit_id", unit.id.to_string()),
         ("cchc", env!("CARGO_PKG_VERSION").to_string()),
+        // Where the form is, and how many criteria its row map lists: `collect`
+        // finds the sheet by name and proves the map complete.
+        ("sheet", sheet_name(lang).to_string()),
+        ("rows", rows.len().to_string()),
     ];
     for (r, (k, v)) in pairs.iter().enumerate() {
         meta.write_string(r as u32, 0, *k)?;

@@ -110,12 +110,34 @@ pub struct Lineage {
     pub file: String,
     /// The edges, sorted by new unit, then old unit.
     pub edges: Vec<Edge>,
-    /// Codes that had lost their leading zeros and were padded to 5 digits.
-    pub padded: usize,
+    /// Codes that had lost their leading zeros and were padded back, if any.
+    pub padding: Option<Padding>,
     /// Data rows read (headings between provinces included).
     pub rows: usize,
     /// Rows left out with a finding (no new unit, a repeated edge).
     pub rejected: usize,
+}
+
+/// Codes a workbook stored as numbers (4 for 00004), padded back with zeros.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Padding {
+    /// The width they were padded to.
+    pub width: usize,
+    /// How many codes were.
+    pub codes: usize,
+    /// Where the width comes from ("the unit register's codes", "most of the
+    /// lineage's codes").
+    pub from: &'static str,
+}
+
+impl Padding {
+    /// The padding in words, for findings and summaries.
+    pub fn words(&self) -> String {
+        format!(
+            "{} codes stored as numbers were padded to {} digits, the width of {}",
+            self.codes, self.width, self.from
+        )
+    }
 }
 
 /// A name or note with its stray spaces and line breaks tidied.
@@ -165,7 +187,7 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Lineage {
             Read::Edge(r) => raws.push(r),
         }
     }
-    let padded = pad_codes(&mut raws);
+    let padding = pad_codes(&mut raws);
     let kept = raws.len();
     let edges = settle(raws, table, diags);
     Lineage {
@@ -173,7 +195,7 @@ pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Lineage {
         rows: table.rows.len(),
         rejected: rejected + kept - edges.len(),
         edges,
-        padded,
+        padding,
     }
 }
 
@@ -291,36 +313,44 @@ fn parse_weight(text: &str, comma: bool) -> Result<Option<Decimal>, String> {
     }
 }
 
+/// Whether a code is all digits.
+fn digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Commune codes are 5 digits (00004, 31507); a workbook that stores them as numbers
-/// drops the leading zeros (4). When most of a lineage's all-digit codes have 5 digits,
-/// the shorter ones are padded back. Returns how many were.
-fn pad_codes(raws: &mut [Raw]) -> usize {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let (mut five, mut other) = (0usize, 0usize);
+/// drops the leading zeros (4). When most of a lineage's all-digit codes share one
+/// width, the shorter ones are padded back to it (a comparison with a unit register
+/// pads to the register's width instead: [`Lineage::pad_to`]).
+fn pad_codes(raws: &mut [Raw]) -> Option<Padding> {
+    let mut widths: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut all = 0;
     for r in raws.iter() {
         for id in [&r.edge.old_id, &r.edge.new_id] {
             if digits(id) {
-                if id.len() == 5 {
-                    five += 1;
-                } else {
-                    other += 1;
-                }
+                *widths.entry(id.len()).or_default() += 1;
+                all += 1;
             }
         }
     }
-    if five <= other {
-        return 0;
+    let (&width, &n) = widths.iter().max_by_key(|(w, n)| (**n, **w))?;
+    if n * 2 <= all {
+        return None;
     }
-    let mut padded = 0;
+    let mut codes = 0;
     for r in raws.iter_mut() {
         for id in [&mut r.edge.old_id, &mut r.edge.new_id] {
-            if digits(id) && id.len() < 5 {
-                *id = format!("{id:0>5}");
-                padded += 1;
+            if digits(id) && id.len() < width {
+                *id = format!("{id:0>width$}");
+                codes += 1;
             }
         }
     }
-    padded
+    (codes > 0).then_some(Padding {
+        width,
+        codes,
+        from: "most of the lineage's codes",
+    })
 }
 
 /// Settles each edge's relation (stated, else: an old unit with several successors
@@ -401,6 +431,32 @@ pub struct Summary {
 }
 
 impl Lineage {
+    /// Pads every all-digit code shorter than `width` (the width of the unit
+    /// register's codes, `from`) with leading zeros, so that a code a workbook stored
+    /// as a number meets the register's; the padding is stated in the lineage.
+    pub fn pad_to(&mut self, width: usize, from: &'static str) {
+        let mut codes = 0;
+        for e in &mut self.edges {
+            for id in [&mut e.old_id, &mut e.new_id] {
+                if digits(id) && id.len() < width {
+                    *id = format!("{id:0>width$}");
+                    codes += 1;
+                }
+            }
+        }
+        if codes > 0 {
+            let before = self.padding.as_ref().map_or(0, |p| p.codes);
+            self.padding = Some(Padding {
+                width,
+                codes: codes + before,
+                from,
+            });
+            self.edges.sort_by(|a, b| {
+                (&a.new_id, &a.old_id, a.line).cmp(&(&b.new_id, &b.old_id, b.line))
+            });
+        }
+    }
+
     /// Its figures.
     pub fn summary(&self) -> Summary {
         let mut s = Summary {

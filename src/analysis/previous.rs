@@ -120,12 +120,20 @@ pub fn read(path: &Path, shown: &str) -> Result<Earlier, crate::Error> {
         let list = v["units"]
             .as_array()
             .ok_or_else(|| bad("not a cchc JSON output: no `units` list".into()))?;
+        let mut first: BTreeMap<String, usize> = BTreeMap::new();
         for (i, u) in list.iter().enumerate() {
             let id = u["unit_id"].as_str().map(normalize);
             let rank = u["rank"].as_u64().and_then(|r| u32::try_from(r).ok());
             let index = parse_decimal(&u["index"].to_string(), false);
             match (id, rank, index) {
                 (Some(id), Some(rank), Some(index)) => {
+                    if let Some(f) = first.insert(id.clone(), i + 1) {
+                        return Err(bad(repeated(
+                            &id,
+                            &format!("unit {} of `units`", i + 1),
+                            &format!("unit {f}"),
+                        )));
+                    }
                     if let Some(n) = u["name"].as_str() {
                         names.insert(id.clone(), normalize(n));
                     }
@@ -144,20 +152,32 @@ pub fn read(path: &Path, shown: &str) -> Result<Earlier, crate::Error> {
         let col = |n| t.col(n).expect("required column");
         let (c_id, c_rank, c_index) = (col("unit_id"), col("rank"), col("index"));
         let c_name = t.col("name");
+        let mut first: BTreeMap<String, usize> = BTreeMap::new();
+        let word = if t.sheet.is_some() { "row" } else { "line" };
         for r in &t.rows {
             let rank = r[c_rank].trim().parse::<u32>().ok();
             let index = parse_decimal(&r[c_index], t.decimal_comma);
+            let id = normalize(&r[c_id]);
             match (rank, index) {
                 (Some(rank), Some(index)) => {
-                    if let Some(c) = c_name {
-                        names.insert(normalize(&r[c_id]), normalize(&r[c]));
+                    if let Some(f) = first.insert(id.clone(), r.line) {
+                        return Err(bad(repeated(
+                            &id,
+                            &format!("{word} {}", r.line),
+                            &format!("{word} {f}"),
+                        )));
                     }
-                    units.insert(normalize(&r[c_id]), (rank, index));
+                    if let Some(c) = c_name {
+                        names.insert(id.clone(), normalize(&r[c]));
+                    }
+                    units.insert(id, (rank, index));
                 }
                 _ => {
                     return Err(bad(format!(
-                        "line {}: rank `{}` or index `{}` is not a number",
-                        r.line, &r[c_rank], &r[c_index]
+                        "{word} {}: rank `{}` or index `{}` is not a number",
+                        r.line,
+                        crate::term::clip(&r[c_rank], 40),
+                        crate::term::clip(&r[c_index], 40)
                     )))
                 }
             }
@@ -168,6 +188,31 @@ pub fn read(path: &Path, shown: &str) -> Result<Earlier, crate::Error> {
         units,
         names,
     })
+}
+
+/// The message for a unit an earlier ranking lists twice: its baseline would be
+/// whichever row came last, so the file is refused.
+fn repeated(id: &str, here: &str, first: &str) -> String {
+    format!(
+        "{here}: unit `{}` is listed again (first at {first}): an earlier ranking lists each unit once; remove the repeat",
+        crate::term::clip(id, 40)
+    )
+}
+
+/// The width of a register's codes, when every one is all digits and they share one.
+pub fn code_width<'a>(ids: impl Iterator<Item = &'a str>) -> Option<usize> {
+    let mut width = None;
+    for id in ids {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        match width {
+            None => width = Some(id.len()),
+            Some(w) if w != id.len() => return None,
+            _ => {}
+        }
+    }
+    width
 }
 
 /// A unit now, as the comparison sees it.
@@ -438,8 +483,14 @@ fn reused_codes(
             Diagnostic::new(
                 Code::CodeReused,
                 format!(
-                    "code {} is {} now but was {then} in the earlier ranking ({role}): compared through the lineage, not by code",
-                    u.id, u.name
+                    "code {} is {} now but was {then} in the earlier ranking ({role}): compared through the lineage, not by code{}",
+                    u.id,
+                    u.name,
+                    lineage
+                        .padding
+                        .as_ref()
+                        .map(|p| format!(" ({})", p.words()))
+                        .unwrap_or_default()
                 ),
             )
             .at(&earlier.file, None)
@@ -476,7 +527,14 @@ pub fn compare_run(
         .collect();
     let mut diags = Vec::new();
     let c = match lineage {
-        Some(l) => compare_through(earlier, l, &now, &run.framework, &mut diags),
+        Some(l) => {
+            // Codes a workbook stored as numbers meet the register's at its width.
+            let mut l = l.clone();
+            if let Some(w) = code_width(now.iter().map(|u| u.id)) {
+                l.pad_to(w, "the unit register's codes");
+            }
+            compare_through(earlier, &l, &now, &run.framework, &mut diags)
+        }
         None => compare(earlier, &now, &mut diags),
     };
     run.diagnostics.extend(diags);

@@ -19,15 +19,12 @@ pub fn build<'a>(
     r.lines
         .push(lang.rows_line(l.rows, l.edges.len(), l.rejected));
     r.lines.push(summary_line(&s, lang));
-    if l.padded > 0 {
+    if let Some(p) = &l.padding {
         r.lines.push(match lang {
-            Lang::En => format!(
-                "{} codes stored as numbers had lost their leading zeros: padded to 5 digits",
-                l.padded
-            ),
+            Lang::En => p.words(),
             Lang::Vi => format!(
-                "{} mã lưu dạng số bị mất số 0 đầu: đã bổ sung đủ 5 chữ số",
-                l.padded
+                "{} mã lưu dạng số bị mất số 0 đầu: đã bổ sung đủ {} chữ số",
+                p.codes, p.width
             ),
         });
     }

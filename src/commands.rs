@@ -58,15 +58,32 @@ fn resolve(mut o: project::Overrides, scan: cchc::dossier::ScanOptions) -> Resul
 }
 
 /// The format asked for, else the one --out's extension implies, else a table on a
-/// terminal and CSV elsewhere.
-fn pick_format(format: Option<Format>, out: Option<&Path>) -> Format {
-    format
-        .or_else(|| out.and_then(Format::from_extension))
+/// terminal and CSV elsewhere. An --out's extension always means its format: one that
+/// names another format than --format, or no format cchc writes, is refused.
+fn pick_format(format: Option<Format>, out: Option<&Path>) -> Result<Format> {
+    let ext = out
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().into_owned());
+    let implied = out.and_then(Format::from_extension);
+    match (format, implied, &ext) {
+        (Some(f), Some(i), Some(e)) if f != i => bail!(
+            "--format {} but --out ends in .{e}, which is {}: make them agree",
+            f.name(),
+            i.name()
+        ),
+        (None, None, Some(e)) => bail!(
+            "--out ends in .{}, which is no format cchc writes: give --format, or end the name in .csv, .json, .md, .txt, .xlsx, .parquet or .html",
+            escape_lines(e)
+        ),
+        _ => {}
+    }
+    Ok(format
+        .or(implied)
         .unwrap_or(if out.is_none() && std::io::stdout().is_terminal() {
             Format::Table
         } else {
             Format::Csv
-        })
+        }))
 }
 
 /// The terminal's width for the table format (when stdout is a terminal).
@@ -96,7 +113,7 @@ pub struct Written {
 /// Exports a report to stdout or to `--out` (atomically; side files beside it, all or
 /// nothing); says what it wrote.
 fn emit_report(report: &Report, o: &OutputArgs) -> Result<Written> {
-    let format = pick_format(o.format.map(Into::into), o.out.as_deref());
+    let format = pick_format(o.format.map(Into::into), o.out.as_deref())?;
     let opts = export::Options {
         width: terminal_width().filter(|_| o.out.is_none()),
         wide: o.wide,
@@ -376,6 +393,14 @@ fn metrics(a: MetricsArgs, mut scan: cchc::dossier::ScanOptions) -> Result<u8> {
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
     if let Some(dialect) = a.emit_sql {
         let lang = a.output.lang.into();
+        if let Some(e) = a.output.out.as_deref().and_then(|o| o.extension()) {
+            if !e.eq_ignore_ascii_case("sql") {
+                bail!(
+                    "--emit-sql writes SQL; --out ends in .{}: give a .sql file",
+                    escape_lines(&e.to_string_lossy())
+                );
+            }
+        }
         let (sql, diagnostics) = pipeline::metrics_sql(&spec, a.by.into(), rates, dialect.into())?;
         match &a.output.out {
             Some(out) => cchc::output::write_atomic(out, sql.as_bytes())?,
@@ -556,27 +581,39 @@ fn advise(a: AdviseArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
     Ok(exit_code(&mine))
 }
 
-/// Writes one file per unit into a folder (created if needed), all or nothing, and
-/// says how many (`wrote 12 card(s) into cards/`).
+/// Writes one file per unit (id, bytes) into a folder (created if needed), all or
+/// nothing, each named after its unit (unique: [`cchc::forms::unit_file_names`]),
+/// never through a link inside the folder; says how many, and which names differ from
+/// their unit's.
 fn write_unit_files(
     folder: &Path,
-    files: &[(std::path::PathBuf, Vec<u8>)],
+    mut files: Vec<(String, Vec<u8>)>,
+    ext: &str,
     what: &str,
     quiet: bool,
 ) -> Result<()> {
     std::fs::create_dir_all(folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
-    let refs: Vec<(&Path, &[u8])> = files
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids: Vec<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
+    let (names, notes) = cchc::forms::unit_file_names(&ids, ext);
+    let paths: Vec<std::path::PathBuf> = names.iter().map(|n| folder.join(n)).collect();
+    let refs: Vec<(&Path, &[u8])> = paths
         .iter()
-        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .zip(&files)
+        .map(|(p, (_, b))| (p.as_path(), b.as_slice()))
         .collect();
-    cchc::output::write_all_atomic(&refs)?;
+    cchc::output::write_folder_atomic(&refs)?;
     if !quiet {
+        let mut err = std::io::stderr().lock();
+        for n in notes {
+            let _ = writeln!(err, "note: {}", escape_lines(&n));
+        }
         let _ = writeln!(
-            std::io::stderr().lock(),
+            err,
             "wrote {} {what}(s) into {}",
             files.len(),
-            folder.display()
+            escape_lines(&folder.display().to_string())
         );
     }
     Ok(())
@@ -623,12 +660,9 @@ fn cards(a: CardsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         let r = report::card::build(&run, u, data, lang);
         let mut bytes = Vec::new();
         export::export(&r, Format::Html, &export::Options::default(), &mut bytes)?;
-        let path = a
-            .out
-            .join(format!("{}.html", cchc::forms::file_stem(&u.unit.id)));
-        files.push((path, bytes));
+        files.push((u.unit.id.clone(), bytes));
     }
-    write_unit_files(&a.out, &files, "card", a.quiet)?;
+    write_unit_files(&a.out, files, "html", "card", a.quiet)?;
     report_findings(&run.diagnostics, a.quiet, lang);
     Ok(exit_code(&run.diagnostics))
 }
@@ -648,7 +682,15 @@ fn sensitivity(a: SensitivityArgs, scan: cchc::dossier::ScanOptions) -> Result<u
         seed: a.seed,
         drop_areas: a.drop_areas,
     };
-    let (spreads, runs) = cchc::analysis::sensitivity::analyse(&run, &settings);
+    let total = cchc::analysis::sensitivity::run_count(run.framework.areas.len(), &settings);
+    let bar = if a.output.quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    let tick = |n: u64| bar.set_position(n);
+    let (spreads, runs) = cchc::analysis::sensitivity::analyse(&run, &settings, &tick);
+    bar.finish_and_clear();
     let lang = a.output.lang.into();
     let r = report::sensitivity::build(&run, &spreads, runs, &settings, lang);
     emit_report(&r, &a.output)?;
@@ -823,12 +865,9 @@ fn forms(a: FormsArgs, scan: cchc::dossier::ScanOptions) -> Result<u8> {
         };
         let bytes = cchc::forms::write::form(fw, &unit, lang)
             .with_context(|| format!("cannot build the form of {}", u.unit.id))?;
-        let path = a
-            .out
-            .join(format!("{}.xlsx", cchc::forms::file_stem(&u.unit.id)));
-        files.push((path, bytes));
+        files.push((u.unit.id.clone(), bytes));
     }
-    write_unit_files(&a.out, &files, "form", a.quiet)?;
+    write_unit_files(&a.out, files, "xlsx", "form", a.quiet)?;
     report_findings(&run.diagnostics, a.quiet, lang);
     Ok(exit_code(&run.diagnostics))
 }

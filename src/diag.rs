@@ -285,7 +285,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
-            message: message.into(),
+            message: crate::term::clip_quoted(&message.into()),
             location: None,
             unit: None,
             criterion: None,
@@ -311,13 +311,13 @@ impl Diagnostic {
 
     /// Names the unit concerned.
     pub fn unit(mut self, unit: &str) -> Diagnostic {
-        self.unit = Some(unit.to_string());
+        self.unit = Some(crate::term::clip(unit, crate::term::QUOTE));
         self
     }
 
     /// Names the criterion concerned.
     pub fn criterion(mut self, criterion: &str) -> Diagnostic {
-        self.criterion = Some(criterion.to_string());
+        self.criterion = Some(crate::term::clip(criterion, crate::term::QUOTE));
         self
     }
 

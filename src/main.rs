@@ -20,7 +20,7 @@ fn main() -> ExitCode {
                     "{}cchc: stopped; nothing was written\n",
                     commands::findings_text(diags, 0, false, cchc::lang::Lang::En)
                 ),
-                _ => format!("error: {e:#}\n"),
+                _ => format!("error: {}\n", cchc::term::clip_quoted(&format!("{e:#}"))),
             };
             eprint!("{}", cchc::term::escape_lines(&text));
             ExitCode::from(2)

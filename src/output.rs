@@ -8,6 +8,8 @@
 //!   straight through: renaming a file over it would destroy it (or leave its reader
 //!   waiting forever).
 //! - Anything else (a folder, a socket, a block device) is refused.
+//! - Inside an output folder (cards, forms), a link found at a file's name is replaced
+//!   by the file, never followed: whoever planted it cannot make cchc write elsewhere.
 //! - Files that belong together (a Parquet pair) are all complete before the first is
 //!   renamed; if a later rename fails, the earlier ones are put back as they were.
 //! - Temporary files are registered while they live, so that the binary's signal and
@@ -124,7 +126,30 @@ pub struct Pending {
 impl Pending {
     /// Starts an output at `path` (nothing is replaced until [`commit`]).
     pub fn begin(path: &Path) -> Result<Pending, OutputError> {
+        Pending::begin_with(path, true)
+    }
+
+    /// Starts a file inside an output folder: a symbolic link found at its name is
+    /// replaced by the file, never written through (it could point anywhere), and
+    /// anything but a regular file there is refused.
+    pub fn begin_in_folder(path: &Path) -> Result<Pending, OutputError> {
+        Pending::begin_with(path, false)
+    }
+
+    fn begin_with(path: &Path, follow: bool) -> Result<Pending, OutputError> {
         let shown = path.display().to_string();
+        if !follow {
+            return match std::fs::symlink_metadata(path) {
+                Ok(m) if !m.is_file() && !m.file_type().is_symlink() => {
+                    Err(OutputError::Special(shown))
+                }
+                _ => Ok(Pending {
+                    target: path.to_path_buf(),
+                    shown,
+                    sink: Sink::Temp(temp_beside(path)?),
+                }),
+            };
+        }
         let target = resolve(path);
         let sink = match std::fs::metadata(&target) {
             Ok(m) if m.is_file() => Sink::Temp(temp_beside(&target)?),
@@ -315,9 +340,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 
 /// Writes files that belong together, all or nothing.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
+    write_all_with(files, Pending::begin)
+}
+
+/// Writes files into an output folder, all or nothing: a link inside the folder is
+/// replaced, never written through ([`Pending::begin_in_folder`]).
+pub fn write_folder_atomic(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
+    write_all_with(files, Pending::begin_in_folder)
+}
+
+fn write_all_with(
+    files: &[(&Path, &[u8])],
+    begin: fn(&Path) -> Result<Pending, OutputError>,
+) -> Result<(), OutputError> {
     let mut pending = Vec::new();
     for (path, bytes) in files {
-        let mut p = Pending::begin(path)?;
+        let mut p = begin(path)?;
         p.writer().write_all(bytes).map_err(io(path))?;
         pending.push(p);
     }

@@ -56,3 +56,33 @@ pub fn clip(s: &str, max: usize) -> String {
         Some((cut, _)) => format!("{}… ({} characters)", &s[..cut], s.chars().count()),
     }
 }
+
+/// The most characters of one value a message quotes.
+pub const QUOTE: usize = 80;
+
+/// The most characters of a whole message.
+const MESSAGE: usize = 2_000;
+
+/// A message whose quoted values (between backticks) are clipped to [`QUOTE`]
+/// characters each, with their length, and which is itself at most a few thousand
+/// characters: a value of two million digits in a file is never echoed whole.
+pub fn clip_quoted(message: &str) -> String {
+    if message.len() <= QUOTE {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(message.len().min(4 * MESSAGE));
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        out.push('`');
+        // Odd parts (0-based i even) are inside backticks.
+        if i % 2 == 0 {
+            out.push_str(&clip(part, QUOTE));
+        } else {
+            out.push_str(part);
+        }
+    }
+    clip(&out, MESSAGE)
+}

@@ -15,6 +15,7 @@ mod hostile_workbooks;
 mod html;
 mod lineage;
 mod output;
+mod outputs_trust;
 mod parquet;
 mod parsing;
 mod properties;

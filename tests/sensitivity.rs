@@ -22,7 +22,7 @@ fn zero_noise_gives_back_the_ranking() {
                 seed,
                 drop_areas: false,
             };
-            let (spreads, n) = analyse(&run, &s);
+            let (spreads, n) = analyse(&run, &s, &|_| {});
             assert_eq!(n, 25);
             for sp in &spreads {
                 let u = &run.scoring.units[sp.unit];
@@ -46,7 +46,7 @@ fn factors_stay_within_the_band_and_average_near_one() {
         seed: 3,
         drop_areas: false,
     };
-    let sets = weight_sets(4, &s);
+    let sets: Vec<Vec<Exact>> = weight_sets(4, &s).collect();
     let (lo, hi) = (
         Exact::from(Decimal::new(8, 1)),
         Exact::from(Decimal::new(12, 1)),
@@ -61,5 +61,5 @@ fn factors_stay_within_the_band_and_average_near_one() {
     let d = (mean - Exact::one()).abs();
     assert!(d < Exact::from(Decimal::new(1, 2)), "mean off by {d}");
     // The same seed, the same draws.
-    assert_eq!(sets, weight_sets(4, &s));
+    assert_eq!(sets, weight_sets(4, &s).collect::<Vec<_>>());
 }

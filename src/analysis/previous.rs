@@ -103,91 +103,87 @@ pub struct Comparison {
     pub reused: Vec<Reused>,
 }
 
+/// One unit of an earlier ranking: where it is written, its id, rank, index and name.
+type EarlierRow = (String, String, u32, Decimal, Option<String>);
+
 /// Reads an earlier ranking: `.json` (cchc's JSON output) or CSV (cchc's CSV output;
-/// needs the columns unit_id, rank and index).
+/// needs the columns unit_id, rank and index). A unit listed twice is refused.
 pub fn read(path: &Path, shown: &str) -> Result<Earlier, crate::Error> {
     let bad = |msg: String| crate::Error::Usage(format!("{shown}: {msg}"));
     let json = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let mut units = BTreeMap::new();
-    let mut names = BTreeMap::new();
-    if json {
+    let rows = if json {
         let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| bad(format!("not a cchc JSON output: {e}")))?;
-        let list = v["units"]
-            .as_array()
-            .ok_or_else(|| bad("not a cchc JSON output: no `units` list".into()))?;
-        let mut first: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, u) in list.iter().enumerate() {
-            let id = u["unit_id"].as_str().map(normalize);
-            let rank = u["rank"].as_u64().and_then(|r| u32::try_from(r).ok());
-            let index = parse_decimal(&u["index"].to_string(), false);
-            match (id, rank, index) {
-                (Some(id), Some(rank), Some(index)) => {
-                    if let Some(f) = first.insert(id.clone(), i + 1) {
-                        return Err(bad(repeated(
-                            &id,
-                            &format!("unit {} of `units`", i + 1),
-                            &format!("unit {f}"),
-                        )));
-                    }
-                    if let Some(n) = u["name"].as_str() {
-                        names.insert(id.clone(), normalize(n));
-                    }
-                    units.insert(id, (rank, index));
-                }
-                _ => {
-                    return Err(bad(format!(
-                        "unit {} of `units` lacks unit_id, rank or index",
-                        i + 1
-                    )))
-                }
-            }
-        }
+        json_rows(&text).map_err(bad)?
     } else {
         let t = crate::input::Table::read(path, shown, &["unit_id", "rank", "index"])?;
-        let col = |n| t.col(n).expect("required column");
-        let (c_id, c_rank, c_index) = (col("unit_id"), col("rank"), col("index"));
-        let c_name = t.col("name");
-        let mut first: BTreeMap<String, usize> = BTreeMap::new();
-        let word = if t.sheet.is_some() { "row" } else { "line" };
-        for r in &t.rows {
-            let rank = r[c_rank].trim().parse::<u32>().ok();
-            let index = parse_decimal(&r[c_index], t.decimal_comma);
-            let id = normalize(&r[c_id]);
-            match (rank, index) {
-                (Some(rank), Some(index)) => {
-                    if let Some(f) = first.insert(id.clone(), r.line) {
-                        return Err(bad(repeated(
-                            &id,
-                            &format!("{word} {}", r.line),
-                            &format!("{word} {f}"),
-                        )));
-                    }
-                    if let Some(c) = c_name {
-                        names.insert(id.clone(), normalize(&r[c]));
-                    }
-                    units.insert(id, (rank, index));
-                }
-                _ => {
-                    return Err(bad(format!(
-                        "{word} {}: rank `{}` or index `{}` is not a number",
-                        r.line,
-                        crate::term::clip(&r[c_rank], 40),
-                        crate::term::clip(&r[c_index], 40)
-                    )))
-                }
-            }
+        table_rows(&t).map_err(bad)?
+    };
+    let mut units = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    let mut first: BTreeMap<String, String> = BTreeMap::new();
+    for (place, id, rank, index, name) in rows {
+        if let Some(f) = first.get(&id) {
+            return Err(bad(repeated(&id, &place, f)));
         }
+        first.insert(id.clone(), place);
+        if let Some(n) = name {
+            names.insert(id.clone(), n);
+        }
+        units.insert(id, (rank, index));
     }
     Ok(Earlier {
         file: shown.to_string(),
         units,
         names,
     })
+}
+
+/// The units of cchc's JSON output.
+fn json_rows(text: &str) -> Result<Vec<EarlierRow>, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not a cchc JSON output: {e}"))?;
+    let list = v["units"]
+        .as_array()
+        .ok_or_else(|| "not a cchc JSON output: no `units` list".to_string())?;
+    let mut out = Vec::new();
+    for (i, u) in list.iter().enumerate() {
+        let place = format!("unit {} of `units`", i + 1);
+        let id = u["unit_id"].as_str().map(normalize);
+        let rank = u["rank"].as_u64().and_then(|r| u32::try_from(r).ok());
+        let index = parse_decimal(&u["index"].to_string(), false);
+        let (Some(id), Some(rank), Some(index)) = (id, rank, index) else {
+            return Err(format!("{place} lacks unit_id, rank or index"));
+        };
+        out.push((place, id, rank, index, u["name"].as_str().map(normalize)));
+    }
+    Ok(out)
+}
+
+/// The units of cchc's CSV output (or a workbook of the same columns).
+fn table_rows(t: &crate::input::Table) -> Result<Vec<EarlierRow>, String> {
+    let col = |n| t.col(n).expect("required column");
+    let (c_id, c_rank, c_index) = (col("unit_id"), col("rank"), col("index"));
+    let c_name = t.col("name");
+    let word = if t.sheet.is_some() { "row" } else { "line" };
+    let mut out = Vec::new();
+    for r in &t.rows {
+        let place = format!("{word} {}", r.line);
+        let rank = r[c_rank].trim().parse::<u32>().ok();
+        let index = parse_decimal(&r[c_index], t.decimal_comma);
+        let (Some(rank), Some(index)) = (rank, index) else {
+            return Err(format!(
+                "{place}: rank `{}` or index `{}` is not a number",
+                crate::term::clip(&r[c_rank], 40),
+                crate::term::clip(&r[c_index], 40)
+            ));
+        };
+        let name = c_name.map(|c| normalize(&r[c]));
+        out.push((place, normalize(&r[c_id]), rank, index, name));
+    }
+    Ok(out)
 }
 
 /// The message for a unit an earlier ranking lists twice: its baseline would be

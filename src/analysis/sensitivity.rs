@@ -65,14 +65,14 @@ fn uniform(rng: &mut ChaCha8Rng, n: u64) -> u64 {
     }
 }
 
-/// Each area's weights, run by run: the random runs, then one per area left out.
-pub fn weight_sets(n_areas: usize, s: &Settings) -> Vec<Vec<Exact>> {
+/// Each area's weights, run by run: the random runs, then one per area left out —
+/// drawn one run at a time, so that nothing grows with the number of runs.
+pub fn weight_sets(n_areas: usize, s: &Settings) -> impl Iterator<Item = Vec<Exact>> {
     let mut rng = ChaCha8Rng::seed_from_u64(s.seed);
     let hundred = Exact::from(100u64);
     let pct = Exact::from(s.pct);
-    let mut sets = Vec::new();
-    for _ in 0..s.runs {
-        let w = (0..n_areas)
+    let random = (0..s.runs).map(move |_| {
+        (0..n_areas)
             .map(|_| {
                 let u = uniform(&mut rng, 2 * GRID);
                 let offset =
@@ -80,19 +80,19 @@ pub fn weight_sets(n_areas: usize, s: &Settings) -> Vec<Vec<Exact>> {
                         .unwrap_or_default();
                 Exact::one() + Exact::ratio(&(pct.clone() * offset), &hundred).unwrap_or_default()
             })
-            .collect();
-        sets.push(w);
-    }
-    if s.drop_areas {
-        for a in 0..n_areas {
-            sets.push(
-                (0..n_areas)
-                    .map(|i| if i == a { Exact::zero() } else { Exact::one() })
-                    .collect(),
-            );
-        }
-    }
-    sets
+            .collect()
+    });
+    let dropped = (0..if s.drop_areas { n_areas } else { 0 }).map(move |a| {
+        (0..n_areas)
+            .map(|i| if i == a { Exact::zero() } else { Exact::one() })
+            .collect()
+    });
+    random.chain(dropped)
+}
+
+/// How many runs the settings make.
+pub fn run_count(n_areas: usize, s: &Settings) -> u64 {
+    u64::from(s.runs) + if s.drop_areas { n_areas as u64 } else { 0 }
 }
 
 /// Each unit's applicable maximum per area (the denominators the weights scale).
@@ -168,48 +168,65 @@ fn rerank(run: &Run, maxima: &[Vec<Decimal>], w: &[Exact]) -> Vec<(u32, bool)> {
         .collect()
 }
 
-/// Runs the analysis on a ranked run.
-pub fn analyse(run: &Run, s: &Settings) -> (Vec<Spread>, usize) {
+/// Runs the analysis on a ranked run; `tick` hears how many runs are done. Each unit's
+/// ranks are kept as counts per rank (memory flat in the number of runs), from which
+/// the median and the percentiles are read exactly as from the sorted ranks.
+pub fn analyse(run: &Run, s: &Settings, tick: &dyn Fn(u64)) -> (Vec<Spread>, usize) {
     let fw = &run.framework;
     let units = &run.scoring.units;
     let maxima = area_maxima(fw, run);
-    let sets = weight_sets(fw.areas.len(), s);
-    let mut ranks: Vec<Vec<u32>> = vec![Vec::with_capacity(sets.len()); units.len()];
+    // counts[unit][rank - 1]: runs that gave the unit that rank.
+    let mut counts: Vec<Vec<u64>> = vec![vec![0; units.len()]; units.len()];
     let mut in_band = vec![0u64; units.len()];
-    for w in &sets {
-        for (i, (rank, kept)) in rerank(run, &maxima, w).into_iter().enumerate() {
-            ranks[i].push(rank);
+    let mut n: u64 = 0;
+    for w in weight_sets(fw.areas.len(), s) {
+        for (i, (rank, kept)) in rerank(run, &maxima, &w).into_iter().enumerate() {
+            if let Some(c) = (rank as usize)
+                .checked_sub(1)
+                .and_then(|r| counts[i].get_mut(r))
+            {
+                *c += 1;
+            }
             in_band[i] += u64::from(kept);
         }
+        n += 1;
+        if n % 64 == 0 {
+            tick(n);
+        }
     }
-    let n = sets.len();
+    tick(n);
     let spreads = units
         .iter()
         .enumerate()
         .map(|(i, u)| {
-            let mut v = std::mem::take(&mut ranks[i]);
-            v.sort_unstable();
-            let at = |p: usize| -> u32 {
-                if v.is_empty() {
-                    return u.rank;
+            // The rank at 1-based position k of the unit's sorted ranks.
+            let nth = |k: u64| -> u32 {
+                let mut seen = 0;
+                for (r, c) in counts[i].iter().enumerate() {
+                    seen += c;
+                    if seen >= k {
+                        return r as u32 + 1;
+                    }
                 }
-                let k = (p * v.len()).div_ceil(100).max(1);
-                v[k - 1]
+                u.rank
+            };
+            let at = |p: u64| {
+                if n == 0 {
+                    u.rank
+                } else {
+                    nth((p * n).div_ceil(100).max(1))
+                }
             };
             Spread {
                 unit: i,
                 rank: u.rank,
-                median: if v.is_empty() {
-                    u.rank
-                } else {
-                    v[(v.len() - 1) / 2]
-                },
+                median: if n == 0 { u.rank } else { nth((n - 1) / 2 + 1) },
                 p5: at(5),
                 p95: at(95),
-                in_band: Exact::ratio(&Exact::from(in_band[i]), &Exact::from(n as u64))
+                in_band: Exact::ratio(&Exact::from(in_band[i]), &Exact::from(n))
                     .unwrap_or_default(),
             }
         })
         .collect();
-    (spreads, n)
+    (spreads, n as usize)
 }

@@ -105,10 +105,12 @@ pub fn sheet_name(lang: Lang) -> &'static str {
     }
 }
 
-/// A unit id as a file name: characters other than letters, digits, `.`, `-` and `_`
-/// become `_`.
+/// A unit id as a file name that every file system takes: characters other than
+/// letters, digits, `.`, `-` and `_` become `_`; no leading dot (a hidden file, `..`),
+/// no trailing dot (Windows drops it), never a Windows device name (`CON`, `NUL`,
+/// `COM1`…: `_CON`), at most 100 characters.
 pub fn file_stem(unit_id: &str) -> String {
-    unit_id
+    let mapped: String = unit_id
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -117,5 +119,47 @@ pub fn file_stem(unit_id: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .take(100)
+        .collect();
+    let mut s = mapped.trim_end_matches('.').to_string();
+    if s.is_empty() || s.starts_with('.') {
+        s.insert(0, '_');
+    }
+    let base = s.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let device = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (base.len() == 4
+            && (base.starts_with("COM") || base.starts_with("LPT"))
+            && base.as_bytes()[3].is_ascii_digit());
+    if device {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// One file name per unit id in one folder (`<stem>.<ext>`), unique even where two ids
+/// make the same stem or differ only in case (`a/b` and `a_b`; `P01` and `p01` on
+/// Windows): the later id gets ` (2)`, ` (3)`… (a name `collect` still reads as the
+/// unit's). Returns the names, in the order of `ids`, and a sentence for each id that
+/// got a suffix.
+pub fn unit_file_names(ids: &[&str], ext: &str) -> (Vec<String>, Vec<String>) {
+    let mut taken = std::collections::BTreeSet::new();
+    let mut names = Vec::with_capacity(ids.len());
+    let mut notes = Vec::new();
+    for id in ids {
+        let stem = file_stem(id);
+        let mut name = format!("{stem}.{ext}");
+        let mut k = 1;
+        while !taken.insert(name.to_lowercase()) {
+            k += 1;
+            name = format!("{stem} ({k}).{ext}");
+        }
+        if k > 1 {
+            notes.push(format!(
+                "unit `{}` makes the file name of another unit ({stem}.{ext}): written as {name}",
+                crate::term::clip(id, crate::term::QUOTE)
+            ));
+        }
+        names.push(name);
+    }
+    (names, notes)
 }

@@ -489,3 +489,57 @@ fn an_error_cell_reads_as_excel_shows_it() {
         "{err}"
     );
 }
+
+#[test]
+fn a_dossier_workbooks_bad_value_is_named_by_its_cell() {
+    let header = gen::text_row(
+        1,
+        &[
+            ("A1", "dossier_id"),
+            ("B1", "unit_id"),
+            ("C1", "received_at"),
+            ("D1", "channel"),
+            ("E1", "status"),
+            ("F1", "due_at"),
+        ],
+    );
+    let rows = header
+        + &gen::text_row(
+            2,
+            &[
+                ("A2", "D1"),
+                ("B2", "U1"),
+                ("C2", "2025-03-01"),
+                ("D2", "online"),
+                ("E2", "received"),
+                ("F2", "2025-03-10"),
+            ],
+        )
+        + &gen::text_row(
+            3,
+            &[
+                ("A3", "D2"),
+                ("B3", "U1"),
+                ("C3", "ngày 5"),
+                ("D3", "online"),
+                ("E3", "received"),
+                ("F3", "2025-03-10"),
+            ],
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("d.xlsx"),
+        gen::xlsx(&[("Sổ", false, gen::sheet_xml(&rows, ""))], None, false),
+    )
+    .unwrap();
+    let (code, _, err) = crate::common::outcome(
+        std::process::Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(["metrics", "--dossiers", "d.xlsx", "--period", "2025"])
+            .current_dir(tmp.path()),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("d.xlsx[Sổ]!C3: received_at \"ngày 5\": not a date"),
+        "{err}"
+    );
+}

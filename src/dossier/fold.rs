@@ -434,10 +434,9 @@ pub fn run(
     let strict = |fold: &Fold| -> Result<(), DossierError> {
         match &fold.first_error {
             Some((line, bad)) => Err(DossierError::InvalidRow {
-                file: src.locate(*line).0,
-                line: src.locate(*line).1,
+                at: src.place(*line, bad.column),
                 column: bad.column,
-                value: bad.value.clone(),
+                value: crate::term::clip(&bad.value, crate::term::QUOTE),
                 reason: reason(bad.code),
             }),
             None => Ok(()),
@@ -495,17 +494,15 @@ fn duplicates(
         return Ok(None);
     };
     if !opts.skip_invalid {
-        let (file, row) = src.locate(*line);
         let word = if src.line_word() == "lines" {
             "line"
         } else {
             "row"
         };
         return Err(DossierError::InvalidRow {
-            file,
-            line: row,
+            at: src.place(*line, "dossier_id"),
             column: "dossier_id",
-            value: id.clone(),
+            value: crate::term::clip(id, crate::term::QUOTE),
             reason: format!(
                 "{} (first on {word} {})",
                 reason(Code::DuplicateDossier),

@@ -623,12 +623,12 @@ pub struct MetricsTable {
 #[derive(Debug, thiserror::Error)]
 pub enum DossierError {
     /// A row that cannot be used, in strict mode.
-    #[error("{file}:{line}: {column} {value:?}: {reason} (use --skip-invalid to skip such rows and report them)")]
+    #[error(
+        "{at}: {column} {value:?}: {reason} (use --skip-invalid to skip such rows and report them)"
+    )]
     InvalidRow {
-        /// The file.
-        file: String,
-        /// The line (CSV) or row (Parquet).
-        line: u64,
+        /// Where: the file and line (CSV), row (Parquet) or cell (a workbook).
+        at: String,
         /// The column.
         column: &'static str,
         /// The value.

@@ -121,6 +121,24 @@ impl Source {
         }
     }
 
+    /// Where one value of a row is, for a message: `log.csv:12`, a dataset file and
+    /// row, or a workbook's cell (`dossiers.xlsx[Sheet1]!C3`).
+    pub fn place(&self, line: u64, column: &str) -> String {
+        if let Kind::Workbook(t) = &self.kind {
+            let cell = t
+                .col(column)
+                .and_then(|c| t.source_columns.get(c))
+                .map(|c| format!("!{}{line}", crate::input::column_letters(*c)));
+            let sheet = t.sheet.as_deref().unwrap_or_default();
+            return match cell {
+                Some(cell) => format!("{}[{sheet}]{cell}", self.shown),
+                None => format!("{}[{sheet}]:{line}", self.shown),
+            };
+        }
+        let (file, row) = self.locate(line);
+        format!("{file}:{row}")
+    }
+
     /// Whether the log is a dataset of files.
     pub fn is_dataset(&self) -> bool {
         matches!(self.kind, Kind::Dataset(_))

@@ -393,3 +393,49 @@ pub fn sort(diags: &mut [Diagnostic]) {
 pub fn errors(diags: &[Diagnostic]) -> usize {
     diags.iter().filter(|d| d.is_error()).count()
 }
+
+/// Findings as lines for a terminal (each escaped), at most `per_code` of each code
+/// (0 = all; the rest counted in one line), then a count line. Warnings are left out
+/// when `errors_only`.
+pub fn text(
+    diags: &[Diagnostic],
+    per_code: usize,
+    errors_only: bool,
+    lang: crate::lang::Lang,
+) -> String {
+    use std::collections::BTreeMap;
+    let mut out = String::new();
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in diags {
+        if errors_only && !d.is_error() {
+            continue;
+        }
+        let n = shown.entry(d.code.as_str()).or_default();
+        if per_code > 0 && *n >= per_code {
+            *hidden.entry(d.code.as_str()).or_default() += 1;
+            continue;
+        }
+        *n += 1;
+        out.push_str(&crate::term::escape(&d.render(lang)));
+        out.push('\n');
+    }
+    for (code, n) in hidden {
+        out.push_str(&format!(
+            "… and {n} more [{code}] (all are in --format json)\n"
+        ));
+    }
+    let errors = errors(diags);
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        let word = |n: usize, one: &'static str, many: &'static str| {
+            lang.t(if n == 1 { one } else { many })
+        };
+        out.push_str(&format!(
+            "{errors} {}, {warnings} {}\n",
+            word(errors, "error", "errors"),
+            word(warnings, "warning", "warnings")
+        ));
+    }
+    out
+}

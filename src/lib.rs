@@ -30,8 +30,11 @@
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
+pub mod atomic;
 pub mod cli;
+pub mod commands;
 pub mod date;
+pub mod deliver;
 pub mod diag;
 pub mod dossier;
 pub mod export;
@@ -41,7 +44,6 @@ pub mod input;
 pub mod lang;
 pub mod lineage;
 pub mod num;
-pub mod output;
 pub mod period;
 pub mod pipeline;
 pub mod project;

@@ -1,24 +1,46 @@
-//! The `cchc` binary: parse the command line, run the command, map the outcome to an
-//! exit code (0 ok, 1 data findings, 2 stopped). A closed pipe is not an error; a
-//! signal or a panic removes the run's temporary files and ends it with a message.
-
-mod commands;
-mod recording;
+//! The `cchc` binary: parse the command line, run the command (a library function,
+//! [`cchc::commands`]), deliver what it produced, print its notes and findings, write
+//! its record, and map the outcome to an exit code (0 ok, 1 data findings, 2
+//! stopped). A closed pipe is not an error; a signal or a panic removes the run's
+//! temporary files and ends it with a message.
 
 use clap::Parser;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+
+/// At most this many findings of one code are printed on a terminal; JSON has them all.
+const PER_CODE: usize = 25;
 
 fn main() -> ExitCode {
     guard();
     let cli = cchc::cli::Cli::parse();
-    match commands::run(cli) {
+    let env = cchc::commands::Env {
+        scan: cchc::dossier::ScanOptions {
+            block_size: cli
+                .csv_block_size
+                .unwrap_or(cchc::dossier::ScanOptions::default().block_size),
+            ..Default::default()
+        },
+        width: cli.width.or_else(|| {
+            std::io::stdout()
+                .is_terminal()
+                .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+                .flatten()
+        }),
+        stdout_terminal: std::io::stdout().is_terminal(),
+        stderr_terminal: std::io::stderr().is_terminal(),
+        args: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+    };
+    match cchc::commands::run(cli.command, &env).and_then(|o| finish(o, &env)) {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let text = match e.downcast_ref::<cchc::Error>() {
                 Some(cchc::Error::Diagnostics(diags)) => format!(
                     "{}cchc: stopped; nothing was written\n",
-                    commands::findings_text(diags, 0, false, cchc::lang::Lang::En)
+                    cchc::diag::text(diags, 0, false, cchc::lang::Lang::En)
                 ),
                 _ => format!("error: {}\n", cchc::term::clip_quoted(&format!("{e:#}"))),
             };
@@ -26,6 +48,38 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Delivers a command's product, prints its notes and findings (escaped), writes its
+/// record; returns its exit code.
+fn finish(o: cchc::commands::Outcome, env: &cchc::commands::Env) -> anyhow::Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    let written = cchc::deliver::deliver(&o.product, env, &mut stdout)?;
+    let mut err = std::io::stderr().lock();
+    if !o.quiet {
+        for n in &o.notes {
+            let _ = writeln!(err, "{}", cchc::term::escape_lines(n));
+        }
+    }
+    let _ = err.write_all(cchc::diag::text(&o.findings, PER_CODE, o.quiet, o.lang).as_bytes());
+    if let Some(why) = &o.stopped {
+        let _ = writeln!(err, "error: {}", cchc::term::escape_lines(why));
+    }
+    if let Some(rec) = &o.record {
+        let format = written.format.map_or("", |f| f.name());
+        let run = cchc::record::Run {
+            command: rec.command,
+            args: &env.args,
+            inputs: &rec.inputs,
+            framework: rec.framework.as_ref(),
+            format,
+            width: written.width,
+            outputs: &written.outputs,
+            exit_code: o.exit,
+        };
+        cchc::record::write(&rec.to, &run)?;
+    }
+    Ok(o.exit)
 }
 
 /// SIGINT, SIGTERM and SIGHUP remove the temporary output files and end the run
@@ -39,7 +93,7 @@ fn guard() {
         if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
             std::thread::spawn(move || {
                 if let Some(sig) = signals.forever().next() {
-                    cchc::output::cleanup();
+                    cchc::atomic::cleanup();
                     std::process::exit(128 + sig);
                 }
             });
@@ -50,7 +104,7 @@ fn guard() {
         if cchc::input::workbook::panic_is_caught() {
             return;
         }
-        cchc::output::cleanup();
+        cchc::atomic::cleanup();
         let what = info
             .payload()
             .downcast_ref::<&str>()

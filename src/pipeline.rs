@@ -23,6 +23,7 @@ use crate::project::{InputFile, Spec};
 use crate::score::{Scoring, Stage};
 use crate::survey::{self, SurveyBy, SurveyTable};
 use crate::Error;
+use std::collections::BTreeMap;
 
 /// Required columns of the unit register.
 pub const UNITS_COLUMNS: [&str; 2] = ["unit_id", "name"];
@@ -40,6 +41,21 @@ pub struct Run {
     pub scoring: Scoring,
     /// Every finding, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The inputs of the units [`Options::keep_inputs`] asked for, for what-ifs
+    /// ([`crate::analysis::advice`]).
+    pub inputs: BTreeMap<String, crate::score::UnitInputs>,
+}
+
+/// How [`run`] runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The stage to rank on (default: the last the checklist has).
+    pub stage: Option<Stage>,
+    /// A project without a checklist yet loads with none (forms are made before one
+    /// exists).
+    pub checklist_optional: bool,
+    /// Keep the inputs of these units (`Some(empty)`: of every unit).
+    pub keep_inputs: Option<Vec<String>>,
 }
 
 impl Run {
@@ -128,7 +144,7 @@ pub fn load(spec: &Spec, progress: dossier::Progress) -> Result<Loaded, Error> {
 
 /// [`load`]; without `checklist_required`, a project with no checklist yet (forms are
 /// made before one exists) loads with none.
-pub fn load_with(
+fn load_with(
     spec: &Spec,
     progress: dossier::Progress,
     checklist_required: bool,
@@ -296,6 +312,11 @@ fn not_used(
 
 /// Stage 2: rules → points, at `stage` (default: the last stage the checklist has).
 pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
+    score_keeping(loaded, stage, None)
+}
+
+/// [`score`], keeping the inputs of the units `keep` names (empty: every unit).
+fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) -> Run {
     let Loaded {
         framework,
         period,
@@ -305,9 +326,8 @@ pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
         survey,
         mut diagnostics,
     } = loaded;
-    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> = dossiers
-        .as_ref()
-        .map(|t| t.rows.iter().map(|(k, c)| (k[0].clone(), *c)).collect());
+    // Each unit's dossier counts, once for the scores and the inputs kept.
+    let per_unit = per_unit(dossiers.as_ref());
     let (rows, file) = match &checklist {
         Some((rows, file)) => (rows.as_slice(), Some(file.as_str())),
         None => (&[][..], None),
@@ -315,6 +335,17 @@ pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
     let evidence = crate::score::Evidence {
         dossiers: per_unit.as_ref(),
         survey: survey.as_ref().map(|s| &s.figures),
+    };
+    let inputs = match keep {
+        None => BTreeMap::new(),
+        Some(ids) => {
+            let ids: Vec<&str> = if ids.is_empty() {
+                units.iter().map(|u| u.id.as_str()).collect()
+            } else {
+                ids.iter().map(String::as_str).collect()
+            };
+            crate::score::UnitInputs::of_units(&framework, &ids, rows, evidence)
+        }
     };
     let mut scoring = crate::score::score(
         &framework,
@@ -337,6 +368,7 @@ pub fn score(loaded: Loaded, stage: Option<Stage>) -> Run {
         period,
         scoring,
         diagnostics,
+        inputs,
     }
 }
 
@@ -345,18 +377,17 @@ pub fn rank(run: &mut Run) {
     crate::rank::apply(&run.framework, &mut run.scoring.units);
 }
 
+/// Each unit's dossier counts (the log is counted per unit for a scoring run).
+fn per_unit(dossiers: Option<&MetricsTable>) -> Option<BTreeMap<String, dossier::Counts>> {
+    dossiers.map(|t| t.rows.iter().map(|(k, c)| (k[0].clone(), *c)).collect())
+}
+
 /// The inputs of each unit of `ids` from loaded data, kept for what-ifs
 /// ([`crate::analysis::advice`]).
-pub fn unit_inputs(
-    loaded: &Loaded,
-    ids: &[&str],
-) -> std::collections::BTreeMap<String, crate::score::UnitInputs> {
-    let per_unit: Option<std::collections::BTreeMap<String, dossier::Counts>> = loaded
-        .dossiers
-        .as_ref()
-        .map(|t| t.rows.iter().map(|(k, c)| (k[0].clone(), *c)).collect());
+pub fn unit_inputs(loaded: &Loaded, ids: &[&str]) -> BTreeMap<String, crate::score::UnitInputs> {
+    let per = per_unit(loaded.dossiers.as_ref());
     let evidence = crate::score::Evidence {
-        dossiers: per_unit.as_ref(),
+        dossiers: per.as_ref(),
         survey: loaded.survey.as_ref().map(|s| &s.figures),
     };
     let rows = loaded
@@ -366,9 +397,10 @@ pub fn unit_inputs(
     crate::score::UnitInputs::of_units(&loaded.framework, ids, rows, evidence)
 }
 
-/// Load, score and rank a project.
-pub fn run(spec: &Spec, stage: Option<Stage>, progress: dossier::Progress) -> Result<Run, Error> {
-    let mut run = score(load(spec, progress)?, stage);
+/// The one sequence every scoring command runs: load → score → rank.
+pub fn run(spec: &Spec, opts: &Options, progress: dossier::Progress) -> Result<Run, Error> {
+    let loaded = load_with(spec, progress, !opts.checklist_optional)?;
+    let mut run = score_keeping(loaded, opts.stage, opts.keep_inputs.as_deref());
     rank(&mut run);
     Ok(run)
 }

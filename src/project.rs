@@ -75,6 +75,34 @@ pub struct Overrides {
     pub scan: crate::dossier::ScanOptions,
 }
 
+impl Overrides {
+    /// The same overrides for a command line run from `base`: every relative path (the
+    /// folder, a framework file, each input) taken from there.
+    pub fn rebase(self, base: &Path) -> Overrides {
+        let join = |p: Option<PathBuf>| p.map(|p| if p.is_relative() { base.join(p) } else { p });
+        let framework = self.framework.map(|f| {
+            let builtin = crate::framework::builtin::get(&f).is_some();
+            if builtin || Path::new(&f).is_absolute() {
+                f
+            } else {
+                base.join(&f).display().to_string()
+            }
+        });
+        Overrides {
+            dir: Some(join(self.dir).unwrap_or_else(|| base.to_path_buf())),
+            framework,
+            units: join(self.units),
+            checklist: join(self.checklist),
+            dossiers: join(self.dossiers),
+            procedures: join(self.procedures),
+            survey: join(self.survey),
+            calendar: join(self.calendar),
+            lineage: join(self.lineage),
+            ..self
+        }
+    }
+}
+
 /// A file to read: where it is, which sheet (a workbook), and how to name it in
 /// messages.
 #[derive(Debug, Clone)]

@@ -45,7 +45,8 @@ pub fn score_dir(dir: &str) -> Run {
         ..Default::default()
     })
     .expect("project resolves");
-    cchc::pipeline::run(&spec, None, std::sync::Arc::new(|_| {})).expect("project scores")
+    cchc::pipeline::run(&spec, &Default::default(), std::sync::Arc::new(|_| {}))
+        .expect("project scores")
 }
 
 /// Reads a file under the repository root.

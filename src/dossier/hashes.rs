@@ -123,7 +123,7 @@ impl Spill {
             .map_err(|_| std::io::Error::other("spill folder lock poisoned"))?;
         if dir.is_none() {
             let d = tempfile::Builder::new().prefix("cchc-ids-").tempdir()?;
-            crate::output::register_temp(d.path());
+            crate::atomic::register_temp(d.path());
             *dir = Some(d);
         }
         let folder = dir
@@ -137,7 +137,7 @@ impl Spill {
             .write(true)
             .create_new(true)
             .open(&path)?;
-        crate::output::register_temp(&path);
+        crate::atomic::register_temp(&path);
         Ok((path, file))
     }
 
@@ -152,7 +152,7 @@ impl Drop for Spill {
     fn drop(&mut self) {
         if let Ok(mut dir) = self.dir.lock() {
             if let Some(d) = dir.take() {
-                crate::output::forget_temp_under(d.path());
+                crate::atomic::forget_temp_under(d.path());
             }
         }
     }

@@ -159,3 +159,13 @@ pub fn to_string(report: &Report, format: Format) -> String {
     let _ = export(report, format, &Options::default(), &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
+
+/// A document report (explain, check) as text for a terminal: its lines, each escaped.
+pub fn document(report: &Report) -> String {
+    let mut out = String::new();
+    for l in &report.document {
+        out.push_str(&crate::term::escape(l));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! The commands over one input of their own: metrics (the dossier log) and sipas (the
+//! survey).
+
+use super::{progress, recording, report, resolve, Env, Outcome, Product};
+use crate::cli::{MetricsArgs, SipasArgs};
+use crate::lang::Lang;
+use crate::pipeline;
+use crate::term::escape_lines;
+use anyhow::{bail, Result};
+
+/// `cchc metrics`: the table, or with `--emit-sql` the query computing it.
+pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
+    let mut env = env.clone();
+    if let Some(mib) = a.id_check_memory {
+        env.scan.id_check_mib = usize::try_from(mib).unwrap_or(usize::MAX);
+    }
+    let spec = resolve(a.overrides(), &env)?;
+    let rates = crate::dossier::RateDefinitions::parse(&a.rate_definition)
+        .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
+    let lang: Lang = a.output.lang.into();
+    if let Some(dialect) = a.emit_sql {
+        if let Some(e) = a.output.out.as_deref().and_then(|o| o.extension()) {
+            if !e.eq_ignore_ascii_case("sql") {
+                bail!(
+                    "--emit-sql writes SQL; --out ends in .{}: give a .sql file",
+                    escape_lines(&e.to_string_lossy())
+                );
+            }
+        }
+        let (sql, findings) = pipeline::metrics_sql(&spec, a.by.into(), rates, dialect.into())?;
+        let product = Product::Text {
+            text: sql,
+            out: a.output.out.clone(),
+        };
+        return Ok(Outcome::new(product, findings, lang, a.output.quiet));
+    }
+    let (pb, tick) = progress(&env, a.output.quiet);
+    let m = pipeline::metrics(&spec, a.by.into(), rates, tick);
+    pb.finish_and_clear();
+    let m = m?;
+    let findings = m.diagnostics.clone();
+    let rec = recording(a.record.record.as_ref(), "metrics", &spec, None, None);
+    let quiet = a.output.quiet;
+    let mut o = Outcome::new(
+        report((m, lang), metrics_report, a.output),
+        findings,
+        lang,
+        quiet,
+    );
+    o.record = rec;
+    Ok(o)
+}
+
+/// `cchc sipas`.
+pub fn sipas(a: SipasArgs, env: &Env) -> Result<Outcome> {
+    let mut spec = resolve(a.overrides(), env)?;
+    if spec.framework.is_none() {
+        spec.framework = Some(("sipas".into(), ".".into()));
+    }
+    let s = pipeline::sipas(&spec, a.by.into())?;
+    let lang: Lang = a.output.lang.into();
+    let findings = s.diagnostics.clone();
+    let rec = recording(
+        a.record.record.as_ref(),
+        "sipas",
+        &spec,
+        None,
+        Some(&s.framework),
+    );
+    let quiet = a.output.quiet;
+    let mut o = Outcome::new(
+        report((s, lang), sipas_report, a.output),
+        findings,
+        lang,
+        quiet,
+    );
+    o.record = rec;
+    Ok(o)
+}
+
+fn metrics_report((m, lang): &(pipeline::Metrics, Lang)) -> crate::report::Report<'_> {
+    crate::report::metrics::build(&m.table, &m.diagnostics, *lang)
+}
+
+fn sipas_report((s, lang): &(pipeline::Sipas, Lang)) -> crate::report::Report<'_> {
+    crate::report::sipas::build(&s.framework, &s.table, &s.diagnostics, *lang)
+}

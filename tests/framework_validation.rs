@@ -111,3 +111,17 @@ fn the_readme_catalogue_of_codes_is_the_code_table() {
         assert_eq!(cchc::diag::Code::parse(c.as_str()), Some(*c));
     }
 }
+
+#[test]
+fn rule_kinds_are_named_once_by_serde_and_listed_in_order() {
+    use cchc::framework::RuleKind;
+    for (i, k) in RuleKind::ALL.iter().enumerate() {
+        assert_eq!(RuleKind::parse(k.name()), Some(*k));
+        assert_eq!(RuleKind::ALL[i], *k);
+    }
+    assert_eq!(
+        RuleKind::names(),
+        "manual, choice, steps, proportional, per-count"
+    );
+    assert_eq!(RuleKind::parse("Per-Count"), None);
+}

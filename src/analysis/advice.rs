@@ -144,7 +144,7 @@ fn candidate(
                     };
                     (then, needed)
                 }
-                _ => {
+                Effect::Scored | Effect::Bonus => {
                     let then = *count + Decimal::ONE;
                     let words = if vi { "thêm 1" } else { "one more" };
                     (then, format!("{} ({words})", plain(then)))
@@ -156,7 +156,14 @@ fn candidate(
             r.count = Cell::Num(then);
             Some(("count".into(), plain(*count), needed, Change::Row(r)))
         }
-        _ => None,
+        How::Missing
+        | How::NotApplicable { .. }
+        | How::NaNotAllowed { .. }
+        | How::Given { .. }
+        | How::UnknownOption { .. }
+        | How::EmptyRatio { .. }
+        | How::MissingInput { .. }
+        | How::Invalid { .. } => None,
     }
 }
 
@@ -223,7 +230,7 @@ fn next_target(leaf: &Leaf, matched: &RatioMatch, num: &Exact, den: &Exact) -> O
                 .min()
         }
         Rule::Proportional { target, .. } => (pct < Exact::from(*target)).then_some(*target),
-        _ => None,
+        Rule::Manual | Rule::Choice { .. } | Rule::PerCount { .. } => None,
     }
 }
 
@@ -235,14 +242,15 @@ fn percent(num: &Exact, den: &Exact) -> String {
     }
 }
 
-/// Sets a score column of a row.
+/// Sets the score column of a row (`self_score`, `appraised_score`, `final_score`).
 fn set(r: &mut ChecklistRow, column: &str, cell: Cell) -> Option<()> {
-    match column {
-        "self_score" => r.self_score = cell,
-        "appraised_score" => r.appraised_score = cell,
-        "final_score" => r.final_score = cell,
-        _ => return None,
-    }
+    use crate::score::Stage;
+    let stage = Stage::ALL.into_iter().find(|s| s.column() == column)?;
+    *match stage {
+        Stage::SelfAssessed => &mut r.self_score,
+        Stage::Appraised => &mut r.appraised_score,
+        Stage::Final => &mut r.final_score,
+    } = cell;
     Some(())
 }
 

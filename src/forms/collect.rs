@@ -547,10 +547,7 @@ impl Form<'_> {
 /// A choice cell checked: empty, `na`, or one of the criterion's options; why not,
 /// otherwise.
 fn option(leaf: &Leaf, v: String) -> Result<Option<String>, String> {
-    let names: Vec<&str> = match &leaf.rule {
-        Rule::Choice { options } => options.iter().map(|(n, _)| n.as_str()).collect(),
-        _ => Vec::new(),
-    };
+    let names = leaf.rule.option_names();
     if v.is_empty() || names.contains(&v.as_str()) || v.eq_ignore_ascii_case("na") {
         return Ok((!v.is_empty()).then_some(v));
     }
@@ -597,15 +594,6 @@ fn number_cell(t: &str, leaf: &Leaf, whole: bool, max: Option<Decimal>) -> Resul
     Ok(Cell::Num(d))
 }
 
-/// The column a stage's score goes to.
-pub fn stage_column(stage: Stage) -> &'static str {
-    match stage {
-        Stage::SelfAssessed => "self_score",
-        Stage::Appraised => "appraised_score",
-        Stage::Final => "final_score",
-    }
-}
-
 /// The points an entry claims for its criterion (a manual score, or the rule on the
 /// typed inputs); `None` when nothing was typed.
 fn claimed(fw: &Framework, e: &Entry) -> Option<String> {
@@ -644,7 +632,7 @@ fn cells(fw: &Framework, e: &Entry, stage: Stage) -> Vec<(&'static str, String)>
         String::new()
     };
     vec![
-        (stage_column(stage), score),
+        (stage.column(), score),
         ("done", d(&e.values.done)),
         ("planned", d(&e.values.planned)),
         ("value", e.values.value.clone().unwrap_or_default()),

@@ -448,10 +448,7 @@ fn validation(leaf: &Leaf, c: Col, r: u32, lang: Lang) -> Result<DataValidation,
                 format!("A whole number of 0 or more{na_words}")
             })?,
         _ => {
-            let mut names: Vec<&str> = match &leaf.rule {
-                Rule::Choice { options } => options.iter().map(|(n, _)| n.as_str()).collect(),
-                _ => Vec::new(),
-            };
+            let mut names = leaf.rule.option_names();
             if na {
                 names.push("na");
             }

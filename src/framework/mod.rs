@@ -361,15 +361,107 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Its kind.
+    pub fn kind(&self) -> RuleKind {
+        match self {
+            Rule::Manual => RuleKind::Manual,
+            Rule::Choice { .. } => RuleKind::Choice,
+            Rule::Steps { .. } => RuleKind::Steps,
+            Rule::Proportional { .. } => RuleKind::Proportional,
+            Rule::PerCount { .. } => RuleKind::PerCount,
+        }
+    }
+
     /// The key used in framework files.
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// The names of a choice's options (none for the other rules).
+    pub fn option_names(&self) -> Vec<&str> {
         match self {
-            Rule::Manual => "manual",
-            Rule::Choice { .. } => "choice",
-            Rule::Steps { .. } => "steps",
-            Rule::Proportional { .. } => "proportional",
-            Rule::PerCount { .. } => "per-count",
+            Rule::Choice { options } => options.iter().map(|(n, _)| n.as_str()).collect(),
+            Rule::Manual
+            | Rule::Steps { .. }
+            | Rule::Proportional { .. }
+            | Rule::PerCount { .. } => Vec::new(),
         }
+    }
+}
+
+/// The kinds of rule a leaf may have. Their names in framework files are serde's
+/// (kebab-case), written nowhere else; every match on a kind is exhaustive, so a new
+/// kind does not compile until each place (its keys, its validation, its points, its
+/// words) handles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// Points as given.
+    Manual,
+    /// Points per named option.
+    Choice,
+    /// Points by the step a ratio reaches.
+    Steps,
+    /// max × min(ratio / target, 1).
+    Proportional,
+    /// count × points each, capped.
+    PerCount,
+}
+
+impl RuleKind {
+    /// Every kind, in the order messages list them.
+    pub const ALL: [RuleKind; 5] = [
+        RuleKind::Manual,
+        RuleKind::Choice,
+        RuleKind::Steps,
+        RuleKind::Proportional,
+        RuleKind::PerCount,
+    ];
+
+    /// Its place in [`RuleKind::ALL`] (exhaustive: a new kind must be listed there).
+    fn index(self) -> usize {
+        match self {
+            RuleKind::Manual => 0,
+            RuleKind::Choice => 1,
+            RuleKind::Steps => 2,
+            RuleKind::Proportional => 3,
+            RuleKind::PerCount => 4,
+        }
+    }
+
+    /// Its name in framework files (serde's).
+    pub fn name(self) -> &'static str {
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            RuleKind::ALL
+                .iter()
+                .map(|k| match serde_json::to_value(k) {
+                    Ok(serde_json::Value::String(s)) => &*Box::leak(s.into_boxed_str()),
+                    _ => "?",
+                })
+                .collect()
+        })[self.index()]
+    }
+
+    /// The kind a name in a framework file stands for (serde's reading).
+    pub fn parse(name: &str) -> Option<RuleKind> {
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+    }
+
+    /// The keys a leaf of this kind takes beyond the common ones.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            RuleKind::Manual => &[],
+            RuleKind::Choice => &["options"],
+            RuleKind::Steps => &["ratio", "on-empty", "steps"],
+            RuleKind::Proportional => &["ratio", "on-empty", "target"],
+            RuleKind::PerCount => &["points-each"],
+        }
+    }
+
+    /// Every kind's name, for messages (`manual, choice, …`).
+    pub fn names() -> String {
+        RuleKind::ALL.map(RuleKind::name).join(", ")
     }
 }
 

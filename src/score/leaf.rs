@@ -69,7 +69,15 @@ impl Ctx<'_> {
                 }
             },
             How::Count { count, each } => (true, Exact::from(*count * *each).min_of(max)),
-            _ => (true, Exact::zero()),
+            How::Missing
+            | How::NaNotAllowed { .. }
+            | How::UnknownOption { .. }
+            | How::EmptyRatio {
+                on_empty: OnEmpty::Zero,
+                ..
+            }
+            | How::MissingInput { .. }
+            | How::Invalid { .. } => (true, Exact::zero()),
         };
         let points = if self.fw.rounding.round_points {
             Exact::from(raw.round(self.fw.rounding.places, self.fw.rounding.mode))
@@ -399,7 +407,7 @@ fn done_planned(ctx: &Ctx, row: &ChecklistRow, diags: &mut Vec<Diagnostic>) -> H
 fn on_empty(leaf: &Leaf) -> OnEmpty {
     match &leaf.rule {
         Rule::Steps { on_empty, .. } | Rule::Proportional { on_empty, .. } => *on_empty,
-        _ => OnEmpty::Zero,
+        Rule::Manual | Rule::Choice { .. } | Rule::PerCount { .. } => OnEmpty::Zero,
     }
 }
 
@@ -417,7 +425,7 @@ pub fn match_ratio(leaf: &Leaf, num: &Exact, den: &Exact) -> RatioMatch {
                     points: s.points,
                 })
         }
-        _ => RatioMatch::BelowSteps,
+        Rule::Manual | Rule::Choice { .. } | Rule::PerCount { .. } => RatioMatch::BelowSteps,
     }
 }
 

@@ -62,6 +62,15 @@ impl Stage {
     pub fn parse(name: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|s| s.name() == name)
     }
+
+    /// The checklist column its scores are in.
+    pub fn column(self) -> &'static str {
+        match self {
+            Stage::SelfAssessed => "self_score",
+            Stage::Appraised => "appraised_score",
+            Stage::Final => "final_score",
+        }
+    }
 }
 
 /// Points of one leaf under one reading.

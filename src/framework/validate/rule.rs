@@ -5,22 +5,10 @@
 use super::Validator;
 use crate::diag::Code;
 use crate::framework::raw::{RawNode, RawStep};
-use crate::framework::{OnEmpty, RatioSource, Rule, Step};
+use crate::framework::{OnEmpty, RatioSource, Rule, RuleKind, Step};
 use crate::num::plain;
 use rust_decimal::Decimal;
 use toml::Spanned;
-
-/// The keys each rule takes beyond the common ones.
-fn allowed(name: &str) -> Option<&'static [&'static str]> {
-    Some(match name {
-        "manual" => &[],
-        "choice" => &["options"],
-        "steps" => &["ratio", "on-empty", "steps"],
-        "proportional" => &["ratio", "on-empty", "target"],
-        "per-count" => &["points-each"],
-        _ => return None,
-    })
-}
 
 /// What a rule's points are checked against: the leaf's id and max.
 struct Bounds<'a> {
@@ -43,34 +31,41 @@ impl Validator<'_> {
     /// The leaf's rule, every problem reported.
     pub(super) fn rule(&mut self, rn: &RawNode, id: &str, max: Option<Decimal>) -> Rule {
         let Some(rule) = &rn.rule else {
-            self.err(&rn.id, Code::MissingKey, format!("criterion `{id}` has no `rule` (manual, choice, steps, proportional or per-count)"));
-            return Rule::Manual;
-        };
-        let name = rule.get_ref().as_str();
-        let Some(allowed) = allowed(name) else {
             self.err(
-                rule,
-                Code::UnknownRule,
-                format!("criterion `{id}`: rule `{name}` is not one of manual, choice, steps, proportional, per-count"),
+                &rn.id,
+                Code::MissingKey,
+                format!("criterion `{id}` has no `rule` ({})", RuleKind::names()),
             );
             return Rule::Manual;
         };
-        self.extra_keys(rn, id, name, allowed);
+        let name = rule.get_ref().as_str();
+        let Some(kind) = RuleKind::parse(name) else {
+            self.err(
+                rule,
+                Code::UnknownRule,
+                format!(
+                    "criterion `{id}`: rule `{name}` is not one of {}",
+                    RuleKind::names()
+                ),
+            );
+            return Rule::Manual;
+        };
+        self.extra_keys(rn, id, name, kind.keys());
         let b = Bounds { id, max };
-        match name {
-            "manual" => Rule::Manual,
-            "choice" => self.choice(rn, rule, &b),
-            "steps" => Rule::Steps {
+        match kind {
+            RuleKind::Manual => Rule::Manual,
+            RuleKind::Choice => self.choice(rn, rule, &b),
+            RuleKind::Steps => Rule::Steps {
                 ratio: self.ratio_source(rn, id),
                 on_empty: self.on_empty(rn, rule, id),
                 steps: self.steps(rn, rule, &b),
             },
-            "proportional" => Rule::Proportional {
+            RuleKind::Proportional => Rule::Proportional {
                 ratio: self.ratio_source(rn, id),
                 on_empty: self.on_empty(rn, rule, id),
                 target: self.target(rn, id),
             },
-            _ => Rule::PerCount {
+            RuleKind::PerCount => Rule::PerCount {
                 each: self.points_each(rn, rule, id),
             },
         }

@@ -198,3 +198,22 @@ proptest::proptest! {
         proptest::prop_assert_eq!(cchc_cells(&path), calamine_cells(&path));
     }
 }
+
+#[test]
+fn an_ods_and_an_xls_saved_by_libreoffice_score_like_the_csv() {
+    // tests/fixtures/workbooks/units.{ods,xls}: fixtures/demo-xlsx/units.xlsx saved by
+    // LibreOffice 7 as ODS and as Excel 97–2003 (a title row above the header).
+    let csv = crate::common::cchc_text(&["score", "fixtures/demo", "--format", "csv"]);
+    for f in ["units.ods", "units.xls"] {
+        let path = format!("tests/fixtures/workbooks/{f}");
+        let got = crate::common::cchc_text(&[
+            "score",
+            "fixtures/demo",
+            "--units",
+            &path,
+            "--format",
+            "csv",
+        ]);
+        assert_eq!(got, csv, "{f}");
+    }
+}

@@ -321,40 +321,6 @@ impl LogArgs {
     }
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// An aligned table for the terminal (the default on a terminal).
-    Table,
-    /// Comma-separated, the data table (the default when piped).
-    Csv,
-    /// Everything: every table, the exact figures, findings and row counts.
-    Json,
-    /// GitHub-flavoured Markdown that pastes into a report.
-    Md,
-    /// An Excel workbook with typed cells (needs --out or a pipe).
-    Xlsx,
-    /// Parquet for DuckDB and polars; more tables go beside FILE (needs --out).
-    Parquet,
-    /// A self-contained HTML report.
-    Html,
-}
-
-impl From<FormatArg> for crate::export::Format {
-    fn from(f: FormatArg) -> Self {
-        use crate::export::Format;
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-            FormatArg::Md => Format::Md,
-            FormatArg::Xlsx => Format::Xlsx,
-            FormatArg::Parquet => Format::Parquet,
-            FormatArg::Html => Format::Html,
-        }
-    }
-}
-
 /// The language of labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
@@ -381,7 +347,7 @@ pub struct OutputArgs {
     pub lang: LangArg,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::export::Format>,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -813,7 +779,7 @@ pub struct CodesArgs {
     pub lang: LangArg,
     /// Output format
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::export::Format>,
 }
 
 /// `cchc forms`

@@ -80,9 +80,9 @@ pub fn pick_format(format: Option<Format>, out: Option<&Path>, terminal: bool) -
         _ => {}
     }
     Ok(format.or(implied).unwrap_or(if out.is_none() && terminal {
-        Format::Table
+        Format::TABLE
     } else {
-        Format::Csv
+        Format::CSV
     }))
 }
 
@@ -151,11 +151,7 @@ fn report_to(
     env: &Env,
     stdout: &mut dyn Write,
 ) -> Result<Written> {
-    let format = pick_format(
-        o.format.map(Into::into),
-        o.out.as_deref(),
-        env.stdout_terminal,
-    )?;
+    let format = pick_format(o.format, o.out.as_deref(), env.stdout_terminal)?;
     let opts = export::Options {
         width: env.width.filter(|_| o.out.is_none()),
         wide: o.wide,

@@ -13,8 +13,8 @@ fn outputs(units: &cchc::input::Table, checklist: &cchc::input::Table) -> (Strin
     let run = cchc::pipeline::score_tables(f, None, units, checklist, Vec::new());
     let report = cchc::report::ranking::build(&run, None, cchc::lang::Lang::En);
     (
-        cchc::export::to_string(&report, cchc::export::Format::Csv),
-        cchc::export::to_string(&report, cchc::export::Format::Json),
+        cchc::export::to_string(&report, cchc::export::Format::CSV),
+        cchc::export::to_string(&report, cchc::export::Format::JSON),
     )
 }
 
@@ -125,7 +125,7 @@ fn metrics_csv(log: &str) -> String {
     };
     let t = cchc::dossier::compute(&path, "log.csv", &opts, std::sync::Arc::new(|_| {})).unwrap();
     let report = cchc::report::metrics::build(&t, &[], cchc::lang::Lang::En);
-    cchc::export::to_string(&report, cchc::export::Format::Csv)
+    cchc::export::to_string(&report, cchc::export::Format::CSV)
 }
 
 proptest! {
@@ -214,7 +214,7 @@ fn survey_csv(survey: &cchc::input::Table) -> String {
     .expect("demo survey");
     assert!(diags.is_empty(), "{diags:?}");
     let report = cchc::report::sipas::build(&f, &t, &[], cchc::lang::Lang::En);
-    cchc::export::to_string(&report, cchc::export::Format::Csv)
+    cchc::export::to_string(&report, cchc::export::Format::CSV)
 }
 
 proptest! {

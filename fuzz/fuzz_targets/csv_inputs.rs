@@ -25,16 +25,16 @@ fn check_run(run: &Run) {
         }
         assert!(u.totals.index_exact >= Exact::zero() && u.totals.index_exact <= scale);
         let e = cchc::report::explain::build(run, u, None, None, Lang::Vi);
-        let _ = export::to_string(&e, Format::Json);
+        let _ = export::to_string(&e, Format::JSON);
     }
     let r = cchc::report::ranking::build(run, None, Lang::Vi);
-    for f in Format::ALL {
+    for &f in cchc::export::FORMATS {
         let mut out = Vec::new();
         export::export(&r, f, &export::Options::default(), &mut out).expect("exports");
     }
     if run.scoring.has_self {
         let g = cchc::report::gaps::build(run, Stage::SelfAssessed, Stage::Appraised, 5, Lang::En);
-        let _ = export::to_string(&g, Format::Json);
+        let _ = export::to_string(&g, Format::JSON);
     }
 }
 
@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         let r = cchc::report::sipas::build(&sfw, &t, &[], Lang::Vi);
-        for f in Format::ALL {
+        for &f in cchc::export::FORMATS {
             let mut out = Vec::new();
             export::export(&r, f, &export::Options::default(), &mut out).expect("exports");
         }

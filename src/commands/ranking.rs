@@ -139,7 +139,7 @@ pub fn explain(a: ExplainArgs, env: &Env) -> Result<Outcome> {
             let findings = data.report().findings.to_vec();
             let output = OutputArgs {
                 lang: a.lang,
-                format: Some(crate::cli::FormatArg::Json),
+                format: Some(crate::export::Format::JSON),
                 out: a.out,
                 wide: true,
                 quiet: a.quiet,
@@ -299,7 +299,7 @@ pub fn cards(a: CardsArgs, env: &Env) -> Result<Outcome> {
         let mut bytes = Vec::new();
         crate::export::export(
             &r,
-            crate::export::Format::Html,
+            crate::export::Format::HTML,
             &crate::export::Options::default(),
             &mut bytes,
         )?;

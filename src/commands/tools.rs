@@ -66,7 +66,7 @@ pub fn init(a: InitArgs) -> Result<Outcome> {
 }
 
 /// The output of a command that prints a fixed table.
-fn table_output(lang: LangArg, format: Option<crate::cli::FormatArg>) -> OutputArgs {
+fn table_output(lang: LangArg, format: Option<crate::export::Format>) -> OutputArgs {
     OutputArgs {
         lang,
         format,
@@ -93,7 +93,7 @@ pub fn frameworks(a: FrameworksArgs) -> Result<Outcome> {
     fn build(_: &()) -> crate::report::Report<'_> {
         crate::report::frameworks::build(Lang::En).expect("built before")
     }
-    let output = table_output(LangArg::En, Some(crate::cli::FormatArg::Table));
+    let output = table_output(LangArg::En, Some(crate::export::Format::TABLE));
     Ok(Outcome::new(
         report((), build, output),
         Vec::new(),

@@ -3,21 +3,21 @@
 //! text starting with `=`, `+`, `-` or `@` as the user's own data; the xlsx output is
 //! the one made for Excel.
 
-use crate::report::{Formats, Report};
+use super::{ExportError, Exporter, Options, Report, Side};
 use std::io::Write;
 
 /// Writes the data table as CSV (UTF-8, comma-separated, `\n` line ends).
-pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let Some(table) = report.primary(Formats::CSV) else {
+fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let Some(table) = report.primary(&Csv) else {
         return Ok(());
     };
-    let cols = table.columns_in(Formats::CSV);
+    let cols = table.columns_in(&Csv);
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(out);
     w.write_record(cols.iter().map(|(_, c)| c.name.as_str()))?;
     let mut failed = None;
-    (table.rows)(Formats::CSV, &mut |row| {
+    (table.rows)(&Csv, &mut |row| {
         if failed.is_some() {
             return;
         }
@@ -30,4 +30,28 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         return Err(e.into());
     }
     w.flush()
+}
+
+/// CSV: the data table, for scripts.
+pub struct Csv;
+
+impl Exporter for Csv {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+    fn help(&self) -> &'static str {
+        "Comma-separated, the data table (the default when piped)"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["csv"]
+    }
+    fn export(
+        &self,
+        report: &Report,
+        _: &Options,
+        out: &mut dyn Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        write(report, out)?;
+        Ok(Vec::new())
+    }
 }

@@ -6,9 +6,9 @@
 // Markup is written piece by piece, each piece ending its own lines.
 #![allow(clippy::write_with_newline)]
 
+use super::figures::{Figure, Profile};
+use super::{ExportError, Exporter, Options, Report, Side, Table};
 use crate::num::{fixed, RoundingMode};
-use crate::report::figures::{Figure, Profile};
-use crate::report::{Formats, Part, Report, Table};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -60,9 +60,10 @@ footer{margin-top:2rem;color:#777;font-size:.8rem}.wide{overflow-x:auto}td{white
 @media print{body{margin:0;max-width:none}table{font-size:.6rem}.wide{overflow:visible}h2{break-after:avoid}figure,svg,tr{break-inside:avoid}th{position:static}}";
 
 /// Writes the page.
-pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut h = String::new();
-    let (title, before) = match &report.html_title {
+    let page = report.setting::<Page>();
+    let (title, before) = match page.and_then(|p| p.heading.as_ref()) {
         Some((t, m)) => (t.as_str(), m.as_slice()),
         None => (report.title.as_str(), &[][..]),
     };
@@ -78,9 +79,10 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
     h.push_str("</header>\n");
     out.write_all(h.as_bytes())?;
-    if report.html.is_empty() {
+    let body_parts = page.map_or(&[][..], |p| p.body.as_slice());
+    if body_parts.is_empty() {
         for (i, t) in report.tables.iter().enumerate() {
-            if t.formats.has(Formats::HTML) {
+            if t.appears.has(&Html) {
                 let mut s = String::new();
                 if let Some(title) = &t.title {
                     let _ = write!(s, "<h2>{}</h2>\n", esc(title));
@@ -94,7 +96,7 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             write!(out, "<p>{}</p>\n", esc(n))?;
         }
     } else {
-        body(report, out)?;
+        body(report, body_parts, out)?;
     }
     let errors = crate::diag::errors(&report.findings);
     write!(
@@ -107,11 +109,11 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// The report's own order of sections, paragraphs, tables and figures.
-fn body(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn body(report: &Report, parts: &[Part], out: &mut dyn Write) -> std::io::Result<()> {
     let mut open = false;
     let mut section = String::new();
     let mut first_paragraph = true;
-    for part in &report.html {
+    for part in parts {
         match part {
             Part::Section(id, title) => {
                 if open {
@@ -173,7 +175,7 @@ fn body(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// A table, with coloured cells where its columns say.
 fn table(report: &Report, t: &Table, id: &str, out: &mut dyn Write) -> std::io::Result<()> {
-    let cols = t.columns_in(Formats::HTML);
+    let cols = t.columns_in(&Html);
     let mut h = format!(
         "<div class=\"wide\">\n<table id=\"{}\">\n<thead><tr>",
         esc(id)
@@ -183,7 +185,7 @@ fn table(report: &Report, t: &Table, id: &str, out: &mut dyn Write) -> std::io::
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     out.write_all(h.as_bytes())?;
-    let line = |row: &[crate::report::Value]| {
+    let line = |row: &[super::Value]| {
         let mut s = String::from("<tr>");
         for (i, c) in &cols {
             let v = row[*i].show(c.kind);
@@ -204,7 +206,7 @@ fn table(report: &Report, t: &Table, id: &str, out: &mut dyn Write) -> std::io::
         s
     };
     let mut result = Ok(());
-    (t.rows)(Formats::HTML, &mut |row| {
+    (t.rows)(&Html, &mut |row| {
         if result.is_ok() {
             result = out.write_all(line(&row).as_bytes());
         }
@@ -268,12 +270,7 @@ pub fn figure(f: &Figure) -> String {
 
 /// A card's areas: a row each, the points as a bar against the maximum, the group's
 /// median as a tick.
-fn area_bars(
-    h: &mut String,
-    headers: &[String; 3],
-    c: u32,
-    rows: &[crate::report::figures::AreaBar],
-) {
+fn area_bars(h: &mut String, headers: &[String; 3], c: u32, rows: &[super::figures::AreaBar]) {
     let _ = write!(
         h,
         "<table class=\"areas\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>\n",
@@ -425,4 +422,57 @@ fn rank_intervals(h: &mut String, n: u32, rows: &[(String, String, u32, u32, u32
         );
     }
     h.push_str("</svg>\n<p class=\"legend\">line: 5th–95th percentile rank over the runs; dot: median rank; red mark: the published rank</p>\n");
+}
+
+/// A part of the HTML page, in order.
+pub enum Part {
+    /// A figure.
+    Figure(Figure),
+    /// A table, by index into [`Report::tables`].
+    Table(usize),
+    /// A paragraph.
+    Paragraph(String),
+    /// A section heading (`id`, title).
+    Section(String, String),
+    /// The key figures of a card, large: (label, value) pairs, and the band with its
+    /// colour.
+    KeyFigures(Vec<(String, String)>, Option<(String, u32)>),
+}
+
+/// A report setting: the HTML page's own heading and the words before the lines under
+/// it (default: the report's title, and nothing), and its body in order (default:
+/// the tables, then the notes).
+#[derive(Default)]
+pub struct Page {
+    /// (heading, words before the lines).
+    pub heading: Option<(String, Vec<String>)>,
+    /// The body, in order.
+    pub body: Vec<Part>,
+}
+
+/// The self-contained HTML report.
+pub struct Html;
+
+impl Exporter for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+    fn help(&self) -> &'static str {
+        "A self-contained HTML report"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["html", "htm"]
+    }
+    fn for_people(&self) -> bool {
+        true
+    }
+    fn export(
+        &self,
+        report: &Report,
+        _: &Options,
+        out: &mut dyn Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        write(report, out)?;
+        Ok(Vec::new())
+    }
 }

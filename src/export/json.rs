@@ -6,62 +6,59 @@
 //! The document is streamed: each row is built, written and dropped, so a report of
 //! 60,000 units never sits in memory as one JSON tree.
 
+use super::{json_number, ExportError, Exporter, Kind, Options, Report, Side, Value};
 use crate::num::plain;
-use crate::report::{json_number, Formats, Kind, Report, Value};
-use serde_json::Value as Json;
+use serde_json::Value as JsonValue;
 use std::io::Write;
 
 /// A report value as JSON, written as its column's kind says.
-pub fn value(v: &Value, kind: Option<Kind>) -> Json {
+pub fn value(v: &Value, kind: Option<Kind>) -> JsonValue {
     match v {
-        Value::Null => Json::Null,
-        Value::Text(s) => Json::String(s.clone()),
-        Value::Int(i) => Json::from(*i),
+        Value::Null => JsonValue::Null,
+        Value::Text(s) => JsonValue::String(s.clone()),
+        Value::Int(i) => JsonValue::from(*i),
         Value::Dec(d) => json_number(&match kind {
             Some(Kind::Decimal(p) | Kind::Percent(p)) => format!("{:.*}", p as usize, d),
             Some(Kind::Plain) => plain(*d),
             _ => d.to_string(),
         }),
-        Value::Exact(x) => Json::String(x.to_string()),
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Date(d) => Json::String(d.to_string()),
-        Value::Object(members) => Json::Object(
+        Value::Exact(x) => JsonValue::String(x.to_string()),
+        Value::Bool(b) => JsonValue::Bool(*b),
+        Value::Date(d) => JsonValue::String(d.to_string()),
+        Value::Object(members) => JsonValue::Object(
             members
                 .iter()
                 .map(|(k, v)| (k.clone(), value(v, None)))
                 .collect(),
         ),
-        Value::List(items) => Json::Array(items.iter().map(|v| value(v, None)).collect()),
+        Value::List(items) => JsonValue::Array(items.iter().map(|v| value(v, None)).collect()),
     }
 }
 
 /// `v` pretty-printed as a member at `depth` (its lines after the first indented).
-fn pretty(v: &Json, depth: usize) -> String {
+fn pretty(v: &JsonValue, depth: usize) -> String {
     let text = serde_json::to_string_pretty(v).expect("JSON values always serialise");
     let pad = "  ".repeat(depth);
     text.replace('\n', &format!("\n{pad}"))
 }
 
 /// Writes the report as one JSON document.
-pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let members = report.setting::<Members>();
     let mut first = true;
     let mut member = |out: &mut dyn Write, key: &str| -> std::io::Result<()> {
         let sep = if first { "{\n" } else { ",\n" };
         first = false;
-        write!(out, "{sep}  {}: ", Json::String(key.to_string()))
+        write!(out, "{sep}  {}: ", JsonValue::String(key.to_string()))
     };
-    for (k, v) in &report.json_head {
+    for (k, v) in members.iter().flat_map(|m| &m.head) {
         member(out, k)?;
         out.write_all(pretty(v, 1).as_bytes())?;
     }
-    for t in report
-        .tables
-        .iter()
-        .filter(|t| t.formats.has(Formats::JSON))
-    {
-        let cols = t.columns_in(Formats::JSON);
-        let object = |row: &[Value]| -> Json {
-            Json::Object(
+    for t in report.tables.iter().filter(|t| t.appears.has(&Json)) {
+        let cols = t.columns_in(&Json);
+        let object = |row: &[Value]| -> JsonValue {
+            JsonValue::Object(
                 cols.iter()
                     .map(|(i, c)| (c.name.clone(), value(&row[*i], Some(c.kind))))
                     .collect(),
@@ -69,9 +66,9 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         };
         member(out, &t.id)?;
         let mut result = Ok(());
-        if t.single {
+        if t.setting::<Single>().is_some() {
             let mut done = false;
-            (t.rows)(Formats::JSON, &mut |row| {
+            (t.rows)(&Json, &mut |row| {
                 if !done {
                     done = true;
                     result = out.write_all(pretty(&object(&row), 1).as_bytes());
@@ -83,7 +80,7 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         } else {
             let mut n = 0usize;
             out.write_all(b"[")?;
-            (t.rows)(Formats::JSON, &mut |row| {
+            (t.rows)(&Json, &mut |row| {
                 if result.is_err() {
                     return;
                 }
@@ -99,11 +96,11 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             out.write_all(pretty(&object(total), 1).as_bytes())?;
         }
     }
-    for (k, v) in &report.json_tail {
+    for (k, v) in members.iter().flat_map(|m| &m.tail) {
         member(out, k)?;
         out.write_all(pretty(v, 1).as_bytes())?;
     }
-    if report.json_findings {
+    if members.is_none_or(|m| !m.no_findings) {
         member(out, "diagnostics")?;
         let d = serde_json::to_value(&*report.findings).expect("findings serialise");
         out.write_all(pretty(&d, 1).as_bytes())?;
@@ -115,4 +112,46 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         out.write_all(b"{")?;
     }
     out.write_all(b"\n}\n")
+}
+
+/// A report setting: JSON members before and after the tables, and whether the
+/// findings and row counts are left out (a report that is itself about findings).
+#[derive(Debug, Clone, Default)]
+pub struct Members {
+    /// Members before the tables.
+    pub head: Vec<(String, serde_json::Value)>,
+    /// Members after the tables.
+    pub tail: Vec<(String, serde_json::Value)>,
+    /// Leave out `diagnostics` and `stats`.
+    pub no_findings: bool,
+}
+
+/// A table setting: the table is one object (its first row), not a list.
+pub struct Single;
+
+/// JSON: everything, for scripts.
+pub struct Json;
+
+impl Exporter for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+    fn help(&self) -> &'static str {
+        "Everything: every table, the exact figures, findings and row counts"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["json"]
+    }
+    fn nested(&self) -> bool {
+        true
+    }
+    fn export(
+        &self,
+        report: &Report,
+        _: &Options,
+        out: &mut dyn Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        write(report, out)?;
+        Ok(Vec::new())
+    }
 }

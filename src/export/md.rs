@@ -2,7 +2,7 @@
 //! as one paragraph, each table (numbers right-aligned, `|` escaped), the notes.
 //! Control characters are escaped, as for a terminal.
 
-use crate::report::{Formats, Report, Table, Value};
+use super::{ExportError, Exporter, Options, Report, Side, Table, Value};
 use crate::term::escape;
 use std::io::Write;
 
@@ -14,7 +14,7 @@ fn cell(s: &str) -> String {
 
 /// One table as Markdown.
 fn grid(report: &Report, t: &Table, out: &mut dyn Write) -> std::io::Result<()> {
-    let cols = t.columns_in(Formats::MD);
+    let cols = t.columns_in(&Markdown);
     let mut head = String::from("|");
     let mut rule = String::from("|");
     for (_, c) in &cols {
@@ -35,9 +35,10 @@ fn grid(report: &Report, t: &Table, out: &mut dyn Write) -> std::io::Result<()> 
     };
     let mut n = 0;
     let mut result = Ok(());
-    (t.rows)(Formats::MD, &mut |row| {
+    let limit = t.setting::<super::table::Limit>().map(|l| l.0);
+    (t.rows)(&Markdown, &mut |row| {
         n += 1;
-        if t.limit.is_some_and(|l| n > l) || result.is_err() {
+        if limit.is_some_and(|l| n > l) || result.is_err() {
             return;
         }
         result = writeln!(out, "{}", line(&row));
@@ -50,7 +51,7 @@ fn grid(report: &Report, t: &Table, out: &mut dyn Write) -> std::io::Result<()> 
 }
 
 /// Writes the report as Markdown.
-pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "## {}\n", cell(&report.title))?;
     if !report.lines.is_empty() {
         let sentences: Vec<String> = report.lines.iter().map(|l| sentence(l)).collect();
@@ -66,7 +67,7 @@ pub fn export(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let tables: Vec<&Table> = report
         .tables
         .iter()
-        .filter(|t| t.formats.has(Formats::MD))
+        .filter(|t| t.appears.has(&Markdown))
         .collect();
     for (i, t) in tables.iter().enumerate() {
         if let Some(title) = &t.title {
@@ -93,4 +94,31 @@ fn sentence(line: &str) -> String {
     let rest = chars.as_str();
     let end = if line.ends_with('.') { "" } else { "." };
     format!("{first}{rest}{end}")
+}
+
+/// Markdown that pastes into a report.
+pub struct Markdown;
+
+impl Exporter for Markdown {
+    fn name(&self) -> &'static str {
+        "md"
+    }
+    fn help(&self) -> &'static str {
+        "GitHub-flavoured Markdown that pastes into a report"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["md"]
+    }
+    fn for_people(&self) -> bool {
+        true
+    }
+    fn export(
+        &self,
+        report: &Report,
+        _: &Options,
+        out: &mut dyn Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        write(report, out)?;
+        Ok(Vec::new())
+    }
 }

@@ -4,25 +4,21 @@
 //! ranking's per-criterion detail is `FILE.criteria.parquet`). polars writes the
 //! bytes (`crate::dossier::columnar`, where polars lives); this file only maps types.
 
-use super::{ExportError, Side};
+use super::{ExportError, Exporter, Options, Side};
+use super::{Kind, Report, Table, Value};
 use crate::dossier::columnar::{parquet, Values};
-use crate::report::{Formats, Kind, Report, Table, Value};
 
 /// The data table as Parquet bytes, and the side tables.
-pub fn export(report: &Report) -> Result<(Vec<u8>, Vec<Side>), ExportError> {
+fn files(report: &Report) -> Result<(Vec<u8>, Vec<Side>), ExportError> {
     let primary = report
-        .primary(Formats::CSV)
-        .or_else(|| report.primary(Formats::PARQUET));
+        .primary(&super::csv::Csv)
+        .or_else(|| report.primary(&Parquet));
     let Some(primary) = primary else {
         return Ok((file(None)?, Vec::new()));
     };
     let main = file(Some(primary))?;
     let mut side = Vec::new();
-    for t in report
-        .tables
-        .iter()
-        .filter(|t| t.formats.has(Formats::PARQUET))
-    {
+    for t in report.tables.iter().filter(|t| t.appears.has(&Parquet)) {
         if !std::ptr::eq(t, primary) {
             side.push((t.id.clone(), file(Some(t))?));
         }
@@ -34,8 +30,8 @@ fn file(t: Option<&Table>) -> Result<Vec<u8>, ExportError> {
     let Some(t) = t else {
         return parquet(Vec::new()).map_err(|e| ExportError::Parquet(e.to_string()));
     };
-    let cols = t.columns_in(Formats::PARQUET);
-    let rows = t.collect(Formats::PARQUET);
+    let cols = t.columns_in(&Parquet);
+    let rows = t.collect(&Parquet);
     let columns = cols
         .iter()
         .map(|(i, c)| {
@@ -88,5 +84,33 @@ fn decimal(v: &Value) -> Option<rust_decimal::Decimal> {
         Value::Dec(d) => Some(*d),
         Value::Int(i) => Some((*i).into()),
         _ => None,
+    }
+}
+
+/// Parquet for analysts.
+pub struct Parquet;
+
+impl Exporter for Parquet {
+    fn name(&self) -> &'static str {
+        "parquet"
+    }
+    fn help(&self) -> &'static str {
+        "Parquet for DuckDB and polars; more tables go beside FILE (needs --out)"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["parquet"]
+    }
+    fn binary(&self) -> bool {
+        true
+    }
+    fn export(
+        &self,
+        report: &Report,
+        _: &Options,
+        out: &mut dyn std::io::Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        let (main, side) = files(report)?;
+        out.write_all(&main)?;
+        Ok(side)
     }
 }

@@ -4,15 +4,14 @@
 //! index, band, Δ) and the others are left out from the right, with a line saying
 //! which (`--wide` shows them all). Every text is escaped for the terminal.
 
-use super::Options;
-use crate::report::{Column, Formats, Report, Table};
+use super::{Column, ExportError, Exporter, Options, Report, Side, Table};
 use crate::term::escape;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement};
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// Writes the report for a terminal.
-pub fn export(report: &Report, opts: &Options, out: &mut dyn Write) -> std::io::Result<()> {
+fn write(report: &Report, opts: &Options, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}", escape(&report.title))?;
     for l in report.lines.iter().chain(&report.document) {
         writeln!(out, "{}", escape(l))?;
@@ -20,7 +19,7 @@ pub fn export(report: &Report, opts: &Options, out: &mut dyn Write) -> std::io::
     let tables: Vec<&Table> = report
         .tables
         .iter()
-        .filter(|t| t.formats.has(Formats::TABLE))
+        .filter(|t| t.appears.has(&Terminal))
         .collect();
     let titled = tables.len() > 1;
     for t in tables {
@@ -37,12 +36,13 @@ pub fn export(report: &Report, opts: &Options, out: &mut dyn Write) -> std::io::
 
 /// One table as a grid, fitted to the terminal.
 fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std::io::Result<()> {
-    let cols = t.columns_in(Formats::TABLE);
+    let cols = t.columns_in(&Terminal);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut n = 0;
-    (t.rows)(Formats::TABLE, &mut |row| {
+    let limit = t.setting::<Limit>().map(|l| l.0);
+    (t.rows)(&Terminal, &mut |row| {
         n += 1;
-        if t.limit.is_none_or(|l| n <= l) {
+        if limit.is_none_or(|l| n <= l) {
             rows.push(
                 cols.iter()
                     .map(|(i, c)| escape(&row[*i].show(c.kind)).into_owned())
@@ -143,4 +143,35 @@ fn pick(cells: &[String], keep: &[bool]) -> Vec<String> {
         .filter(|(_, k)| **k)
         .map(|(c, _)| c.clone())
         .collect()
+}
+
+/// A table setting: at most this many rows in the formats people read row by row
+/// (the terminal table and Markdown); the other formats have all.
+pub struct Limit(pub usize);
+
+/// The terminal table.
+pub struct Terminal;
+
+impl Exporter for Terminal {
+    fn name(&self) -> &'static str {
+        "table"
+    }
+    fn help(&self) -> &'static str {
+        "An aligned table for the terminal (the default on a terminal)"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["txt"]
+    }
+    fn for_people(&self) -> bool {
+        true
+    }
+    fn export(
+        &self,
+        report: &Report,
+        opts: &Options,
+        out: &mut dyn Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        write(report, opts, out)?;
+        Ok(Vec::new())
+    }
 }

@@ -9,8 +9,7 @@
 //! trailing `'`, unique ignoring case). The workbook has a fixed creation date, so the
 //! same report gives the same bytes.
 
-use super::ExportError;
-use crate::report::{Formats, Kind, Report, Table, Value};
+use super::{ExportError, Exporter, Kind, Options, Report, Side, Table, Value};
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet};
 
@@ -19,7 +18,7 @@ fn err(e: rust_xlsxwriter::XlsxError) -> ExportError {
 }
 
 /// Builds the workbook.
-pub fn export(report: &Report) -> Result<Vec<u8>, ExportError> {
+fn workbook(report: &Report) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
     wb.set_properties(
@@ -28,12 +27,10 @@ pub fn export(report: &Report) -> Result<Vec<u8>, ExportError> {
             .set_creation_datetime(&created),
     );
     let mut names: Vec<String> = Vec::new();
-    for t in report
-        .tables
-        .iter()
-        .filter(|t| t.formats.has(Formats::XLSX))
-    {
-        let name = sheet_name(t.sheet.as_deref().unwrap_or(&t.id), &names);
+    for t in report.tables.iter().filter(|t| t.appears.has(&Xlsx)) {
+        let s = t.setting::<Sheet>();
+        let wanted = s.and_then(|s| s.name.as_deref()).unwrap_or(&t.id);
+        let name = sheet_name(wanted, &names);
         names.push(name.clone());
         let ws = wb.add_worksheet();
         ws.set_name(&name).map_err(err)?;
@@ -51,7 +48,7 @@ fn sheet(report: &Report, t: &Table, ws: &mut Worksheet) -> Result<(), rust_xlsx
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7))
         .set_align(FormatAlign::Center);
-    let cols = t.columns_in(Formats::XLSX);
+    let cols = t.columns_in(&Xlsx);
     let mut widths: Vec<usize> = Vec::with_capacity(cols.len());
     for (c, (_, col)) in cols.iter().enumerate() {
         let label = report.lang.column(&col.name);
@@ -69,7 +66,7 @@ fn sheet(report: &Report, t: &Table, ws: &mut Worksheet) -> Result<(), rust_xlsx
         }
         Ok::<(), rust_xlsxwriter::XlsxError>(())
     };
-    (t.rows)(Formats::XLSX, &mut |row| {
+    (t.rows)(&Xlsx, &mut |row| {
         if result.is_ok() {
             result = write_row(ws, &row, false, r);
             r += 1;
@@ -79,7 +76,8 @@ fn sheet(report: &Report, t: &Table, ws: &mut Worksheet) -> Result<(), rust_xlsx
     if let Some(total) = &t.total {
         write_row(ws, total, true, r)?;
     }
-    ws.set_freeze_panes(1 + t.frozen.0, t.frozen.1)?;
+    let frozen = t.setting::<Sheet>().map_or((0, 0), |s| s.frozen);
+    ws.set_freeze_panes(1 + frozen.0, frozen.1)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
     }
@@ -91,7 +89,7 @@ fn cell(
     r: u32,
     c: u16,
     v: &Value,
-    col: &crate::report::Column,
+    col: &super::Column,
     bold: bool,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     let mut f = Format::new();
@@ -162,4 +160,44 @@ pub fn sheet_name(raw: &str, taken: &[String]) -> String {
         })
         .find(|n| free(n))
         .expect("some suffix is free")
+}
+
+/// A table setting: its sheet's name (default: the table's id), and the rows and
+/// columns frozen below the header and left of the data.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// The sheet's name.
+    pub name: Option<String>,
+    /// (rows, columns) frozen.
+    pub frozen: (u32, u16),
+}
+
+/// An Excel workbook.
+pub struct Xlsx;
+
+impl Exporter for Xlsx {
+    fn name(&self) -> &'static str {
+        "xlsx"
+    }
+    fn help(&self) -> &'static str {
+        "An Excel workbook with typed cells (needs --out or a pipe)"
+    }
+    fn extensions(&self) -> &'static [&'static str] {
+        &["xlsx"]
+    }
+    fn binary(&self) -> bool {
+        true
+    }
+    fn for_people(&self) -> bool {
+        true
+    }
+    fn export(
+        &self,
+        report: &Report,
+        _: &Options,
+        out: &mut dyn std::io::Write,
+    ) -> Result<Vec<Side>, ExportError> {
+        out.write_all(&workbook(report)?)?;
+        Ok(Vec::new())
+    }
 }

@@ -37,7 +37,7 @@ pub fn build<'a>(
     let fw = &run.framework;
     let title = title(run, u, lang);
     let mut r = Report::new(title, lang, &[]);
-    r.json_findings = false;
+    r.setting_mut::<crate::export::json::Members>().no_findings = true;
     let shown = if top == 0 {
         advice.len()
     } else {
@@ -55,7 +55,7 @@ pub fn build<'a>(
                 .into(),
         );
     }
-    r.json_head = vec![
+    r.setting_mut::<crate::export::json::Members>().head = vec![
         ("unit_id".into(), serde_json::json!(u.unit.id)),
         (
             "index".into(),
@@ -75,10 +75,10 @@ pub fn build<'a>(
         Column::new("points_then", pk),
         Column::new("gain", pk).essential(),
         Column::new("index_then", pk).essential(),
-        Column::new("index_then_exact", Kind::Exact).only(super::Formats::JSON),
+        Column::new("index_then_exact", Kind::Exact).only(super::Appears::Nested),
         Column::new("rank_then", Kind::Int).essential(),
     ];
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for a in advice.iter().take(shown) {
             let leaf = &fw.leaves[a.leaf];
             let pts = |x: &Exact| published(fw, x);

@@ -3,11 +3,12 @@
 //! appraisal changed; the points within reach; and, with `--previous`, the comparison
 //! with last year (through the lineage when there is one).
 
-use super::figures::{band_colour, AreaBar, Figure};
-use super::{points_kind, published, Column, Kind, Part, Report, Table, Value};
+use super::{points_kind, published, Column, Kind, Report, Table, Value};
 use crate::analysis::advice::Advice;
 use crate::analysis::gaps::Gap;
 use crate::analysis::previous::Comparison;
+use crate::export::figures::{band_colour, AreaBar, Figure};
+use crate::export::html::Part;
 use crate::lang::Lang;
 use crate::num::{Exact, RoundingMode};
 use crate::pipeline::Run;
@@ -79,7 +80,7 @@ pub fn build<'a>(run: &'a Run, u: &'a UnitResult, d: CardData<'a>, lang: Lang) -
     if let Some(p) = d.previous {
         previous_part(run, u, p, lang, &mut r, &mut body);
     }
-    r.html = body;
+    r.setting_mut::<crate::export::html::Page>().body = body;
     r
 }
 
@@ -303,7 +304,7 @@ fn push_table(
     rows: Vec<Vec<Value>>,
 ) {
     let i = r.tables.len();
-    let emit = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let emit = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for row in &rows {
             sink(row.clone());
         }

@@ -8,14 +8,14 @@ use crate::lang::Lang;
 /// The catalogue, meanings in `lang`.
 pub fn build(lang: Lang) -> Report<'static> {
     let mut r = Report::new("finding codes", lang, &[]);
-    r.json_findings = false;
+    r.setting_mut::<crate::export::json::Members>().no_findings = true;
     let cols = vec![
         Column::new("code", Kind::Text).essential(),
         Column::new("severity", Kind::Text).essential(),
         Column::new("about", Kind::Text),
         Column::new("meaning", Kind::Text).essential(),
     ];
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for c in Code::ALL {
             let severity = match c.severity() {
                 Severity::Error => "error",

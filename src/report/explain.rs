@@ -4,7 +4,7 @@
 //! they come from). As text it is a document; as JSON the unit's ranking object
 //! restricted to the criteria asked for, with the unit's findings.
 
-use super::{Formats, Report, Table, Value};
+use super::{Appears, Report, Table, Value};
 use crate::analysis::previous::Comparison;
 use crate::framework::{Effect, Framework, Item, Leaf};
 use crate::lang::Lang;
@@ -50,12 +50,12 @@ pub fn build<'a>(
         comparison_lines(run, u, p, lang, &mut out);
         r.document.extend(out.lines().map(str::to_string));
     }
-    r.json_head = vec![
+    r.setting_mut::<crate::export::json::Members>().head = vec![
         ("framework".into(), super::framework_json(fw)),
         ("period".into(), super::period_json(run.period.as_ref())),
     ];
     let columns = super::ranking::units(run, previous).columns;
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         let mut row = super::ranking::unit_row(run, previous, u, true);
         if let Some(Value::List(criteria)) = row.last_mut() {
             criteria.retain(|c| match c {
@@ -68,8 +68,8 @@ pub fn build<'a>(
         }
         sink(row);
     };
-    let mut t = Table::new("unit", columns, Box::new(rows)).only(Formats::JSON);
-    t.single = true;
+    let mut t = Table::new("unit", columns, Box::new(rows)).only(Appears::Nested);
+    t.settings.set(crate::export::json::Single);
     r.tables.push(t);
     r
 }

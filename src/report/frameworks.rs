@@ -36,7 +36,7 @@ pub fn build(lang: Lang) -> Result<Report<'static>, crate::Error> {
         Column::new("scored from", Kind::Text).essential(),
     ];
     let mut r = Report::new("built-in frameworks", lang, &[]);
-    r.json_findings = false;
+    r.setting_mut::<crate::export::json::Members>().no_findings = true;
     r.tables.push(Table::new(
         "frameworks",
         cols,

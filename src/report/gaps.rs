@@ -1,7 +1,7 @@
 //! `cchc gaps`: where one stage moved another's points, per criterion (summed over
 //! units) and per unit and criterion, largest moves first.
 
-use super::{published, Column, Formats, Kind, Report, Table, Value};
+use super::{published, Appears, Column, Kind, Report, Table, Value};
 use crate::analysis::gaps::{gaps, CriterionGap, Gap};
 use crate::lang::Lang;
 use crate::pipeline::Run;
@@ -37,8 +37,8 @@ pub fn build(run: &Run, from: Stage, to: Stage, top: usize, lang: Lang) -> Repor
     };
     let mut r = Report::new(title, lang, &run.diagnostics);
     r.lines.push(definition.clone());
-    r.json_findings = false;
-    r.json_head = vec![
+    r.setting_mut::<crate::export::json::Members>().no_findings = true;
+    r.setting_mut::<crate::export::json::Members>().head = vec![
         ("framework".into(), json!(fw.id)),
         ("from".into(), json!(from.name())),
         ("to".into(), json!(to.name())),
@@ -53,7 +53,7 @@ pub fn build(run: &Run, from: Stage, to: Stage, top: usize, lang: Lang) -> Repor
     let all = list.len();
     r.tables.push(by_criterion(run, sums, lang));
     let mut t = by_unit(run, list, from, to, lang, shown, all);
-    t.limit = Some(shown);
+    t.settings.set(crate::export::table::Limit(shown));
     r.tables.push(t);
     r
 }
@@ -69,7 +69,7 @@ fn by_criterion(run: &Run, sums: Vec<CriterionGap>, lang: Lang) -> Table<'_> {
         Column::new("total_delta", pk).essential(),
         Column::new("points_moved", pk).essential(),
     ];
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for c in &sums {
             let leaf = &fw.leaves[c.leaf];
             sink(vec![
@@ -88,8 +88,11 @@ fn by_criterion(run: &Run, sums: Vec<CriterionGap>, lang: Lang) -> Table<'_> {
     };
     Table::new("by_criterion", cols, Box::new(rows))
         .titled(title)
-        .sheet("By criterion")
-        .only(Formats::ALL.without(Formats::CSV))
+        .with(crate::export::xlsx::Sheet {
+            name: Some("By criterion".into()),
+            frozen: (0, 0),
+        })
+        .only(Appears::AllBut("csv"))
 }
 
 fn by_unit(
@@ -116,7 +119,7 @@ fn by_unit(
         Some(p) => published(fw, p),
         None => Value::str("na"),
     };
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for g in &list {
             let leaf = &fw.leaves[g.leaf];
             sink(vec![
@@ -136,5 +139,8 @@ fn by_unit(
     };
     Table::new("by_unit", cols, Box::new(rows))
         .titled(title)
-        .sheet("By unit")
+        .with(crate::export::xlsx::Sheet {
+            name: Some("By unit".into()),
+            frozen: (0, 0),
+        })
 }

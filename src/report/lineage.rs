@@ -31,7 +31,7 @@ pub fn build<'a>(
     if let Some(id) = unit {
         r.lines.extend(unit_lines(l, id, lang));
     }
-    r.json_head = vec![
+    r.setting_mut::<crate::export::json::Members>().head = vec![
         ("file".into(), json!(l.file)),
         ("summary".into(), summary_json(&s)),
     ];
@@ -47,7 +47,7 @@ pub fn build<'a>(
         cols.push(Column::new("weight", Kind::Plain));
     }
     cols.push(Column::new("note", Kind::Text));
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         let chosen = |e: &&Edge| unit.is_none_or(|id| e.new_id == id || e.old_id == id);
         for e in l.edges.iter().filter(chosen) {
             let mut row = vec![

@@ -53,7 +53,7 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
             r.lines.push(format!("{name} = {def}"));
         }
     }
-    r.json_head = vec![
+    r.setting_mut::<crate::export::json::Members>().head = vec![
         ("period".into(), super::period_json(Some(&t.period))),
         ("by".into(), json!(t.key_columns)),
         (
@@ -68,7 +68,9 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
         ),
     ];
     if t.unread > 0 {
-        r.json_head.push(("rows_unread".into(), json!(t.unread)));
+        r.setting_mut::<crate::export::json::Members>()
+            .head
+            .push(("rows_unread".into(), json!(t.unread)));
     }
     let mut cols: Vec<Column> = t
         .key_columns
@@ -92,7 +94,7 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
             c
         }
     }));
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for (key, c) in &t.rows {
             let mut row: Vec<Value> = key.iter().map(Value::str).collect();
             row.extend(c.columns().iter().map(|(_, v)| Value::count(*v)));
@@ -104,8 +106,12 @@ pub fn build<'a>(t: &'a MetricsTable, findings: &'a [Diagnostic], lang: Lang) ->
             sink(row);
         }
     };
-    r.tables
-        .push(Table::new("rows", cols, Box::new(rows)).sheet("Metrics"));
+    r.tables.push(
+        Table::new("rows", cols, Box::new(rows)).with(crate::export::xlsx::Sheet {
+            name: Some("Metrics".into()),
+            frozen: (0, 0),
+        }),
+    );
     r.stats = vec![t.stats.clone()];
     r
 }

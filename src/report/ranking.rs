@@ -5,10 +5,11 @@
 //! and each criterion's derivation; in Parquet a per-criterion table; in xlsx a sheet
 //! per area; in HTML the charts and the evidence behind dossier and survey criteria.
 
-use super::figures::{band_colour, band_colours, Figure};
-use super::{points_kind, published, Column, Formats, Kind, Part, Report, Table, Value};
+use super::{points_kind, published, Appears, Column, Kind, Report, Table, Value};
 use crate::analysis::previous::Comparison;
 use crate::analysis::summary::summary;
+use crate::export::figures::{band_colour, band_colours, Figure};
+use crate::export::html::Part;
 use crate::framework::Framework;
 use crate::lang::Lang;
 use crate::num::{plain, Exact};
@@ -22,7 +23,7 @@ pub fn build<'a>(run: &'a Run, previous: Option<&'a Comparison>, lang: Lang) -> 
     let mut r = Report::new(title(fw), lang, &run.diagnostics);
     let mut meta = vec![fw.id.clone()];
     meta.extend(fw.decision.clone());
-    r.html_title = Some((fw.title.clone(), meta));
+    r.setting_mut::<crate::export::html::Page>().heading = Some((fw.title.clone(), meta));
     if let Some(p) = &run.period {
         r.lines.push(format!("{} {p}", lang.t("period")));
     }
@@ -30,19 +31,23 @@ pub fn build<'a>(run: &'a Run, previous: Option<&'a Comparison>, lang: Lang) -> 
         r.lines.push(stage_line(run.stage(), lang));
     }
     r.lines.push(method_line(run, lang));
-    r.json_head = vec![
+    r.setting_mut::<crate::export::json::Members>().head = vec![
         ("framework".into(), super::framework_json(fw)),
         ("period".into(), super::period_json(run.period.as_ref())),
         ("stage".into(), json!(run.stage().name())),
     ];
-    r.tables.push(units(run, previous).sheet("Ranking"));
+    r.tables
+        .push(units(run, previous).with(crate::export::xlsx::Sheet {
+            name: Some("Ranking".into()),
+            frozen: (0, 0),
+        }));
     r.tables.push(criteria(run));
     for a in 0..fw.areas.len() {
         r.tables.push(area_sheet(run, a));
     }
     r.tables.push(evidence(run, lang));
     let s = summary(run);
-    r.json_tail = vec![
+    r.setting_mut::<crate::export::json::Members>().tail = vec![
         ("summary".into(), summary_json(run, &s)),
         ("previous".into(), previous_json(run, previous)),
     ];
@@ -51,7 +56,8 @@ pub fn build<'a>(run: &'a Run, previous: Option<&'a Comparison>, lang: Lang) -> 
     r.notes.push(summary_line.clone());
     let comparison = comparison_line(run, previous, lang);
     r.notes.extend(comparison.clone());
-    r.html = html_body(run, lang, &s, summary_line, comparison);
+    r.setting_mut::<crate::export::html::Page>().body =
+        html_body(run, lang, &s, summary_line, comparison);
     r
 }
 
@@ -110,19 +116,19 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
         Column::new("points", pk),
         Column::new("max_points", Kind::Plain),
         Column::new("index", pk).essential(),
-        Column::new("index_exact", Kind::Exact).only(Formats::JSON),
+        Column::new("index_exact", Kind::Exact).only(Appears::Nested),
         Column::new("band", Kind::Text)
             .essential()
             .coloured(band_colours(fw)),
     ];
     cols.extend(fw.areas.iter().map(|a| {
         Column::new(format!("area_{}", a.id), pk)
-            .only(Formats::FLAT)
+            .only(Appears::Flat)
             .grouped("areas")
     }));
-    cols.push(Column::new("areas", Kind::Nested).only(Formats::JSON));
+    cols.push(Column::new("areas", Kind::Nested).only(Appears::Nested));
     for name in ["scored", "bonus", "penalty"] {
-        cols.push(Column::new(name, Kind::Exact).only(Formats::JSON));
+        cols.push(Column::new(name, Kind::Exact).only(Appears::Nested));
     }
     if run.shows_self() {
         cols.push(Column::new("self_index", pk).grouped("self"));
@@ -131,7 +137,7 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
     if let Some(p) = previous {
         if p.lineage.is_some() {
             cols.push(Column::new("baseline", pk).grouped("baseline"));
-            cols.push(Column::new("baseline_exact", Kind::Exact).only(Formats::JSON));
+            cols.push(Column::new("baseline_exact", Kind::Exact).only(Appears::Nested));
             cols.push(Column::new("baseline_rank", Kind::Int).grouped("baseline"));
         }
         cols.push(Column::new("rank_change", Kind::Int).essential());
@@ -140,24 +146,19 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
             cols.push(
                 Column::new("via", Kind::Text)
                     .essential()
-                    .only(Formats::READING),
+                    .only(Appears::People),
             );
-            cols.push(
-                Column::new("predecessor_ids", Kind::Text)
-                    .only(Formats::CSV.with(Formats::PARQUET)),
-            );
-            cols.push(Column::new("predecessors", Kind::Nested).only(Formats::JSON));
+            cols.push(Column::new("predecessor_ids", Kind::Text).only(Appears::Data));
+            cols.push(Column::new("predecessors", Kind::Nested).only(Appears::Nested));
         }
     }
-    cols.push(Column::new("criteria", Kind::Nested).only(Formats::JSON));
-    let rows = move |format: Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    cols.push(Column::new("criteria", Kind::Nested).only(Appears::Nested));
+    let rows = move |format: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for u in &run.scoring.units {
-            sink(unit_row(run, previous, u, format.has(Formats::JSON)));
+            sink(unit_row(run, previous, u, format.nested()));
         }
     };
-    let mut t = Table::new("units", cols, Box::new(rows));
-    t.frozen = (0, 0);
-    t
+    Table::new("units", cols, Box::new(rows))
 }
 
 /// One unit's row of the ranking table.
@@ -320,7 +321,7 @@ fn criteria(run: &Run) -> Table<'_> {
         Column::new("line", Kind::Int),
         Column::new("derivation", Kind::Text),
     ];
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         let stage = run.stage();
         for u in &run.scoring.units {
             for (l, r) in fw.leaves.iter().zip(&u.leaves) {
@@ -354,7 +355,7 @@ fn criteria(run: &Run) -> Table<'_> {
             }
         }
     };
-    Table::new("criteria", cols, Box::new(rows)).only(Formats::PARQUET)
+    Table::new("criteria", cols, Box::new(rows)).only(Appears::Only("parquet"))
 }
 
 /// One xlsx sheet per area: each unit's points per criterion, under the criterion ids,
@@ -376,7 +377,7 @@ fn area_sheet(run: &Run, area: usize) -> Table<'_> {
             .map(|&l| Column::new(fw.leaves[l].id.clone(), pk)),
     );
     cols.push(Column::new(format!("area_{}", a.id), pk));
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         let mut titles = vec![Value::Null, Value::str("title")];
         titles.extend(leaves.iter().map(|&l| Value::str(&fw.leaves[l].title)));
         titles.push(Value::str(&a.title));
@@ -399,11 +400,12 @@ fn area_sheet(run: &Run, area: usize) -> Table<'_> {
             sink(row);
         }
     };
-    let mut t = Table::new(format!("area_{}", a.id), cols, Box::new(rows))
-        .sheet(format!("{} {}", a.id, a.title))
-        .only(Formats::XLSX);
-    t.frozen = (2, 2);
-    t
+    Table::new(format!("area_{}", a.id), cols, Box::new(rows))
+        .with(crate::export::xlsx::Sheet {
+            name: Some(format!("{} {}", a.id, a.title)),
+            frozen: (2, 2),
+        })
+        .only(Appears::Only("xlsx"))
 }
 
 /// The criteria scored on the dossier log or the survey, unit by unit, with the counts
@@ -419,7 +421,7 @@ fn evidence(run: &Run, lang: Lang) -> Table<'_> {
         Column::new("points", Kind::Text),
         Column::new("derivation", Kind::Text),
     ];
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for u in &run.scoring.units {
             for &i in &leaves {
                 let (leaf, r) = (&fw.leaves[i], &u.leaves[i]);
@@ -444,7 +446,7 @@ fn evidence(run: &Run, lang: Lang) -> Table<'_> {
     };
     Table::new("evidence", cols, Box::new(rows))
         .titled(lang.t("Evidence from the dossier log and the survey"))
-        .only(Formats::HTML)
+        .only(Appears::Only("html"))
 }
 
 fn summary_json(run: &Run, s: &crate::analysis::summary::Summary) -> serde_json::Value {

@@ -1,9 +1,10 @@
 //! `cchc sensitivity`: per unit, its rank and how far it moves when the area weights
 //! vary; in html, a chart of the rank intervals.
 
-use super::figures::Figure;
-use super::{Column, Kind, Part, Report, Table, Value};
+use super::{Column, Kind, Report, Table, Value};
 use crate::analysis::sensitivity::{Settings, Spread};
+use crate::export::figures::Figure;
+use crate::export::html::Part;
 use crate::lang::Lang;
 use crate::num::plain;
 use crate::pipeline::Run;
@@ -65,9 +66,9 @@ pub fn build<'a>(
         ),
     };
     let mut r = Report::new(title, lang, &[]);
-    r.json_findings = false;
+    r.setting_mut::<crate::export::json::Members>().no_findings = true;
     r.lines = settings_lines(run, runs, s, lang);
-    r.json_head = vec![(
+    r.setting_mut::<crate::export::json::Members>().head = vec![(
         "settings".into(),
         serde_json::json!({"runs": s.runs, "weights_pct": super::json_number(&plain(s.pct)), "seed": s.seed, "drop_areas": s.drop_areas, "total_runs": runs, "rng": "ChaCha8 (rand_chacha), seed_from_u64"}),
     )];
@@ -80,9 +81,9 @@ pub fn build<'a>(
         Column::new("rank_p5", Kind::Int).essential(),
         Column::new("rank_p95", Kind::Int).essential(),
         Column::new("in_band", Kind::Percent(1)).essential(),
-        Column::new("in_band_exact", Kind::Exact).only(super::Formats::JSON),
+        Column::new("in_band_exact", Kind::Exact).only(super::Appears::Nested),
     ];
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for sp in spreads {
             let u = &run.scoring.units[sp.unit];
             sink(vec![
@@ -103,7 +104,7 @@ pub fn build<'a>(
     };
     r.tables
         .push(Table::new("sensitivity", cols, Box::new(rows)));
-    r.html = vec![
+    r.setting_mut::<crate::export::html::Page>().body = vec![
         Part::Section("intervals".into(), lang.t("Rank intervals").into()),
         Part::Paragraph(lang.t("Each line runs from the 5th to the 95th percentile rank; the dot is the median, the red tick the rank.").into()),
         Part::Figure(Figure::RankIntervals {

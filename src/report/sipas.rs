@@ -3,7 +3,7 @@
 //! framework says, empty where there are no valid answers; the figures over every
 //! answer as a totals row.
 
-use super::{json_number, Column, Formats, Kind, Report, Table, Value};
+use super::{json_number, Appears, Column, Kind, Report, Table, Value};
 use crate::diag::Diagnostic;
 use crate::framework::{Framework, Survey};
 use crate::lang::Lang;
@@ -62,7 +62,7 @@ pub fn build<'a>(
     r.notes.push(MARGIN_NOTE.to_string());
     r.notes
         .push("per-question shares: --format csv, json, md or xlsx".to_string());
-    r.json_head = json_head(fw, s);
+    r.setting_mut::<crate::export::json::Members>().head = json_head(fw, s);
     let pk = super::points_kind(fw);
     let by_unit = t.by == SurveyBy::Unit;
     let mut cols =
@@ -80,11 +80,12 @@ pub fn build<'a>(
             .iter()
             .map(|f| Column::new(format!("factor_{}", f.id), pk)),
     );
-    cols.extend(s.questions().map(|(_, q)| {
-        Column::new(format!("q_{}", q.id), pk).only(Formats::ALL.without(Formats::TABLE))
-    }));
+    cols.extend(
+        s.questions()
+            .map(|(_, q)| Column::new(format!("q_{}", q.id), pk).only(Appears::AllBut("table"))),
+    );
     let empty = Figures::default();
-    let rows = move |_: super::Formats, sink: &mut dyn FnMut(Vec<Value>)| {
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for (k, name) in &t.keys {
             let mut row = vec![Value::str(k)];
             if by_unit {
@@ -99,7 +100,10 @@ pub fn build<'a>(
         total.push(Value::str(""));
     }
     total.extend(figure_cells(fw, s, &t.total));
-    let mut table = Table::new("rows", cols, Box::new(rows)).sheet("SIPAS");
+    let mut table = Table::new("rows", cols, Box::new(rows)).with(crate::export::xlsx::Sheet {
+        name: Some("SIPAS".into()),
+        frozen: (0, 0),
+    });
     table.total = Some(total);
     r.tables.push(table);
     r.stats = vec![t.stats.clone()];

@@ -260,35 +260,13 @@ pub struct LogArgs {
     pub calendar: Option<PathBuf>,
     /// How 2025, 2025-Q1, 2025-03 map to dates: calendar months, or the 15th-to-14th reporting convention
     #[arg(long, value_enum, value_name = "CONVENTION")]
-    pub convention: Option<ConventionArg>,
+    pub convention: Option<crate::period::Convention>,
     /// Skip dossier rows that cannot be used and report them, instead of stopping at the first
     #[arg(long)]
     pub skip_invalid: bool,
     /// Read decimals written with a comma ("86,95") and dots grouping thousands ("1.900") in every input; automatic for ;-separated files
     #[arg(long)]
     pub decimal_comma: bool,
-}
-
-/// How named periods map to dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ConventionArg {
-    /// Calendar months: 2025 = 2025-01-01..2025-12-31.
-    Calendar,
-    /// The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14.
-    MidMonth,
-    /// The 21st-to-20th convention: 2025 = 2024-12-21..2025-12-20.
-    #[value(name = "21-20")]
-    TwentyFirst,
-}
-
-impl From<ConventionArg> for crate::period::Convention {
-    fn from(c: ConventionArg) -> Self {
-        match c {
-            ConventionArg::Calendar => crate::period::Convention::Calendar,
-            ConventionArg::MidMonth => crate::period::Convention::MidMonth,
-            ConventionArg::TwentyFirst => crate::period::Convention::TwentyFirst,
-        }
-    }
 }
 
 impl ProjectArgs {
@@ -313,28 +291,10 @@ impl LogArgs {
             dossiers: self.dossiers.clone(),
             procedures: self.procedures.clone(),
             calendar: self.calendar.clone(),
-            convention: self.convention.map(Into::into),
+            convention: self.convention,
             skip_invalid: self.skip_invalid,
             decimal_comma: self.decimal_comma,
             ..o
-        }
-    }
-}
-
-/// The language of labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
-    /// English.
-    En,
-    /// Tiếng Việt.
-    Vi,
-}
-
-impl From<LangArg> for crate::lang::Lang {
-    fn from(l: LangArg) -> Self {
-        match l {
-            LangArg::En => crate::lang::Lang::En,
-            LangArg::Vi => crate::lang::Lang::Vi,
         }
     }
 }
@@ -344,7 +304,7 @@ impl From<LangArg> for crate::lang::Lang {
 pub struct OutputArgs {
     /// Language of headers and labels in table, md, html and xlsx, and of findings (csv, json and parquet names never change)
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Output format [default: table on a terminal, else from --out's extension, else csv]
     #[arg(long, value_enum)]
     pub format: Option<crate::export::Format>,
@@ -376,7 +336,7 @@ pub struct MetricsArgs {
     pub period: Option<String>,
     /// One row per unit (default), procedure, channel, month, or unit and month
     #[arg(long, value_enum, default_value = "unit")]
-    pub by: GroupByArg,
+    pub by: crate::dossier::GroupBy,
     /// An alternative denominator, e.g. online_share=received+carried_over (repeatable); one that holds none of the numerator's dossiers is refused
     #[arg(long, value_name = "RATE=COLUMNS")]
     pub rate_definition: Vec<String>,
@@ -385,60 +345,13 @@ pub struct MetricsArgs {
     pub id_check_memory: Option<u64>,
     /// Print one SQL query that computes this table in a warehouse (same period, grouping, rates, working-day deadlines) instead of computing it; only the log's header is read
     #[arg(long, value_enum, value_name = "DIALECT", conflicts_with_all = ["format", "record", "wide"])]
-    pub emit_sql: Option<SqlDialectArg>,
+    pub emit_sql: Option<crate::dossier::Dialect>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub record: RecordArgs,
-}
-
-/// The SQL dialect of `--emit-sql`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SqlDialectArg {
-    /// DuckDB (reads the CSV or Parquet files itself)
-    Duckdb,
-    /// Spark SQL (tested with Spark 4.3; reads Parquet files, a CSV log is registered as the view `dossiers`)
-    Spark,
-}
-
-impl From<SqlDialectArg> for crate::dossier::sql::Dialect {
-    fn from(d: SqlDialectArg) -> Self {
-        match d {
-            SqlDialectArg::Duckdb => crate::dossier::sql::Dialect::DuckDb,
-            SqlDialectArg::Spark => crate::dossier::sql::Dialect::Spark,
-        }
-    }
-}
-
-/// How metrics rows are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GroupByArg {
-    /// One row per unit_id.
-    Unit,
-    /// One row per procedure_id.
-    Procedure,
-    /// One row per channel.
-    Channel,
-    /// One row per calendar month of the period.
-    Month,
-    /// One row per unit and month.
-    #[value(name = "unit,month")]
-    UnitMonth,
-}
-
-impl From<GroupByArg> for crate::dossier::GroupBy {
-    fn from(g: GroupByArg) -> Self {
-        use crate::dossier::GroupBy;
-        match g {
-            GroupByArg::Unit => GroupBy::Unit,
-            GroupByArg::Procedure => GroupBy::Procedure,
-            GroupByArg::Channel => GroupBy::Channel,
-            GroupByArg::Month => GroupBy::Month,
-            GroupByArg::UnitMonth => GroupBy::UnitMonth,
-        }
-    }
 }
 
 impl MetricsArgs {
@@ -470,7 +383,7 @@ pub struct SipasArgs {
     pub units: Option<PathBuf>,
     /// One row per unit (default), or per group of the register (answers pooled)
     #[arg(long, value_enum, default_value = "unit")]
-    pub by: SurveyByArg,
+    pub by: crate::survey::SurveyBy,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
@@ -480,24 +393,6 @@ pub struct SipasArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub record: RecordArgs,
-}
-
-/// What a row of survey figures stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SurveyByArg {
-    /// One row per unit.
-    Unit,
-    /// One row per group of the unit register (answers pooled).
-    Group,
-}
-
-impl From<SurveyByArg> for crate::survey::SurveyBy {
-    fn from(b: SurveyByArg) -> Self {
-        match b {
-            SurveyByArg::Unit => crate::survey::SurveyBy::Unit,
-            SurveyByArg::Group => crate::survey::SurveyBy::Group,
-        }
-    }
 }
 
 impl SipasArgs {
@@ -554,36 +449,13 @@ pub struct ScoreArgs {
     pub previous: PreviousArgs,
     /// Rank on this stage of the checklist [default: final when the checklist has final_score, else appraised]
     #[arg(long, value_enum)]
-    pub stage: Option<StageArg>,
+    pub stage: Option<crate::score::Stage>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub record: RecordArgs,
-}
-
-/// A stage of the inspection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StageArg {
-    /// The units' own self-assessed scores (self_score).
-    #[value(name = "self")]
-    SelfAssessed,
-    /// The council's appraised scores (self-scores where not appraised).
-    Appraised,
-    /// The scores after the units' explanations (final_score; appraised where none).
-    Final,
-}
-
-impl From<StageArg> for crate::score::Stage {
-    fn from(s: StageArg) -> Self {
-        use crate::score::Stage;
-        match s {
-            StageArg::SelfAssessed => Stage::SelfAssessed,
-            StageArg::Appraised => Stage::Appraised,
-            StageArg::Final => Stage::Final,
-        }
-    }
 }
 
 /// `cchc gaps`
@@ -594,10 +466,10 @@ pub struct GapsArgs {
     pub project: ProjectArgs,
     /// The earlier stage
     #[arg(long, value_enum, default_value = "self")]
-    pub from: StageArg,
+    pub from: crate::score::Stage,
     /// The later stage
     #[arg(long, value_enum, default_value = "appraised")]
-    pub to: StageArg,
+    pub to: crate::score::Stage,
     /// Show this many unit/criterion rows in table and md output (0 = all; the other formats have all)
     #[arg(long, value_name = "N", default_value = "20")]
     pub top: usize,
@@ -629,7 +501,7 @@ pub struct ExplainArgs {
     pub criterion: Option<String>,
     /// Explain this stage [default: the stage score ranks on]
     #[arg(long, value_enum)]
-    pub stage: Option<StageArg>,
+    pub stage: Option<crate::score::Stage>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub previous: PreviousArgs,
@@ -638,7 +510,7 @@ pub struct ExplainArgs {
     pub format: ExplainFormat,
     /// Language of the findings printed on standard error
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Write the output to FILE (atomically) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -661,7 +533,7 @@ pub struct AdviseArgs {
     pub top: usize,
     /// Advise on this stage [default: the stage score ranks on]
     #[arg(long, value_enum)]
-    pub stage: Option<StageArg>,
+    pub stage: Option<crate::score::Stage>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
@@ -684,7 +556,7 @@ pub struct CardsArgs {
     pub unit: Vec<String>,
     /// Language of the cards
     #[arg(long, value_enum, default_value = "vi")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,
@@ -710,7 +582,7 @@ pub struct SensitivityArgs {
     pub drop_areas: bool,
     /// Rank on this stage [default: the stage score ranks on]
     #[arg(long, value_enum)]
-    pub stage: Option<StageArg>,
+    pub stage: Option<crate::score::Stage>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,
@@ -749,7 +621,7 @@ pub struct CheckArgs {
     pub project: ProjectArgs,
     /// Language of the findings (codes never change)
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Print only error-level findings
     #[arg(long, short)]
     pub quiet: bool,
@@ -776,7 +648,7 @@ pub struct FrameworksArgs {
 pub struct CodesArgs {
     /// Language of the meanings
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Output format
     #[arg(long, value_enum)]
     pub format: Option<crate::export::Format>,
@@ -796,7 +668,7 @@ pub struct FormsArgs {
     pub unit: Vec<String>,
     /// Language of the form's labels
     #[arg(long, value_enum, default_value = "vi")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,
@@ -816,7 +688,7 @@ pub struct CollectArgs {
     pub framework: Option<String>,
     /// The stage the forms fill: the units' self-assessment, the appraisal, or the final scores
     #[arg(long, value_enum, default_value = "self")]
-    pub stage: StageArg,
+    pub stage: crate::score::Stage,
     /// An existing CSV checklist to fill: what the forms hold goes to the stage's score column and to the inputs of computed criteria, evidence and explanation (an empty form cell changes nothing); every other column and the row order stay
     #[arg(long, value_name = "FILE")]
     pub checklist: Option<PathBuf>,
@@ -831,7 +703,7 @@ pub struct CollectArgs {
     pub out: PathBuf,
     /// Language of the findings
     #[arg(long, value_enum, default_value = "en")]
-    pub lang: LangArg,
+    pub lang: crate::lang::Lang,
     /// Print only error-level findings on standard error
     #[arg(long, short)]
     pub quiet: bool,

@@ -86,19 +86,6 @@ pub fn pick_format(format: Option<Format>, out: Option<&Path>, terminal: bool) -
     }))
 }
 
-/// The file beside `main` that holds a side table (`out.parquet` → `out.criteria.parquet`).
-pub fn side_path(main: &Path, suffix: &str) -> PathBuf {
-    let stem = main
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let ext = main
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "parquet".into());
-    main.with_file_name(format!("{stem}.{suffix}.{ext}"))
-}
-
 /// Writes a product; returns what was written.
 pub fn deliver(product: &Product, env: &Env, stdout: &mut dyn Write) -> Result<Written> {
     match product {
@@ -187,7 +174,7 @@ fn report_to(
             let mut all = vec![main];
             let mut paths = vec![("out".to_string(), path.to_path_buf())];
             for (suffix, bytes) in side {
-                let p = side_path(path, &suffix);
+                let p = export::side_path(path, &suffix);
                 let mut pending = crate::atomic::Pending::begin(&p)
                     .with_context(|| format!("cannot write {}", p.display()))?;
                 pending

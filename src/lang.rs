@@ -4,10 +4,11 @@
 //! neither do finding codes.
 
 /// The language of labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
     /// English (the default).
     #[default]
+    #[value(help = "English")]
     En,
     /// Tiếng Việt.
     Vi,

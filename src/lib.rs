@@ -37,6 +37,7 @@ pub mod date;
 pub mod deliver;
 pub mod diag;
 pub mod dossier;
+mod error;
 pub mod export;
 pub mod forms;
 pub mod framework;
@@ -54,31 +55,4 @@ pub mod score;
 pub mod survey;
 pub mod term;
 
-/// What stops a run (exit code 2; nothing is written).
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Wrong use of the command line or the project folder.
-    #[error("{0}")]
-    Usage(String),
-    /// A framework or manifest that does not validate: every problem found.
-    #[error("{}", diag_lines(.0))]
-    Diagnostics(Vec<diag::Diagnostic>),
-    /// An input file that cannot be read at all.
-    #[error(transparent)]
-    Input(#[from] input::InputError),
-    /// A period that is not understood.
-    #[error(transparent)]
-    Period(#[from] period::PeriodError),
-    /// A dossier log that cannot be used.
-    #[error(transparent)]
-    Dossier(#[from] dossier::DossierError),
-}
-
-/// Every diagnostic on its own line (for errors that stop a run).
-pub fn diag_lines(diags: &[diag::Diagnostic]) -> String {
-    diags
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use error::{diag_lines, Error};

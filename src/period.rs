@@ -26,16 +26,21 @@ pub struct PeriodError {
 }
 
 /// How a named period (`2025`, `2025-Q1`, `2025-03`) maps to dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Convention {
     /// Calendar months: 2025 = 2025-01-01..2025-12-31.
     #[default]
     Calendar,
     /// The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14,
     /// 2025-03 = 2025-02-15..2025-03-14.
+    #[value(help = "The 15th-to-14th reporting convention: 2025 = 2024-12-15..2025-12-14")]
     MidMonth,
     /// The 21st-to-20th convention: 2025 = 2024-12-21..2025-12-20, 2025-03 =
     /// 2025-02-21..2025-03-20.
+    #[value(
+        name = "21-20",
+        help = "The 21st-to-20th convention: 2025 = 2024-12-21..2025-12-20"
+    )]
     TwentyFirst,
 }
 

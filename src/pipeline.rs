@@ -532,7 +532,7 @@ pub fn metrics_sql(
     spec: &Spec,
     by: dossier::GroupBy,
     rates: dossier::RateDefinitions,
-    dialect: dossier::sql::Dialect,
+    dialect: dossier::Dialect,
 ) -> Result<(String, Vec<Diagnostic>), Error> {
     let (log, opts, mut diagnostics) = metrics_setup(spec, by, rates)?;
     let sql = dossier::emit_sql(&log.path, &log.shown, &opts, dialect)?;

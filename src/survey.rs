@@ -482,7 +482,7 @@ pub fn adequacy(
 }
 
 /// What a row of survey figures stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SurveyBy {
     /// One row per unit.
     #[default]

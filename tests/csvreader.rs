@@ -103,7 +103,7 @@ proptest! {
         (sep, t) in prop_oneof![Just(','), Just(';')].prop_flat_map(|s| (Just(s), text(s))),
         block in prop_oneof![1usize..48, Just(8 << 20)],
     ) {
-        let ours = cchc::dossier::csv_records(t.as_bytes(), sep as u8, block);
+        let ours = cchc::dossier::probe::csv_records(t.as_bytes(), sep as u8, block);
         match reference(t.as_bytes(), sep as u8) {
             None => {
                 let e = ours.expect_err("more than 13 fields is an error").to_string();
@@ -123,7 +123,7 @@ proptest! {
 #[test]
 fn line_numbers_count_breaks_inside_quotes_and_blank_lines() {
     let t = "a,\"x\ny\",c\n\nb,2\r\n\"q\"\"\",3";
-    let rows = cchc::dossier::csv_records(t.as_bytes(), b',', 3).unwrap();
+    let rows = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 3).unwrap();
     let got: Vec<(u64, &str, &str)> = rows
         .iter()
         .map(|(l, f)| (*l, f[0].as_str(), f[1].as_str()))
@@ -135,7 +135,7 @@ fn line_numbers_count_breaks_inside_quotes_and_blank_lines() {
 fn an_unclosed_quote_at_the_end_is_named_not_swallowed() {
     let t = "a,1\nb,\"2\nc,3\n";
     for block in [2, 5, 1 << 20] {
-        let e = cchc::dossier::csv_records(t.as_bytes(), b',', block)
+        let e = cchc::dossier::probe::csv_records(t.as_bytes(), b',', block)
             .unwrap_err()
             .to_string();
         assert!(
@@ -153,7 +153,7 @@ fn an_unclosed_quote_in_a_big_file_stops_at_the_record_cap() {
     s.push_str("D1,U1,2025-03-01,direct,received,2025-03-05\n");
     s.push_str("D2,\"U1,2025-03-01,direct,received,2025-03-05\n");
     let row = "D3,U1,2025-03-01,direct,received,2025-03-05\n";
-    while s.len() < 3 * cchc::dossier::MAX_RECORD {
+    while s.len() < 3 * cchc::dossier::probe::MAX_RECORD {
         s.push_str(row);
     }
     std::fs::write(&path, s).unwrap();
@@ -177,13 +177,13 @@ fn an_unclosed_quote_in_a_big_file_stops_at_the_record_cap() {
 
 #[test]
 fn a_closed_record_longer_than_the_cap_is_refused_whatever_the_block() {
-    let long = "x".repeat(cchc::dossier::MAX_RECORD + 10);
+    let long = "x".repeat(cchc::dossier::probe::MAX_RECORD + 10);
     for t in [
         format!("a,1\nb,\"{long}\"\nc,3\n"),
         format!("a,1\nb,{long}\nc,3\n"),
     ] {
         for block in [64, 8 << 20] {
-            let e = cchc::dossier::csv_records(t.as_bytes(), b',', block)
+            let e = cchc::dossier::probe::csv_records(t.as_bytes(), b',', block)
                 .unwrap_err()
                 .to_string();
             assert!(
@@ -199,7 +199,7 @@ fn a_closed_record_longer_than_the_cap_is_refused_whatever_the_block() {
 #[test]
 fn fields_are_trimmed_of_every_kind_of_space() {
     let t = "\0a\"\u{b},\0b\0 \r&\"\nx\u{a0},\u{3000}y\n";
-    let ours: Vec<Vec<String>> = cchc::dossier::csv_records(t.as_bytes(), b',', 8 << 20)
+    let ours: Vec<Vec<String>> = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 8 << 20)
         .unwrap()
         .into_iter()
         .map(|r| r.1)
@@ -223,7 +223,7 @@ fn separators_on_every_side_of_the_readers_64_byte_windows_are_found() {
         t.push_str(&format!("{f},{i};{i},{f}\n"));
     }
     t.push_str("tail,end");
-    let ours = cchc::dossier::csv_records(t.as_bytes(), b',', 8 << 20).unwrap();
+    let ours = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 8 << 20).unwrap();
     let fields: Vec<Vec<String>> = ours.into_iter().map(|r| r.1).collect();
     assert_eq!(fields.len(), 151);
     assert_eq!(Some(fields), reference(t.as_bytes(), b','));

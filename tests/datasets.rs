@@ -2,7 +2,7 @@
 //! read as one log — the same counts as the CSV; `year=` partitions after the period
 //! never opened; duplicate ids found across files; findings name the file and row.
 
-use cchc::dossier::columnar::{parquet, Values};
+use cchc::dossier::{parquet_bytes as parquet, ParquetValues as Values};
 use std::path::Path;
 use std::process::Command;
 

@@ -292,6 +292,15 @@ fn an_xls_whose_structure_lies_is_refused() {
         &xls_lineage(&away, vec![]),
         &["points outside the workbook stream"],
     );
+    // Found by the workbook fuzz target: a record naming a column past Excel's last.
+    refused(
+        "wide.xls",
+        &xls_lineage(
+            &XlsShape::default(),
+            vec![(3, 20_000, XlsCell::Number(1.0))],
+        ),
+        &["a cell at row 4 lies beyond the sheet's last column"],
+    );
     // An .xls saved under an .xlsx name (or an encrypted .xlsx) is named as such.
     refused(
         "renamed.xlsx",

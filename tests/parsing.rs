@@ -212,7 +212,7 @@ mod deadlines {
 
     #[test]
     fn stamps_in_both_formats() {
-        use cchc::dossier::row::parse_stamp;
+        use cchc::dossier::probe::parse_stamp;
         let s = parse_stamp("14/04/2025 08:30:15").unwrap();
         assert_eq!((s.day, s.minute), (day("2025-04-14"), Some(8 * 60 + 30)));
         assert_eq!(

@@ -316,7 +316,7 @@ proptest! {
         values in (0..13usize).map(dossier_field).collect::<Vec<_>>(),
         comma in any::<bool>(),
     ) {
-        use cchc::dossier::row::{parse, usual, Fields, TextRow};
+        use cchc::dossier::probe::{parse, usual, Fields, TextRow};
         let fields = Fields::from_values(values.clone().try_into().unwrap());
         let days = cchc::date::DayMemo::default();
         let fast = usual(&TextRow { fields: &fields, comma, days: &days });
@@ -359,7 +359,7 @@ proptest! {
     /// The scan's trim (a one-comparison check of the edge bytes first) is `str::trim`.
     #[test]
     fn the_quick_trim_is_str_trim(s in edged_text()) {
-        prop_assert_eq!(cchc::dossier::row::trim(&s), s.trim());
+        prop_assert_eq!(cchc::dossier::probe::trim(&s), s.trim());
     }
 
     /// A scan worker's remembered dates read every text as `parse_stamp` does, however

@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         0 => 8 << 20,
         n => usize::from(n % 64) + 1,
     };
-    let ours = cchc::dossier::csv_records(text, sep, block);
+    let ours = cchc::dossier::probe::csv_records(text, sep, block);
     match (ours, reference(text, sep)) {
         (Ok(ours), Ok(theirs)) => {
             let lines: Vec<u64> = ours.iter().map(|r| r.0).collect();

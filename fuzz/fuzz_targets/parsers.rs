@@ -1,7 +1,7 @@
 //! Any text through the small parsers: dates, timestamps, periods (both conventions),
 //! decimals, and a dossier row split on commas. Errors, never panics.
 #![no_main]
-use cchc::dossier::row::{self, Fields};
+use cchc::dossier::probe::{self as row, Fields};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

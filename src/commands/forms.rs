@@ -16,7 +16,7 @@ pub fn forms(a: FormsArgs, env: &Env) -> Result<Outcome> {
         ..Default::default()
     };
     let run = run_project(&spec, &opts, env, a.quiet)?;
-    let lang: Lang = a.lang.into();
+    let lang: Lang = a.lang;
     let wanted: Vec<String> = a.unit.iter().map(|u| normalize(u)).collect();
     for w in &wanted {
         find_unit(&run, w)?;
@@ -69,7 +69,7 @@ pub fn collect(a: CollectArgs) -> Result<Outcome> {
     };
     let spec = project::resolve(&overrides)?;
     let fw = pipeline::load_framework(&spec)?;
-    let stage: crate::score::Stage = a.stage.into();
+    let stage: crate::score::Stage = a.stage;
     if a.out
         .extension()
         .is_some_and(|e| !e.eq_ignore_ascii_case("csv"))
@@ -90,7 +90,7 @@ pub fn collect(a: CollectArgs) -> Result<Outcome> {
                 .join(", ")
         );
     }
-    let lang: Lang = a.lang.into();
+    let lang: Lang = a.lang;
     let mut diags = Vec::new();
     let mut notes = Vec::new();
     let register = register(&spec, &mut diags, &mut notes)?;

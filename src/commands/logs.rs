@@ -17,7 +17,7 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
     let spec = resolve(a.overrides(), &env)?;
     let rates = crate::dossier::RateDefinitions::parse(&a.rate_definition)
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
-    let lang: Lang = a.output.lang.into();
+    let lang: Lang = a.output.lang;
     if let Some(dialect) = a.emit_sql {
         if let Some(e) = a.output.out.as_deref().and_then(|o| o.extension()) {
             if !e.eq_ignore_ascii_case("sql") {
@@ -27,7 +27,7 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
                 );
             }
         }
-        let (sql, findings) = pipeline::metrics_sql(&spec, a.by.into(), rates, dialect.into())?;
+        let (sql, findings) = pipeline::metrics_sql(&spec, a.by, rates, dialect)?;
         let product = Product::Text {
             text: sql,
             out: a.output.out.clone(),
@@ -35,7 +35,7 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
         return Ok(Outcome::new(product, findings, lang, a.output.quiet));
     }
     let (pb, tick) = progress(&env, a.output.quiet);
-    let m = pipeline::metrics(&spec, a.by.into(), rates, tick);
+    let m = pipeline::metrics(&spec, a.by, rates, tick);
     pb.finish_and_clear();
     let m = m?;
     let findings = m.diagnostics.clone();
@@ -57,8 +57,8 @@ pub fn sipas(a: SipasArgs, env: &Env) -> Result<Outcome> {
     if spec.framework.is_none() {
         spec.framework = Some(("sipas".into(), ".".into()));
     }
-    let s = pipeline::sipas(&spec, a.by.into())?;
-    let lang: Lang = a.output.lang.into();
+    let s = pipeline::sipas(&spec, a.by)?;
+    let lang: Lang = a.output.lang;
     let findings = s.diagnostics.clone();
     let rec = recording(
         a.record.record.as_ref(),

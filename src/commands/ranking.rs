@@ -31,7 +31,7 @@ pub fn score(a: ScoreArgs, env: &Env) -> Result<Outcome> {
     let spec = resolve(a.previous.overrides(a.project.overrides()), env)?;
     let previous = read_previous(&a.previous, &spec)?;
     let opts = pipeline::Options {
-        stage: a.stage.map(Into::into),
+        stage: a.stage,
         ..Default::default()
     };
     let mut run = run_project(&spec, &opts, env, a.output.quiet)?;
@@ -44,7 +44,7 @@ pub fn score(a: ScoreArgs, env: &Env) -> Result<Outcome> {
         Some(&run.framework),
     );
     let findings = run.diagnostics.clone();
-    let lang = a.output.lang.into();
+    let lang = a.output.lang;
     let quiet = a.output.quiet;
     let data = Ranked {
         run,
@@ -65,7 +65,7 @@ pub fn score(a: ScoreArgs, env: &Env) -> Result<Outcome> {
 pub fn gaps(a: GapsArgs, env: &Env) -> Result<Outcome> {
     let spec = resolve(a.project.overrides(), env)?;
     let run = run_project(&spec, &Default::default(), env, a.output.quiet)?;
-    let (from, to): (Stage, Stage) = (a.from.into(), a.to.into());
+    let (from, to): (Stage, Stage) = (a.from, a.to);
     if from == to {
         bail!("--from and --to name the same stage: there is nothing to compare");
     }
@@ -81,7 +81,7 @@ pub fn gaps(a: GapsArgs, env: &Env) -> Result<Outcome> {
             );
         }
     }
-    let lang = a.output.lang.into();
+    let lang = a.output.lang;
     let findings = run.diagnostics.clone();
     let quiet = a.output.quiet;
     let data = (run, from, to, a.top, lang);
@@ -102,7 +102,7 @@ pub fn explain(a: ExplainArgs, env: &Env) -> Result<Outcome> {
     let spec = resolve(a.previous.overrides(a.project.overrides()), env)?;
     let previous = read_previous(&a.previous, &spec)?;
     let opts = pipeline::Options {
-        stage: a.stage.map(Into::into),
+        stage: a.stage,
         ..Default::default()
     };
     let mut run = run_project(&spec, &opts, env, a.quiet)?;
@@ -119,7 +119,7 @@ pub fn explain(a: ExplainArgs, env: &Env) -> Result<Outcome> {
             );
         }
     }
-    let lang: Lang = a.lang.into();
+    let lang: Lang = a.lang;
     let exit = super::exit_code(&run.diagnostics);
     let data = Explained {
         run,
@@ -183,7 +183,7 @@ pub fn check(a: CheckArgs, env: &Env) -> Result<Outcome> {
         && a.project.checklist.is_none()
         && !crate::project::has_manifest(std::path::Path::new("."));
     let spec = resolve(a.project.overrides(), env)?;
-    let lang: Lang = a.lang.into();
+    let lang: Lang = a.lang;
     if framework_only {
         let fw = pipeline::load_framework(&spec)?;
         return Ok(Outcome::text(format!(
@@ -226,13 +226,13 @@ pub fn advise(a: AdviseArgs, env: &Env) -> Result<Outcome> {
     let spec = resolve(a.project.overrides(), env)?;
     let id = normalize(&a.unit);
     let opts = pipeline::Options {
-        stage: a.stage.map(Into::into),
+        stage: a.stage,
         keep_inputs: Some(vec![id.clone()]),
         ..Default::default()
     };
     let run = run_project(&spec, &opts, env, a.output.quiet)?;
     let u = find_unit(&run, &id)?;
-    let lang: Lang = a.output.lang.into();
+    let lang: Lang = a.output.lang;
     let inputs = run.inputs.get(&id).cloned().unwrap_or_default();
     let advice = crate::analysis::advice::advise(&run, u, &inputs, lang);
     let mine: Vec<crate::diag::Diagnostic> = run
@@ -279,7 +279,7 @@ pub fn cards(a: CardsArgs, env: &Env) -> Result<Outcome> {
     }
     let comparison = compare(&mut run, previous.as_ref());
     let (gaps, _) = crate::analysis::gaps::gaps(&run, Stage::SelfAssessed, run.stage());
-    let lang: Lang = a.lang.into();
+    let lang: Lang = a.lang;
     let chosen = |id: &str| wanted.is_empty() || wanted.iter().any(|w| w == id);
     let mut files = Vec::new();
     for u in run.scoring.units.iter().filter(|u| chosen(&u.unit.id)) {
@@ -362,7 +362,7 @@ pub fn sensitivity(a: SensitivityArgs, env: &Env) -> Result<Outcome> {
     }
     let spec = resolve(a.project.overrides(), env)?;
     let opts = pipeline::Options {
-        stage: a.stage.map(Into::into),
+        stage: a.stage,
         ..Default::default()
     };
     let run = run_project(&spec, &opts, env, a.output.quiet)?;
@@ -381,7 +381,7 @@ pub fn sensitivity(a: SensitivityArgs, env: &Env) -> Result<Outcome> {
     let tick = |n: u64| bar.set_position(n);
     let (spreads, runs) = crate::analysis::sensitivity::analyse(&run, &settings, &tick);
     bar.finish_and_clear();
-    let lang = a.output.lang.into();
+    let lang = a.output.lang;
     let findings = run.diagnostics.clone();
     let quiet = a.output.quiet;
     let data = (run, spreads, runs, settings, lang);

@@ -3,7 +3,7 @@
 
 use super::{report, Outcome, Product};
 use crate::cli::{
-    Cli, CodesArgs, CompletionsArgs, FrameworksArgs, InitArgs, LangArg, LineageArgs, OutputArgs,
+    Cli, CodesArgs, CompletionsArgs, FrameworksArgs, InitArgs, LineageArgs, OutputArgs,
 };
 use crate::framework::builtin;
 use crate::input::normalize;
@@ -66,7 +66,7 @@ pub fn init(a: InitArgs) -> Result<Outcome> {
 }
 
 /// The output of a command that prints a fixed table.
-fn table_output(lang: LangArg, format: Option<crate::export::Format>) -> OutputArgs {
+fn table_output(lang: crate::lang::Lang, format: Option<crate::export::Format>) -> OutputArgs {
     OutputArgs {
         lang,
         format,
@@ -93,7 +93,7 @@ pub fn frameworks(a: FrameworksArgs) -> Result<Outcome> {
     fn build(_: &()) -> crate::report::Report<'_> {
         crate::report::frameworks::build(Lang::En).expect("built before")
     }
-    let output = table_output(LangArg::En, Some(crate::export::Format::TABLE));
+    let output = table_output(crate::lang::Lang::En, Some(crate::export::Format::TABLE));
     Ok(Outcome::new(
         report((), build, output),
         Vec::new(),
@@ -104,7 +104,7 @@ pub fn frameworks(a: FrameworksArgs) -> Result<Outcome> {
 
 /// `cchc codes`: every finding code.
 pub fn codes(a: CodesArgs) -> Result<Outcome> {
-    let lang: Lang = a.lang.into();
+    let lang: Lang = a.lang;
     fn build(lang: &Lang) -> crate::report::Report<'_> {
         crate::report::codes::build(*lang)
     }
@@ -133,7 +133,7 @@ pub fn lineage(a: LineageArgs) -> Result<Outcome> {
             );
         }
     }
-    let lang: Lang = a.output.lang.into();
+    let lang: Lang = a.output.lang;
     let quiet = a.output.quiet;
     let data = (l, unit, diags.clone(), lang);
     Ok(Outcome::new(

@@ -237,7 +237,7 @@ fn rerun(r: &Record, cwd: &Path) -> Result<Vec<String>> {
             ("out", Some(p)) => hash_file(p).ok().map(|h| h.1),
             (role, Some(p)) => role
                 .strip_prefix("out:")
-                .and_then(|suffix| hash_file(&crate::deliver::side_path(p, suffix)).ok())
+                .and_then(|suffix| hash_file(&crate::export::side_path(p, suffix)).ok())
                 .map(|h| h.1),
             _ => None,
         };

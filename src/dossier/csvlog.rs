@@ -1,10 +1,9 @@
 //! The CSV path of the dossier scan: a reader written for this one job, on all cores.
 //!
-//! Why not polars here: profiles of a 10⁷-row log put about 55% of the CPU in polars'
-//! generic CSV path (a quote-aware line count, then tokenising, then building string
-//! columns that the fold reads back as `&str`), and the target (0.7× DuckDB)
-//! was out of reach with it. A log has one fixed shape, so the reader does only what
-//! it needs: one thread reads the file in blocks cut at record ends and counts their
+//! Why not polars here: its generic CSV path (a quote-aware line count, then
+//! tokenising, then building string columns that the fold reads back as `&str`) took
+//! most of a scan's time (benches/README.md has the profiles). A log has one fixed
+//! shape, so the reader does only what it needs: one thread reads the file in blocks cut at record ends and counts their
 //! lines; each worker checks a block's UTF-8 once, splits its records and hands the
 //! fields to its own copy of the [`Visitor`]; the copies are merged at the end. Memory
 //! is a few blocks in flight, whatever the file's size. Fields go to the visitor as
@@ -25,10 +24,9 @@ use std::path::Path;
 use std::sync::mpsc;
 use wide::u8x16;
 
-/// Bytes read per block by default (a block grows when one record is longer). 2 MiB
-/// blocks were faster than 8 MiB ones on the 10^7-row benchmark CSV (0.85 against
-/// 0.88 s, 7 runs each; 1 MiB 0.87 s, 256 KiB 0.90 s): a block a worker takes soon
-/// after it was read is still partly in the cache. Memory in flight is a few blocks.
+/// Bytes read per block by default (a block grows when one record is longer): small
+/// enough that a block a worker takes soon after it was read is still partly in the
+/// cache (benches/README.md has the sizes measured). Memory in flight is a few blocks.
 pub const BLOCK: usize = 2 << 20;
 
 /// The longest record read (1 MiB; a dossier's record is well under 1 KiB). A record
@@ -486,8 +484,8 @@ impl Text<'_> {
 
 /// The positions of every separator and line break of a text, in order: 64 bytes at a
 /// time are compared as four 16-byte vectors into one bit mask, whose set bits are the
-/// positions. (A `memchr2` search restarts for each field, and a row has 13 short
-/// ones: the 10^7-row benchmark CSV took 14% less time with this.)
+/// positions. (A `memchr2` search restarts for each field, and a row has many short
+/// ones.)
 struct Breaks<'a> {
     bytes: &'a [u8],
     sep: u8x16,

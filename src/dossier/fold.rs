@@ -353,7 +353,7 @@ impl Visitor for Fold {
             Err(bad) => return self.skip(line, bad),
         };
         // A deadline computed from the calendar (no due_at, typed or text).
-        let computed = f.empty(6) && d.status != super::row::Status::Refused;
+        let computed = f.empty(super::row::slot::due_at) && d.status != super::row::Status::Refused;
         self.add(&row::Ids::of(f), &d, computed)
     }
 

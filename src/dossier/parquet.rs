@@ -11,7 +11,7 @@
 //! both only for a typed `received_at` / `finished_at` (see [`Window`]).
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
-use super::row::{Dossier, Fields, Ids, Typed};
+use super::row::{slot, Dossier, Fields, Ids, Typed, WIDTH};
 use super::{read_err, DossierError};
 use crate::date::Stamp;
 use polars::io::parquet::read::_internal::to_deserializer;
@@ -237,7 +237,7 @@ impl View<'_> {
 /// only reads them.
 struct Fast<'a> {
     /// The typed batch's columns in [`Fields::COLUMNS`]' order.
-    cols: [&'a View<'a>; 13],
+    cols: [&'a View<'a>; WIDTH],
     /// The text columns: dossier_id, unit_id, channel, status, procedure_id.
     text: [Option<&'a Arr<StringType>>; 5],
     /// The first row of the chunk converted.
@@ -251,13 +251,31 @@ struct Fast<'a> {
     rating: Vec<Option<Option<u8>>>,
 }
 
+/// The columns a dossier needs, the text ones, the dates and the flags, by slot.
+const REQUIRED: [usize; 5] = [
+    slot::dossier_id,
+    slot::unit_id,
+    slot::received_at,
+    slot::channel,
+    slot::status,
+];
+const TEXT: [usize; 5] = [
+    slot::dossier_id,
+    slot::unit_id,
+    slot::channel,
+    slot::status,
+    slot::procedure_id,
+];
+const STAMPS: [usize; 3] = [slot::received_at, slot::due_at, slot::finished_at];
+const FLAGS: [usize; 3] = [slot::paid_online, slot::digitized, slot::e_result];
+
 /// The rows a typed batch converts at once ([`Fast`]): its buffers (about 50 bytes a
 /// row) stay well inside a core's cache.
 const CHUNK: usize = 4096;
 
 impl<'a> Fast<'a> {
     fn of(readers: &'a [View<'a>], index: &[Option<usize>]) -> Option<Fast<'a>> {
-        let mut cols: [Option<&View>; 13] = [None; 13];
+        let mut cols: [Option<&View>; WIDTH] = [None; WIDTH];
         for (c, idx) in cols.iter_mut().zip(index) {
             *c = idx.map(|i| &readers[i]);
         }
@@ -266,12 +284,12 @@ impl<'a> Fast<'a> {
         let date = |v: &View| matches!(v, View::Date(_) | View::Stamp(..));
         let number = |v: &View| matches!(v, View::Int(_) | View::Float(_));
         let flag = |v: &View| matches!(v, View::Bool(_) | View::Int(_));
-        let required = [0, 1, 2, 3, 4].iter().all(|&s| cols[s].is_some());
-        let typed = [0, 1, 3, 4, 5].iter().all(|&s| is(s, text))
-            && [2, 6, 7].iter().all(|&s| is(s, date))
-            && is(8, number)
-            && [9, 10, 11].iter().all(|&s| is(s, flag))
-            && is(12, |v| matches!(v, View::Int(_)));
+        let required = REQUIRED.iter().all(|&s| cols[s].is_some());
+        let typed = TEXT.iter().all(|&s| is(s, text))
+            && STAMPS.iter().all(|&s| is(s, date))
+            && is(slot::fee, number)
+            && FLAGS.iter().all(|&s| is(s, flag))
+            && is(slot::rating, |v| matches!(v, View::Int(_)));
         if !(required && typed) {
             return None;
         }
@@ -281,7 +299,7 @@ impl<'a> Fast<'a> {
         };
         Some(Fast {
             cols: cols.map(|c| c.unwrap_or(&View::None)),
-            text: [text(0), text(1), text(3), text(4), text(5)],
+            text: TEXT.map(text),
             start: 0,
             stamps: Default::default(),
             fee: Vec::with_capacity(CHUNK),
@@ -304,8 +322,8 @@ impl<'a> Fast<'a> {
         for (out, slot) in self.flags.iter_mut().zip([9, 10, 11]) {
             self.cols[slot].each(rows.clone(), out, super::row::typed_flag);
         }
-        self.cols[8].each(rows.clone(), &mut self.fee, super::row::typed_fee);
-        self.cols[12].each(rows, &mut self.rating, super::row::typed_rating);
+        self.cols[slot::fee].each(rows.clone(), &mut self.fee, super::row::typed_fee);
+        self.cols[slot::rating].each(rows, &mut self.rating, super::row::typed_rating);
     }
 
     /// Text column `k` of [`Fast::text`] at `row`, trimmed ("" when absent or null).
@@ -331,21 +349,23 @@ struct FastRow<'f, 'a> {
 
 impl<'a> super::row::UsualRow<'a> for FastRow<'_, 'a> {
     #[inline]
-    fn text(&self, slot: usize) -> &'a str {
-        let k = match slot {
-            0 => 0,
-            1 => 1,
-            3 => 2,
-            4 => 3,
+    fn text(&self, at: usize) -> &'a str {
+        // The place of the slot among the text columns (TEXT's order).
+        let k = match at {
+            slot::dossier_id => 0,
+            slot::unit_id => 1,
+            slot::channel => 2,
+            slot::status => 3,
             _ => 4,
         };
         self.fast.text(k, self.row)
     }
     #[inline]
-    fn stamp(&self, slot: usize) -> Option<Option<Stamp>> {
-        let k = match slot {
-            2 => 0,
-            6 => 1,
+    fn stamp(&self, at: usize) -> Option<Option<Stamp>> {
+        // The place of the slot among the dates (STAMPS' order).
+        let k = match at {
+            slot::received_at => 0,
+            slot::due_at => 1,
             _ => 2,
         };
         self.fast.stamps[k][self.row - self.fast.start]
@@ -355,8 +375,14 @@ impl<'a> super::row::UsualRow<'a> for FastRow<'_, 'a> {
         self.fast.fee[self.row - self.fast.start]
     }
     #[inline]
-    fn flag(&self, slot: usize) -> Option<bool> {
-        self.fast.flags[slot.saturating_sub(9).min(2)][self.row - self.fast.start]
+    fn flag(&self, at: usize) -> Option<bool> {
+        // The place of the slot among the flags (FLAGS' order).
+        let k = match at {
+            slot::paid_online => 0,
+            slot::digitized => 1,
+            _ => 2,
+        };
+        self.fast.flags[k][self.row - self.fast.start]
     }
     #[inline]
     fn rating(&self) -> Option<Option<u8>> {
@@ -474,8 +500,8 @@ impl Batch<'_> {
             .collect::<PolarsResult<Vec<Owned>>>()?;
         let readers: Vec<View> = owned.iter().map(Owned::view).collect();
         let none = View::None;
-        let slot = |s: usize| self.index[s].map_or(&none, |i| &readers[i]);
-        let (received, finished) = (slot(2), slot(7));
+        let column = |s: usize| self.index[s].map_or(&none, |i| &readers[i]);
+        let (received, finished) = (column(slot::received_at), column(slot::finished_at));
         let mut unread = 0;
         let mut fast = Fast::of(&readers, self.index);
         for row in 0..self.df.height() {

@@ -218,32 +218,46 @@ impl Typed {
 
 /// The fields of one row as text (absent columns are empty), as the file holds them:
 /// a value may have spaces around it, which every reader of a field trims ([`trim`],
-/// [`Fields::trimmed`]). A CSV reader that trimmed each of 13 fields as it split them
-/// spent 6% of a scan on it, for values the checks trim again.
+/// [`Fields::trimmed`]): a reader that trimmed each field as it split it would trim
+/// every value twice.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     /// The values in [`Fields::COLUMNS`] order (a reader writes a record's fields
     /// straight into them; the checks read them by name or by slot).
-    pub values: [&'a str; 13],
+    pub values: [&'a str; WIDTH],
     /// Typed values of a typed Parquet log, in [`Fields::COLUMNS`] order (`Text`: the
     /// text field holds the value); [`ALL_TEXT`] for a text row (a reference, so that a
     /// text row does not write 13 values it never reads).
-    pub typed: &'a [Typed; 13],
+    pub typed: &'a [Typed; WIDTH],
 }
 
-/// The log's columns, once: [`Fields::COLUMNS`] (their names, in this order) and a
-/// named accessor for each value, its slot its place in the list.
+/// The log's columns, once: [`Fields::COLUMNS`] (their names, in this order), their
+/// number ([`WIDTH`]), each one's slot by name ([`slot`]) and a named accessor for each
+/// value. A new column is one more name here.
 macro_rules! columns {
     ($($name:ident),*) => {
-        /// The slots of [`Fields::values`], in [`Fields::COLUMNS`] order.
-        #[allow(non_camel_case_types)]
+        /// The places of the columns in [`Fields::values`].
+        #[allow(non_camel_case_types, dead_code)]
         enum Slot {
             $($name),*
         }
 
+        /// Each column's place in [`Fields::values`] and [`Fields::typed`], by name
+        /// (`t[slot::received_at]`).
+        #[allow(non_upper_case_globals)]
+        pub mod slot {
+            $(
+                #[doc = concat!("The place of `", stringify!($name), "`.")]
+                pub const $name: usize = super::Slot::$name as usize;
+            )*
+        }
+
+        /// The number of the log's columns.
+        pub const WIDTH: usize = [$(stringify!($name)),*].len();
+
         impl<'a> Fields<'a> {
             /// The log's column names, in the order [`Fields::from_values`] takes them.
-            pub const COLUMNS: [&'static str; 13] = [$(stringify!($name)),*];
+            pub const COLUMNS: [&'static str; WIDTH] = [$(stringify!($name)),*];
 
             $(
                 #[doc = concat!("`", stringify!($name), "` as the file holds it.")]
@@ -273,17 +287,17 @@ columns!(
 );
 
 /// The typed values of a row whose every field is text.
-pub static ALL_TEXT: [Typed; 13] = [Typed::Text; 13];
+pub static ALL_TEXT: [Typed; WIDTH] = [Typed::Text; WIDTH];
 
 impl Default for Fields<'_> {
     fn default() -> Self {
-        Fields::from_values([""; 13])
+        Fields::from_values([""; WIDTH])
     }
 }
 
 impl<'a> Fields<'a> {
     /// The fields from values in [`Fields::COLUMNS`] order.
-    pub fn from_values(values: [&'a str; 13]) -> Fields<'a> {
+    pub fn from_values(values: [&'a str; WIDTH]) -> Fields<'a> {
         Fields {
             values,
             typed: &ALL_TEXT,
@@ -507,21 +521,21 @@ impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
 #[inline]
 pub fn usual<'a>(r: &impl UsualRow<'a>) -> Option<(Ids<'a>, Dossier)> {
     let ids = Ids {
-        dossier_id: r.text(0),
-        unit_id: r.text(1),
-        procedure_id: r.text(5),
+        dossier_id: r.text(slot::dossier_id),
+        unit_id: r.text(slot::unit_id),
+        procedure_id: r.text(slot::procedure_id),
     };
     if ids.dossier_id.is_empty() || ids.unit_id.is_empty() {
         return None;
     }
-    let channel = Channel::parse(r.text(3))?;
-    let status = Status::parse(r.text(4))?;
-    let received = r.stamp(2)??;
-    let finished = r.stamp(7)?;
+    let channel = Channel::parse(r.text(slot::channel))?;
+    let status = Status::parse(r.text(slot::status))?;
+    let received = r.stamp(slot::received_at)??;
+    let finished = r.stamp(slot::finished_at)?;
     if finish_problem(status, received, finished).is_some() {
         return None;
     }
-    let due = match r.stamp(6)? {
+    let due = match r.stamp(slot::due_at)? {
         Some(s) => s.day,
         None if status == Status::Refused => received.day,
         None => return None, // computed from the procedure: the general path
@@ -533,9 +547,9 @@ pub fn usual<'a>(r: &impl UsualRow<'a>) -> Option<(Ids<'a>, Dossier)> {
         due,
         finished: finished.map(|s| s.day),
         fee: r.fee()?,
-        paid_online: r.flag(9)?,
-        digitized: r.flag(10)?,
-        e_result: r.flag(11)?,
+        paid_online: r.flag(slot::paid_online)?,
+        digitized: r.flag(slot::digitized)?,
+        e_result: r.flag(slot::e_result)?,
         rating: r.rating()?,
     };
     Some((ids, d))
@@ -549,22 +563,32 @@ pub fn parse(
     comma: bool,
 ) -> Result<Dossier, Invalid> {
     let t = f.typed;
-    for i in 0..5 {
+    for i in [
+        slot::dossier_id,
+        slot::unit_id,
+        slot::received_at,
+        slot::channel,
+        slot::status,
+    ] {
         if f.empty(i) {
             return Err(bad(Code::MissingValue, Fields::COLUMNS[i], f.values[i]));
         }
     }
-    let received = stamp(t[2], f.received_at(), "received_at")?
+    let received = stamp(t[slot::received_at], f.received_at(), "received_at")?
         .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at()))?;
     let channel = Channel::parse(f.channel())
         .ok_or_else(|| bad(Code::UnknownChannel, "channel", f.channel()))?;
     let status =
         Status::parse(f.status()).ok_or_else(|| bad(Code::UnknownStatus, "status", f.status()))?;
-    let finished = stamp(t[7], f.finished_at(), "finished_at")?;
+    let finished = stamp(t[slot::finished_at], f.finished_at(), "finished_at")?;
     if let Some(code) = finish_problem(status, received, finished) {
-        return Err(bad(code, "finished_at", &t[7].shown(f.finished_at())));
+        return Err(bad(
+            code,
+            "finished_at",
+            &t[slot::finished_at].shown(f.finished_at()),
+        ));
     }
-    let due = match stamp(t[6], f.due_at(), "due_at")? {
+    let due = match stamp(t[slot::due_at], f.due_at(), "due_at")? {
         Some(s) => s.day,
         // A dossier refused at intake counts nowhere, so it needs no deadline.
         None if status == Status::Refused => received.day,
@@ -574,7 +598,13 @@ pub fn parse(
                 .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id()))?;
             calendar
                 .due(received.day, received.minute, proc.days, proc.cutoff)
-                .ok_or_else(|| bad(Code::BadDate, "received_at", &t[2].shown(f.received_at())))?
+                .ok_or_else(|| {
+                    bad(
+                        Code::BadDate,
+                        "received_at",
+                        &t[slot::received_at].shown(f.received_at()),
+                    )
+                })?
         }
     };
     let (fee, rating) = fee_and_rating(f, comma)?;
@@ -585,9 +615,9 @@ pub fn parse(
         due,
         finished: finished.map(|s| s.day),
         fee,
-        paid_online: flag(t[9], f.paid_online(), "paid_online")?,
-        digitized: flag(t[10], f.digitized(), "digitized")?,
-        e_result: flag(t[11], f.e_result(), "e_result")?,
+        paid_online: flag(t[slot::paid_online], f.paid_online(), "paid_online")?,
+        digitized: flag(t[slot::digitized], f.digitized(), "digitized")?,
+        e_result: flag(t[slot::e_result], f.e_result(), "e_result")?,
         rating,
     })
 }
@@ -595,16 +625,22 @@ pub fn parse(
 /// Whether a fee above 0 was charged, and the rating (typed or text).
 fn fee_and_rating(f: &Fields, comma: bool) -> Result<(bool, Option<u8>), Invalid> {
     let t = f.typed;
-    let fee = match t[8] {
+    let fee = match t[slot::fee] {
         Typed::Text => fee_positive(f.fee(), comma),
         other => typed_fee(other),
     }
-    .ok_or_else(|| bad(Code::BadNumber, "fee", &t[8].shown(f.fee())))?;
-    let rating = match t[12] {
+    .ok_or_else(|| bad(Code::BadNumber, "fee", &t[slot::fee].shown(f.fee())))?;
+    let rating = match t[slot::rating] {
         Typed::Text => parse_rating(f.rating()),
         other => typed_rating(other),
     }
-    .ok_or_else(|| bad(Code::BadRating, "rating", &t[12].shown(f.rating())))?;
+    .ok_or_else(|| {
+        bad(
+            Code::BadRating,
+            "rating",
+            &t[slot::rating].shown(f.rating()),
+        )
+    })?;
     Ok((fee, rating))
 }
 

@@ -27,11 +27,18 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The SQL dialect of `--emit-sql`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Dialect {
     /// DuckDB.
+    #[value(
+        name = "duckdb",
+        help = "DuckDB (reads the CSV or Parquet files itself)"
+    )]
     DuckDb,
     /// Spark SQL (tested with Spark 4.3).
+    #[value(
+        help = "Spark SQL (tested with Spark 4.3; reads Parquet files, a CSV log is registered as the view `dossiers`)"
+    )]
     Spark,
 }
 

@@ -155,6 +155,19 @@ impl clap::ValueEnum for Format {
     }
 }
 
+/// The file beside `main` that holds a side table (`out.parquet` → `out.criteria.parquet`).
+pub fn side_path(main: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let stem = main
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let ext = main
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "parquet".into());
+    main.with_file_name(format!("{stem}.{suffix}.{ext}"))
+}
+
 /// Writes `report` as `format` to `out`; returns side files to write beside it.
 pub fn export(
     report: &Report,

@@ -6,7 +6,7 @@
 
 use super::{ExportError, Exporter, Options, Side};
 use super::{Kind, Report, Table, Value};
-use crate::dossier::columnar::{parquet, Values};
+use crate::dossier::{parquet_bytes as parquet, ParquetValues as Values};
 
 /// The data table as Parquet bytes, and the side tables.
 fn files(report: &Report) -> Result<(Vec<u8>, Vec<Side>), ExportError> {

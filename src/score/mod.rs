@@ -35,13 +35,19 @@ pub struct Evidence<'a> {
 }
 
 /// A stage of the inspection: which reading of the checklist points come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Stage {
     /// The unit's self-assessment (`self_score`).
+    #[value(
+        name = "self",
+        help = "The units' own self-assessed scores (self_score)"
+    )]
     SelfAssessed,
     /// The council's appraisal (`appraised_score`; rules computed from their inputs).
+    #[value(help = "The council's appraised scores (self-scores where not appraised)")]
     Appraised,
     /// After the unit's explanation and the second appraisal (`final_score`).
+    #[value(help = "The scores after the units' explanations (final_score; appraised where none)")]
     Final,
 }
 

@@ -21,6 +21,9 @@ use std::io::Cursor;
 /// larger table belongs in an `.xlsx`.
 pub const XLS_CELLS: u64 = 4_000_000;
 
+/// Excel's columns (an `.xls` record can name one past them).
+const MAX_COLS: u32 = 16_384;
+
 const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 const RESERVED: u32 = 0xFFFF_FFFA;
@@ -251,6 +254,21 @@ fn check_records(stream: &[u8]) -> Result<(), Failure> {
         };
         for (typ, d) in records(&stream[pos..]) {
             let (row, col) = (u16_at(d, 0).unwrap_or(0), u16_at(d, 2).unwrap_or(0));
+            let cell = matches!(
+                typ,
+                0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00BD
+            );
+            let last = if typ == 0x00BD && d.len() >= 6 {
+                u16_at(d, d.len() - 2).unwrap_or(0)
+            } else {
+                col
+            };
+            if cell && (col.max(last) >= MAX_COLS) {
+                return Err(bad(format!(
+                    "a cell at row {} lies beyond the sheet's last column",
+                    row + 1
+                )));
+            }
             match typ {
                 0x0200 => declared += dimensions(d)?,
                 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD => add(&mut cells, row, col),

@@ -43,7 +43,6 @@ pub mod forms;
 pub mod framework;
 pub mod input;
 pub mod lang;
-pub mod lineage;
 pub mod num;
 pub mod period;
 pub mod pipeline;

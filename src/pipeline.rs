@@ -243,17 +243,17 @@ pub fn load_lineage(
     mapping: &crate::input::columns::Mapping,
     decimal_comma: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Result<crate::lineage::Lineage, Error> {
+) -> Result<crate::input::lineage::Lineage, Error> {
     let aliases = crate::input::columns::Aliases::of(Input::Lineage, mapping);
     let mut table = Table::read_as(
         &f.path,
         f.sheet.as_deref(),
         &f.shown,
-        &crate::lineage::COLUMNS,
+        &crate::input::lineage::COLUMNS,
         &aliases,
     )?;
     table.decimal_comma |= decimal_comma;
-    Ok(crate::lineage::read(&table, diags))
+    Ok(crate::input::lineage::read(&table, diags))
 }
 
 /// The dossier counts per unit that the framework's dossier criteria read.

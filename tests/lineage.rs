@@ -4,15 +4,22 @@
 //! the unmerged one.
 
 use cchc::input::columns::{Aliases, Input};
+use cchc::input::lineage::{read, relation_of_note, Lineage, Relation};
 use cchc::input::Table;
-use cchc::lineage::{read, relation_of_note, Lineage, Relation};
 
 const TABLE: &str = "fixtures/lineage-2025/conversion-table.xlsx";
 
 fn load(sheet: Option<&str>) -> (Lineage, Vec<cchc::diag::Diagnostic>) {
     let path = crate::common::root().join(TABLE);
     let aliases = Aliases::of(Input::Lineage, &Default::default());
-    let t = Table::read_as(&path, sheet, TABLE, &cchc::lineage::COLUMNS, &aliases).unwrap();
+    let t = Table::read_as(
+        &path,
+        sheet,
+        TABLE,
+        &cchc::input::lineage::COLUMNS,
+        &aliases,
+    )
+    .unwrap();
     let mut diags = Vec::new();
     let l = read(&t, &mut diags);
     (l, diags)
@@ -121,7 +128,7 @@ fn relations_left_unsaid_are_inferred_and_repeats_reported() {
     let t = crate::common::table(
         "old_id,new_id\nA,N1\nB,N1\nB,N2\nC,C\nA,N1\n,\n",
         "lineage.csv",
-        &cchc::lineage::COLUMNS,
+        &cchc::input::lineage::COLUMNS,
     );
     let mut diags = Vec::new();
     let l = read(&t, &mut diags);

@@ -12,8 +12,8 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::framework::Framework;
+use crate::input::lineage::{Lineage, Relation};
 use crate::input::normalize;
-use crate::lineage::{Lineage, Relation};
 use crate::num::{parse_decimal, plain, Exact};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};

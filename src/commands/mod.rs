@@ -243,7 +243,7 @@ fn find_unit<'a>(run: &'a Run, id: &str) -> Result<&'a crate::score::UnitResult>
 /// that a bad file stops it early.
 struct Previous {
     earlier: crate::analysis::previous::Earlier,
-    lineage: Option<crate::lineage::Lineage>,
+    lineage: Option<crate::input::lineage::Lineage>,
     findings: Vec<Diagnostic>,
 }
 

@@ -145,7 +145,7 @@ pub fn lineage(a: LineageArgs) -> Result<Outcome> {
 }
 
 type Lineaged = (
-    crate::lineage::Lineage,
+    crate::input::lineage::Lineage,
     Option<String>,
     Vec<crate::diag::Diagnostic>,
     Lang,

@@ -11,6 +11,7 @@
 
 pub mod checklist;
 pub mod columns;
+pub mod lineage;
 pub mod units;
 pub mod workbook;
 

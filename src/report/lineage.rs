@@ -3,8 +3,8 @@
 
 use super::{Column, Kind, Report, Table, Value};
 use crate::diag::Diagnostic;
+use crate::input::lineage::{Edge, Lineage, Relation, Summary};
 use crate::lang::Lang;
-use crate::lineage::{Edge, Lineage, Relation, Summary};
 use serde_json::json;
 
 /// The lineage report; with `unit`, only the edges into or out of that code.

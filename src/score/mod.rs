@@ -399,11 +399,6 @@ impl UnitResult {
             Exact::from(self.totals.index)
         }
     }
-
-    /// Totals at any stage (for comparisons between stages).
-    pub fn totals_at(&self, fw: &Framework, stage: Stage) -> Totals {
-        Totals::compute(fw, &self.leaves, stage)
-    }
 }
 
 /// The result of scoring: units (in register order until ranked), row counts.
@@ -763,12 +758,4 @@ fn stages_present(rows: &[ChecklistRow]) -> Vec<Stage> {
         v.push(Stage::Final);
     }
     v
-}
-
-/// Re-totals every unit at another stage (ranking must follow).
-pub fn restage(fw: &Framework, scoring: &mut Scoring, stage: Stage) {
-    for u in &mut scoring.units {
-        u.totals = u.totals_at(fw, stage);
-    }
-    scoring.stage = stage;
 }

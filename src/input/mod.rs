@@ -38,12 +38,12 @@ pub fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// The file could not be opened or read.
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read: {reason}")]
     Io {
         /// The file.
         file: String,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error (shown in the message, so not a `source` a chain would repeat).
+        reason: std::io::Error,
     },
     /// Bytes that are not UTF-8.
     #[error("{file}:{line}: the file is not valid UTF-8 (re-save it as \"CSV UTF-8\")")]
@@ -243,9 +243,9 @@ impl Table {
         if workbook::is_workbook(path) {
             return workbook::read(path, file, sheet, required, aliases);
         }
-        let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        let bytes = std::fs::read(path).map_err(|reason| InputError::Io {
             file: file.to_string(),
-            source,
+            reason,
         })?;
         Table::parse_as(&bytes, file, required, aliases)
     }

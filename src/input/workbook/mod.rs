@@ -208,9 +208,9 @@ impl Book {
 
     /// Opens a workbook within other limits (for tests and tools).
     pub fn open_within(path: &Path, shown: &str, lim: &limits::Limits) -> Result<Book, InputError> {
-        let io = |source| InputError::Io {
+        let io = |reason| InputError::Io {
             file: shown.to_string(),
-            source,
+            reason,
         };
         let meta = std::fs::metadata(path).map_err(io)?;
         if !meta.is_file() {

@@ -301,6 +301,17 @@ fn an_xls_whose_structure_lies_is_refused() {
         ),
         &["a cell at row 4 lies beyond the sheet's last column"],
     );
+    // Found by the workbook fuzz target: a record that passes our structure check but
+    // makes calamine's own parser panic (reading past a record's end); the panic is
+    // caught and the file refused, whatever the record.
+    refused(
+        "short.xls",
+        &std::fs::read(
+            crate::common::root().join("tests/fixtures/workbooks/hostile/calamine-panics.xls"),
+        )
+        .unwrap(),
+        &["the .xls reader failed on a malformed record: save the workbook again as .xlsx"],
+    );
     // An .xls saved under an .xlsx name (or an encrypted .xlsx) is named as such.
     refused(
         "renamed.xlsx",

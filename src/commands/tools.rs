@@ -71,7 +71,7 @@ fn table_output(lang: crate::lang::Lang, format: Option<crate::export::Format>) 
         lang,
         format,
         out: None,
-        wide: true,
+        wide: false,
         quiet: false,
     }
 }

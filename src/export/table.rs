@@ -78,6 +78,7 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(pick(&headers, &keep));
+    wrap_to_fit(&mut table, &widths, &keep, opts);
     for r in &rows {
         table.add_row(pick(r, &keep));
     }
@@ -110,7 +111,7 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
 
 /// Which columns to show: all, unless the terminal is narrower than the table; then
 /// the non-essential ones go, from the right (a group of columns all at once), until
-/// it fits.
+/// it fits (if the essential ones alone are too wide, their text wraps).
 fn fit(widths: &[usize], cols: &[(usize, &Column)], opts: &Options) -> Vec<bool> {
     let mut keep = vec![true; widths.len()];
     let (Some(limit), false) = (opts.width, opts.wide) else {
@@ -134,6 +135,24 @@ fn fit(widths: &[usize], cols: &[(usize, &Column)], opts: &Options) -> Vec<bool>
         }
     }
     keep
+}
+
+/// When the columns that must stay are still wider than the terminal, their text wraps
+/// inside the cells rather than each line running past the edge.
+fn wrap_to_fit(table: &mut comfy_table::Table, widths: &[usize], keep: &[bool], opts: &Options) {
+    let kept: usize = widths
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(w, _)| w)
+        .sum();
+    if let (Some(limit), false) = (opts.width, opts.wide) {
+        if kept + 1 > limit {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(u16::try_from(limit).unwrap_or(u16::MAX));
+        }
+    }
 }
 
 fn pick(cells: &[String], keep: &[bool]) -> Vec<String> {

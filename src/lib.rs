@@ -1,25 +1,30 @@
 //! `cchc` computes Vietnam's administrative-reform indices (the PAR Index, chỉ số CCHC)
 //! from the files an inspection produces, and explains every point it gives.
 //!
-//! Every command runs the same stages ([`pipeline`]):
+//! Every command is a library function ([`commands`]) that runs the same stages
+//! ([`pipeline`]) and returns what it made; the binary only parses, calls and
+//! delivers ([`deliver`]):
 //!
 //! ```text
-//!  project (cchc.toml + flags)
+//!  command line ─ cli → commands::run → Outcome { product, findings, exit }
 //!     │
 //!  load ──── framework: TOML mirror → validated Framework          framework/
-//!     │      units, checklist, survey: one tabular reader          input/, survey
-//!     │      dossier log: blocks on all cores, or Parquet (polars) dossier/
+//!     │      units, checklist, lineage: one tabular reader         input/ (workbook/)
+//!     │      survey answers → figures                              survey
+//!     │      dossier log: blocks on all cores, or Parquet (polars) dossier/ (its API)
 //!     ▼
 //!  score ─── rules → exact points per leaf and stage, with a trace score/
 //!     ▼
 //!  rank ──── ranks overall and in groups, ties, bands              rank
 //!     ▼
-//!  analyse ─ summary, year over year (through a lineage), gaps      analysis/, lineage
+//!  analyse ─ summary, year over year (through a lineage), gaps,     analysis/
+//!     │      advice, sensitivity
 //!     ▼
 //!  report ── titled tables of typed columns, notes, findings       report/
 //!     ▼
-//!  export ── table, csv, json, md, xlsx, parquet, html             export/
-//!            written atomically (temp file, then rename)           output
+//!  export ── one Exporter per format: table, csv, json, md, xlsx,   export/
+//!            parquet, html; delivered to stdout or --out, written   deliver, atomic
+//!            atomically (temp file, then rename); --record          record
 //! ```
 //!
 //! Findings about the data never stop the pipeline: they are collected as

@@ -86,3 +86,29 @@ pub fn outcome(c: &mut std::process::Command) -> (i32, String, String) {
 pub fn cchc_text(args: &[&str]) -> String {
     String::from_utf8(cchc(args)).unwrap()
 }
+
+/// Checks that the block of the page `page` (relative to the repository) between
+/// `<!-- name:begin -->` and `<!-- name:end -->` is `want` — a table of the docs made
+/// from the table the code uses; `CCHC_BLESS=1` rewrites it instead.
+pub fn generated_block(page: &str, name: &str, want: &str) {
+    let path = root().join(page);
+    let text = read(&path);
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (head, rest) = text
+        .split_once(&begin)
+        .unwrap_or_else(|| panic!("{page} holds the {name} table between its markers"));
+    let (block, tail) = rest
+        .split_once(&end)
+        .unwrap_or_else(|| panic!("{page}: no {end}"));
+    if block != want && std::env::var_os("CCHC_BLESS").is_some() {
+        std::fs::write(&path, format!("{head}{begin}{want}{end}{tail}")).unwrap();
+        return;
+    }
+    assert_eq!(
+        block, want,
+        "{page}: the {name} table; regenerate with CCHC_BLESS=1 cargo test"
+    );
+}

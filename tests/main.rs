@@ -7,6 +7,7 @@ mod cases;
 mod common;
 mod csvreader;
 mod datasets;
+mod docs;
 mod exactness;
 mod forms;
 mod framework_validation;

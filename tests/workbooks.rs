@@ -66,9 +66,10 @@ fn a_bad_cell_is_named_by_its_address() {
     assert!(stdout.contains("self 0.3"), "{stdout}");
 }
 
-/// The README's table of recognised headers, made from the one table the readers use
-/// (`Input::known`).
-fn headers_table() -> String {
+/// The guide's table of recognised headers (docs/inputs/headers.md), made from the one
+/// table the readers use (`Input::known`).
+#[test]
+fn the_docs_table_of_headers_is_the_readers_table() {
     use cchc::input::columns::Input;
     let mut md = String::from("| input | column | recognised headers |\n|---|---|---|\n");
     for input in Input::ALL {
@@ -80,27 +81,18 @@ fn headers_table() -> String {
             ));
         }
     }
-    md
+    crate::common::generated_block("docs/inputs/headers.md", "headers", &md);
 }
 
+/// The guide's table of workbook limits (docs/inputs/workbooks.md) is the one the
+/// readers hold files to.
 #[test]
-fn the_readme_table_of_headers_is_the_readers_table() {
-    let path = crate::common::root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let (head, rest) = readme
-        .split_once("<!-- headers:begin -->\n")
-        .expect("the README holds the headers table between its markers");
-    let (block, tail) = rest.split_once("<!-- headers:end -->").unwrap();
-    let want = headers_table();
-    if block != want && std::env::var_os("CCHC_BLESS").is_some() {
-        let text = format!("{head}<!-- headers:begin -->\n{want}<!-- headers:end -->{tail}");
-        std::fs::write(&path, text).unwrap();
-        return;
+fn the_docs_table_of_workbook_limits_is_the_readers_limits() {
+    let mut md = String::from("| limit | value |\n|---|---|\n");
+    for (what, value) in cchc::input::workbook::limits::LIMITS.described() {
+        md.push_str(&format!("| {what} | {value} |\n"));
     }
-    assert_eq!(
-        block, want,
-        "regenerate with CCHC_BLESS=1 cargo test headers"
-    );
+    crate::common::generated_block("docs/inputs/workbooks.md", "limits", &md);
 }
 
 /// Every non-empty cell of every sheet, as calamine reads it (the reference reader).

@@ -60,6 +60,61 @@ pub const LIMITS: Limits = Limits {
     sheets: 1_000,
 };
 
+impl Limits {
+    /// Every limit in words, with its value, as the guide's table lists them
+    /// (docs/inputs/workbooks.md; a test keeps the two equal).
+    pub fn described(&self) -> Vec<(&'static str, String)> {
+        let bytes = |n: u64| match n {
+            n if n >= 1 << 30 && n % (1 << 30) == 0 => format!("{} GiB", n >> 30),
+            n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+            n => format!("{n} bytes"),
+        };
+        vec![
+            ("the workbook file", bytes(self.file_bytes)),
+            ("entries of a zipped workbook", self.zip_entries.to_string()),
+            ("one XML part, inflated", bytes(self.part_bytes)),
+            (
+                "every part of one workbook, inflated",
+                bytes(self.total_bytes),
+            ),
+            (
+                "a part up to this size may inflate at any ratio",
+                bytes(self.ratio_floor),
+            ),
+            (
+                "inflated ÷ compressed size of a larger part",
+                format!("{}×", self.ratio),
+            ),
+            (
+                "a run of a part without `<` or `>` (the longest text or tag)",
+                bytes(self.markup_run as u64),
+            ),
+            (
+                "a part larger than this is counted before anything is kept",
+                bytes(self.count_first),
+            ),
+            ("non-empty cells of the sheet read", self.cells.to_string()),
+            (
+                "rows × columns the sheet's cells span",
+                self.area.to_string(),
+            ),
+            (
+                "strings of a shared-strings table",
+                self.shared_strings.to_string(),
+            ),
+            (
+                "characters of one cell (Excel's own limit)",
+                self.cell_chars.to_string(),
+            ),
+            ("sheets of a workbook", self.sheets.to_string()),
+            (
+                "cells an `.xls` makes calamine hold (every sheet, `DIMENSIONS` included)",
+                super::xls::XLS_CELLS.to_string(),
+            ),
+        ]
+    }
+}
+
 impl Default for Limits {
     fn default() -> Limits {
         LIMITS

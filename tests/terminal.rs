@@ -83,3 +83,58 @@ fn the_score_table_fits_80_and_120_columns() {
         );
     }
 }
+
+/// The lines of a table's grid (its box-drawing rows) in `text`.
+fn grid_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+        .collect()
+}
+
+#[test]
+fn a_table_whose_essential_columns_are_too_wide_wraps_its_long_text_not_its_numbers() {
+    use unicode_width::UnicodeWidthStr;
+    for width in [66usize, 80, 100, 120] {
+        let w = width.to_string();
+        for args in [
+            &["advise", "fixtures/demo", "--unit", "X07", "--top", "5"][..],
+            &["frameworks"][..],
+            &["gaps", "fixtures/demo", "--top", "3"][..],
+        ] {
+            let mut all = args.to_vec();
+            if args[0] != "frameworks" {
+                all.extend(["--format", "table"]);
+            }
+            all.extend(["--width", &w]);
+            let text = crate::common::cchc_text(&all);
+            let grid = grid_lines(&text);
+            assert!(!grid.is_empty(), "{all:?}: no table in\n{text}");
+            for line in &grid {
+                assert!(line.width() <= width, "{all:?}: wider than {width}: {line}");
+            }
+            // Numbers and short columns keep their width: a header is never cut.
+            for header in ["index_then", "rank_then", "criterion_id", "units_moved"] {
+                if text.contains(&header[..6]) && args[0] != "frameworks" {
+                    let whole = grid.iter().any(|l| l.contains(header));
+                    let cut = grid.iter().any(|l| l.contains(&header[..header.len() - 1]));
+                    assert!(whole || !cut, "{all:?}: `{header}` cut in\n{text}");
+                }
+            }
+        }
+    }
+    // The wrapped text is all there, in reading order, within its cells.
+    let text = crate::common::cchc_text(&["frameworks", "--width", "80"]);
+    let cells: String = grid_lines(&text)
+        .iter()
+        .filter(|l| l.starts_with('│'))
+        .filter_map(|l| l.split('┆').nth(1))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        cells.contains(
+            "Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp"
+        ),
+        "{cells}"
+    );
+}

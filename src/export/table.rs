@@ -6,7 +6,9 @@
 
 use super::{Column, ExportError, Exporter, Options, Report, Side, Table};
 use crate::term::escape;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement};
+use comfy_table::{
+    presets::UTF8_FULL_CONDENSED, CellAlignment, ColumnConstraint, ContentArrangement,
+};
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -78,7 +80,6 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(pick(&headers, &keep));
-    wrap_to_fit(&mut table, &widths, &keep, opts);
     for r in &rows {
         table.add_row(pick(r, &keep));
     }
@@ -90,6 +91,8 @@ fn grid(report: &Report, t: &Table, opts: &Options, out: &mut dyn Write) -> std:
             }
         }
     }
+    let numeric: Vec<bool> = shown.iter().map(|((_, c), _)| c.kind.numeric()).collect();
+    wrap_to_fit(&mut table, &widths, &keep, &numeric, opts);
     writeln!(out, "{table}")?;
     let hidden: Vec<&str> = cols
         .iter()
@@ -137,20 +140,38 @@ fn fit(widths: &[usize], cols: &[(usize, &Column)], opts: &Options) -> Vec<bool>
     keep
 }
 
-/// When the columns that must stay are still wider than the terminal, their text wraps
-/// inside the cells rather than each line running past the edge.
-fn wrap_to_fit(table: &mut comfy_table::Table, widths: &[usize], keep: &[bool], opts: &Options) {
-    let kept: usize = widths
+/// When the columns that must stay are still wider than the terminal, the long text
+/// columns wrap inside their cells rather than each line running past the edge;
+/// numbers, ids and other short columns keep their width (never `index_the|n`).
+fn wrap_to_fit(
+    table: &mut comfy_table::Table,
+    widths: &[usize],
+    keep: &[bool],
+    numeric: &[bool],
+    opts: &Options,
+) {
+    /// A column at most this wide on screen (with padding and border) never wraps.
+    const SHORT: usize = 16;
+    let kept: Vec<usize> = widths
         .iter()
         .zip(keep)
         .filter(|(_, k)| **k)
-        .map(|(w, _)| w)
-        .sum();
-    if let (Some(limit), false) = (opts.width, opts.wide) {
-        if kept + 1 > limit {
-            table
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_width(u16::try_from(limit).unwrap_or(u16::MAX));
+        .map(|(w, _)| *w)
+        .collect();
+    let (Some(limit), false) = (opts.width, opts.wide) else {
+        return;
+    };
+    if kept.iter().sum::<usize>() < limit {
+        return;
+    }
+    table
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(limit).unwrap_or(u16::MAX));
+    for (i, w) in kept.iter().enumerate() {
+        if *w <= SHORT || numeric.get(i).copied().unwrap_or(false) {
+            if let Some(col) = table.column_mut(i) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ pub fn build<'a>(
     let cols = vec![
         Column::new("criterion_id", Kind::Text).essential(),
         Column::new("title", Kind::Text),
-        Column::new("input", Kind::Text).essential(),
+        Column::new("input", Kind::Text),
         Column::new("now", Kind::Text).essential(),
         Column::new("needed", Kind::Text).essential(),
         Column::new("points_now", pk),

@@ -13,6 +13,8 @@ one Markdown table of every log.
     python3 benches/generate.py --rows 10000000 --out benches/data/log-1e7.csv
     python3 benches/compare.py benches/data/log-1e7.csv benches/data/log-1e7-typed.parquet --runs 3
     python3 benches/compare.py benches/data/log-1e8.csv --runs 1 --cchc-arg=--id-check-memory=32
+    python3 benches/compare.py --shapes --rows 10000000 --runs 3     # the shape matrix (#28)
+    python3 benches/compare.py --shapes dmy,quoted --rows 100000 --runs 1
 """
 import argparse
 import csv
@@ -25,7 +27,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CCHC = os.path.join(ROOT, "target", "release", "cchc")
+CCHC = os.environ.get("CCHC_BENCH_BIN") or os.path.join(ROOT, "target", "release", "cchc")
 
 # PRODUCT.md's metrics table, period [from, to]; refused dossiers count nowhere. Both
 # queries share it and differ only in how the rows are read ({dossiers}).
@@ -33,7 +35,7 @@ AGGREGATE = """
 COPY (
 WITH d AS ({dossiers}
   FROM {source}
-  WHERE status <> 'refused'
+  WHERE lower(status) <> 'refused'
 ), c AS (
   SELECT unit_id,
     count(*) FILTER (WHERE r BETWEEN DATE '{frm}' AND DATE '{to}') AS received,
@@ -67,42 +69,58 @@ FROM c ORDER BY unit_id
 ) TO '{out}' (FORMAT csv, HEADER true)
 """
 
-# The bench query: every column cast to text and parsed, as a text log needs.
-TEXT_ROWS = """
-  SELECT unit_id, channel, status,
-         CAST(substr(CAST(received_at AS VARCHAR), 1, 10) AS DATE) AS r,
-         CAST(substr(CAST(due_at AS VARCHAR), 1, 10) AS DATE) AS du,
-         CAST(substr(CAST(finished_at AS VARCHAR), 1, 10) AS DATE) AS f,
+# A log's channel and status as the aggregate compares them: the shapes' spellings
+# (`TRUC_TIEP`, `truc_tuyen`, `bcci`, statuses in capitals) mapped to the usual ones.
+NAMES = """CASE lower(channel) WHEN 'truc_tiep' THEN 'direct' WHEN 'truc_tuyen' THEN 'online'
+           WHEN 'bcci' THEN 'postal' ELSE lower(channel) END AS channel, lower(status) AS status"""
+
+def text_rows(dmy):
+    """The bench query's rows: every column cast to text and parsed, as a text log needs."""
+    day = (lambda x: f"CAST(strptime(substr(CAST({x} AS VARCHAR), 1, 10), '%d/%m/%Y') AS DATE)") if dmy \
+        else (lambda x: f"CAST(substr(CAST({x} AS VARCHAR), 1, 10) AS DATE)")
+    return f"""
+  SELECT unit_id, {NAMES},
+         {day('received_at')} AS r, {day('due_at')} AS du, {day('finished_at')} AS f,
          coalesce(TRY_CAST(fee AS DECIMAL(18, 2)), 0) > 0 AS has_fee,
          coalesce(CAST(paid_online AS VARCHAR) IN ('1', 'true', 'x'), false) AS paid,
          coalesce(CAST(digitized AS VARCHAR) IN ('1', 'true', 'x'), false) AS dig,
          coalesce(CAST(e_result AS VARCHAR) IN ('1', 'true', 'x'), false) AS er,
          TRY_CAST(rating AS INTEGER) AS rating"""
 
-# The native query: types as DuckDB detects or reads them.
-NATIVE_ROWS = """
-  SELECT unit_id, channel, status,
-         CAST(received_at AS DATE) AS r, CAST(due_at AS DATE) AS du, CAST(finished_at AS DATE) AS f,
+
+def native_rows(dmy):
+    """The native query's rows: types as DuckDB detects or reads them."""
+    day = (lambda x: f"CAST(strptime(substr(CAST({x} AS VARCHAR), 1, 10), '%d/%m/%Y') AS DATE)") if dmy \
+        else (lambda x: f"CAST({x} AS DATE)")
+    return f"""
+  SELECT unit_id, {NAMES},
+         {day('received_at')} AS r, {day('due_at')} AS du, {day('finished_at')} AS f,
          coalesce(CAST(fee AS DOUBLE), 0) > 0 AS has_fee,
          coalesce(CAST(paid_online AS INTEGER), 0) = 1 AS paid,
          coalesce(CAST(digitized AS INTEGER), 0) = 1 AS dig,
          coalesce(CAST(e_result AS INTEGER), 0) = 1 AS er,
          CAST(rating AS INTEGER) AS rating"""
 
+
 COUNTS = ["received", "carried_over", "resolved", "early", "on_time", "late", "returned",
           "pending", "pending_overdue", "online", "postal"]
 
 
-def duckdb_script(path, out, frm, to, native=False):
+def duckdb_script(path, out, frm, to, native=False, dmy=False):
     if os.path.isdir(path):
         source = f"read_parquet('{path}/**/*.parquet', hive_partitioning = false)"
     elif path.endswith(".parquet"):
         source = f"read_parquet('{path}')"
+    elif native and dmy:
+        # DuckDB's own date types, told the day-first format (its sniffer may guess).
+        source = (f"read_csv('{path}', header = true, dateformat = '%d/%m/%Y', "
+                  f"timestampformat = '%d/%m/%Y %H:%M')")
+        dmy = False
     elif native:
         source = f"read_csv('{path}', header = true)"
     else:
         source = f"read_csv('{path}', header = true, all_varchar = true)"
-    rows = NATIVE_ROWS if native else TEXT_ROWS
+    rows = native_rows(dmy) if native else text_rows(dmy)
     sql = AGGREGATE.format(dossiers=rows, source=source, frm=frm, to=to, out=out)
     return ["python3", "-c", f"import duckdb; duckdb.connect().execute({sql!r})"]
 
@@ -120,8 +138,12 @@ def timed(cmd):
 
 
 def counts(path):
+    """Each unit's counts; a unit with nothing counted is left out (cchc lists a unit
+    with rows outside the period windows as zeros, DuckDB's GROUP BY when it has any
+    row at all — only sparse logs, 10,000 units on a small log, show the difference)."""
     with open(path) as f:
-        return {r["unit_id"]: [int(r[c]) for c in COUNTS] for r in csv.DictReader(f)}
+        rows = {r["unit_id"]: [int(r[c]) for c in COUNTS] for r in csv.DictReader(f)}
+    return {u: c for u, c in rows.items() if any(c)}
 
 
 def size_gb(path):
@@ -142,7 +164,7 @@ def warm(path):
                 pass
 
 
-def compare(log, runs, period, extra):
+def compare(log, runs, period, extra, dmy=False):
     """Times one log; returns its summary row (None if the counts differ)."""
     frm, to = "2025-01-01", "2025-12-31"
     outs = {"cchc": "/tmp/cchc-bench-cchc.csv", "duckdb": "/tmp/cchc-bench-duckdb.csv",
@@ -150,8 +172,8 @@ def compare(log, runs, period, extra):
     cmds = {
         "cchc": [CCHC, "metrics", "--dossiers", log, "--period", period, "--quiet",
                  "--format", "csv", "--out", outs["cchc"]] + extra,
-        "duckdb": duckdb_script(os.path.abspath(log), outs["duckdb"], frm, to),
-        "native": duckdb_script(os.path.abspath(log), outs["native"], frm, to, native=True),
+        "duckdb": duckdb_script(os.path.abspath(log), outs["duckdb"], frm, to, dmy=dmy),
+        "native": duckdb_script(os.path.abspath(log), outs["native"], frm, to, native=True, dmy=dmy),
     }
     results = {k: [] for k in cmds}
     warm(log)
@@ -180,15 +202,32 @@ def compare(log, runs, period, extra):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("logs", nargs="+")
+    ap.add_argument("logs", nargs="*")
+    ap.add_argument("--shapes", nargs="?", const="all", metavar="NAMES",
+                    help="the shape matrix of generate.py's SHAPES (comma-separated names, or all): "
+                         "each generated once at --rows into benches/data/shapes/, then compared")
+    ap.add_argument("--rows", type=int, default=10_000_000, help="rows of a generated shape")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--period", default="2025")
     ap.add_argument("--cchc-arg", action="append", default=[],
                     help="an extra argument for cchc (e.g. --cchc-arg=--id-check-memory=32)")
     a = ap.parse_args()
+    logs = [(log, False) for log in a.logs]
+    if a.shapes:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from generate import SHAPES
+        names = list(SHAPES) if a.shapes == "all" else a.shapes.split(",")
+        for name in names:
+            path = os.path.join(ROOT, "benches", "data", "shapes", f"{name}-{a.rows}.csv")
+            if not os.path.exists(path):
+                subprocess.run([sys.executable, os.path.join(ROOT, "benches", "generate.py"),
+                                "--rows", str(a.rows), "--out", path] + SHAPES[name], check=True)
+            logs.append((path, "dmy" in SHAPES[name]))
+    if not logs:
+        ap.error("name a log, or --shapes")
     rows, ok = [], True
-    for log in a.logs:
-        row, same = compare(log, a.runs, a.period, a.cchc_arg)
+    for log, dmy in logs:
+        row, same = compare(log, a.runs, a.period, a.cchc_arg, dmy=dmy)
         rows.append(row)
         ok = ok and same
     print(f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "

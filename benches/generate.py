@@ -18,9 +18,32 @@ Parquet as a data warehouse exports it: received_at and finished_at TIMESTAMP, d
 DATE, fee BIGINT, paid_online, digitized and e_result BOOLEAN, rating TINYINT;
 `dataset` writes the typed rows as a hive-partitioned folder,
 `province=P0…P9/year=2024|2025/`.
+
+The shape of the log varies as one-stop systems' logs do (#28): `--units` (default 400)
+and `--procedures` (50); `--time seconds` (HH:MM:SS) or `--time dmy` (DD/MM/YYYY HH:MM)
+instead of `YYYY-MM-DD HH:MM`; `--quoted` (every field quoted, a comma inside each
+dossier id); `--crlf`; `--bom`; `--reordered` (two extra text columns, one with commas
+and quotes, and the columns in reverse order); `--aliases` (channels as `TRUC_TIEP`,
+`truc_tuyen`, `bcci` and statuses in capitals). `SHAPES` names the matrix compare.py
+runs (`compare.py --shapes`).
 """
 import argparse
 import os
+import shutil
+
+# The named shapes of the benchmark's matrix: generate.py options for each.
+SHAPES = {
+    "base": [],
+    "units-10k": ["--units", "10000", "--procedures", "5000"],
+    "units-50": ["--units", "50", "--procedures", "20"],
+    "seconds": ["--time", "seconds"],
+    "dmy": ["--time", "dmy"],
+    "quoted": ["--quoted"],
+    "crlf-bom": ["--crlf", "--bom"],
+    "reordered": ["--reordered"],
+    "aliases": ["--aliases"],
+    "all": ["--units", "700", "--time", "seconds", "--quoted", "--crlf", "--bom", "--reordered", "--aliases"],
+}
 
 import duckdb
 
@@ -37,23 +60,23 @@ WITH r AS (
   FROM r
 )
 SELECT
-  'HS' || lpad(CAST(i AS VARCHAR), 10, '0') AS dossier_id,
-  'U' || lpad(CAST(h1 % 400 AS VARCHAR), 3, '0') AS unit_id,
-  strftime(recv, '%Y-%m-%d %H:%M') AS received_at,
-  CASE WHEN h3 % 100 < 45 THEN 'online' WHEN h3 % 100 < 50 THEN 'postal' ELSE 'direct' END AS channel,
-  CASE WHEN s < 1 THEN 'refused' WHEN s < 4 THEN 'returned' WHEN s < 5 THEN 'withdrawn'
+  'HS' || lpad(CAST(i AS VARCHAR), 10, '0'){id_suffix} AS dossier_id,
+  'U' || lpad(CAST(h1 % {units} AS VARCHAR), {pad}, '0') AS unit_id,
+  strftime(recv + to_seconds(CAST({secs} AS BIGINT)), '{stamp}') AS received_at,
+  CASE WHEN h3 % 100 < 45 THEN '{online}' WHEN h3 % 100 < 50 THEN '{postal}' ELSE '{direct}' END AS channel,
+  {status_case}(CASE WHEN s < 1 THEN 'refused' WHEN s < 4 THEN 'returned' WHEN s < 5 THEN 'withdrawn'
        WHEN s < 7 THEN 'processing' WHEN s < 8 THEN 'paused' WHEN s < 9 THEN 'supplement'
-       WHEN s < 10 THEN 'received' ELSE 'resolved' END AS status,
-  'TT' || CAST((h2 >> 24) % 50 AS VARCHAR) AS procedure_id,
-  strftime(CAST(recv AS DATE) + CAST((h4 % 15) + 1 AS INTEGER), '%Y-%m-%d') AS due_at,
+       WHEN s < 10 THEN 'received' ELSE 'resolved' END) AS status,
+  'TT' || CAST((h2 >> 24) % {procedures} AS VARCHAR) AS procedure_id,
+  strftime(CAST(recv AS DATE) + CAST((h4 % 15) + 1 AS INTEGER), '{day}') AS due_at,
   CASE WHEN s >= 10 OR (s >= 1 AND s < 5)
-       THEN strftime(recv + to_minutes(CAST((h5 >> 16) % (18 * 24 * 60) AS BIGINT)), '%Y-%m-%d %H:%M')
+       THEN strftime(recv + to_minutes(CAST((h5 >> 16) % (18 * 24 * 60) AS BIGINT)) + to_seconds(CAST({secs} AS BIGINT)), '{stamp}')
        END AS finished_at,
   CASE WHEN (h3 >> 16) % 3 = 0 THEN CAST(((h3 >> 20) % 20 + 1) * 10000 AS VARCHAR) END AS fee,
   CASE WHEN (h3 >> 28) % 100 < 60 THEN '1' END AS paid_online,
   CASE WHEN (h4 >> 30) % 100 < 70 THEN '1' ELSE '0' END AS digitized,
   CASE WHEN (h4 >> 40) % 100 < 55 THEN '1' END AS e_result,
-  CASE WHEN (h5 >> 40) % 100 < 35 THEN CAST(((h5 >> 48) % 5) + 1 AS VARCHAR) END AS rating
+  CASE WHEN (h5 >> 40) % 100 < 35 THEN CAST(((h5 >> 48) % 5) + 1 AS VARCHAR) END AS rating{extra_columns}
 FROM d
 ORDER BY recv, i
 """
@@ -74,20 +97,62 @@ FROM ({query})
 """
 
 
+def select(a):
+    """The generating query for the options' shape."""
+    stamp = {"minutes": "%Y-%m-%d %H:%M", "seconds": "%Y-%m-%d %H:%M:%S", "dmy": "%d/%m/%Y %H:%M"}[a.time]
+    day = "%d/%m/%Y" if a.time == "dmy" else "%Y-%m-%d"
+    names = ("truc_tuyen", "bcci", "TRUC_TIEP") if a.aliases else ("online", "postal", "direct")
+    extra = ""
+    if a.reordered:
+        extra = (",\n  'ghi chú ' || CAST(h2 % 97 AS VARCHAR) || ', \"xem\" lại' AS ghi_chu,"
+                 "\n  'CB' || CAST(h4 % 300 AS VARCHAR) AS nguoi_nhan")
+    return SELECT.format(
+        rows=a.rows, seed=a.seed, units=a.units, pad=max(3, len(str(a.units - 1))),
+        procedures=a.procedures, stamp=stamp, day=day,
+        secs="(h1 >> 32) % 60" if a.time == "seconds" else "0",
+        online=names[0], postal=names[1], direct=names[2],
+        status_case="upper" if a.aliases else "",
+        id_suffix=" || ',' || CAST(h1 % 10 AS VARCHAR)" if a.quoted else "",
+        extra_columns=extra)
+
+
+def reshape(path, a):
+    """CRLF line ends and a BOM, written over the file DuckDB wrote (in place, streamed)."""
+    if not (a.crlf or a.bom):
+        return
+    tmp = path + ".reshape"
+    with open(path, "rb") as src, open(tmp, "wb") as dst:
+        if a.bom:
+            dst.write(b"\xef\xbb\xbf")
+        while chunk := src.read(1 << 24):
+            dst.write(chunk.replace(b"\n", b"\r\n") if a.crlf else chunk)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--format", choices=["csv", "parquet", "typed", "dataset"], default="csv")
+    ap.add_argument("--units", type=int, default=400)
+    ap.add_argument("--procedures", type=int, default=50)
+    ap.add_argument("--time", choices=["minutes", "seconds", "dmy"], default="minutes")
+    for flag in ("quoted", "crlf", "bom", "reordered", "aliases"):
+        ap.add_argument(f"--{flag}", action="store_true")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    if a.format != "csv" and (a.time == "dmy" or a.quoted or a.crlf or a.bom or a.aliases):
+        ap.error("--time dmy, --quoted, --crlf, --bom and --aliases shape CSV logs only")
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     # Sorting 10^8 rows spills: keep DuckDB's temp files beside the output (git-ignored).
     con.execute(f"SET temp_directory = '{os.path.join(os.path.dirname(os.path.abspath(a.out)), '.duckdb-tmp')}'")
-    query = SELECT.format(rows=a.rows, seed=a.seed)
-    opts = "FORMAT csv, HEADER true"
+    query = select(a)
+    if a.reordered:
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM ({query}) LIMIT 0").fetchall()]
+        query = f"SELECT {', '.join(reversed(cols))} FROM ({query})"
+    opts = "FORMAT csv, HEADER true" + (", FORCE_QUOTE *" if a.quoted else "")
     if a.format == "parquet":
         opts = "FORMAT parquet"
     elif a.format == "typed":
@@ -99,8 +164,9 @@ def main():
         opts = "FORMAT parquet, PARTITION_BY (province, year)"
     tmp = a.out + ".tmp"
     con.execute(f"COPY ({query}) TO '{tmp}' ({opts})")
+    if a.format == "csv":
+        reshape(tmp, a)
     if os.path.isdir(a.out):
-        import shutil
         shutil.rmtree(a.out)
     os.replace(tmp, a.out)
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(a.out) for f in fs) \

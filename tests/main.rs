@@ -25,6 +25,7 @@ mod published_indices;
 mod scale;
 mod scoring;
 mod sensitivity;
+mod shapes;
 mod snapshots;
 mod sql;
 mod survey;

@@ -74,32 +74,25 @@ FROM c ORDER BY unit_id
 NAMES = """CASE lower(channel) WHEN 'truc_tiep' THEN 'direct' WHEN 'truc_tuyen' THEN 'online'
            WHEN 'bcci' THEN 'postal' ELSE lower(channel) END AS channel, lower(status) AS status"""
 
-def text_rows(dmy):
-    """The bench query's rows: every column cast to text and parsed, as a text log needs."""
-    day = (lambda x: f"CAST(strptime(substr(CAST({x} AS VARCHAR), 1, 10), '%d/%m/%Y') AS DATE)") if dmy \
-        else (lambda x: f"CAST(substr(CAST({x} AS VARCHAR), 1, 10) AS DATE)")
+def rows_query(native, dmy):
+    """The rows both queries aggregate. The bench query (`native` false) casts every
+    column to text and parses it, as a text log needs; the native query takes DuckDB's
+    own types (its CSV detection, or the Parquet types). `dmy`: day-first dates."""
+    if dmy:
+        day = lambda x: f"CAST(strptime(substr(CAST({x} AS VARCHAR), 1, 10), '%d/%m/%Y') AS DATE)"
+    elif native:
+        day = lambda x: f"CAST({x} AS DATE)"
+    else:
+        day = lambda x: f"CAST(substr(CAST({x} AS VARCHAR), 1, 10) AS DATE)"
+    flag = (lambda c: f"coalesce(CAST({c} AS INTEGER), 0) = 1") if native \
+        else (lambda c: f"coalesce(CAST({c} AS VARCHAR) IN ('1', 'true', 'x'), false)")
+    fee = "coalesce(CAST(fee AS DOUBLE), 0) > 0" if native else "coalesce(TRY_CAST(fee AS DECIMAL(18, 2)), 0) > 0"
+    rating = "CAST(rating AS INTEGER)" if native else "TRY_CAST(rating AS INTEGER)"
     return f"""
   SELECT unit_id, {NAMES},
          {day('received_at')} AS r, {day('due_at')} AS du, {day('finished_at')} AS f,
-         coalesce(TRY_CAST(fee AS DECIMAL(18, 2)), 0) > 0 AS has_fee,
-         coalesce(CAST(paid_online AS VARCHAR) IN ('1', 'true', 'x'), false) AS paid,
-         coalesce(CAST(digitized AS VARCHAR) IN ('1', 'true', 'x'), false) AS dig,
-         coalesce(CAST(e_result AS VARCHAR) IN ('1', 'true', 'x'), false) AS er,
-         TRY_CAST(rating AS INTEGER) AS rating"""
-
-
-def native_rows(dmy):
-    """The native query's rows: types as DuckDB detects or reads them."""
-    day = (lambda x: f"CAST(strptime(substr(CAST({x} AS VARCHAR), 1, 10), '%d/%m/%Y') AS DATE)") if dmy \
-        else (lambda x: f"CAST({x} AS DATE)")
-    return f"""
-  SELECT unit_id, {NAMES},
-         {day('received_at')} AS r, {day('due_at')} AS du, {day('finished_at')} AS f,
-         coalesce(CAST(fee AS DOUBLE), 0) > 0 AS has_fee,
-         coalesce(CAST(paid_online AS INTEGER), 0) = 1 AS paid,
-         coalesce(CAST(digitized AS INTEGER), 0) = 1 AS dig,
-         coalesce(CAST(e_result AS INTEGER), 0) = 1 AS er,
-         CAST(rating AS INTEGER) AS rating"""
+         {fee} AS has_fee, {flag('paid_online')} AS paid, {flag('digitized')} AS dig,
+         {flag('e_result')} AS er, {rating} AS rating"""
 
 
 COUNTS = ["received", "carried_over", "resolved", "early", "on_time", "late", "returned",
@@ -120,7 +113,7 @@ def duckdb_script(path, out, frm, to, native=False, dmy=False):
         source = f"read_csv('{path}', header = true)"
     else:
         source = f"read_csv('{path}', header = true, all_varchar = true)"
-    rows = native_rows(dmy) if native else text_rows(dmy)
+    rows = rows_query(native, dmy)
     sql = AGGREGATE.format(dossiers=rows, source=source, frm=frm, to=to, out=out)
     return ["python3", "-c", f"import duckdb; duckdb.connect().execute({sql!r})"]
 

@@ -345,3 +345,53 @@ fn values_with_spaces_around_them_count_as_without() {
     assert!(err.contains("dossier_id \"D2\""), "{err}");
     assert!(err.contains("(first on line 3)"), "{err}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The reading thread's cut of a block from the quotes' parity is csv-core's cut
+    /// (or past it by blank lines only, which either block skips) whenever it gives
+    /// one; on regularly quoted text (what writers write) it always gives one, so the
+    /// fast path is the one taken.
+    #[test]
+    fn the_parity_cut_is_csv_cores_cut_or_none(
+        bytes in proptest::collection::vec(
+            prop_oneof![Just(b'a'), Just(b','), Just(b'"'), Just(b'\n'), Just(b'\r'), Just(b' ')],
+            0..300,
+        ),
+    ) {
+        use cchc::dossier::probe::{quoted_cut, quoted_records_end};
+        if let Some(fast) = quoted_cut(&bytes, b',') {
+            let (fast, core) = (fast.unwrap_or(0), quoted_records_end(&bytes, b',').unwrap_or(0));
+            prop_assert!(
+                fast >= core && bytes[core..fast].iter().all(|&b| b == b'\n'),
+                "parity {} csv-core {} in {:?}", fast, core, String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn regular_quoting_takes_the_parity_cut(
+        rows in proptest::collection::vec(
+            proptest::collection::vec("[a-z ,\"\n]{0,12}", 1..6),
+            1..40,
+        ),
+        cut_at in 0usize..2000,
+    ) {
+        use cchc::dossier::probe::{quoted_cut, quoted_records_end};
+        let mut w = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .flexible(true)
+            .from_writer(Vec::new());
+        for r in &rows {
+            w.write_record(r).unwrap();
+        }
+        let text = w.into_inner().unwrap();
+        // A block may end anywhere, inside a quoted field too.
+        let block = &text[..cut_at.min(text.len())];
+        let fast = quoted_cut(block, b',');
+        prop_assert!(fast.is_some(), "{:?}", String::from_utf8_lossy(block));
+        let (fast, core) = (fast.unwrap().unwrap_or(0), quoted_records_end(block, b',').unwrap_or(0));
+        prop_assert!(fast >= core && block[core..fast].iter().all(|&b| b == b'\n'));
+    }
+}

@@ -62,6 +62,10 @@ struct Block {
     len: usize,
     /// Whether it holds a `"` (the fast path splits at separators without looking).
     quoted: bool,
+    /// Whether its quoting is regular ([`quoted_cut`]) and every quoted field closes
+    /// in it: then its records split at the separators and line breaks outside quotes,
+    /// 64 bytes at a time, as csv-core would split them.
+    regular: bool,
     /// Whether it is the file's last (its last record may lack a line break).
     last: bool,
 }
@@ -146,14 +150,11 @@ fn read_blocks(
             return Ok(());
         }
         let data = &buf[..filled];
-        let quoted = memchr::memchr(b'"', data).is_some();
-        let cut = if eof {
-            Some(filled)
-        } else if quoted {
-            quoted_records_end(data, layout.separator)
-        } else {
-            memchr::memrchr(b'\n', data).map(|i| i + 1)
-        };
+        let Cut {
+            at: cut,
+            quoted,
+            regular,
+        } = cut_of(data, layout.separator, eof);
         let cut = cut.unwrap_or(0);
         let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
         if filled - cut > MAX_RECORD {
@@ -170,6 +171,7 @@ fn read_blocks(
             bytes: buf,
             len: cut,
             quoted,
+            regular,
             last: eof,
         };
         if !feed.send(block) {
@@ -182,8 +184,96 @@ fn read_blocks(
     }
 }
 
+/// Where a block read ends, and how its records are to be split.
+struct Cut {
+    /// After its last whole record (`None`: no record ends in it).
+    at: Option<usize>,
+    /// Whether it holds a `"`.
+    quoted: bool,
+    /// Whether its quoting is regular and closed ([`Block::regular`]).
+    regular: bool,
+}
+
+/// The cut of the bytes read (`eof`: the rest of the file, cut at its end).
+fn cut_of(data: &[u8], sep: u8, eof: bool) -> Cut {
+    let quoted = memchr::memchr(b'"', data).is_some();
+    let fast = if quoted { quoted_cut(data, sep) } else { None };
+    // The last block must also close every quoted field it opens.
+    let regular = fast.is_some() && (!eof || memchr::memchr_iter(b'"', data).count() % 2 == 0);
+    let at = if eof {
+        Some(data.len())
+    } else if quoted {
+        match fast {
+            Some(cut) => cut,
+            None => quoted_records_end(data, sep),
+        }
+    } else {
+        memchr::memrchr(b'\n', data).map(|i| i + 1)
+    };
+    Cut {
+        at,
+        quoted,
+        regular,
+    }
+}
+
+/// Where the last whole record of `bytes` ends, found from the quotes' parity 64 bytes
+/// at a time — or `None` when the quoting is not the regular kind for which parity is
+/// exact, and the caller reads the block with [`quoted_records_end`] instead.
+///
+/// A line break ends a record when an even number of quotes precede it. That is what
+/// `csv-core` does as long as every quote that parity says opens a quoted field stands
+/// at a field's start (after a separator, a line break or the block's start) or right
+/// after a closing quote (the second of an escaped `""`): a quote inside an unquoted
+/// field, or after text that follows a closing quote, is a literal there, and such a
+/// block falls back. (The reading thread finds every block's cut; csv-core alone made
+/// it the slowest step for a log whose every field is quoted.)
+pub fn quoted_cut(bytes: &[u8], sep: u8) -> Option<Option<usize>> {
+    let (quote, sep, newline) = (u8x16::splat(b'"'), u8x16::splat(sep), u8x16::splat(b'\n'));
+    let mut inside_before = 0u64; // all ones when the chunk starts inside quotes
+    let mut prev_ok = 1u64; // bit 0: may a quote open at the chunk's first byte?
+    let mut cut = None;
+    let mut chunk = [0u8; 64];
+    for (k, piece) in bytes.chunks(64).enumerate() {
+        let piece: &[u8] = if piece.len() == 64 {
+            piece
+        } else {
+            chunk.fill(0);
+            chunk[..piece.len()].copy_from_slice(piece);
+            &chunk
+        };
+        let (mut q, mut s, mut n) = (0u64, 0u64, 0u64);
+        for (j, sixteen) in piece.chunks_exact(16).enumerate() {
+            let v = u8x16::from(<[u8; 16]>::try_from(sixteen).unwrap_or_default());
+            let at = 16 * j;
+            q |= u64::from(v.cmp_eq(quote).move_mask() as u16) << at;
+            s |= u64::from(v.cmp_eq(sep).move_mask() as u16) << at;
+            n |= u64::from(v.cmp_eq(newline).move_mask() as u16) << at;
+        }
+        // Bit i of `inside`: an odd number of quotes up to and including byte i.
+        let mut inside = q;
+        for shift in [1, 2, 4, 8, 16, 32] {
+            inside ^= inside << shift;
+        }
+        inside ^= inside_before;
+        let opening = q & inside;
+        let closing = q & !inside;
+        let may_open = ((s | n | closing) << 1) | prev_ok;
+        if opening & !may_open != 0 {
+            return None;
+        }
+        let ends = n & !inside;
+        if ends != 0 {
+            cut = Some(64 * k + 63 - ends.leading_zeros() as usize + 1);
+        }
+        inside_before = if inside >> 63 == 1 { u64::MAX } else { 0 };
+        prev_ok = (s | n | closing) >> 63;
+    }
+    Some(cut)
+}
+
 /// Where the last whole record of `bytes` ends (after its line break), reading quotes.
-fn quoted_records_end(bytes: &[u8], sep: u8) -> Option<usize> {
+pub fn quoted_records_end(bytes: &[u8], sep: u8) -> Option<usize> {
     let mut splitter = Splitter::new(sep);
     let mut pos = 0;
     let mut end = None;
@@ -342,10 +432,10 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
         not_utf8,
         line: block.line,
     };
-    if block.quoted {
+    if block.quoted && !block.regular {
         text.quoted(v, block.last)
     } else {
-        text.plain(v)
+        text.plain(v, block.quoted)
     }
 }
 
@@ -422,11 +512,15 @@ impl Text<'_> {
         self.not_utf8.map(Stop::Read)
     }
 
-    /// Records without quotes: fields end at a separator, records at a line break,
-    /// found for the whole block by [`Breaks`].
-    fn plain<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+    /// Records without quotes, or regularly quoted: fields end at a separator, records
+    /// at a line break, found for the whole block by [`Breaks`] (outside quotes, when
+    /// `quoted`; a field that starts with `"` is then unquoted as csv-core would).
+    fn plain<V: Visitor>(mut self, v: &mut V, quoted: bool) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
+        if quoted {
+            return self.regular(v);
+        }
         // Each column's slot in the fields (one past them for a column not read).
         let place: Vec<usize> = (self.layout.slots.iter())
             .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
@@ -434,7 +528,7 @@ impl Text<'_> {
         // Every record's fields are written over the last one's (a short record
         // empties the ones it lacks): no array to clear or copy per record.
         let mut fields = Fields::default();
-        let mut breaks = Breaks::new(bytes, sep);
+        let mut breaks = Breaks::new(bytes, sep, false);
         let mut line = self.line;
         let mut record = 0;
         while record < bytes.len() {
@@ -482,6 +576,122 @@ impl Text<'_> {
     }
 }
 
+impl Text<'_> {
+    /// Regularly quoted records ([`Block::regular`]): split at the separators and line
+    /// breaks outside quotes; a field that starts with `"` loses its quotes and each
+    /// `""` inside becomes `"` (borrowed from the text when it holds no `""`, else
+    /// copied into a buffer for this record).
+    fn regular<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+        let (whole, sep) = (self.whole, self.layout.separator);
+        let bytes = whole.as_bytes();
+        let slots = &self.layout.slots;
+        let mut breaks = Breaks::new(bytes, sep, true);
+        let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(slots.len());
+        let mut buf = String::new();
+        let mut line = self.line;
+        let mut record = 0;
+        while record < bytes.len() {
+            ranges.clear();
+            let mut start = record;
+            let end = loop {
+                match breaks.next() {
+                    Some(i) if bytes[i] == sep => {
+                        ranges.push((start, i));
+                        start = i + 1;
+                    }
+                    Some(i) => break i,
+                    None => break bytes.len(),
+                }
+            };
+            ranges.push((start, end));
+            if end - record > MAX_RECORD {
+                return Some(Stop::Read(too_long(self.layout, line)));
+            }
+            if end == bytes.len() {
+                if let Some(e) = self.not_utf8.take() {
+                    return Some(Stop::Read(e));
+                }
+            }
+            let inner = memchr::memchr_iter(b'\n', &bytes[record..end]).count() as u64;
+            if ranges.len() > slots.len() {
+                return self.too_many(line, ranges.len());
+            }
+            // Each read field: borrowed, or its unescaped text's place in `buf`.
+            buf.clear();
+            let mut places = [(false, 0usize, 0usize); Fields::COLUMNS.len()];
+            let last = ranges.len() - 1;
+            for (k, (&(a, b), slot)) in ranges.iter().zip(slots).enumerate() {
+                let Some(s) = slot else { continue };
+                let b = if k == last && bytes[a..b].ends_with(b"\r") {
+                    b - 1
+                } else {
+                    b
+                };
+                places[*s] = match unquote(&whole[a..b]) {
+                    Unquoted::Slice(x, y) => (false, a + x, a + y),
+                    Unquoted::Owned(text) => {
+                        let at = buf.len();
+                        buf.push_str(&text);
+                        (true, at, buf.len())
+                    }
+                };
+            }
+            let mut values = [""; Fields::COLUMNS.len()];
+            for (value, &(owned, a, b)) in values.iter_mut().zip(&places) {
+                *value = if owned { &buf[a..b] } else { &whole[a..b] };
+            }
+            // A `\r` ending the last field is dropped after its quotes, as csv-core's
+            // caller does (`"a"\r` is `a`).
+            if let Some(Some(s)) = slots.get(last) {
+                values[*s] = values[*s].strip_suffix('\r').unwrap_or(values[*s]);
+            }
+            if deliver(v, line, values) {
+                return Some(Stop::Visitor);
+            }
+            line += inner + 1;
+            record = end + 1;
+        }
+        self.not_utf8.map(Stop::Read)
+    }
+}
+
+/// A field's text without its quotes: a range of it, or a copy when `""` is inside.
+enum Unquoted {
+    Slice(usize, usize),
+    Owned(String),
+}
+
+/// What csv-core makes of a field of a regular block: a field that does not start with
+/// `"` as it is; else the quotes dropped, `""` inside them read as one `"`, and text
+/// after the closing quote kept.
+fn unquote(field: &str) -> Unquoted {
+    let b = field.as_bytes();
+    if b.first() != Some(&b'"') {
+        return Unquoted::Slice(0, b.len());
+    }
+    // The usual case: `"…"` with no quote inside.
+    if b.len() >= 2 && b[b.len() - 1] == b'"' && memchr::memchr(b'"', &b[1..b.len() - 1]).is_none()
+    {
+        return Unquoted::Slice(1, b.len() - 1);
+    }
+    let mut out = String::with_capacity(b.len());
+    let mut inside = false;
+    let mut rest = field;
+    while let Some(i) = rest.find('"') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if inside && after.starts_with('"') {
+            out.push('"');
+            rest = &after[1..];
+        } else {
+            inside = !inside;
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Unquoted::Owned(out)
+}
+
 /// The positions of every separator and line break of a text, in order: 64 bytes at a
 /// time are compared as four 16-byte vectors into one bit mask, whose set bits are the
 /// positions. (A `memchr2` search restarts for each field, and a row has many short
@@ -490,6 +700,10 @@ struct Breaks<'a> {
     bytes: &'a [u8],
     sep: u8x16,
     newline: u8x16,
+    /// Whether to leave out the separators and line breaks inside quotes.
+    quoted: bool,
+    /// All ones when the next 64 bytes start inside quotes.
+    inside: u64,
     /// The start of the 64 bytes `mask` covers.
     base: usize,
     /// The positions in them not yet given, as bits.
@@ -497,11 +711,13 @@ struct Breaks<'a> {
 }
 
 impl<'a> Breaks<'a> {
-    fn new(bytes: &'a [u8], sep: u8) -> Breaks<'a> {
+    fn new(bytes: &'a [u8], sep: u8, quoted: bool) -> Breaks<'a> {
         let mut b = Breaks {
             bytes,
             sep: u8x16::splat(sep),
             newline: u8x16::splat(b'\n'),
+            quoted,
+            inside: 0,
             base: 0,
             mask: 0,
         };
@@ -509,10 +725,14 @@ impl<'a> Breaks<'a> {
         b
     }
 
-    /// The bit mask of the 64 bytes from `at` (fewer at the end of the text).
+    /// The bit mask of the 64 bytes from `at` (fewer at the end of the text). Called
+    /// for each 64 bytes in order: with quotes, it carries whether they end inside.
     #[inline]
-    fn mask_at(&self, at: usize) -> u64 {
+    fn mask_at(&mut self, at: usize) -> u64 {
         let rest = &self.bytes[at.min(self.bytes.len())..];
+        if self.quoted {
+            return self.outside_quotes(rest);
+        }
         if rest.len() < 64 {
             let sep = self.sep.to_array()[0];
             return rest
@@ -528,6 +748,33 @@ impl<'a> Breaks<'a> {
             mask |= u64::from(hits.move_mask() as u16) << (16 * k);
         }
         mask
+    }
+}
+
+impl Breaks<'_> {
+    /// The separators and line breaks of the 64 bytes `rest` starts with that are
+    /// outside quotes (an odd number of quotes before a byte puts it inside).
+    #[inline]
+    fn outside_quotes(&mut self, rest: &[u8]) -> u64 {
+        let mut chunk = [0u8; 64];
+        let n = rest.len().min(64);
+        chunk[..n].copy_from_slice(&rest[..n]);
+        let quote = u8x16::splat(b'"');
+        let (mut q, mut hits) = (0u64, 0u64);
+        for (k, piece) in chunk.chunks_exact(16).enumerate() {
+            let v = u8x16::from(<[u8; 16]>::try_from(piece).unwrap_or_default());
+            hits |= u64::from((v.cmp_eq(self.sep) | v.cmp_eq(self.newline)).move_mask() as u16)
+                << (16 * k);
+            q |= u64::from(v.cmp_eq(quote).move_mask() as u16) << (16 * k);
+        }
+        let mut inside = q;
+        for shift in [1, 2, 4, 8, 16, 32] {
+            inside ^= inside << shift;
+        }
+        inside ^= self.inside;
+        self.inside = if inside >> 63 == 1 { u64::MAX } else { 0 };
+        let keep = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        hits & !inside & keep
     }
 }
 

@@ -681,7 +681,9 @@ pub fn emit_sql(
 /// Not for the rest of cchc: the architecture test keeps `src/` off it.
 #[doc(hidden)]
 pub mod probe {
-    pub use super::csvlog::{records_of as csv_records, MAX_RECORD};
+    pub use super::csvlog::{
+        quoted_cut, quoted_records_end, records_of as csv_records, MAX_RECORD,
+    };
     pub use super::row::{parse, parse_stamp, trim, usual, Fields, TextRow, WIDTH};
 }
 

@@ -670,8 +670,8 @@ fn unquote(field: &str) -> Unquoted {
         return Unquoted::Slice(0, b.len());
     }
     // The usual case: `"…"` with no quote inside.
-    if b.len() >= 2 && b[b.len() - 1] == b'"' && memchr::memchr(b'"', &b[1..b.len() - 1]).is_none()
-    {
+    // (Fields are short: a loop beats memchr's set-up.)
+    if b.len() >= 2 && b[b.len() - 1] == b'"' && !b[1..b.len() - 1].contains(&b'"') {
         return Unquoted::Slice(1, b.len() - 1);
     }
     let mut out = String::with_capacity(b.len());
@@ -758,10 +758,15 @@ impl Breaks<'_> {
     fn outside_quotes(&mut self, rest: &[u8]) -> u64 {
         let mut chunk = [0u8; 64];
         let n = rest.len().min(64);
-        chunk[..n].copy_from_slice(&rest[..n]);
+        let bytes: &[u8] = if n == 64 {
+            &rest[..64]
+        } else {
+            chunk[..n].copy_from_slice(rest);
+            &chunk
+        };
         let quote = u8x16::splat(b'"');
         let (mut q, mut hits) = (0u64, 0u64);
-        for (k, piece) in chunk.chunks_exact(16).enumerate() {
+        for (k, piece) in bytes.chunks_exact(16).enumerate() {
             let v = u8x16::from(<[u8; 16]>::try_from(piece).unwrap_or_default());
             hits |= u64::from((v.cmp_eq(self.sep) | v.cmp_eq(self.newline)).move_mask() as u16)
                 << (16 * k);

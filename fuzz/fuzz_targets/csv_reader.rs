@@ -7,6 +7,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fn reference(text: &[u8], sep: u8) -> Result<Vec<Vec<String>>, &'static str> {
+    // The csv crate drops a byte-order mark at the start of its input; the dossier
+    // reader reads records after the header, which had the file's, so a BOM there is
+    // data. A blank line first (skipped by both) keeps the csv crate from dropping it.
+    let text = [b"\n".as_slice(), text].concat();
+    let text = text.as_slice();
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

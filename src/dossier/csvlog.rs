@@ -13,8 +13,12 @@
 //! Quoting follows RFC 4180 as spreadsheet exports write it, as `csv-core` (the `csv`
 //! crate's tokenizer) reads it: a field that starts with `"` runs to the next lone
 //! `"`, `""` inside it is one `"`, and it may hold the separator or line breaks. Blocks
-//! without a `"` take a plain path that splits at separators. A record's line is the
-//! physical line it starts on; a record is at most [`MAX_RECORD`] bytes.
+//! without a `"` take a plain path that splits at separators; blocks whose quotes are
+//! all regular (each opens a field or escapes one, as writers write them) are cut and
+//! split the same way at the separators outside quotes, found from the quotes' parity
+//! ([`quoted_cut`]); only a block with an irregular quote goes through csv-core. A
+//! record's line is the physical line it starts on; a record is at most
+//! [`MAX_RECORD`] bytes.
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::Fields;

@@ -22,28 +22,17 @@ enum Typed {
 /// addressed `<c>` element is rewritten with its style kept, numbers as `<v>`, text as
 /// an inline string. Independent of the writer: it edits the file's XML.
 fn type_cells(path: &Path, cells: &BTreeMap<String, Typed>) {
-    let bytes = std::fs::read(path).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let name = f.name().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let mut xml = String::from_utf8(data).unwrap();
-            for (addr, value) in cells {
-                xml = retype(&xml, addr, value);
-            }
-            data = xml.into_bytes();
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    let done = out.finish().unwrap().into_inner();
-    std::fs::write(path, done).unwrap();
+    edit_form(
+        path,
+        |name, xml| {
+            (name == "xl/worksheets/sheet1.xml").then(|| {
+                cells.iter().fold(xml.to_string(), |xml, (addr, value)| {
+                    retype(&xml, addr, value)
+                })
+            })
+        },
+        &[],
+    );
 }
 
 fn retype(xml: &str, addr: &str, value: &Typed) -> String {

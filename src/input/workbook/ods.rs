@@ -9,7 +9,7 @@
 //! workbook part ([`super::xml`]).
 
 use super::limits::{check_text, Limit, Limits, Span};
-use super::xml::{self, Xml};
+use super::xml::{self, bad, part_failure as xml_failure, Xml};
 use super::{address, Failure, Sheet, SheetCell, SheetInfo, Value};
 use calamine::Data;
 use quick_xml::events::{BytesStart, Event};
@@ -29,28 +29,10 @@ pub struct Ods {
     lim: Limits,
 }
 
-fn bad(e: impl std::fmt::Display) -> Failure {
-    Failure::Bad(e.to_string())
-}
-
-fn xml_failure(part: &str, e: &quick_xml::Error) -> Failure {
-    match xml::failure(e) {
-        Err(limit) => Failure::Limit(limit),
-        Ok(msg) => Failure::Bad(format!("part {part} is not well-formed XML: {msg}")),
-    }
-}
-
 impl Ods {
     /// Opens a spreadsheet: its type, whether it is encrypted, its sheets.
     pub fn open(file: File, lim: &Limits) -> Result<Ods, Failure> {
-        let mut zip = zip::ZipArchive::new(file)
-            .map_err(|e| bad(format!("not a readable workbook (its zip structure: {e})")))?;
-        if zip.len() > lim.zip_entries {
-            return Err(Failure::Limit(Limit::new(
-                format!("the zip holds {} entries", zip.len()),
-                format!("{} entries", lim.zip_entries),
-            )));
-        }
+        let mut zip = xml::open_zip(file, lim)?;
         let mut mime = Vec::new();
         zip.by_name("mimetype")
             .map_err(|_| bad("no mimetype: not an OpenDocument file"))?

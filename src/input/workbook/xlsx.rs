@@ -14,7 +14,7 @@
 //! undone, an error as Excel prints it (`#DIV/0!`).
 
 use super::limits::{check_text, Limit, Limits, Span};
-use super::xml::{self, Xml};
+use super::xml::{self, bad, part_failure as xml_failure, Xml};
 use super::{address, Failure, Sheet, SheetCell, SheetInfo, Value};
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use quick_xml::events::{BytesStart, Event};
@@ -44,29 +44,11 @@ pub struct Xlsx {
     lim: Limits,
 }
 
-fn bad(e: impl std::fmt::Display) -> Failure {
-    Failure::Bad(e.to_string())
-}
-
-fn xml_failure(part: &str, e: &quick_xml::Error) -> Failure {
-    match xml::failure(e) {
-        Err(limit) => Failure::Limit(limit),
-        Ok(msg) => Failure::Bad(format!("part {part} is not well-formed XML: {msg}")),
-    }
-}
-
 impl Xlsx {
     /// Opens a workbook: the zip's directory, the workbook part and its relationships,
     /// the shared strings and the styles.
     pub fn open(file: File, lim: &Limits) -> Result<Xlsx, Failure> {
-        let zip = zip::ZipArchive::new(file)
-            .map_err(|e| bad(format!("not a readable workbook (its zip structure: {e})")))?;
-        if zip.len() > lim.zip_entries {
-            return Err(Failure::Limit(Limit::new(
-                format!("the zip holds {} entries", zip.len()),
-                format!("{} entries", lim.zip_entries),
-            )));
-        }
+        let zip = xml::open_zip(file, lim)?;
         let parts = (0..zip.len())
             .filter_map(|i| zip.name_for_index(i).map(|n| (n.to_ascii_lowercase(), i)))
             .collect();

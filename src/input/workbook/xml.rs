@@ -9,6 +9,7 @@
 //! having held at most one bounded buffer.
 
 use super::limits::{Limit, Limits};
+use super::Failure;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read};
 
@@ -135,6 +136,35 @@ pub fn open<R: Read>(
     c.check_end_names = false;
     c.check_comments = false;
     Ok(r)
+}
+
+/// A workbook's zip, refused when it is not one or holds more entries than allowed.
+pub fn open_zip(
+    file: std::fs::File,
+    lim: &Limits,
+) -> Result<zip::ZipArchive<std::fs::File>, Failure> {
+    let zip = zip::ZipArchive::new(file)
+        .map_err(|e| bad(format!("not a readable workbook (its zip structure: {e})")))?;
+    if zip.len() > lim.zip_entries {
+        return Err(Failure::Limit(Limit::new(
+            format!("the zip holds {} entries", zip.len()),
+            format!("{} entries", lim.zip_entries),
+        )));
+    }
+    Ok(zip)
+}
+
+/// A workbook that is wrong in itself (not a limit it breaks).
+pub fn bad(e: impl std::fmt::Display) -> Failure {
+    Failure::Bad(e.to_string())
+}
+
+/// Why the XML of `part` could not be read, as a workbook failure.
+pub fn part_failure(part: &str, e: &quick_xml::Error) -> Failure {
+    match failure(e) {
+        Err(limit) => Failure::Limit(limit),
+        Ok(msg) => Failure::Bad(format!("part {part} is not well-formed XML: {msg}")),
+    }
 }
 
 /// Why an XML part could not be read: a limit it broke, or what is wrong with it.

@@ -4,12 +4,14 @@
 //! - A regular file (or a new path) is written through a temporary file in the same
 //!   folder (`.cchc-*.tmp`), renamed into place only once complete; a symbolic link is
 //!   followed, so the link stays and its target is replaced.
-//! - A character device or a FIFO (`/dev/null`, `--out >(gzip > x.gz)`) is written
-//!   straight through: renaming a file over it would destroy it (or leave its reader
+//! - A character device or a FIFO (`/dev/null`, `--out >(gzip > x.gz)`; on Windows
+//!   `NUL`, `CON` and the other reserved names) is written straight through: renaming a file over it would destroy it (or leave its reader
 //!   waiting forever).
 //! - Anything else (a folder, a socket, a block device) is refused.
 //! - Inside an output folder (cards, forms), a link found at a file's name is replaced
 //!   by the file, never followed: whoever planted it cannot make cchc write elsewhere.
+//! - On Windows, a file another program holds open (Excel) is found before anything is
+//!   replaced, and named as such.
 //! - Files that belong together (a Parquet pair) are all complete before the first is
 //!   renamed; if a later rename fails, the earlier ones are put back as they were.
 //! - Temporary files are registered while they live, so that the binary's signal and
@@ -79,13 +81,18 @@ pub enum OutputError {
     Special(String),
     /// Writing or renaming failed. (The OS error is part of the message, not a
     /// separate cause, so an error chain does not print it twice.)
-    #[error("{file}: {error}")]
+    #[error("{file}: {error}{}", in_use(.error))]
     Io {
         /// The file.
         file: String,
         /// The OS error.
         error: std::io::Error,
     },
+}
+
+/// On Windows, a file held open by another program (Excel) cannot be replaced: say so.
+fn in_use(error: &std::io::Error) -> String {
+    crate::platform::in_use_hint(error).map_or(String::new(), |h| format!(" ({h})"))
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
@@ -151,17 +158,21 @@ impl Pending {
             };
         }
         let target = resolve(path);
-        let sink = match std::fs::metadata(&target) {
-            Ok(m) if m.is_file() => Sink::Temp(temp_beside(&target)?),
-            Ok(m) if is_stream(&m) => Sink::Direct(
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(&target)
-                    .map_err(io(path))?,
-            ),
-            Ok(_) => return Err(OutputError::Special(shown)),
-            Err(_) => Sink::Temp(temp_beside(&target)?),
-        };
+        let meta = std::fs::metadata(&target).ok();
+        let sink =
+            if crate::platform::is_device_name(&target) || meta.as_ref().is_some_and(is_stream) {
+                Sink::Direct(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&target)
+                        .map_err(io(path))?,
+                )
+            } else {
+                match meta {
+                    Some(m) if !m.is_file() => return Err(OutputError::Special(shown)),
+                    _ => Sink::Temp(temp_beside(&target)?),
+                }
+            };
         Ok(Pending {
             target,
             shown,
@@ -239,14 +250,22 @@ pub fn commit(pending: Vec<Pending>) -> Result<(), OutputError> {
             t.as_file_mut().flush().map_err(io(&p.target))?;
             t.as_file().sync_all().map_err(io(&p.target))?;
             set_mode(t.as_file(), &p.target).map_err(io(&p.target))?;
+            // A file another program holds (Excel, on Windows) is found before
+            // anything is replaced.
+            crate::platform::check_replaceable(&p.target).map_err(|error| OutputError::Io {
+                file: p.shown.clone(),
+                error,
+            })?;
         }
         ready.push(p);
     }
+    // Only a commit of several files can need to put one back.
+    let several = ready.len() > 1;
     // (target, backup of what it held) for each output already in place.
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     for mut p in ready {
         let Sink::Temp(_) = &p.sink else { continue };
-        let backup = backup(&p.target);
+        let backup = if several { backup(&p.target) } else { None };
         let Sink::Temp(t) = std::mem::replace(&mut p.sink, Sink::Direct(dummy_file())) else {
             unreachable!()
         };

@@ -4,6 +4,21 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// What a double-clicked `cchc.exe` shows before its window closes (Windows): cchc
+/// runs in a console, and `cchc.bat` beside it opens one in its folder.
+pub const DOUBLE_CLICK: &str = "\
+cchc - Vietnam's administrative-reform indices (chỉ số CCHC)
+
+cchc runs in a console window, not by double-clicking.
+Open cchc.bat in this folder: a console opens here. Then type, for example:
+
+    cchc score demo                      rank the demo communes and wards
+    cchc score demo --out ket-qua.xlsx   the same ranking as an Excel workbook
+    cchc --help                          every command, with examples
+
+Press Enter to close this window.
+";
+
 /// Score Vietnam's administrative-reform indices (chỉ số CCHC) from inspection files.
 ///
 /// A project folder holds a cchc.toml naming a framework (a criteria table) and the

@@ -101,7 +101,10 @@ pub fn deliver(product: &Product, env: &Env, stdout: &mut dyn Write) -> Result<W
         } => {
             std::fs::create_dir_all(folder)
                 .with_context(|| format!("cannot create {}", folder.display()))?;
-            let paths: Vec<PathBuf> = files.iter().map(|(n, _)| folder.join(n)).collect();
+            let paths: Vec<PathBuf> = files
+                .iter()
+                .map(|(n, _)| crate::platform::join(folder, n))
+                .collect();
             let refs: Vec<(&Path, &[u8])> = paths
                 .iter()
                 .zip(files)

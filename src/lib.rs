@@ -51,6 +51,7 @@ pub mod lang;
 pub mod num;
 pub mod period;
 pub mod pipeline;
+pub mod platform;
 pub mod project;
 pub mod rank;
 pub mod record;

@@ -13,6 +13,9 @@ const PER_CODE: usize = 25;
 
 fn main() -> ExitCode {
     guard();
+    if std::env::args_os().len() == 1 && cchc::platform::opened_by_double_click() {
+        return double_clicked();
+    }
     let cli = cchc::cli::Cli::parse();
     let env = cchc::commands::Env {
         scan: cchc::dossier::ScanOptions {
@@ -82,23 +85,16 @@ fn finish(o: cchc::commands::Outcome, env: &cchc::commands::Env) -> anyhow::Resu
     Ok(o.exit)
 }
 
-/// SIGINT, SIGTERM and SIGHUP remove the temporary output files and end the run
-/// (exit 128 + the signal); a panic anywhere — in a worker thread or inside a
+/// SIGINT, SIGTERM and SIGHUP (Ctrl-C, Ctrl-Break and closing the window on Windows)
+/// remove the temporary output files and end the run (exit 128 + the signal, 130 on
+/// Windows); a panic anywhere — in a worker thread or inside a
 /// dependency — does the same with exit 2 and a message, so no run hangs or leaves
 /// half a file behind.
 fn guard() {
-    #[cfg(unix)]
-    {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
-            std::thread::spawn(move || {
-                if let Some(sig) = signals.forever().next() {
-                    cchc::atomic::cleanup();
-                    std::process::exit(128 + sig);
-                }
-            });
-        }
-    }
+    cchc::platform::on_interrupt(|code| {
+        cchc::atomic::cleanup();
+        std::process::exit(code);
+    });
     std::panic::set_hook(Box::new(|info| {
         // A workbook reader catches a panic inside its dependency and reports the file.
         if cchc::input::workbook::panic_is_caught() {
@@ -121,6 +117,16 @@ fn guard() {
         );
         std::process::exit(2);
     }));
+}
+
+/// A double-clicked `cchc.exe` has a console window of its own that would close at
+/// once: say what cchc is and how to run it, and wait for Enter.
+fn double_clicked() -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "{}", cchc::cli::DOUBLE_CLICK);
+    let _ = out.flush();
+    let _ = std::io::stdin().read_line(&mut String::new());
+    ExitCode::SUCCESS
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

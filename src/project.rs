@@ -79,13 +79,21 @@ impl Overrides {
     /// The same overrides for a command line run from `base`: every relative path (the
     /// folder, a framework file, each input) taken from there.
     pub fn rebase(self, base: &Path) -> Overrides {
-        let join = |p: Option<PathBuf>| p.map(|p| if p.is_relative() { base.join(p) } else { p });
+        let join = |p: Option<PathBuf>| {
+            p.map(|p| {
+                if p.is_relative() {
+                    crate::platform::join(base, p)
+                } else {
+                    p
+                }
+            })
+        };
         let framework = self.framework.map(|f| {
             let builtin = crate::framework::builtin::get(&f).is_some();
             if builtin || Path::new(&f).is_absolute() {
                 f
             } else {
-                base.join(&f).display().to_string()
+                crate::platform::join(base, &f).display().to_string()
             }
         });
         Overrides {
@@ -171,7 +179,7 @@ pub struct Spec {
 /// Reads `DIR/cchc.toml` (if there) and applies the overrides.
 pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
     let dir = o.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let manifest_path = dir.join(MANIFEST);
+    let manifest_path = crate::platform::join(&dir, MANIFEST);
     let mut spec = Spec {
         framework: None,
         period: None,
@@ -244,13 +252,14 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
     })?;
     spec.framework = raw.framework.map(|f| (f, dir.clone()));
     spec.period = raw.period;
-    spec.units = raw.inputs.units.map(|p| InputFile::new(dir.join(p)));
-    spec.checklist = raw.inputs.checklist.map(|p| InputFile::new(dir.join(p)));
-    spec.dossiers = raw.inputs.dossiers.map(|p| InputFile::new(dir.join(p)));
-    spec.survey = raw.inputs.survey.map(|p| InputFile::new(dir.join(p)));
-    spec.procedures = raw.inputs.procedures.map(|p| InputFile::new(dir.join(p)));
-    spec.calendar = raw.inputs.calendar.map(|p| InputFile::new(dir.join(p)));
-    spec.lineage = raw.inputs.lineage.map(|p| InputFile::new(dir.join(p)));
+    let at = |p: String| InputFile::new(crate::platform::join(&dir, p));
+    spec.units = raw.inputs.units.map(&at);
+    spec.checklist = raw.inputs.checklist.map(&at);
+    spec.dossiers = raw.inputs.dossiers.map(&at);
+    spec.survey = raw.inputs.survey.map(&at);
+    spec.procedures = raw.inputs.procedures.map(&at);
+    spec.calendar = raw.inputs.calendar.map(&at);
+    spec.lineage = raw.inputs.lineage.map(&at);
     spec.columns = columns(raw.columns, &shown)?;
     spec.has_manifest = true;
     if let Some(c) = raw.convention {

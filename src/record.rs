@@ -158,11 +158,14 @@ pub fn run_inputs(spec: &crate::project::Spec, previous: Option<&Path>) -> Input
 pub fn spec_inputs(spec: &crate::project::Spec) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     if spec.has_manifest {
-        out.push(("manifest".into(), spec.dir.join(crate::project::MANIFEST)));
+        out.push((
+            "manifest".into(),
+            crate::platform::join(&spec.dir, crate::project::MANIFEST),
+        ));
     }
     if let Some((name, base)) = &spec.framework {
         if crate::framework::builtin::get(name).is_none() {
-            out.push(("framework".into(), base.join(name)));
+            out.push(("framework".into(), crate::platform::join(base, name)));
         }
     }
     let files = [
@@ -365,7 +368,7 @@ pub fn inputs_of(
         }
     };
     let mut spec = crate::project::resolve(&overrides.rebase(base))?;
-    let previous = previous.map(|p| base.join(p));
+    let previous = previous.map(|p| crate::platform::join(base, p));
     let inputs = run_inputs(&spec, previous.as_deref());
     let framework = match framework {
         None => None,
@@ -433,7 +436,8 @@ pub fn write(path: &Path, run: &Run) -> Result<(), RecordError> {
     };
     let here = absolute(path);
     let dir = here.parent().map(Path::to_path_buf).unwrap_or_default();
-    let rel = |p: &Path| relative(&dir, &absolute(p)).display().to_string();
+    // `/` on every platform: a record made on Windows verifies on Linux and back.
+    let rel = |p: &Path| crate::platform::slashed(&relative(&dir, &absolute(p)));
     let mut inputs = Vec::new();
     for (role, p) in run.inputs {
         let (size, sha256) = hash_file(p)

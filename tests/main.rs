@@ -31,5 +31,6 @@ mod sql;
 mod survey;
 mod terminal;
 mod verify;
+mod windows;
 mod workbooks;
 mod xlsx;

@@ -40,7 +40,7 @@ pub fn init(a: InitArgs) -> Result<Outcome> {
         );
     }
     for (name, _) in DEMO {
-        let p = a.dir.join(name);
+        let p = crate::platform::join(&a.dir, name);
         if p.exists() {
             bail!("{} already exists; not overwriting it", p.display());
         }

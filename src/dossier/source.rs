@@ -111,7 +111,7 @@ impl Source {
                 let (file, row) = self.locate(line);
                 let file = file
                     .strip_prefix(&self.shown)
-                    .map(|f| f.trim_start_matches('/'))
+                    .map(|f| f.trim_start_matches(['/', '\\']))
                     .filter(|f| !f.is_empty() && parts.len() > 1)
                     .unwrap_or(&file)
                     .to_string();
@@ -228,7 +228,12 @@ fn open_dataset(
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| f.clone());
         let part_shown = if path.is_dir() {
-            format!("{}/{}", shown.trim_end_matches('/'), rel.display())
+            // `/` between a dataset's folders on every platform: the same message bytes.
+            format!(
+                "{}/{}",
+                shown.trim_end_matches(['/', '\\']),
+                crate::platform::slashed(&rel)
+            )
         } else {
             f.display().to_string()
         };

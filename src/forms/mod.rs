@@ -108,7 +108,7 @@ pub fn sheet_name(lang: Lang) -> &'static str {
 /// A unit id as a file name that every file system takes: characters other than
 /// letters, digits, `.`, `-` and `_` become `_`; no leading dot (a hidden file, `..`),
 /// no trailing dot (Windows drops it), never a Windows device name (`CON`, `NUL`,
-/// `COM1`…: `_CON`), at most 100 characters.
+/// `COM1`…: `_CON`; [`crate::platform::windows_reserved`]), at most 100 characters.
 pub fn file_stem(unit_id: &str) -> String {
     let mapped: String = unit_id
         .chars()
@@ -125,11 +125,7 @@ pub fn file_stem(unit_id: &str) -> String {
     if s.is_empty() || s.starts_with('.') {
         s.insert(0, '_');
     }
-    let base = s.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let device = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (base.len() == 4
-            && (base.starts_with("COM") || base.starts_with("LPT"))
-            && base.as_bytes()[3].is_ascii_digit());
+    let device = crate::platform::windows_reserved(&s);
     if device {
         s.insert(0, '_');
     }

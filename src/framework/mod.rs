@@ -573,9 +573,9 @@ pub fn load(name_or_path: &str, base: &std::path::Path) -> Result<Framework, Vec
         fw.source = "built-in".to_string();
         return Ok(fw);
     }
-    let path = base.join(name_or_path);
+    let path = crate::platform::join(base, name_or_path);
     let shown = path.display().to_string();
-    let looks_like_path = name_or_path.ends_with(".toml") || name_or_path.contains('/');
+    let looks_like_path = name_or_path.ends_with(".toml") || name_or_path.contains(['/', '\\']);
     match std::fs::read(&path) {
         Ok(bytes) => {
             let text = match String::from_utf8(bytes) {

@@ -433,63 +433,103 @@ fn ctrl_c_removes_the_temporary_file_and_exits_130() {
     assert!(!out.path().join("r.json").exists());
 }
 
-#[test]
-fn double_clicked_it_shows_a_short_help_and_waits_for_enter() {
-    // Wine started on a terminal gives the program a console of its own, as Explorer
-    // does on a double click: tmux is that terminal.
-    let Some(wine) = wine() else { return };
-    if Command::new("tmux").arg("-V").output().is_err() {
-        assert!(
-            std::env::var_os("CCHC_REQUIRE_TMUX").is_none(),
-            "tmux is required (CCHC_REQUIRE_TMUX is set) but not installed"
+/// cchc.exe on a console: wine started on a terminal (tmux, 100 columns) gives the
+/// program a console of its own, as Explorer does on a double click.
+struct Console {
+    session: String,
+    done: PathBuf,
+}
+
+impl Console {
+    /// Starts `cchc.exe ARGS` in a tmux session; `None` when tmux is missing.
+    fn start(wine: &Wine, args: &str) -> Option<Console> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var_os("CCHC_REQUIRE_TMUX").is_none(),
+                "tmux is required (CCHC_REQUIRE_TMUX is set) but not installed"
+            );
+            eprintln!("note: tmux is not installed; the console check did not run");
+            return None;
+        }
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let session = format!("cchc-wine-{}-{n}", std::process::id());
+        let done = std::env::temp_dir().join(format!("{session}.code"));
+        let cmd = format!(
+            "WINEPREFIX='{}' WINEDEBUG=-all wine '{}' {args}; echo $? > '{}'; sleep 60",
+            wine.prefix.display(),
+            wine.exe.display(),
+            done.display()
         );
-        eprintln!("note: tmux is not installed; the double-click check did not run");
-        return;
+        let c = Console { session, done };
+        c.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &c.session,
+            "-x",
+            "100",
+            "-y",
+            "40",
+            &cmd,
+        ]);
+        Some(c)
     }
-    let session = format!("cchc-wine-{}", std::process::id());
-    let done = std::env::temp_dir().join(format!("{session}.code"));
-    let cmd = format!(
-        "WINEPREFIX='{}' WINEDEBUG=-all wine '{}'; echo $? > '{}'",
-        wine.prefix.display(),
-        wine.exe.display(),
-        done.display()
-    );
-    let tmux = |args: &[&str]| {
+
+    fn tmux(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .args(args)
             .current_dir(root())
             .output()
             .unwrap()
-    };
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &cmd,
-    ]);
-    let screen = || {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned()
-    };
-    let start = std::time::Instant::now();
-    while !screen().contains("Press Enter") && start.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let shown = screen();
+
+    fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits up to 90 s for the screen to hold `text`; returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = std::time::Instant::now();
+        while !self.screen().contains(text) && start.elapsed().as_secs() < 90 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        self.screen()
+    }
+
+    /// The exit code, once the program has ended (waits up to 90 s).
+    fn code(&self) -> String {
+        let start = std::time::Instant::now();
+        while !self.done.exists() && start.elapsed().as_secs() < 90 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        std::fs::read_to_string(&self.done)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        self.tmux(&["kill-session", "-t", &self.session]);
+        let _ = std::fs::remove_file(&self.done);
+    }
+}
+
+#[test]
+fn double_clicked_it_shows_a_short_help_and_waits_for_enter() {
+    let Some(wine) = wine() else { return };
+    let Some(console) = Console::start(wine, "") else {
+        return;
+    };
+    let shown = console.wait_for("Press Enter");
     // Still waiting: nothing has ended the program.
     std::thread::sleep(std::time::Duration::from_millis(500));
-    let waited = !done.exists();
-    tmux(&["send-keys", "-t", &session, "Enter"]);
-    while !done.exists() && start.elapsed().as_secs() < 90 {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let code = std::fs::read_to_string(&done).unwrap_or_default();
-    tmux(&["kill-session", "-t", &session]);
-    let _ = std::fs::remove_file(&done);
+    let waited = !console.done.exists();
+    console.tmux(&["send-keys", "-t", &console.session, "Enter"]);
+    assert_eq!(console.code(), "0");
     assert!(
         shown.contains("chỉ số CCHC") && shown.contains("cchc.bat"),
         "{shown}"
@@ -499,7 +539,28 @@ fn double_clicked_it_shows_a_short_help_and_waits_for_enter() {
         "{shown}"
     );
     assert!(waited, "it did not wait for Enter");
-    assert_eq!(code.trim(), "0");
+}
+
+#[test]
+fn vietnamese_names_show_on_the_console_as_on_linux() {
+    // The console is written in UTF-16 (WriteConsoleW): the letters do not depend on
+    // the console's code page, and the table fits the console's width.
+    let Some(wine) = wine() else { return };
+    let Some(console) = Console::start(wine, "score fixtures/demo --quiet") else {
+        return;
+    };
+    let shown = console.wait_for("mean index");
+    assert_eq!(console.code(), "0", "{shown}");
+    let want =
+        String::from_utf8(linux(&["score", "fixtures/demo", "--quiet", "--width", "100"]).stdout)
+            .unwrap();
+    for line in want.lines().filter(|l| l.contains('│')) {
+        assert!(
+            shown.contains(line),
+            "missing on the console: {line}\n{shown}"
+        );
+    }
+    assert!(shown.contains("Phường Trần Hưng Đạo") && shown.contains("Xuất sắc"));
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod gen;
 mod hostile_workbooks;
 mod html;
 mod lineage;
+mod official;
 mod output;
 mod outputs_trust;
 mod parquet;

@@ -139,6 +139,26 @@ impl Calendar {
         Some(self.cum[i] > before)
     }
 
+    /// The working days after `after` up to and including `through` (0 when `through`
+    /// is not after `after`). None outside 1990–2100.
+    pub fn working_days(&self, after: i64, through: i64) -> Option<u32> {
+        if through <= after {
+            return Some(0);
+        }
+        Some(self.cum[self.index(through)?] - self.cum[self.index(after)?])
+    }
+
+    /// The day `k` working days after `day` (`day` itself when `k` is 0). None outside
+    /// 1990–2100.
+    pub fn shift(&self, day: i64, k: u32) -> Option<i64> {
+        if k == 0 {
+            return Some(day);
+        }
+        self.nth
+            .get(self.cum[self.index(day)?] as usize + k as usize)
+            .copied()
+    }
+
     /// The deadline of a dossier received on `day` (at `minute` of the day, if known)
     /// for a procedure of `days` working days with an optional same-day cutoff
     /// (minutes after midnight). None outside 1990–2100.

@@ -20,6 +20,7 @@ mod columnar;
 mod csvlog;
 mod fold;
 mod hashes;
+mod official;
 mod parquet;
 mod pool;
 mod procedures;
@@ -28,6 +29,7 @@ mod source;
 mod sql;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
+pub use official::{Dossier as OfficialDossier, End, Judged, MaxTime, Supplement, Tally, Window};
 pub use source::ScanOptions;
 pub use sql::Dialect;
 

@@ -1,0 +1,326 @@
+//! The official QĐ 766 dossier rules, as the national portal's formula description
+//! states them (DOMAIN.md "The official 766 computation"; PRODUCT.md "The official
+//! methods"): which dossiers enter each dossier indicator's numerator and denominator.
+//!
+//! Plain Rust on day numbers, one dossier at a time, so that the rules are read and
+//! tested here, apart from the readers that feed them. The rules:
+//! - processing ends at the first of resolved, result returned, stopped, refused (after
+//!   receipt), withdrawn; every such dossier ended in the period enters 2.1, and so does
+//!   every dossier still open at the period's end (received by then), which takes the
+//!   period's end as its end;
+//! - on time: the end is not after the due date. One supplement request moves the due
+//!   date later by the citizen's time, the working days after the request up to the day
+//!   the supplement came back (still awaited: up to the end); two or more requests make
+//!   the dossier late;
+//! - no due date: the procedure's maximum time from receipt (working days as a deadline
+//!   is counted, from the day after receipt; calendar days; months; hours as working
+//!   days of 8 hours, rounded up — a log of days cannot count hours), then the same
+//!   supplement rule. Neither: the dossier cannot be judged and stays out of 2.1
+//!   ([`Judged::Unknown`]);
+//! - dossiers received in the period are the denominator of 1.4, 3.3, 3.6 (those with a
+//!   fee), 4.3, 4.4, 4.5b and 5.4's share of dossiers with a petition or a dislike;
+//!   4.1 and 4.2 count dossiers resolved in the period.
+
+use super::calendar::Calendar;
+
+/// Where a dossier's processing stands (its status, under the official rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Not ended: received, in progress, paused, waiting for a supplement.
+    Open,
+    /// Resolved: a result was issued.
+    Resolved,
+    /// The result was returned to the applicant (trả kết quả).
+    Returned,
+    /// Processing stopped (dừng xử lý).
+    Stopped,
+    /// Refused after receipt.
+    Refused,
+    /// Withdrawn by the applicant.
+    Withdrawn,
+}
+
+/// A procedure's maximum processing time (`max_time` in `time_unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxTime {
+    /// Working days, counted as a deadline is (from the day after receipt).
+    WorkingDays(u32),
+    /// Calendar days.
+    Days(u32),
+    /// Calendar months (the same day of the month, or the month's last day).
+    Months(u32),
+    /// Working hours: working days of 8 hours, rounded up.
+    Hours(u32),
+}
+
+/// A dossier's supplement requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Supplement {
+    /// How many times a supplement was requested (`supplement_requests`; a request
+    /// date alone counts one).
+    pub requests: u32,
+    /// The day of the (first) request.
+    pub requested: Option<i64>,
+    /// The day the supplement came back.
+    pub received: Option<i64>,
+}
+
+/// A dossier as the official rules read it: days are day numbers
+/// ([`crate::date::Date::to_days`]), flags already read from their columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dossier {
+    /// Day received.
+    pub received: i64,
+    /// How its processing stands.
+    pub end: End,
+    /// Day its processing ended (for an ended dossier).
+    pub finished: Option<i64>,
+    /// Day due, when the log gives it.
+    pub due: Option<i64>,
+    /// Its procedure's maximum time, for a dossier without a due date.
+    pub max_time: Option<MaxTime>,
+    /// Supplement requests.
+    pub supplement: Supplement,
+    /// Received online.
+    pub online: bool,
+    /// Synced to the national portal.
+    pub synced: bool,
+    /// A fee above 0.
+    pub fee: bool,
+    /// The fee was paid online.
+    pub paid_online: bool,
+    /// Its procedure requires a paper result (`paper_result`).
+    pub paper_result: bool,
+    /// It has an electronic result.
+    pub e_result: bool,
+    /// Its components were digitised.
+    pub digitized: bool,
+    /// Digitised data was reused.
+    pub reused_data: bool,
+    /// A component came from, or the e-result went to, the citizen's personal store.
+    pub personal_store: bool,
+    /// The applicant was identified through the population database or VNeID.
+    pub citizen_db: bool,
+    /// Rated 1 or 2.
+    pub disliked: bool,
+    /// A petition names it.
+    pub petition: bool,
+}
+
+/// The period: its first and last day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day.
+    pub first: i64,
+    /// Last day.
+    pub last: i64,
+}
+
+/// A dossier's standing in 2.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// Not in 2.1: received after the period, or ended before it.
+    Out,
+    /// On time (ended by its due date, or open and not yet due at the period's end).
+    OnTime,
+    /// Late (or supplemented twice or more).
+    Late,
+    /// In 2.1's period but with neither a due date nor a procedure's maximum time.
+    Unknown,
+    /// A day outside the calendar's years (1990–2100).
+    OutOfCalendar,
+}
+
+/// What dossiers add to the dossier indicators of a unit: exact counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Received in the period (refused after receipt included).
+    pub received: u64,
+    /// …and synced to the national portal (1.4).
+    pub synced: u64,
+    /// In 2.1: ended in the period, or open at its end.
+    pub processed: u64,
+    /// …on time (2.1's numerator).
+    pub on_time: u64,
+    /// …late (5.4's late share).
+    pub late: u64,
+    /// In 2.1's period but unjudged (no due date, no maximum time).
+    pub unknown: u64,
+    /// Received online, with an e-result where a paper result is required (3.3).
+    pub online: u64,
+    /// Received with a fee above 0 (3.6's denominator).
+    pub fee: u64,
+    /// …paid online (3.6).
+    pub paid_online: u64,
+    /// Resolved in the period (4.2's denominator).
+    pub resolved: u64,
+    /// …digitised with an e-result (4.2).
+    pub digitized: u64,
+    /// Resolved in the period, of a procedure requiring a paper result (4.1's
+    /// denominator).
+    pub paper_resolved: u64,
+    /// …with an e-result (4.1).
+    pub paper_e_result: u64,
+    /// Received, reusing digitised data (4.3).
+    pub reused: u64,
+    /// Received, linked to the personal store (4.4).
+    pub personal_store: u64,
+    /// Received, identified through the population database (4.5b).
+    pub citizen_db: u64,
+    /// Received, with a petition or a dislike (5.4).
+    pub flagged: u64,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        let Tally {
+            received,
+            synced,
+            processed,
+            on_time,
+            late,
+            unknown,
+            online,
+            fee,
+            paid_online,
+            resolved,
+            digitized,
+            paper_resolved,
+            paper_e_result,
+            reused,
+            personal_store,
+            citizen_db,
+            flagged,
+        } = o;
+        self.received += received;
+        self.synced += synced;
+        self.processed += processed;
+        self.on_time += on_time;
+        self.late += late;
+        self.unknown += unknown;
+        self.online += online;
+        self.fee += fee;
+        self.paid_online += paid_online;
+        self.resolved += resolved;
+        self.digitized += digitized;
+        self.paper_resolved += paper_resolved;
+        self.paper_e_result += paper_e_result;
+        self.reused += reused;
+        self.personal_store += personal_store;
+        self.citizen_db += citizen_db;
+        self.flagged += flagged;
+    }
+}
+
+impl Dossier {
+    /// The day its processing ends for the period, and whether it was still open at
+    /// the period's end; None when it is not in the period's 2.1 at all.
+    pub fn end_in(&self, w: Window) -> Option<(i64, bool)> {
+        if self.received > w.last {
+            return None;
+        }
+        match (self.end, self.finished) {
+            (End::Open, _) | (_, None) => Some((w.last, true)),
+            (_, Some(f)) if f > w.last => Some((w.last, true)),
+            (_, Some(f)) if f < w.first => None,
+            (_, Some(f)) => Some((f, false)),
+        }
+    }
+
+    /// Its standing in 2.1 for the period.
+    pub fn judge(&self, w: Window, cal: &Calendar) -> Judged {
+        let Some((end, _)) = self.end_in(w) else {
+            return Judged::Out;
+        };
+        let s = self.supplement;
+        let requests = s.requests.max(u32::from(s.requested.is_some()));
+        if requests >= 2 {
+            return Judged::Late;
+        }
+        let citizen = match (requests, s.requested) {
+            (1, Some(asked)) => {
+                let back = s.received.map_or(end, |r| r.min(end));
+                match cal.working_days(asked, back) {
+                    Some(n) => n,
+                    None => return Judged::OutOfCalendar,
+                }
+            }
+            _ => 0,
+        };
+        let due = match (self.due, self.max_time) {
+            (Some(d), _) => Some(d),
+            (None, Some(m)) => match max_due(self.received, m, cal) {
+                Some(d) => Some(d),
+                None => return Judged::OutOfCalendar,
+            },
+            (None, None) => None,
+        };
+        let Some(due) = due else {
+            return Judged::Unknown;
+        };
+        match cal.shift(due, citizen) {
+            Some(d) if end <= d => Judged::OnTime,
+            Some(_) => Judged::Late,
+            None => Judged::OutOfCalendar,
+        }
+    }
+
+    /// What the dossier adds to its unit's tally for the period.
+    pub fn tally(&self, w: Window, cal: &Calendar) -> (Tally, Judged) {
+        let mut t = Tally::default();
+        let judged = self.judge(w, cal);
+        match judged {
+            Judged::OnTime => {
+                t.processed = 1;
+                t.on_time = 1;
+            }
+            Judged::Late => {
+                t.processed = 1;
+                t.late = 1;
+            }
+            Judged::Unknown => t.unknown = 1,
+            Judged::Out | Judged::OutOfCalendar => {}
+        }
+        let one = u64::from;
+        if (w.first..=w.last).contains(&self.received) {
+            t.received = 1;
+            t.synced = one(self.synced);
+            t.online = one(self.online && (self.e_result || !self.paper_result));
+            t.fee = one(self.fee);
+            t.paid_online = one(self.fee && self.paid_online);
+            t.reused = one(self.reused_data);
+            t.personal_store = one(self.personal_store);
+            t.citizen_db = one(self.citizen_db);
+            t.flagged = one(self.petition || self.disliked);
+        }
+        let resolved_in = self.end == End::Resolved
+            && self
+                .finished
+                .is_some_and(|f| (w.first..=w.last).contains(&f));
+        if resolved_in {
+            t.resolved = 1;
+            t.digitized = one(self.digitized && self.e_result);
+            t.paper_resolved = one(self.paper_result);
+            t.paper_e_result = one(self.paper_result && self.e_result);
+        }
+        (t, judged)
+    }
+}
+
+/// The due date of a dossier received on `received` whose procedure takes at most `m`.
+fn max_due(received: i64, m: MaxTime, cal: &Calendar) -> Option<i64> {
+    match m {
+        MaxTime::WorkingDays(n) => cal.due(received, None, n, None),
+        MaxTime::Hours(h) => cal.due(received, None, h.div_ceil(8), None),
+        MaxTime::Days(n) => Some(received + i64::from(n)),
+        MaxTime::Months(n) => {
+            use crate::date::Date;
+            let d = Date::from_days(received)?;
+            let months = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + i64::from(n);
+            let y = i32::try_from(months.div_euclid(12)).ok()?;
+            let m = u32::try_from(months.rem_euclid(12) + 1).ok()?;
+            let last = Date::new(y, m, 1)?.end_of_month().day();
+            Some(Date::new(y, m, d.day().min(last))?.to_days())
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! The official QĐ 766 dossier rules (src/dossier/official.rs), case by case, each
+//! computed by hand on the built-in calendar. Period: March 2025 (1 March is a
+//! Saturday; no holiday in March 2025, so working days are Monday to Friday).
+
+use cchc::date::Date;
+use cchc::dossier::{
+    Calendar, End, Judged, MaxTime, OfficialDossier as Dossier, Supplement, Tally, Window,
+};
+
+fn day(m: u32, d: u32) -> i64 {
+    Date::new(2025, m, d).unwrap().to_days()
+}
+
+fn march() -> Window {
+    Window {
+        first: day(3, 1),
+        last: day(3, 31),
+    }
+}
+
+/// A dossier received on 3 March (Monday), due 7 March (Friday), offline, open.
+fn base() -> Dossier {
+    Dossier {
+        received: day(3, 3),
+        end: End::Open,
+        finished: None,
+        due: Some(day(3, 7)),
+        max_time: None,
+        supplement: Supplement::default(),
+        online: false,
+        synced: false,
+        fee: false,
+        paid_online: false,
+        paper_result: false,
+        e_result: false,
+        digitized: false,
+        reused_data: false,
+        personal_store: false,
+        citizen_db: false,
+        disliked: false,
+        petition: false,
+    }
+}
+
+fn ended(end: End, m: u32, d: u32) -> Dossier {
+    Dossier {
+        end,
+        finished: Some(day(m, d)),
+        ..base()
+    }
+}
+
+fn judge(d: Dossier) -> Judged {
+    d.judge(march(), &Calendar::builtin())
+}
+
+#[test]
+fn ended_dossiers_are_on_time_by_their_due_date_whatever_ended_them() {
+    assert_eq!(judge(ended(End::Resolved, 3, 7)), Judged::OnTime);
+    assert_eq!(judge(ended(End::Resolved, 3, 10)), Judged::Late);
+    // Refused after receipt, stopped, withdrawn, result returned: all enter 2.1.
+    assert_eq!(judge(ended(End::Refused, 3, 4)), Judged::OnTime);
+    assert_eq!(judge(ended(End::Stopped, 3, 6)), Judged::OnTime);
+    assert_eq!(judge(ended(End::Withdrawn, 3, 20)), Judged::Late);
+    assert_eq!(judge(ended(End::Returned, 3, 7)), Judged::OnTime);
+}
+
+#[test]
+fn an_open_dossier_takes_the_periods_end_as_its_end() {
+    // Received 27 March, due 3 April, open: not yet due on 31 March.
+    let not_due = Dossier {
+        received: day(3, 27),
+        due: Some(day(4, 3)),
+        ..base()
+    };
+    assert_eq!(judge(not_due), Judged::OnTime);
+    // Due 7 March, still open on 31 March: late.
+    assert_eq!(judge(base()), Judged::Late);
+    // Finished on 2 April (after the period), due 1 April: open and not due at the end.
+    let after = Dossier {
+        received: day(3, 25),
+        due: Some(day(4, 1)),
+        end: End::Resolved,
+        finished: Some(day(4, 2)),
+        ..base()
+    };
+    assert_eq!(judge(after), Judged::OnTime);
+    // Ended before the period, or received after it: not in March's 2.1.
+    let before = Dossier {
+        received: day(2, 3),
+        due: Some(day(2, 7)),
+        ..ended(End::Resolved, 2, 27)
+    };
+    assert_eq!(judge(before), Judged::Out);
+    let later = Dossier {
+        received: day(4, 1),
+        due: Some(day(4, 4)),
+        ..base()
+    };
+    assert_eq!(judge(later), Judged::Out);
+}
+
+#[test]
+fn one_supplement_leaves_the_citizens_time_out_and_two_are_late() {
+    // Requested Wed 5 March, back Tue 11 March: the working days after the request up
+    // to the return are Thu 6, Fri 7, Mon 10, Tue 11 = 4, so the due date moves from
+    // Fri 7 March by 4 working days: Mon 10, Tue 11, Wed 12, Thu 13.
+    let once = Supplement {
+        requests: 1,
+        requested: Some(day(3, 5)),
+        received: Some(day(3, 11)),
+    };
+    let with = |m, d| Dossier {
+        supplement: once,
+        ..ended(End::Resolved, m, d)
+    };
+    assert_eq!(judge(with(3, 13)), Judged::OnTime);
+    assert_eq!(judge(with(3, 14)), Judged::Late);
+    // A request date alone counts one request.
+    let dated = Dossier {
+        supplement: Supplement {
+            requests: 0,
+            ..once
+        },
+        ..with(3, 13)
+    };
+    assert_eq!(judge(dated), Judged::OnTime);
+    // Two requests: late, even when finished before the due date.
+    let twice = Dossier {
+        supplement: Supplement {
+            requests: 2,
+            ..once
+        },
+        ..ended(End::Resolved, 3, 5)
+    };
+    assert_eq!(judge(twice), Judged::Late);
+    // Still awaited at the period's end: the citizen's time runs to 31 March, so the
+    // dossier is not late (requested 5 March, 18 working days to 31 March, due moved
+    // from 7 March to 2 April).
+    let awaited = Dossier {
+        supplement: Supplement {
+            requests: 1,
+            requested: Some(day(3, 5)),
+            received: None,
+        },
+        ..base()
+    };
+    assert_eq!(judge(awaited), Judged::OnTime);
+}
+
+#[test]
+fn without_a_due_date_the_procedures_maximum_time_decides() {
+    let no_due = |max, m, d| Dossier {
+        due: None,
+        max_time: max,
+        ..ended(End::Resolved, m, d)
+    };
+    // 5 working days from Mon 3 March: Tue 4 … Mon 10.
+    let five = Some(MaxTime::WorkingDays(5));
+    assert_eq!(judge(no_due(five, 3, 10)), Judged::OnTime);
+    assert_eq!(judge(no_due(five, 3, 11)), Judged::Late);
+    // 10 calendar days: 13 March.
+    let ten = Some(MaxTime::Days(10));
+    assert_eq!(judge(no_due(ten, 3, 13)), Judged::OnTime);
+    assert_eq!(judge(no_due(ten, 3, 14)), Judged::Late);
+    // 4 working hours: one working day, received Friday 7 March → Monday 10 March.
+    let hours = |m, d| Dossier {
+        received: day(3, 7),
+        ..no_due(Some(MaxTime::Hours(4)), m, d)
+    };
+    assert_eq!(judge(hours(3, 10)), Judged::OnTime);
+    assert_eq!(judge(hours(3, 11)), Judged::Late);
+    // One month from 31 January: 28 February (not a leap year); ended 28 February is
+    // before March, so the case is read in February.
+    let month = Dossier {
+        received: day(1, 31),
+        ..no_due(Some(MaxTime::Months(1)), 2, 28)
+    };
+    let feb = Window {
+        first: day(2, 1),
+        last: day(2, 28),
+    };
+    assert_eq!(month.judge(feb, &Calendar::builtin()), Judged::OnTime);
+    // Neither a due date nor a maximum time: not judged.
+    assert_eq!(judge(no_due(None, 3, 10)), Judged::Unknown);
+}
+
+#[test]
+fn a_dossiers_counts_for_the_other_indicators() {
+    let cal = Calendar::builtin();
+    // Online, paper result required, no e-result: not counted online (3.3).
+    let paper = Dossier {
+        online: true,
+        paper_result: true,
+        ..ended(End::Resolved, 3, 6)
+    };
+    let (t, _) = paper.tally(march(), &cal);
+    assert_eq!((t.received, t.online), (1, 0));
+    assert_eq!((t.resolved, t.paper_resolved, t.paper_e_result), (1, 1, 0));
+    // With the e-result it is counted, in 3.3 and 4.1; digitised too: 4.2.
+    let (t, _) = Dossier {
+        e_result: true,
+        digitized: true,
+        ..paper
+    }
+    .tally(march(), &cal);
+    assert_eq!((t.online, t.paper_e_result, t.digitized), (1, 1, 1));
+    // No paper result required: online counts without an e-result.
+    let (t, _) = Dossier {
+        paper_result: false,
+        ..paper
+    }
+    .tally(march(), &cal);
+    assert_eq!(t.online, 1);
+    // A fee: paid online only counts where there is a fee (3.6).
+    let (t, _) = Dossier {
+        fee: true,
+        paid_online: true,
+        ..base()
+    }
+    .tally(march(), &cal);
+    assert_eq!((t.fee, t.paid_online), (1, 1));
+    let (t, _) = Dossier {
+        paid_online: true,
+        ..base()
+    }
+    .tally(march(), &cal);
+    assert_eq!((t.fee, t.paid_online), (0, 0));
+    // Received in February, resolved in March: in 4.1/4.2 and 2.1, not in the
+    // received-based indicators.
+    let (t, j) = Dossier {
+        received: day(2, 26),
+        due: Some(day(3, 5)),
+        synced: true,
+        disliked: true,
+        ..ended(End::Resolved, 3, 4)
+    }
+    .tally(march(), &cal);
+    assert_eq!(j, Judged::OnTime);
+    assert_eq!((t.received, t.synced, t.flagged), (0, 0, 0));
+    assert_eq!((t.processed, t.on_time, t.resolved), (1, 1, 1));
+    // A petition or a dislike flags it for 5.4; the store, reuse and the population
+    // database each count.
+    let (t, _) = Dossier {
+        petition: true,
+        synced: true,
+        reused_data: true,
+        personal_store: true,
+        citizen_db: true,
+        ..base()
+    }
+    .tally(march(), &cal);
+    assert_eq!(
+        (
+            t.flagged,
+            t.synced,
+            t.reused,
+            t.personal_store,
+            t.citizen_db
+        ),
+        (1, 1, 1, 1, 1)
+    );
+    // Tallies add.
+    let mut sum = Tally::default();
+    sum += t;
+    sum += t;
+    assert_eq!((sum.received, sum.late, sum.processed), (2, 2, 2));
+}

@@ -4,7 +4,8 @@
 
 use cchc::date::Date;
 use cchc::dossier::{
-    Calendar, End, Judged, MaxTime, OfficialDossier as Dossier, Supplement, Tally, Window,
+    Calendar, End, Judged, MaxTime, OfficialDossier as Dossier, Outcome, Petition, PetitionTally,
+    Supplement, Tally, Window,
 };
 
 fn day(m: u32, d: u32) -> i64 {
@@ -265,4 +266,70 @@ fn a_dossiers_counts_for_the_other_indicators() {
     sum += t;
     sum += t;
     assert_eq!((sum.received, sum.late, sum.processed), (2, 2, 2));
+}
+
+fn petition(outcome: Outcome, received: (u32, u32), finished: Option<(u32, u32)>) -> Petition {
+    Petition {
+        received: day(received.0, received.1),
+        outcome,
+        finished: finished.map(|(m, d)| day(m, d)),
+        disliked: false,
+        repeat: false,
+    }
+}
+
+#[test]
+fn petitions_are_on_time_within_their_outcomes_working_days() {
+    let cal = Calendar::builtin();
+    let on = |p: Petition| p.on_time(march(), &cal).unwrap();
+    // Handled: 15 working days from Mon 3 March are Tue 4 … Mon 24 March.
+    assert!(on(petition(Outcome::Handled, (3, 3), Some((3, 24)))));
+    assert!(!on(petition(Outcome::Handled, (3, 3), Some((3, 25)))));
+    // Refused and published: 2 working days (Wed 5 March); supplement asked: 5 (Mon 10).
+    assert!(on(petition(Outcome::Refused, (3, 3), Some((3, 5)))));
+    assert!(!on(petition(Outcome::Refused, (3, 3), Some((3, 6)))));
+    assert!(on(petition(Outcome::Published, (3, 3), Some((3, 5)))));
+    assert!(on(petition(Outcome::Supplement, (3, 3), Some((3, 10)))));
+    assert!(!on(petition(Outcome::Supplement, (3, 3), Some((3, 11)))));
+    // Pending at the end: received Mon 10 March is due Mon 31 March (on time);
+    // received Fri 7 March was due Fri 28 March (late).
+    assert!(on(petition(Outcome::Pending, (3, 10), None)));
+    assert!(!on(petition(Outcome::Pending, (3, 7), None)));
+    // Handled in April: pending on 31 March.
+    assert!(on(petition(Outcome::Handled, (3, 10), Some((4, 2)))));
+}
+
+#[test]
+fn petitions_tally_for_5_2_and_5_3() {
+    let cal = Calendar::builtin();
+    let mut t = PetitionTally::default();
+    for p in [
+        // on time, first, liked: counts everywhere
+        petition(Outcome::Handled, (3, 3), Some((3, 24))),
+        // late: not on time, not satisfied
+        petition(Outcome::Handled, (3, 3), Some((3, 25))),
+        // disliked: on time but not satisfied
+        Petition {
+            disliked: true,
+            ..petition(Outcome::Refused, (3, 3), Some((3, 4)))
+        },
+        // a repeat: on time, not first
+        Petition {
+            repeat: true,
+            ..petition(Outcome::Published, (3, 3), Some((3, 4)))
+        },
+        // received in February: nothing
+        petition(Outcome::Handled, (2, 3), Some((3, 3))),
+    ] {
+        t += p.tally(march(), &cal).unwrap();
+    }
+    assert_eq!(
+        t,
+        PetitionTally {
+            received: 4,
+            on_time: 3,
+            first: 3,
+            satisfied: 1,
+        }
+    );
 }

@@ -29,7 +29,10 @@ mod source;
 mod sql;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
-pub use official::{Dossier as OfficialDossier, End, Judged, MaxTime, Supplement, Tally, Window};
+pub use official::{
+    Dossier as OfficialDossier, End, Judged, MaxTime, Outcome, Petition, PetitionTally, Supplement,
+    Tally, Window,
+};
 pub use source::ScanOptions;
 pub use sql::Dialect;
 

@@ -324,3 +324,102 @@ fn max_due(received: i64, m: MaxTime, cal: &Calendar) -> Option<i64> {
         }
     }
 }
+
+/// What became of a petition (phản ánh, kiến nghị), by its `outcome` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not yet handled (empty).
+    Pending,
+    /// Handled: 15 working days.
+    Handled,
+    /// Refused: 2 working days.
+    Refused,
+    /// A supplement asked of the petitioner: 5 working days.
+    Supplement,
+    /// Published: 2 working days.
+    Published,
+}
+
+impl Outcome {
+    /// The working days the outcome allows (a pending petition: those of handling).
+    pub fn days(self) -> u32 {
+        match self {
+            Outcome::Pending | Outcome::Handled => 15,
+            Outcome::Supplement => 5,
+            Outcome::Refused | Outcome::Published => 2,
+        }
+    }
+}
+
+/// A petition as 5.2 and 5.3 read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Petition {
+    /// Day received.
+    pub received: i64,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Day handled (for an outcome other than pending).
+    pub finished: Option<i64>,
+    /// The petitioner disliked the handling.
+    pub disliked: bool,
+    /// A repeat of an earlier petition.
+    pub repeat: bool,
+}
+
+/// What petitions received in the period add to 5.2 and 5.3: exact counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PetitionTally {
+    /// Received in the period (5.2's denominator).
+    pub received: u64,
+    /// …handled within the outcome's working days, or pending and within 15 at the
+    /// period's end (5.2's numerator).
+    pub on_time: u64,
+    /// …not repeats (5.3's denominator).
+    pub first: u64,
+    /// …not repeats, not disliked, not late (5.3's numerator).
+    pub satisfied: u64,
+}
+
+impl std::ops::AddAssign for PetitionTally {
+    fn add_assign(&mut self, o: PetitionTally) {
+        let PetitionTally {
+            received,
+            on_time,
+            first,
+            satisfied,
+        } = o;
+        self.received += received;
+        self.on_time += on_time;
+        self.first += first;
+        self.satisfied += satisfied;
+    }
+}
+
+impl Petition {
+    /// Whether it was handled in time, judged at the period's end (a petition handled
+    /// after the period was pending then); None outside the calendar's years.
+    pub fn on_time(&self, w: Window, cal: &Calendar) -> Option<bool> {
+        let (end, outcome) = match (self.outcome, self.finished) {
+            (Outcome::Pending, _) | (_, None) => (w.last, Outcome::Pending),
+            (_, Some(f)) if f > w.last => (w.last, Outcome::Pending),
+            (o, Some(f)) => (f, o),
+        };
+        Some(end <= cal.due(self.received, None, outcome.days(), None)?)
+    }
+
+    /// What the petition adds for the period (nothing if received outside it); None
+    /// outside the calendar's years.
+    pub fn tally(&self, w: Window, cal: &Calendar) -> Option<PetitionTally> {
+        if !(w.first..=w.last).contains(&self.received) {
+            return Some(PetitionTally::default());
+        }
+        let on_time = self.on_time(w, cal)?;
+        let first = !self.repeat;
+        Some(PetitionTally {
+            received: 1,
+            on_time: u64::from(on_time),
+            first: u64::from(first),
+            satisfied: u64::from(first && !self.disliked && on_time),
+        })
+    }
+}

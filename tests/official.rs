@@ -4,8 +4,8 @@
 
 use cchc::date::Date;
 use cchc::dossier::{
-    Calendar, End, Judged, MaxTime, OfficialDossier as Dossier, Outcome, Petition, PetitionTally,
-    Supplement, Tally, Window,
+    official_shares, Calendar, End, Judged, MaxTime, OfficialDossier as Dossier, Outcome, Petition,
+    PetitionTally, Supplement, Tally, Window,
 };
 
 fn day(m: u32, d: u32) -> i64 {
@@ -332,4 +332,76 @@ fn petitions_tally_for_5_2_and_5_3() {
             satisfied: 1,
         }
     );
+}
+
+#[test]
+fn the_indicators_shares_from_a_units_tallies() {
+    let t = Tally {
+        received: 10,
+        synced: 8,
+        processed: 12,
+        on_time: 9,
+        late: 3,
+        unknown: 1,
+        online: 5,
+        fee: 4,
+        paid_online: 1,
+        resolved: 6,
+        digitized: 3,
+        paper_resolved: 2,
+        paper_e_result: 1,
+        reused: 2,
+        personal_store: 0,
+        citizen_db: 10,
+        flagged: 1,
+    };
+    let p = PetitionTally {
+        received: 4,
+        on_time: 3,
+        first: 3,
+        satisfied: 1,
+    };
+    let got: Vec<(&str, Option<u64>, Option<u64>, String)> = official_shares(&t, Some(&p))
+        .into_iter()
+        .map(|s| {
+            let r = s.ratio.map_or("na".into(), |r| r.fraction());
+            (s.id, s.numerator, s.denominator, r)
+        })
+        .collect();
+    let want = [
+        ("1.4", Some(8), Some(10), "4/5"),
+        ("2.1", Some(9), Some(12), "3/4"),
+        // 5/10 online × 4/5 synced
+        ("3.3", Some(5), Some(10), "2/5"),
+        ("3.6", Some(1), Some(4), "1/4"),
+        ("4.1", Some(1), Some(2), "1/2"),
+        ("4.2", Some(3), Some(6), "1/2"),
+        ("4.3", Some(2), Some(10), "1/5"),
+        ("4.4", Some(0), Some(10), "0"),
+        ("4.5b", Some(10), Some(10), "1"),
+        ("5.2", Some(3), Some(4), "3/4"),
+        ("5.3", Some(1), Some(3), "1/3"),
+        // 1 − (3/12 late + 1/10 with a petition or a dislike) = 13/20
+        ("5.4", None, None, "13/20"),
+    ];
+    let want: Vec<_> = want
+        .iter()
+        .map(|(i, n, d, r)| (*i, *n, *d, r.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    // 5.4 is never below 0, and has no value without dossiers; without the petitions
+    // input 5.2 and 5.3 are not there; a sync ratio above 1 counts as 1 in 3.3.
+    let bad = Tally {
+        late: 12,
+        flagged: 5,
+        synced: 12,
+        ..t
+    };
+    let shares = official_shares(&bad, None);
+    let find = |id: &str| shares.iter().find(|s| s.id == id).cloned();
+    assert_eq!(find("5.4").unwrap().ratio.unwrap().fraction(), "0");
+    assert_eq!(find("3.3").unwrap().ratio.unwrap().fraction(), "1/2");
+    assert!(find("5.2").is_none() && find("5.3").is_none());
+    let none = official_shares(&Tally::default(), None);
+    assert!(none.iter().all(|s| s.ratio.is_none()));
 }

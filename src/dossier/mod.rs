@@ -30,8 +30,8 @@ mod sql;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
 pub use official::{
-    Dossier as OfficialDossier, End, Judged, MaxTime, Outcome, Petition, PetitionTally, Supplement,
-    Tally, Window,
+    shares as official_shares, Dossier as OfficialDossier, End, Judged, MaxTime, Outcome, Petition,
+    PetitionTally, Share, Supplement, Tally, Window,
 };
 pub use source::ScanOptions;
 pub use sql::Dialect;

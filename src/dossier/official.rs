@@ -423,3 +423,77 @@ impl Petition {
         })
     }
 }
+
+/// One indicator's share for a unit: numerator and denominator (None where the
+/// indicator combines two shares, as 5.4), and the exact ratio (None when nothing is
+/// in the denominator: the framework's `on-empty` decides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    /// The indicator's id (`2.1`).
+    pub id: &'static str,
+    /// Its numerator.
+    pub numerator: Option<u64>,
+    /// Its denominator.
+    pub denominator: Option<u64>,
+    /// numerator / denominator (0..=1), exact.
+    pub ratio: Option<crate::num::Exact>,
+}
+
+fn share(id: &'static str, num: u64, den: u64) -> Share {
+    Share {
+        id,
+        numerator: Some(num),
+        denominator: Some(den),
+        ratio: fraction(num, den),
+    }
+}
+
+fn fraction(num: u64, den: u64) -> Option<crate::num::Exact> {
+    use crate::num::Exact;
+    Exact::ratio(&Exact::from(num), &Exact::from(den))
+}
+
+/// The dossier and petition indicators of a unit from its tallies (petitions: None
+/// when the petitions input is absent, and 5.2 and 5.3 are left out).
+pub fn shares(t: &Tally, petitions: Option<&PetitionTally>) -> Vec<Share> {
+    use crate::num::Exact;
+    let sync = fraction(t.synced, t.received).map(|r| r.min_of(Exact::one()));
+    let online = Share {
+        // online / received × the sync ratio of 1.4
+        ratio: fraction(t.online, t.received).and_then(|r| Some(r * sync.clone()?)),
+        ..share("3.3", t.online, t.received)
+    };
+    let satisfaction = Share {
+        id: "5.4",
+        numerator: None,
+        denominator: None,
+        // 1 − (late share + flagged share), never below 0; no dossiers: None.
+        ratio: (t.received > 0).then(|| {
+            let late = fraction(t.late, t.processed).unwrap_or_else(Exact::zero);
+            let flagged = fraction(t.flagged, t.received).unwrap_or_else(Exact::zero);
+            let r = Exact::one() - late - flagged;
+            if r.is_negative() {
+                Exact::zero()
+            } else {
+                r
+            }
+        }),
+    };
+    let mut out = vec![
+        share("1.4", t.synced, t.received),
+        share("2.1", t.on_time, t.processed),
+        online,
+        share("3.6", t.paid_online, t.fee),
+        share("4.1", t.paper_e_result, t.paper_resolved),
+        share("4.2", t.digitized, t.resolved),
+        share("4.3", t.reused, t.received),
+        share("4.4", t.personal_store, t.received),
+        share("4.5b", t.citizen_db, t.received),
+    ];
+    if let Some(p) = petitions {
+        out.push(share("5.2", p.on_time, p.received));
+        out.push(share("5.3", p.satisfied, p.first));
+    }
+    out.push(satisfaction);
+    out
+}

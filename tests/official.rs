@@ -4,8 +4,9 @@
 
 use cchc::date::Date;
 use cchc::dossier::{
-    official_shares, Calendar, End, Judged, MaxTime, OfficialDossier as Dossier, Outcome, Petition,
-    PetitionTally, Supplement, Tally, Window,
+    official_shares, procedure_shares, Calendar, End, Judged, MaxTime, OfficialDossier as Dossier,
+    OfficialProcedure, Online, Outcome, Petition, PetitionTally, ProcedureUse, Supplement, Tally,
+    Window,
 };
 
 fn day(m: u32, d: u32) -> i64 {
@@ -404,4 +405,85 @@ fn the_indicators_shares_from_a_units_tallies() {
     assert!(find("5.2").is_none() && find("5.3").is_none());
     let none = official_shares(&Tally::default(), None);
     assert!(none.iter().all(|s| s.ratio.is_none()));
+}
+
+#[test]
+fn the_procedure_indicators_of_an_authority() {
+    let proc = |id: &str| OfficialProcedure {
+        id: id.into(),
+        online: Online::None,
+        has_fee: false,
+        payment_integrated: false,
+        for_citizens: false,
+        decided_on: None,
+        effective_on: None,
+        published_on: None,
+        parts_complete: false,
+        population_db: false,
+    };
+    let procedures = [
+        // Decided Mon 3 March, basis effective Mon 10 March: 5 working days after
+        // (4, 5, 6, 7, 10): on time for 1.1; published 10 March = 3 March + 5 working
+        // days: on time for 1.2.
+        OfficialProcedure {
+            online: Online::Full,
+            has_fee: true,
+            payment_integrated: true,
+            for_citizens: true,
+            decided_on: Some(day(3, 3)),
+            effective_on: Some(day(3, 10)),
+            published_on: Some(day(3, 10)),
+            parts_complete: true,
+            population_db: true,
+            ..proc("A")
+        },
+        // Decided Wed 5 March, effective Tue 11 March: 4 working days (late for 1.1);
+        // published 13 March, after 12 March (late for 1.2).
+        OfficialProcedure {
+            online: Online::Partial,
+            has_fee: true,
+            for_citizens: true,
+            decided_on: Some(day(3, 5)),
+            effective_on: Some(day(3, 11)),
+            published_on: Some(day(3, 13)),
+            ..proc("B")
+        },
+        // Decided in February: not in 1.1 or 1.2.
+        OfficialProcedure {
+            decided_on: Some(day(2, 20)),
+            parts_complete: true,
+            ..proc("C")
+        },
+        OfficialProcedure {
+            online: Online::Full,
+            has_fee: true,
+            payment_integrated: true,
+            for_citizens: true,
+            population_db: true,
+            ..proc("D")
+        },
+    ];
+    let used = ProcedureUse {
+        // C has an online dossier but is no online service: it does not count.
+        online: ["A", "C"].map(String::from).into(),
+        paid_online: ["D"].map(String::from).into(),
+    };
+    let got: Vec<(&str, u64, u64)> =
+        procedure_shares(&procedures, &used, march(), &Calendar::builtin())
+            .into_iter()
+            .map(|s| (s.id, s.numerator.unwrap(), s.denominator.unwrap()))
+            .collect();
+    assert_eq!(
+        got,
+        [
+            ("1.1", 1, 2),
+            ("1.2", 1, 2),
+            ("1.3", 2, 4),
+            ("3.1", 3, 4),
+            ("3.2", 1, 3),
+            ("3.5", 2, 3),
+            ("3.5b", 1, 2),
+            ("4.5a", 2, 3),
+        ]
+    );
 }

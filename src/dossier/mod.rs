@@ -30,8 +30,9 @@ mod sql;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
 pub use official::{
-    shares as official_shares, Dossier as OfficialDossier, End, Judged, MaxTime, Outcome, Petition,
-    PetitionTally, Share, Supplement, Tally, Window,
+    procedure_shares, shares as official_shares, Dossier as OfficialDossier, End, Judged, MaxTime,
+    Online, Outcome, Petition, PetitionTally, Procedure as OfficialProcedure, ProcedureUse, Share,
+    Supplement, Tally, Window,
 };
 pub use source::ScanOptions;
 pub use sql::Dialect;

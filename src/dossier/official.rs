@@ -497,3 +497,106 @@ pub fn shares(t: &Tally, petitions: Option<&PetitionTally>) -> Vec<Share> {
     out.push(satisfaction);
     out
 }
+
+/// How much of a procedure is offered online (`online`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Online {
+    /// Not online.
+    None,
+    /// Partly online (một phần).
+    Partial,
+    /// Fully online (toàn trình).
+    Full,
+}
+
+/// A procedure of an authority, as the procedure indicators read it (the richer
+/// procedures file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Procedure {
+    /// Its id.
+    pub id: String,
+    /// How much of it is online.
+    pub online: Online,
+    /// It has a fee.
+    pub has_fee: bool,
+    /// Its fee can be paid online through the payment platform.
+    pub payment_integrated: bool,
+    /// It is for citizens (not only businesses).
+    pub for_citizens: bool,
+    /// The decision publishing it.
+    pub decided_on: Option<i64>,
+    /// The day its legal basis takes effect.
+    pub effective_on: Option<i64>,
+    /// The day it was published on the national database.
+    pub published_on: Option<i64>,
+    /// Published with all 7 parts.
+    pub parts_complete: bool,
+    /// It uses the population database.
+    pub population_db: bool,
+}
+
+/// What a unit's dossiers say about its procedures in the period: the procedures that
+/// received an online dossier (3.2) and those with a dossier paid online (3.5b).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcedureUse {
+    /// Procedure ids with a dossier received online in the period.
+    pub online: std::collections::BTreeSet<String>,
+    /// Procedure ids with a dossier paid online in the period.
+    pub paid_online: std::collections::BTreeSet<String>,
+}
+
+/// The procedure indicators of one authority over the procedures it handles. 1.1 and
+/// 1.2 count the procedures decided in the period: on time when decided at least 5
+/// working days before the legal basis takes effect (1.1), and when published on the
+/// national database within 5 working days of the decision (1.2). A day outside the
+/// calendar's years counts as not on time.
+pub fn procedure_shares(
+    procedures: &[Procedure],
+    used: &ProcedureUse,
+    w: Window,
+    cal: &Calendar,
+) -> Vec<Share> {
+    let count = |keep: &dyn Fn(&Procedure) -> bool| -> u64 {
+        procedures.iter().filter(|p| keep(p)).count() as u64
+    };
+    let decided = |p: &Procedure| {
+        p.decided_on
+            .is_some_and(|d| (w.first..=w.last).contains(&d))
+    };
+    let early = |p: &Procedure| match (p.decided_on, p.effective_on) {
+        (Some(d), Some(e)) => cal.working_days(d, e).is_some_and(|n| n >= 5),
+        _ => false,
+    };
+    let published = |p: &Procedure| match (p.decided_on, p.published_on) {
+        (Some(d), Some(on)) => cal.shift(d, 5).is_some_and(|last| on <= last),
+        _ => false,
+    };
+    let online = |p: &Procedure| p.online != Online::None;
+    let integrated = |p: &Procedure| p.has_fee && p.payment_integrated;
+    vec![
+        share("1.1", count(&|p| decided(p) && early(p)), count(&decided)),
+        share(
+            "1.2",
+            count(&|p| decided(p) && published(p)),
+            count(&decided),
+        ),
+        share("1.3", count(&|p| p.parts_complete), procedures.len() as u64),
+        share("3.1", count(&online), procedures.len() as u64),
+        share(
+            "3.2",
+            count(&|p| online(p) && used.online.contains(&p.id)),
+            count(&online),
+        ),
+        share("3.5", count(&integrated), count(&|p| p.has_fee)),
+        share(
+            "3.5b",
+            count(&|p| integrated(p) && used.paid_online.contains(&p.id)),
+            count(&integrated),
+        ),
+        share(
+            "4.5a",
+            count(&|p| p.for_citizens && p.population_db),
+            count(&|p| p.for_citizens),
+        ),
+    ]
+}

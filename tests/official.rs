@@ -487,3 +487,228 @@ fn the_procedure_indicators_of_an_authority() {
         ]
     );
 }
+
+/// A small seeded generator (xorshift), so the cross-check needs no dependency.
+struct Seeded(u64);
+
+impl Seeded {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+fn iso(d: Option<i64>) -> String {
+    d.and_then(Date::from_days)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_independent_reading_of_the_rules_gives_the_same_counts() {
+    // tests/official766.py was written from DOMAIN.md, not from this code. Both read
+    // the same 4,000 seeded dossiers and 600 petitions of five units over March–April
+    // 2025 (Hùng Kings' day, 30 April and 1–2 May off, Saturday 26 April worked).
+    let have = std::process::Command::new("python3").arg("-V").output();
+    if have.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 is needed for the cross-check"
+        );
+        return;
+    }
+    let w = Window {
+        first: day(3, 1),
+        last: day(4, 30),
+    };
+    let cal = Calendar::builtin();
+    let mut g = Seeded(0x766_2026);
+    let ends = [
+        End::Open,
+        End::Resolved,
+        End::Resolved,
+        End::Resolved,
+        End::Returned,
+        End::Stopped,
+        End::Refused,
+        End::Withdrawn,
+    ];
+    let end_names = [
+        "open",
+        "resolved",
+        "resolved",
+        "resolved",
+        "returned",
+        "stopped",
+        "refused",
+        "withdrawn",
+    ];
+    let maxes = [
+        ("working_days", MaxTime::WorkingDays as fn(u32) -> MaxTime),
+        ("days", MaxTime::Days),
+        ("months", MaxTime::Months),
+        ("hours", MaxTime::Hours),
+    ];
+    let mut tallies: std::collections::BTreeMap<String, (Tally, PetitionTally)> =
+        Default::default();
+    let mut csv = String::from(
+        "unit,received,end,finished,due,max_unit,max_n,requests,requested,supplement_received,online,synced,fee,paid_online,paper_result,e_result,digitized,reused,store,citizen_db,disliked,petition\n",
+    );
+    for _ in 0..4000 {
+        let unit = format!("U{}", g.below(5) + 1);
+        let received = day(2, 1) + g.below(95) as i64;
+        let e = g.below(ends.len() as u64) as usize;
+        let finished = (e != 0 && g.chance(95)).then(|| received + g.below(45) as i64);
+        let due = g.chance(70).then(|| received + g.below(21) as i64);
+        let max = (due.is_none() && g.chance(80)).then(|| {
+            let (name, make) = maxes[g.below(4) as usize];
+            let n = g.below(if name == "hours" { 40 } else { 12 }) as u32;
+            (name, n, make(n))
+        });
+        let requests = [0, 0, 0, 1, 1, 2, 3][g.below(7) as usize];
+        let requested = (requests > 0 || g.chance(5)).then(|| received + g.below(6) as i64);
+        let back = requested
+            .filter(|_| g.chance(70))
+            .map(|r| r + g.below(12) as i64);
+        let mut flag = || g.chance(50);
+        let d = Dossier {
+            received,
+            end: ends[e],
+            finished,
+            due,
+            max_time: max.map(|m| m.2),
+            supplement: Supplement {
+                requests,
+                requested,
+                received: back,
+            },
+            online: flag(),
+            synced: flag(),
+            fee: flag(),
+            paid_online: flag(),
+            paper_result: flag(),
+            e_result: flag(),
+            digitized: flag(),
+            reused_data: flag(),
+            personal_store: flag(),
+            citizen_db: flag(),
+            disliked: flag(),
+            petition: flag(),
+        };
+        let b = |v: bool| if v { "1" } else { "0" };
+        csv += &format!(
+            "{unit},{},{},{},{},{},{},{requests},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            iso(Some(received)),
+            end_names[e],
+            iso(finished),
+            iso(due),
+            max.map_or("", |m| m.0),
+            max.map_or(String::new(), |m| m.1.to_string()),
+            iso(requested),
+            iso(back),
+            b(d.online),
+            b(d.synced),
+            b(d.fee),
+            b(d.paid_online),
+            b(d.paper_result),
+            b(d.e_result),
+            b(d.digitized),
+            b(d.reused_data),
+            b(d.personal_store),
+            b(d.citizen_db),
+            b(d.disliked),
+            b(d.petition),
+        );
+        let (t, _) = d.tally(w, &cal);
+        tallies.entry(unit).or_default().0 += t;
+    }
+    let outcomes = [
+        ("", Outcome::Pending),
+        ("handled", Outcome::Handled),
+        ("handled", Outcome::Handled),
+        ("refused", Outcome::Refused),
+        ("supplement", Outcome::Supplement),
+        ("published", Outcome::Published),
+    ];
+    let mut pcsv = String::from("unit,received,outcome,finished,disliked,repeat\n");
+    for _ in 0..600 {
+        let unit = format!("U{}", g.below(5) + 1);
+        let received = day(2, 15) + g.below(80) as i64;
+        let (name, outcome) = outcomes[g.below(6) as usize];
+        let finished = (!name.is_empty()).then(|| received + g.below(25) as i64);
+        let p = Petition {
+            received,
+            outcome,
+            finished,
+            disliked: g.chance(20),
+            repeat: g.chance(15),
+        };
+        pcsv += &format!(
+            "{unit},{},{name},{},{},{}\n",
+            iso(Some(received)),
+            iso(finished),
+            u8::from(p.disliked),
+            u8::from(p.repeat)
+        );
+        tallies.entry(unit).or_default().1 += p.tally(w, &cal).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (dossiers, petitions) = (tmp.path().join("d.csv"), tmp.path().join("p.csv"));
+    std::fs::write(&dossiers, csv).unwrap();
+    std::fs::write(&petitions, pcsv).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(crate::common::root().join("tests/official766.py"))
+        .arg(crate::common::root().join("criteria/calendar/vn-holidays.csv"))
+        .args([&dossiers, &petitions])
+        .args([iso(Some(w.first)), iso(Some(w.last))])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut ours = String::new();
+    for (unit, (t, p)) in &tallies {
+        let n = [
+            t.received,
+            t.synced,
+            t.processed,
+            t.on_time,
+            t.late,
+            t.unknown,
+            t.online,
+            t.fee,
+            t.paid_online,
+            t.resolved,
+            t.digitized,
+            t.paper_resolved,
+            t.paper_e_result,
+            t.reused,
+            t.personal_store,
+            t.citizen_db,
+            t.flagged,
+            p.received,
+            p.on_time,
+            p.first,
+            p.satisfied,
+        ];
+        let n: Vec<String> = n.iter().map(u64::to_string).collect();
+        ours += &format!("{unit},{}\n", n.join(","));
+    }
+    assert_eq!(String::from_utf8_lossy(&out.stdout), ours);
+    // The generator reaches every case: late, on time, unjudged, supplements.
+    let all = tallies.values().fold(Tally::default(), |mut a, (t, _)| {
+        a += *t;
+        a
+    });
+    assert!(
+        all.on_time > 100 && all.late > 100 && all.unknown > 10,
+        "{all:?}"
+    );
+}

@@ -230,16 +230,31 @@ fn two_digits(a: u8, b: u8) -> Option<u32> {
     (a < 10 && b < 10).then(|| u32::from(a) * 10 + u32::from(b))
 }
 
-/// The day of the date part `b[..10]` (`YYYY-MM-DD`, dashes checked by the caller):
-/// four pairs of digits and one look-up in [`MONTH_STARTS`].
+/// The day of the date part `b[..10]`, `YYYY-MM-DD` or day first, `DD/MM/YYYY` (the
+/// separators checked by the caller, [`fixed_layout`]): four pairs of digits and one
+/// look-up in [`MONTH_STARTS`].
 #[inline]
 fn fixed_day(b: &[u8]) -> Option<i64> {
     let b: &[u8; 10] = b.get(..10)?.try_into().ok()?;
+    if b[2] == b'/' {
+        return day_number(
+            two_digits(b[6], b[7])? * 100 + two_digits(b[8], b[9])?,
+            two_digits(b[3], b[4])?,
+            two_digits(b[0], b[1])?,
+        );
+    }
     day_number(
         two_digits(b[0], b[1])? * 100 + two_digits(b[2], b[3])?,
         two_digits(b[5], b[6])?,
         two_digits(b[8], b[9])?,
     )
+}
+
+/// Whether `b` starts with a date part at fixed places: `YYYY-MM-DD` or `DD/MM/YYYY`
+/// (day first, as Vietnamese one-stop systems write it).
+#[inline]
+fn fixed_layout(b: &[u8]) -> bool {
+    (b[4] == b'-' && b[7] == b'-') || (b[2] == b'/' && b[5] == b'/')
 }
 
 /// How many `YYYY-MM-DD` date parts a [`DayMemo`] remembers: a log's dates span a
@@ -265,7 +280,7 @@ impl Default for DayMemo {
 }
 
 impl DayMemo {
-    /// The day of the date part `b[..10]` (`YYYY-MM-DD`): remembered, or read and
+    /// The day of the date part `b[..10]` ([`fixed_layout`]): remembered, or read and
     /// checked.
     #[inline]
     fn day(&self, b: &[u8]) -> Option<i64> {
@@ -288,12 +303,12 @@ impl DayMemo {
     }
 }
 
-/// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD`, then
-/// ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything else, which the full
+/// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD` or
+/// `DD/MM/YYYY`, then ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything else, which the full
 /// grammar then reads: this only answers where [`parse_stamp`] gives the same.
 #[inline]
 fn usual_stamp(b: &[u8], day_of: impl FnOnce(&[u8]) -> Option<i64>) -> Option<Stamp> {
-    if !matches!(b.len(), 10 | 16 | 19) || b[4] != b'-' || b[7] != b'-' {
+    if !matches!(b.len(), 10 | 16 | 19) || !fixed_layout(b) {
         return None;
     }
     let day = day_of(b)?;

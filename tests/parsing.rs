@@ -211,6 +211,38 @@ mod deadlines {
     }
 
     #[test]
+    fn day_first_dates_read_on_the_fast_path_as_the_grammar_reads_them() {
+        // `DD/MM/YYYY` is read at fixed places (with a memo of date parts in a scan):
+        // every day of 1999–2001 and 2023–2026, impossible days and odd times give
+        // what the `YYYY-MM-DD` spelling gives, and the memo what the plain parse gives.
+        use cchc::dossier::probe::parse_stamp;
+        let memo = cchc::date::DayMemo::default();
+        for y in [1999, 2000, 2001, 2023, 2024, 2025, 2026] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    for time in [
+                        "",
+                        " 08:30",
+                        " 23:59:59",
+                        "T07:05",
+                        " 24:00",
+                        " 8:30",
+                        " 08:3x",
+                    ] {
+                        let dmy = format!("{d:02}/{m:02}/{y}{time}");
+                        let iso = format!("{y}-{m:02}-{d:02}{time}");
+                        let want = parse_stamp(&iso);
+                        assert_eq!(parse_stamp(&dmy), want, "{dmy}");
+                        assert_eq!(memo.parse_stamp(&dmy), want, "{dmy} (memo)");
+                        assert_eq!(memo.parse_stamp(&iso), want, "{iso} (memo)");
+                    }
+                }
+            }
+        }
+        assert!(parse_stamp("29/02/2024").is_some() && parse_stamp("29/02/2025").is_none());
+    }
+
+    #[test]
     fn stamps_in_both_formats() {
         use cchc::dossier::probe::parse_stamp;
         let s = parse_stamp("14/04/2025 08:30:15").unwrap();

@@ -683,3 +683,29 @@ fn an_out_held_open_by_another_program_is_named_and_left_whole() {
         .collect();
     assert_eq!(names, ["ranking.csv"]);
 }
+
+#[test]
+fn a_project_on_drive_c_by_its_windows_path() {
+    // Wine's drive C: is the prefix's drive_c folder.
+    let Some(wine) = wine() else { return };
+    let name = format!("cchc-test-{}", std::process::id());
+    let base = wine.prefix.join("drive_c").join(&name);
+    let dir = base.join("Thanh tra").join("demo");
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(root().join("fixtures/demo")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let project = format!(r"C:\{name}\Thanh tra\demo");
+    let out = format!(r"C:\{name}\Thanh tra\kết quả.csv");
+    let run = wine.run(&["score", &project, "--format", "csv", "--out", &out]);
+    let written = std::fs::read(base.join("Thanh tra").join("kết quả.csv"));
+    let _ = std::fs::remove_dir_all(&base);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let want = linux(&["score", "fixtures/demo", "--format", "csv"]).stdout;
+    assert_eq!(written.unwrap(), want);
+}

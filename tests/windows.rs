@@ -171,6 +171,23 @@ impl Wine {
     }
 }
 
+/// The names of the files in a folder.
+fn names_in(dir: &Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect()
+}
+
+/// Copies the files of a fixture folder (under the repository) into `to`.
+fn copy_fixture(from: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(root().join(from)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
 /// A Linux path as wine shows it to the program: `Z:\tmp\…`.
 fn windows_path(p: &Path) -> String {
     format!("Z:{}", p.display()).replace('/', "\\")
@@ -222,11 +239,7 @@ fn the_demos_and_a_metrics_run_give_the_linux_bytes() {
 fn vietnamese_folder() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("Sở Nội vụ").join("Kết quả 2025");
-    std::fs::create_dir_all(&dir).unwrap();
-    for e in std::fs::read_dir(root().join("fixtures/demo-xlsx")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    copy_fixture("fixtures/demo-xlsx", &dir);
     (tmp, dir)
 }
 
@@ -282,11 +295,7 @@ fn an_existing_out_is_replaced_and_nothing_is_left_beside_it() {
     );
     let want = linux(&["score", "fixtures/demo", "--format", "csv"]).stdout;
     assert_eq!(std::fs::read(&out).unwrap(), want);
-    let names: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(names, ["ranking.csv"]);
+    assert_eq!(names_in(tmp.path()), ["ranking.csv"]);
 }
 
 #[test]
@@ -393,16 +402,9 @@ fn ctrl_c_removes_the_temporary_file_and_exits_130() {
     // (SetConsoleCtrlHandler) takes: had Windows' default handler ended the process,
     // the temporary file would be left behind.
     let Some(wine) = wine() else { return };
-    let big = tempfile::tempdir().unwrap();
-    let made = Command::new("python3")
-        .arg(root().join("benches/big_project.py"))
-        .arg(big.path())
-        .arg("3000")
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let big = crate::output::big_project();
     let out = tempfile::tempdir().unwrap();
-    let mut child = wine
+    let child = wine
         .command()
         .args(["score", "--quiet", "--format", "json", "--out"])
         .arg(windows_path(&out.path().join("r.json")))
@@ -410,26 +412,12 @@ fn ctrl_c_removes_the_temporary_file_and_exits_130() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let temp = || {
-        std::fs::read_dir(out.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .any(|e| e.file_name().to_string_lossy().starts_with(".cchc-"))
-    };
-    let start = std::time::Instant::now();
-    while !temp() && start.elapsed().as_secs() < 300 {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(temp(), "the temporary file never appeared");
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let status = child.wait().unwrap();
+    let status = crate::output::interrupt_while_writing(child, out.path(), "-INT");
     assert_eq!(status.code(), Some(130), "{status:?}");
-    assert!(!temp(), "a .cchc-*.tmp file is left behind");
+    assert!(
+        !crate::output::has_temp(out.path()),
+        "a .cchc-*.tmp file is left behind"
+    );
     assert!(!out.path().join("r.json").exists());
 }
 
@@ -571,11 +559,7 @@ fn a_run_recorded_on_windows_verifies_on_linux_and_back() {
     let tmp = tempfile::tempdir().unwrap();
     let demo = tmp.path().join("demo");
     std::fs::create_dir_all(tmp.path().join("out")).unwrap();
-    std::fs::create_dir_all(&demo).unwrap();
-    for e in std::fs::read_dir(root().join("fixtures/demo")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), demo.join(e.file_name())).unwrap();
-    }
+    copy_fixture("fixtures/demo", &demo);
     let args = |record: &str| {
         [
             "score",
@@ -677,11 +661,7 @@ fn an_out_held_open_by_another_program_is_named_and_left_whole() {
         std::fs::read_to_string(&out).unwrap(),
         "the previous ranking\n"
     );
-    let names: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(names, ["ranking.csv"]);
+    assert_eq!(names_in(tmp.path()), ["ranking.csv"]);
 }
 
 #[test]
@@ -691,11 +671,7 @@ fn a_project_on_drive_c_by_its_windows_path() {
     let name = format!("cchc-test-{}", std::process::id());
     let base = wine.prefix.join("drive_c").join(&name);
     let dir = base.join("Thanh tra").join("demo");
-    std::fs::create_dir_all(&dir).unwrap();
-    for e in std::fs::read_dir(root().join("fixtures/demo")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
-    }
+    copy_fixture("fixtures/demo", &dir);
     let project = format!(r"C:\{name}\Thanh tra\demo");
     let out = format!(r"C:\{name}\Thanh tra\kết quả.csv");
     let run = wine.run(&["score", &project, "--format", "csv", "--out", &out]);

@@ -171,6 +171,15 @@ impl Wine {
     }
 }
 
+/// Asserts that a run succeeded, showing what it said if not.
+fn succeeded(run: &Output) {
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// The names of the files in a folder.
 fn names_in(dir: &Path) -> Vec<std::ffi::OsString> {
     std::fs::read_dir(dir)
@@ -255,11 +264,7 @@ fn windows_paths_with_vietnamese_letters_spaces_and_a_sheet() {
         .args(["--format", "csv", "--out", &windows_path(&out)])
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let want = linux(&["score", "fixtures/demo-xlsx", "--format", "csv"]).stdout;
     assert_eq!(std::fs::read(&out).unwrap(), want);
     // A sheet that is not there is named, with the path as given.
@@ -288,11 +293,7 @@ fn an_existing_out_is_replaced_and_nothing_is_left_beside_it() {
         "--out",
         &windows_path(&out),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let want = linux(&["score", "fixtures/demo", "--format", "csv"]).stdout;
     assert_eq!(std::fs::read(&out).unwrap(), want);
     assert_eq!(names_in(tmp.path()), ["ranking.csv"]);
@@ -310,11 +311,7 @@ fn out_nul_writes_to_the_null_device() {
         .args(["--format", "csv", "--out", "NUL"])
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
@@ -581,11 +578,7 @@ fn a_run_recorded_on_windows_verifies_on_linux_and_back() {
         .args(args("out/windows.json"))
         .output()
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let record = std::fs::read_to_string(tmp.path().join("out/windows.json")).unwrap();
     assert!(
         record.contains(r#""path": "../demo/units.csv""#),
@@ -599,11 +592,7 @@ fn a_run_recorded_on_windows_verifies_on_linux_and_back() {
             .unwrap()
     };
     let verify = linux(&["verify".into(), "out/windows.json".into()]);
-    assert!(
-        verify.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    succeeded(&verify);
     assert!(linux(&args("out/linux.json")).status.success());
     let back = wine
         .command()
@@ -611,11 +600,7 @@ fn a_run_recorded_on_windows_verifies_on_linux_and_back() {
         .args(["verify", "out/linux.json"])
         .output()
         .unwrap();
-    assert!(
-        back.status.success(),
-        "{}",
-        String::from_utf8_lossy(&back.stderr)
-    );
+    succeeded(&back);
 }
 
 #[test]
@@ -677,11 +662,7 @@ fn a_project_on_drive_c_by_its_windows_path() {
     let run = wine.run(&["score", &project, "--format", "csv", "--out", &out]);
     let written = std::fs::read(base.join("Thanh tra").join("kết quả.csv"));
     let _ = std::fs::remove_dir_all(&base);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    succeeded(&run);
     let want = linux(&["score", "fixtures/demo", "--format", "csv"]).stdout;
     assert_eq!(written.unwrap(), want);
 }

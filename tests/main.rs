@@ -3,6 +3,7 @@
 
 mod advice;
 mod architecture;
+mod audit;
 mod cases;
 mod common;
 mod csvreader;

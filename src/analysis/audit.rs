@@ -76,104 +76,127 @@ pub fn audit(rows: &[Row], mean: Option<Decimal>, places: u32) -> Audit {
     let ranks = ranks(rows);
     for (i, r) in rows.iter().enumerate() {
         let Some(total) = r.total else { continue };
-        let implied = implied_totals(r, mean);
-        let say = |kind: Kind, message: String| Contradiction {
-            row: i,
-            kind,
-            message,
-        };
-        // Two figures agree on a total the row does not print: the total is the slip,
-        // one finding (the change and the distance above the mean are then right).
-        if implied.len() >= 2 && implied.iter().all(|t| *t == implied[0]) && implied[0] != total {
-            let t = implied[0];
-            let guess = if swapped(total, t) {
-                ": two digits swapped?"
-            } else {
-                ": the total is the figure out of line"
-            };
-            let (p, c) = (r.previous.unwrap_or_default(), r.change.unwrap_or_default());
-            let (m, a) = (mean.unwrap_or_default(), r.above_mean.unwrap_or_default());
-            out.contradictions.push(say(
-                Kind::Total,
-                format!(
-                    "{}: total {total}, but {} from {p} and {} above the mean {m} both give {t}{guess}",
-                    r.unit,
-                    signed(c),
-                    signed(a)
-                ),
-            ));
-            // The parts are checked against the total the row's figures agree on.
-            let sum: Decimal = r.parts.iter().sum();
-            if !r.parts.is_empty() && (sum - t).abs() > half_units(places, r.parts.len()) {
-                out.contradictions.push(say(
-                    Kind::Parts,
-                    format!("{}: its parts add up to {sum}, not {t}", r.unit),
-                ));
+        let mut found: Vec<(Kind, String)> = Vec::new();
+        if let Some((agreed, message)) = total_slip(r, total, mean) {
+            // The total is the slip: its parts are held to the total the row's figures
+            // agree on; the change and the distance above the mean are then right.
+            found.push((Kind::Total, message));
+            if let Parts::Off(sum) = parts(r, agreed, places) {
+                let m = format!("{}: its parts add up to {sum}, not {agreed}", r.unit);
+                found.push((Kind::Parts, m));
             }
-            continue;
-        }
-        if !r.parts.is_empty() {
-            let sum: Decimal = r.parts.iter().sum();
-            let half = half_units(places, r.parts.len());
-            if sum != total && (sum - total).abs() <= half {
-                out.rounding.push(i);
-            } else if sum != total {
-                out.contradictions.push(say(
+        } else {
+            match parts(r, total, places) {
+                Parts::Off(sum) => found.push((
                     Kind::Parts,
                     format!(
                         "{}: total {total}, but its parts add up to {sum}{}",
                         r.unit,
                         why(total, sum)
                     ),
-                ));
+                )),
+                Parts::Rounding => out.rounding.push(i),
+                Parts::Exact => {}
             }
-        }
-        if let (Some(prev), Some(change)) = (r.previous, r.change) {
-            let diff = total - prev;
-            if diff != change {
-                let reason = if change == diff * Decimal::TWO {
-                    "; the change is twice the difference: taken against another year?".to_string()
-                } else {
-                    why(total, prev + change)
-                };
-                out.contradictions.push(say(
-                    Kind::Change,
-                    format!(
-                        "{}: {} from {prev} to {total} is {}{reason}",
-                        r.unit,
-                        signed(change),
-                        signed(diff)
-                    ),
-                ));
-            }
-        }
-        if let (Some(m), Some(above)) = (mean, r.above_mean) {
-            if total - m != above {
-                out.contradictions.push(say(
-                    Kind::AboveMean,
-                    format!(
-                        "{}: {} above the mean {m}, but {total} − {m} = {}{}",
-                        r.unit,
-                        signed(above),
-                        signed(total - m),
-                        why(total, m + above)
-                    ),
-                ));
-            }
+            found.extend(change(r, total).map(|m| (Kind::Change, m)));
+            found.extend(above_mean(r, total, mean).map(|m| (Kind::AboveMean, m)));
         }
         if let (Some(printed), Some(given)) = (r.rank, ranks[i]) {
             if printed != given {
-                out.contradictions.push(say(
-                    Kind::Rank,
-                    format!(
-                        "{}: rank {printed}, but its total {total} ranks {given}: a rank not re-sorted?",
-                        r.unit
-                    ),
-                ));
+                let m = format!(
+                    "{}: rank {printed}, but its total {total} ranks {given}: a rank not re-sorted?",
+                    r.unit
+                );
+                found.push((Kind::Rank, m));
             }
         }
+        out.contradictions
+            .extend(found.into_iter().map(|(kind, message)| Contradiction {
+                row: i,
+                kind,
+                message,
+            }));
     }
     out
+}
+
+/// Two of the row's figures agree on a total it does not print: that total, and the
+/// finding.
+fn total_slip(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<(Decimal, String)> {
+    let implied = implied_totals(r, mean);
+    let agreed = *implied.first()?;
+    if implied.len() < 2 || implied.iter().any(|t| *t != agreed) || agreed == total {
+        return None;
+    }
+    let guess = if swapped(total, agreed) {
+        ": two digits swapped?"
+    } else {
+        ": the total is the figure out of line"
+    };
+    let (p, c) = (r.previous.unwrap_or_default(), r.change.unwrap_or_default());
+    let (m, a) = (mean.unwrap_or_default(), r.above_mean.unwrap_or_default());
+    let message = format!(
+        "{}: total {total}, but {} from {p} and {} above the mean {m} both give {agreed}{guess}",
+        r.unit,
+        signed(c),
+        signed(a)
+    );
+    Some((agreed, message))
+}
+
+/// How a row's printed parts meet a total.
+enum Parts {
+    /// They add up to it (or the row has none).
+    Exact,
+    /// They miss it within the rounding of parts.
+    Rounding,
+    /// They add up to this instead.
+    Off(Decimal),
+}
+
+fn parts(r: &Row, total: Decimal, places: u32) -> Parts {
+    let sum: Decimal = r.parts.iter().sum();
+    if r.parts.is_empty() || sum == total {
+        Parts::Exact
+    } else if (sum - total).abs() <= half_units(places, r.parts.len()) {
+        Parts::Rounding
+    } else {
+        Parts::Off(sum)
+    }
+}
+
+/// The finding when the printed change is not total − previous.
+fn change(r: &Row, total: Decimal) -> Option<String> {
+    let (prev, change) = (r.previous?, r.change?);
+    let diff = total - prev;
+    if diff == change {
+        return None;
+    }
+    let reason = if change == diff * Decimal::TWO {
+        "; the change is twice the difference: taken against another year?".to_string()
+    } else {
+        why(total, prev + change)
+    };
+    Some(format!(
+        "{}: {} from {prev} to {total} is {}{reason}",
+        r.unit,
+        signed(change),
+        signed(diff)
+    ))
+}
+
+/// The finding when the printed distance above the mean is not total − mean.
+fn above_mean(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<String> {
+    let (m, above) = (mean?, r.above_mean?);
+    (total - m != above).then(|| {
+        format!(
+            "{}: {} above the mean {m}, but {total} − {m} = {}{}",
+            r.unit,
+            signed(above),
+            signed(total - m),
+            why(total, m + above)
+        )
+    })
 }
 
 /// Half a unit of the last printed place, once per part: how far printed parts,

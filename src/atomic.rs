@@ -5,8 +5,8 @@
 //!   folder (`.cchc-*.tmp`), renamed into place only once complete; a symbolic link is
 //!   followed, so the link stays and its target is replaced.
 //! - A character device or a FIFO (`/dev/null`, `--out >(gzip > x.gz)`; on Windows
-//!   `NUL`, `CON` and the other reserved names) is written straight through: renaming a file over it would destroy it (or leave its reader
-//!   waiting forever).
+//!   `NUL`, `CON` and the other reserved names) is written straight through: renaming
+//!   a file over it would destroy it (or leave its reader waiting forever).
 //! - Anything else (a folder, a socket, a block device) is refused.
 //! - Inside an output folder (cards, forms), a link found at a file's name is replaced
 //!   by the file, never followed: whoever planted it cannot make cchc write elsewhere.

@@ -133,7 +133,7 @@ pub fn in_use_hint(error: &std::io::Error) -> Option<&'static str> {
     // ERROR_USER_MAPPED_FILE 1224.
     match error.raw_os_error() {
         Some(5 | 32 | 33 | 1224) if cfg!(windows) => {
-            Some("is it open in Excel or another program? close it there and run cchc again")
+            Some("is it open in Excel or another program, or read-only? close it there (or clear read-only) and run cchc again")
         }
         _ => None,
     }

@@ -21,7 +21,7 @@ fuzz_target!(|text: &str| {
     static CALENDAR: std::sync::OnceLock<cchc::dossier::Calendar> = std::sync::OnceLock::new();
     let calendar = CALENDAR.get_or_init(cchc::dossier::Calendar::builtin);
     if let Ok(d) = row::parse(&fields, None, calendar, true) {
-        let mut c = cchc::dossier::Counts::default();
+        let mut c: cchc::dossier::Counts = Default::default();
         d.count(d.received - 3, d.received + 30, &mut c);
         assert!(c.early + c.on_time + c.late == c.resolved);
     }

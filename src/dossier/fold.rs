@@ -191,7 +191,12 @@ struct Fold {
     short: FastMap<u128, usize>,
     /// Normalised key → slot.
     slots: BTreeMap<String, usize>,
-    counts: Vec<Counts>,
+    /// Counts per slot and window, narrow while the scan runs (see [`Counts`]).
+    counts: Vec<Counts<u32>>,
+    /// What the narrow counts held before they were last widened (empty until then).
+    wide: Vec<Counts>,
+    /// `used` when the counts were last widened.
+    widened_at: u64,
     read: u64,
     used: u64,
     skipped: BTreeMap<Code, Skipped>,
@@ -216,6 +221,8 @@ impl Fold {
             short: FastMap::default(),
             slots: BTreeMap::new(),
             counts: Vec::new(),
+            wide: Vec::new(),
+            widened_at: 0,
             read: 0,
             used: 0,
             skipped: BTreeMap::new(),
@@ -240,6 +247,23 @@ impl Fold {
             self.setup.windows.len(),
         ));
         s
+    }
+
+    /// Moves the narrow counts into the wide ones: before a `u32` could overflow (a
+    /// row adds at most 1 to each), and before a merge.
+    fn widen(&mut self) {
+        self.wide.resize(self.counts.len(), Counts::default());
+        for (w, n) in self.wide.iter_mut().zip(&mut self.counts) {
+            *w += Counts::from(std::mem::take(n));
+        }
+        self.widened_at = self.used;
+    }
+
+    /// The counts of one slot and window.
+    fn total(&self, i: usize) -> Counts {
+        let mut c = self.wide.get(i).copied().unwrap_or_default();
+        c += Counts::from(self.counts[i]);
+        c
     }
 
     fn slot(&mut self, key: &str) -> usize {
@@ -299,6 +323,9 @@ impl Fold {
             self.hashes.push(hash_id(ids.dossier_id));
         }
         self.used += 1;
+        if self.used - self.widened_at >= u64::from(u32::MAX) {
+            self.widen();
+        }
         let due = self.setup.uses_due.then_some(d.due);
         if !super::touches(self.setup.span, d.received, d.finished, due) {
             return false; // counts nowhere, and gives its key no row
@@ -382,10 +409,12 @@ impl Visitor for Fold {
 
     fn merge(&mut self, other: Fold) {
         let n = self.setup.windows.len();
+        self.widen();
         for (key, &theirs) in &other.slots {
             let ours = self.slot_of_normalized(key);
+            self.wide.resize(self.counts.len(), Counts::default());
             for w in 0..n {
-                self.counts[ours * n + w] += other.counts[theirs * n + w];
+                self.wide[ours * n + w] += other.total(theirs * n + w);
             }
         }
         self.read += other.read;
@@ -626,7 +655,7 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> 
             if matches!(opts.by, GroupBy::Month | GroupBy::UnitMonth) {
                 k.push(label.clone());
             }
-            rows.push((k, fold.counts[slot * n + w]));
+            rows.push((k, fold.total(slot * n + w)));
         }
     }
     if opts.by == GroupBy::Month && rows.is_empty() {

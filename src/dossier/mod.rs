@@ -56,47 +56,50 @@ use std::path::Path;
 pub use calendar::Calendar;
 pub use procedures::Procedures;
 
-/// Exact counts of one group for one period (PRODUCT.md's metrics table).
+/// Exact counts of one group for one period (PRODUCT.md's metrics table). `u64`
+/// everywhere outside a scan; a scan's workers count in `u32` (half the memory, so the
+/// counts of thousands of units stay in the core's cache) and widen them before
+/// `u32` could overflow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
+pub struct Counts<T = u64> {
     /// Received in the period.
-    pub received: u64,
+    pub received: T,
     /// Received before the period, still open at its start.
-    pub carried_over: u64,
+    pub carried_over: T,
     /// Resolved in the period.
-    pub resolved: u64,
+    pub resolved: T,
     /// Resolved before the due date.
-    pub early: u64,
+    pub early: T,
     /// Resolved on the due date.
-    pub on_time: u64,
+    pub on_time: T,
     /// Resolved after the due date.
-    pub late: u64,
+    pub late: T,
     /// Returned or withdrawn in the period.
-    pub returned: u64,
+    pub returned: T,
     /// Open at the end of the period.
-    pub pending: u64,
+    pub pending: T,
     /// Open at the end and already past due.
-    pub pending_overdue: u64,
+    pub pending_overdue: T,
     /// Received online.
-    pub online: u64,
+    pub online: T,
     /// Received by post.
-    pub postal: u64,
+    pub postal: T,
     /// Received with a fee above 0.
-    pub fee_received: u64,
+    pub fee_received: T,
     /// …and paid online.
-    pub fee_paid_online: u64,
+    pub fee_paid_online: T,
     /// Received and digitised.
-    pub digitized: u64,
+    pub digitized: T,
     /// Resolved with an electronic result.
-    pub e_result: u64,
+    pub e_result: T,
     /// Resolved with a rating.
-    pub rated: u64,
+    pub rated: T,
     /// Resolved with a rating of 4 or 5.
-    pub satisfied: u64,
+    pub satisfied: T,
     /// Due (deadline) within the period, whatever became of them — a denominator
     /// some provinces use (`--rate-definition on_time_rate=due_in_period`); not a
     /// column of the metrics table.
-    pub due_in_period: u64,
+    pub due_in_period: T,
 }
 
 impl std::ops::AddAssign for Counts {
@@ -139,6 +142,52 @@ impl std::ops::AddAssign for Counts {
         self.rated += rated;
         self.satisfied += satisfied;
         self.due_in_period += due_in_period;
+    }
+}
+
+impl From<Counts<u32>> for Counts {
+    fn from(c: Counts<u32>) -> Counts {
+        let Counts {
+            received,
+            carried_over,
+            resolved,
+            early,
+            on_time,
+            late,
+            returned,
+            pending,
+            pending_overdue,
+            online,
+            postal,
+            fee_received,
+            fee_paid_online,
+            digitized,
+            e_result,
+            rated,
+            satisfied,
+            due_in_period,
+        } = c;
+        let w = u64::from;
+        Counts {
+            received: w(received),
+            carried_over: w(carried_over),
+            resolved: w(resolved),
+            early: w(early),
+            on_time: w(on_time),
+            late: w(late),
+            returned: w(returned),
+            pending: w(pending),
+            pending_overdue: w(pending_overdue),
+            online: w(online),
+            postal: w(postal),
+            fee_received: w(fee_received),
+            fee_paid_online: w(fee_paid_online),
+            digitized: w(digitized),
+            e_result: w(e_result),
+            rated: w(rated),
+            satisfied: w(satisfied),
+            due_in_period: w(due_in_period),
+        }
     }
 }
 

@@ -646,60 +646,66 @@ fn fee_and_rating(f: &Fields, comma: bool) -> Result<(bool, Option<u8>), Invalid
 
 impl Dossier {
     /// Adds this dossier to the counts of the period [from, to] (day numbers, inclusive).
-    pub fn count(&self, from: i64, to: i64, c: &mut Counts) {
+    pub fn count<T: Copy + std::ops::AddAssign + From<u8>>(
+        &self,
+        from: i64,
+        to: i64,
+        c: &mut Counts<T>,
+    ) {
+        let one = T::from(1);
         if self.status == Status::Refused {
             return;
         }
         let r = self.received;
         let fin_in = self.finished.is_some_and(|f| from <= f && f <= to);
         if from <= self.due && self.due <= to {
-            c.due_in_period += 1;
+            c.due_in_period += one;
         }
         if from <= r && r <= to {
-            c.received += 1;
+            c.received += one;
             match self.channel {
-                Channel::Online => c.online += 1,
-                Channel::Postal => c.postal += 1,
+                Channel::Online => c.online += one,
+                Channel::Postal => c.postal += one,
                 Channel::Direct => {}
             }
             if self.fee {
-                c.fee_received += 1;
+                c.fee_received += one;
                 if self.paid_online {
-                    c.fee_paid_online += 1;
+                    c.fee_paid_online += one;
                 }
             }
             if self.digitized {
-                c.digitized += 1;
+                c.digitized += one;
             }
         }
         if r < from && self.finished.is_none_or(|f| f >= from) {
-            c.carried_over += 1;
+            c.carried_over += one;
         }
         if self.status == Status::Resolved && fin_in {
-            c.resolved += 1;
+            c.resolved += one;
             let f = self.finished.unwrap_or_default();
             match f.cmp(&self.due) {
-                std::cmp::Ordering::Less => c.early += 1,
-                std::cmp::Ordering::Equal => c.on_time += 1,
-                std::cmp::Ordering::Greater => c.late += 1,
+                std::cmp::Ordering::Less => c.early += one,
+                std::cmp::Ordering::Equal => c.on_time += one,
+                std::cmp::Ordering::Greater => c.late += one,
             }
             if self.e_result {
-                c.e_result += 1;
+                c.e_result += one;
             }
             if let Some(rating) = self.rating {
-                c.rated += 1;
+                c.rated += one;
                 if rating >= 4 {
-                    c.satisfied += 1;
+                    c.satisfied += one;
                 }
             }
         }
         if matches!(self.status, Status::Returned | Status::Withdrawn) && fin_in {
-            c.returned += 1;
+            c.returned += one;
         }
         if r <= to && self.finished.is_none_or(|f| f > to) {
-            c.pending += 1;
+            c.pending += one;
             if self.due < to {
-                c.pending_overdue += 1;
+                c.pending_overdue += one;
             }
         }
     }

@@ -341,7 +341,8 @@ fn roll_back(done: Vec<(PathBuf, Option<PathBuf>)>) {
 }
 
 /// A temp file is private (0600); the output should read like any other file: keep
-/// the permissions of the file it replaces, else rw-r--r--.
+/// the permissions of the file it replaces, else rw-r--r--. (On Windows a new file
+/// takes its folder's permissions, as any file written there: nothing to set.)
 fn set_mode(_f: &File, _target: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {

@@ -102,92 +102,42 @@ pub struct Counts<T = u64> {
     pub due_in_period: T,
 }
 
+impl<T: Copy> Counts<T> {
+    /// `f` applied to each count of `self` and `o`, field by field: the one list of the
+    /// fields that adding and widening go through.
+    fn zip<U: Copy, V>(self, o: Counts<U>, f: impl Fn(T, U) -> V) -> Counts<V> {
+        Counts {
+            received: f(self.received, o.received),
+            carried_over: f(self.carried_over, o.carried_over),
+            resolved: f(self.resolved, o.resolved),
+            early: f(self.early, o.early),
+            on_time: f(self.on_time, o.on_time),
+            late: f(self.late, o.late),
+            returned: f(self.returned, o.returned),
+            pending: f(self.pending, o.pending),
+            pending_overdue: f(self.pending_overdue, o.pending_overdue),
+            online: f(self.online, o.online),
+            postal: f(self.postal, o.postal),
+            fee_received: f(self.fee_received, o.fee_received),
+            fee_paid_online: f(self.fee_paid_online, o.fee_paid_online),
+            digitized: f(self.digitized, o.digitized),
+            e_result: f(self.e_result, o.e_result),
+            rated: f(self.rated, o.rated),
+            satisfied: f(self.satisfied, o.satisfied),
+            due_in_period: f(self.due_in_period, o.due_in_period),
+        }
+    }
+}
+
 impl std::ops::AddAssign for Counts {
     fn add_assign(&mut self, o: Counts) {
-        let Counts {
-            received,
-            carried_over,
-            resolved,
-            early,
-            on_time,
-            late,
-            returned,
-            pending,
-            pending_overdue,
-            online,
-            postal,
-            fee_received,
-            fee_paid_online,
-            digitized,
-            e_result,
-            rated,
-            satisfied,
-            due_in_period,
-        } = o;
-        self.received += received;
-        self.carried_over += carried_over;
-        self.resolved += resolved;
-        self.early += early;
-        self.on_time += on_time;
-        self.late += late;
-        self.returned += returned;
-        self.pending += pending;
-        self.pending_overdue += pending_overdue;
-        self.online += online;
-        self.postal += postal;
-        self.fee_received += fee_received;
-        self.fee_paid_online += fee_paid_online;
-        self.digitized += digitized;
-        self.e_result += e_result;
-        self.rated += rated;
-        self.satisfied += satisfied;
-        self.due_in_period += due_in_period;
+        *self = self.zip(o, |a, b| a + b);
     }
 }
 
 impl From<Counts<u32>> for Counts {
     fn from(c: Counts<u32>) -> Counts {
-        let Counts {
-            received,
-            carried_over,
-            resolved,
-            early,
-            on_time,
-            late,
-            returned,
-            pending,
-            pending_overdue,
-            online,
-            postal,
-            fee_received,
-            fee_paid_online,
-            digitized,
-            e_result,
-            rated,
-            satisfied,
-            due_in_period,
-        } = c;
-        let w = u64::from;
-        Counts {
-            received: w(received),
-            carried_over: w(carried_over),
-            resolved: w(resolved),
-            early: w(early),
-            on_time: w(on_time),
-            late: w(late),
-            returned: w(returned),
-            pending: w(pending),
-            pending_overdue: w(pending_overdue),
-            online: w(online),
-            postal: w(postal),
-            fee_received: w(fee_received),
-            fee_paid_online: w(fee_paid_online),
-            digitized: w(digitized),
-            e_result: w(e_result),
-            rated: w(rated),
-            satisfied: w(satisfied),
-            due_in_period: w(due_in_period),
-        }
+        c.zip(Counts::<u8>::default(), |a, _| u64::from(a))
     }
 }
 

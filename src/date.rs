@@ -304,8 +304,9 @@ impl DayMemo {
 }
 
 /// The usual shapes of a log's dates, read at fixed places: `YYYY-MM-DD` or
-/// `DD/MM/YYYY`, then ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything else, which the full
-/// grammar then reads: this only answers where [`parse_stamp`] gives the same.
+/// `DD/MM/YYYY`, then ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything
+/// else, which the full grammar then reads: this only answers where [`parse_stamp`]
+/// gives the same.
 #[inline]
 fn usual_stamp(b: &[u8], day_of: impl FnOnce(&[u8]) -> Option<i64>) -> Option<Stamp> {
     if !matches!(b.len(), 10 | 16 | 19) || !fixed_layout(b) {

@@ -211,6 +211,27 @@ pub enum Command {
     ///
     /// Example: cchc lineage fixtures/lineage-2025/conversion-table.xlsx --unit 31507
     Lineage(LineageArgs),
+    /// Check a published results table against itself: totals, parts, changes, ranks, means
+    ///
+    /// Reads a results table as copied from a report (CSV or workbook) with any of the
+    /// columns unit_id, name, group, total, previous, change, rank, above_mean,
+    /// group_mean (Vietnamese headers such as "Chỉ số", "Năm trước", "Tăng/giảm",
+    /// "Xếp hạng" are recognised) plus the parts named with --parts, and recomputes what
+    /// the table implies: total = the sum of its parts (within the rounding of the
+    /// parts), change = total − previous, the ranks (ties share a rank), above_mean =
+    /// total − the stated mean (a row named "Trung bình" or "Cả nước", or --mean), each
+    /// group's mean. Prints every contradiction with its cell and the likeliest slip
+    /// (two digits swapped, a change against another year, a rank not re-sorted) and
+    /// what the table says in figures: count, mean, range, up/down/unchanged, the
+    /// largest and smallest change, for the table and each group. Exit 1 when anything
+    /// is contradicted; a difference the rounding of parts explains is one warning.
+    ///
+    /// Example: cchc audit fixtures/published/par-2020-top-ten.csv --parts appraised,sipas,survey,impact
+    ///
+    /// Example: cchc audit fixtures/published/par-2024-headline.csv --format table
+    ///
+    /// Example: cchc audit ket-qua-2024.xlsx --previous ket-qua-2023.xlsx --mean 88,37 --decimal-comma
+    Audit(AuditArgs),
     /// List every finding code: its severity, what it is about, its meaning
     ///
     /// Example: cchc codes --lang vi
@@ -621,6 +642,38 @@ pub struct LineageArgs {
     #[arg(long, value_name = "ID")]
     pub unit: Option<String>,
     /// Read decimals written with a comma in the weight column
+    #[arg(long)]
+    pub decimal_comma: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+}
+
+/// `cchc audit`
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The published table: a CSV or a workbook (`table.xlsx#Sheet` picks a sheet; default the first)
+    #[arg(value_name = "TABLE")]
+    pub table: PathBuf,
+    /// An earlier table with the same kind of columns: each row's earlier total, matched by unit_id, else by name (a printed previous column is checked against it)
+    #[arg(long, value_name = "EARLIER")]
+    pub previous: Option<PathBuf>,
+    /// The columns that add up to the total, headers as the table writes them: --parts "Thẩm định,SIPAS,Điều tra,Tác động"
+    #[arg(long, value_name = "COL,COL…", value_delimiter = ',')]
+    pub parts: Vec<String>,
+    /// The column of the total, when its header is not one cchc knows ("Chỉ số", "Tổng điểm", …)
+    #[arg(long, value_name = "COL")]
+    pub total: Option<String>,
+    /// The column of each row's group or region (its means and figures are checked and summed up)
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+    /// The mean the "above the mean" figures are taken from [default: the table's mean row]
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    pub mean: Option<String>,
+    /// A folder whose cchc.toml maps the table's headers in a [columns.audit] table
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Read decimals written with a comma (92,75); a `;`-separated CSV is read so anyway
     #[arg(long)]
     pub decimal_comma: bool,
     #[command(flatten)]

@@ -37,6 +37,8 @@ pub enum Topic {
     Forms,
     /// Any tabular input: columns and sheets.
     Tables,
+    /// A published results table read by `cchc audit`.
+    Published,
 }
 
 impl Topic {
@@ -50,6 +52,7 @@ impl Topic {
             Topic::YearOverYear => "year over year and lineage",
             Topic::Forms => "self-assessment forms",
             Topic::Tables => "any tabular input",
+            Topic::Published => "published tables (audit)",
         }
     }
 }
@@ -208,6 +211,18 @@ codes! {
     LineageNoCode = "lineage-no-code", Warning, YearOverYear, "a new unit formed from an area without a commune code (an island district, a coastal area): no predecessor to compare with", "đơn vị mới hình thành từ khu vực không có mã xã";
     LineageDuplicate = "lineage-duplicate", Warning, YearOverYear, "the same old → new edge listed twice (the repeat is left out)", "cặp đơn vị cũ → mới bị lặp";
     EqualWeights = "equal-weights", Warning, YearOverYear, "a baseline from a split predecessor, or from weights given for only some predecessors: equal weights assumed", "giả định trọng số bằng nhau khi tính chỉ số gốc";
+    // published tables (audit)
+    AuditTotal = "audit-total", Error, Published, "a printed total that two other figures of its row both contradict, agreeing on another total (digits swapped?)", "tổng điểm mâu thuẫn với hai số liệu khác cùng dòng";
+    AuditParts = "audit-parts", Error, Published, "a printed total that is not the sum of its printed parts, beyond the rounding of the parts", "tổng điểm khác tổng các điểm thành phần";
+    AuditChange = "audit-change", Error, Published, "a printed change that is not total − previous", "mức tăng/giảm khác hiệu số với năm trước";
+    AuditAboveMean = "audit-above-mean", Error, Published, "a printed distance above the mean that is not total − mean", "mức chênh so với trung bình không khớp";
+    AuditRank = "audit-rank", Error, Published, "a printed rank that is not the rank the totals give (ties share a rank)", "thứ hạng không khớp với điểm";
+    AuditPrevious = "audit-previous", Error, Published, "a printed earlier total that is not the earlier table's (--previous)", "điểm năm trước khác bảng năm trước";
+    AuditGroupMean = "audit-group-mean", Error, Published, "a printed group mean that is not the mean of the group's totals in the table, beyond rounding", "trung bình nhóm không khớp";
+    AuditRounding = "audit-rounding", Warning, Published, "totals (or group means) that differ from what their printed figures give only by the rounding of those figures: not a slip", "chênh lệch do làm tròn từng thành phần";
+    AuditCell = "audit-cell", Error, Published, "a cell of a published table that is not a number (a rank: not a whole number from 1): left out of the checks", "ô không phải là số";
+    AuditUnmatched = "audit-unmatched", Warning, Published, "rows with no match in the earlier table given with --previous (matched by unit_id, else by name)", "không tìm thấy trong bảng năm trước";
+
     CodeReused = "code-reused", Warning, YearOverYear, "a code in both rankings that names two different units (reused after the merger): compared through the lineage, not by code", "mã đơn vị được dùng lại cho đơn vị khác sau sắp xếp";
 }
 

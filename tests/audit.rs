@@ -155,6 +155,7 @@ fn a_63_row_table_with_planted_slips_finds_each_and_nothing_else() {
                 change: Some(d("1.25")),
                 rank: Some(i + 1),
                 above_mean: Some(total - mean),
+                ..Row::default()
             }
         })
         .collect();
@@ -192,4 +193,271 @@ fn a_63_row_table_with_planted_slips_finds_each_and_nothing_else() {
         .map(|c| c.kind)
         .collect();
     assert_eq!(five, [Kind::Total, Kind::Parts]);
+}
+
+// ---- `cchc audit` from the command line ----
+
+use crate::common::{outcome, root};
+use std::process::Command;
+
+/// Runs `cchc audit ARGS` from the repository root: exit code, stdout, stderr.
+fn run_audit(args: &[&str]) -> (i32, String, String) {
+    outcome(
+        Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .arg("audit")
+            .args(args)
+            .current_dir(root()),
+    )
+}
+
+/// The (line, figure) of each contradiction in a CSV report.
+fn found(csv: &str) -> Vec<(usize, String)> {
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[0].parse().unwrap(), rec[3].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_published_fixtures_give_the_findings_the_readme_shows() {
+    let (code, out, err) = run_audit(&[
+        "fixtures/published/par-2020-top-ten.csv",
+        "--parts",
+        "appraised,sipas,survey,impact",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(found(&out).is_empty());
+    assert!(err.contains("warning[audit-rounding]: fixtures/published/par-2020-top-ten.csv: 3 total(s) differ from the sum of their printed parts only by the rounding of each part (Quảng Ninh, Đồng Tháp, Phú Thọ): not a slip"), "{err}");
+
+    let (code, out, err) = run_audit(&["fixtures/published/par-2024-headline.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(found(&out), [(3, "above_mean".to_string())]);
+    assert!(out.contains(",4.38,4.20,"), "{out}");
+    assert!(err.contains("error[audit-above-mean]: fixtures/published/par-2024-headline.csv:3: Hà Nội: +4.38 above the mean 88.37, but 92.57 − 88.37 = +4.20; 92.75 with two digits swapped?"), "{err}");
+
+    let (code, out, _) = run_audit(&["fixtures/published/par-2024-regions.csv"]);
+    assert_eq!(code, 1);
+    assert_eq!(found(&out), [(2, "change".to_string())]);
+    assert!(out.contains("taken against another year?"));
+}
+
+/// The 63-row table of the library test as a CSV file: every row consistent.
+fn consistent_table() -> Vec<[String; 9]> {
+    (0..63)
+        .map(|i| {
+            let total = d("95.00") - Decimal::from(i) * d("0.50");
+            let a = (total * d("0.7")).round_dp(2);
+            let b = (total * d("0.2")).round_dp(2);
+            let region = ["Bắc", "Trung", "Nam"][i as usize % 3];
+            [
+                format!("P{i:02}"),
+                format!("Tỉnh {i}"),
+                region.to_string(),
+                total.to_string(),
+                a.to_string(),
+                b.to_string(),
+                (total - a - b).to_string(),
+                (total - d("1.25")).to_string(),
+                format!("{}", i + 1),
+            ]
+        })
+        .collect()
+}
+
+fn write_table(path: &std::path::Path, rows: &[[String; 9]], reversed: bool) {
+    let mut text = String::from("Mã tỉnh,Tỉnh/thành phố,Vùng,Chỉ số,A,B,C,Năm trước,Xếp hạng\n");
+    let mut rows = rows.to_vec();
+    if reversed {
+        rows.reverse();
+    }
+    for r in rows {
+        text.push_str(&r.join(","));
+        text.push('\n');
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_63_row_file_with_planted_slips_finds_each_and_nothing_else_in_any_row_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bang.csv");
+    let p = path.to_str().unwrap();
+    let mut rows = consistent_table();
+    write_table(&path, &rows, false);
+    let (code, out, err) = run_audit(&[p, "--parts", "A,B,C"]);
+    assert_eq!((code, found(&out)), (0, vec![]), "{err}");
+    // 63 up by 1.25 each; the mean of 95.00 … 64.00 is 79.50.
+    assert!(err.is_empty() || !err.contains("error"), "{err}");
+    // Planted: a total with two digits swapped where the parts still add up to the
+    // printed 92.50 (row 5: line 7), a previous mistyped (row 20), a part mistyped
+    // (row 40), two ranks swapped (rows 50, 51).
+    rows[5][3] = "92.05".into();
+    rows[20][7] = "88.75".into(); // 85.00 − 1.25 = 83.75
+    rows[40][5] = (rows[40][5].parse::<Decimal>().unwrap() + d("1")).to_string();
+    rows[50][8] = "52".into();
+    rows[51][8] = "51".into();
+    for reversed in [false, true] {
+        write_table(&path, &rows, reversed);
+        let (code, out, err) = run_audit(&[p, "--parts", "A,B,C", "--format", "csv"]);
+        assert_eq!(code, 1, "{err}");
+        let line = |i: usize| if reversed { 64 - i } else { i + 2 };
+        let mut want: Vec<(usize, String)> =
+            [(5, "total"), (40, "total"), (50, "rank"), (51, "rank")]
+                .iter()
+                .map(|(i, f)| (line(*i), f.to_string()))
+                .collect();
+        want.sort();
+        assert_eq!(found(&out), want, "{err}");
+        assert!(err.contains("Tỉnh 5: total 92.05, but its parts add up to 92.50; 92.50 with two digits swapped?"), "{err}");
+        // The mistyped previous only moves the figures: 62 up, 1 down (P20: −3.75).
+        assert!(!err.contains("audit-change"));
+    }
+    // The figures as the press quotes them, per region too.
+    write_table(&path, &consistent_table(), false);
+    let (_, out, _) = run_audit(&[p, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let figures = &v["figures"];
+    assert_eq!(figures[0]["group"], "(all)");
+    assert_eq!(figures[0]["count"], 63);
+    assert_eq!(figures[0]["mean"].to_string(), "79.50");
+    assert_eq!(figures[0]["up"], 63);
+    assert_eq!(figures[1]["group"], "Bắc");
+    assert_eq!(figures[1]["count"], 21);
+    // Bắc holds rows 0, 3, …, 60: totals 95.00 … 65.00, mean 80.00.
+    assert_eq!(figures[1]["mean"].to_string(), "80.00");
+}
+
+#[test]
+fn an_earlier_table_gives_the_previous_totals_and_checks_a_printed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = dir.path().join("2024.csv");
+    let then = dir.path().join("2023.csv");
+    std::fs::write(
+        &now,
+        "name,total,previous,change\nAn Giang,85.10,84.00,+1.10\nBình Định,86.00,,-0.50\nCà Mau,80.00,,+1.00\nĐà Nẵng,90.00,,\n",
+    )
+    .unwrap();
+    // An Giang's printed previous 84.00 is not 2023's 84.30; Cà Mau is not in 2023.
+    std::fs::write(
+        &then,
+        "Tỉnh/thành phố;Chỉ số\nAn Giang;84,30\nBình Định;86,50\nĐà Nẵng;91,25\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_audit(&[
+        now.to_str().unwrap(),
+        "--previous",
+        then.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(found(&out), [(2, "previous".to_string())], "{err}");
+    assert!(err.contains("An Giang: previous 84.00, but the earlier table gives 84.30"));
+    assert!(err.contains("warning[audit-unmatched]"));
+    assert!(err.contains("1 row(s) not in the earlier table"));
+    assert!(err.contains("Cà Mau"));
+    // Đà Nẵng's change comes from 2023: 90.00 − 91.25 = −1.25, the smallest.
+    let (_, out, _) = run_audit(&[
+        now.to_str().unwrap(),
+        "--previous",
+        then.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["figures"][0]["smallest_change"], serde_json::json!(-1.25));
+    assert_eq!(v["figures"][0]["down"], 2);
+    assert_eq!(v["figures"][0]["up"], 2);
+}
+
+#[test]
+fn vietnamese_numbers_group_means_and_a_mean_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vung.csv");
+    // A decimal-comma table with a typographic minus, a percent sign, tie marks, a
+    // group mean column (Bắc's 87,50 is right; Nam's 80,00 is not: 81,00) and a mean
+    // row.
+    std::fs::write(
+        &path,
+        "Tỉnh/thành phố;Vùng;Chỉ số;Tăng/giảm;Năm trước;Xếp hạng;Trung bình vùng;So với trung bình\n\
+         A;Bắc;90,00%;+1,00;89,00;1;87,50;+5,75\n\
+         B;Bắc;85,00%;−0,50;85,50;2=;87,50;+0,75\n\
+         C;Nam;85,00%;0;85,00;=2;80,00;+0,75\n\
+         D;Nam;77,00%;+2,00;75,00;4;80,00;−7,25\n\
+         Trung bình;;84,25%;+0,63;83,62;;;\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_audit(&[path.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 1, "{err}");
+    // Nam's mean, once (on its first row), and the mean row's change (84.25 − 83.62
+    // = 0.63 is right: nothing there).
+    assert_eq!(found(&out), [(4, "group_mean".to_string())], "{err}");
+    assert!(
+        err.contains("C: group Nam mean 80.00, but its 2 totals in the table average 81.00"),
+        "{err}"
+    );
+    // A cell that is no number is named and left out.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("77,00%", "bảy bảy");
+    std::fs::write(&path, text).unwrap();
+    let (code, _, err) = run_audit(&[path.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("error[audit-cell]"), "{err}");
+    assert!(
+        err.contains(":5: D: Chỉ số `bảy bảy` is not a number")
+            || err.contains(":5: D: total `bảy bảy`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_workbook_finding_names_its_cell_and_a_table_without_total_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ket-qua.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Kết quả").unwrap();
+    ws.write_string(0, 0, "KẾT QUẢ CHỈ SỐ CCHC NĂM 2024")
+        .unwrap();
+    for (c, h) in ["Tỉnh, thành phố", "PAR INDEX", "Xếp hạng"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    for (r, (name, total, rank)) in [("X", 90.5, 1.0), ("Y", 91.5, 2.0)].iter().enumerate() {
+        let row = 3 + r as u32;
+        ws.write_string(row, 0, *name).unwrap();
+        ws.write_number(row, 1, *total).unwrap();
+        ws.write_number(row, 2, *rank).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let arg = format!("{}#Kết quả", path.display());
+    let (code, out, err) = run_audit(&[&arg, "--format", "csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(found(&out), [(4, "rank".into()), (5, "rank".into())]);
+    assert!(out.contains("4,C4,X,rank,1,2,"), "{out}");
+    assert!(err.contains("Kết quả!C5") || err.contains("C5"), "{err}");
+    // No total column: stopped, nothing on stdout.
+    let csv = dir.path().join("no-total.csv");
+    std::fs::write(&csv, "name,rank\nA,1\n").unwrap();
+    let (code, out, err) = run_audit(&[csv.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("total"), "{err}");
+    // --total names the column when its header is not a usual one.
+    std::fs::write(&csv, "name,Điểm 2024,rank\nA,80,1\nB,81,2\n").unwrap();
+    let (code, out, _) = run_audit(&[
+        csv.to_str().unwrap(),
+        "--total",
+        "Điểm 2024",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(found(&out), [(2, "rank".into()), (3, "rank".into())]);
 }

@@ -40,6 +40,7 @@ fn help_texts() {
         "forms",
         "collect",
         "lineage",
+        "audit",
         "advise",
         "cards",
         "sensitivity",

@@ -30,6 +30,12 @@ pub struct Row {
     pub rank: Option<u32>,
     /// The printed distance above the mean (`+4.38 above the mean`).
     pub above_mean: Option<Decimal>,
+    /// The row's group (a region, a ranking group; empty when none).
+    pub group: String,
+    /// The printed mean of the row's group.
+    pub group_mean: Option<Decimal>,
+    /// The row's total in an earlier table (`--previous EARLIER`), when matched.
+    pub earlier: Option<Decimal>,
 }
 
 /// The kind of a contradiction.
@@ -45,6 +51,24 @@ pub enum Kind {
     Rank,
     /// The total itself: two other figures agree on another.
     Total,
+    /// The printed earlier total is not the earlier table's.
+    Previous,
+    /// The printed group mean is not the mean of the group's totals.
+    GroupMean,
+}
+
+impl Kind {
+    /// The column of the figure a contradiction is about.
+    pub fn column(self) -> &'static str {
+        match self {
+            Kind::Parts | Kind::Total => "total",
+            Kind::Change => "change",
+            Kind::AboveMean => "above_mean",
+            Kind::Rank => "rank",
+            Kind::Previous => "previous",
+            Kind::GroupMean => "group_mean",
+        }
+    }
 }
 
 /// A contradiction in a row: which figure, what the table implies instead, and the
@@ -55,6 +79,10 @@ pub struct Contradiction {
     pub row: usize,
     /// Which figure.
     pub kind: Kind,
+    /// The figure as printed.
+    pub printed: Decimal,
+    /// What the table's other figures give instead.
+    pub implied: Decimal,
     /// The sentence for the finding.
     pub message: String,
 }
@@ -67,6 +95,18 @@ pub struct Audit {
     pub contradictions: Vec<Contradiction>,
     /// Rows (their places) whose printed parts miss the total within rounding.
     pub rounding: Vec<usize>,
+    /// Rows whose printed group mean misses the mean of the group's printed totals
+    /// within rounding (each total and the mean itself rounded: one unit of the last
+    /// place at most).
+    pub mean_rounding: Vec<usize>,
+}
+
+/// A contradiction before it is placed in a row.
+struct Found {
+    kind: Kind,
+    printed: Decimal,
+    implied: Decimal,
+    message: String,
 }
 
 /// Audits the rows of one table, `mean` being the mean the table states (for the
@@ -76,53 +116,85 @@ pub fn audit(rows: &[Row], mean: Option<Decimal>, places: u32) -> Audit {
     let ranks = ranks(rows);
     for (i, r) in rows.iter().enumerate() {
         let Some(total) = r.total else { continue };
-        let mut found: Vec<(Kind, String)> = Vec::new();
-        if let Some((agreed, message)) = total_slip(r, total, mean) {
+        let mut found = previous(r).into_iter().collect::<Vec<_>>();
+        if let Some(slip) = total_slip(r, total, mean) {
             // The total is the slip: its parts are held to the total the row's figures
             // agree on; the change and the distance above the mean are then right.
-            found.push((Kind::Total, message));
+            let agreed = slip.implied;
+            found.push(slip);
             if let Parts::Off(sum) = parts(r, agreed, places) {
-                let m = format!("{}: its parts add up to {sum}, not {agreed}", r.unit);
-                found.push((Kind::Parts, m));
+                let message = format!("{}: its parts add up to {sum}, not {agreed}", r.unit);
+                found.push(Found {
+                    kind: Kind::Parts,
+                    printed: total,
+                    implied: sum,
+                    message,
+                });
             }
         } else {
             match parts(r, total, places) {
-                Parts::Off(sum) => found.push((
-                    Kind::Parts,
-                    format!(
+                Parts::Off(sum) => found.push(Found {
+                    kind: Kind::Parts,
+                    printed: total,
+                    implied: sum,
+                    message: format!(
                         "{}: total {total}, but its parts add up to {sum}{}",
                         r.unit,
                         why(total, sum)
                     ),
-                )),
+                }),
                 Parts::Rounding => out.rounding.push(i),
                 Parts::Exact => {}
             }
-            found.extend(change(r, total).map(|m| (Kind::Change, m)));
-            found.extend(above_mean(r, total, mean).map(|m| (Kind::AboveMean, m)));
+            found.extend(change(r, total));
+            found.extend(above_mean(r, total, mean));
         }
         if let (Some(printed), Some(given)) = (r.rank, ranks[i]) {
             if printed != given {
-                let m = format!(
+                let message = format!(
                     "{}: rank {printed}, but its total {total} ranks {given}: a rank not re-sorted?",
                     r.unit
                 );
-                found.push((Kind::Rank, m));
+                found.push(Found {
+                    kind: Kind::Rank,
+                    printed: printed.into(),
+                    implied: given.into(),
+                    message,
+                });
             }
         }
         out.contradictions
-            .extend(found.into_iter().map(|(kind, message)| Contradiction {
+            .extend(found.into_iter().map(|f| Contradiction {
                 row: i,
-                kind,
-                message,
+                kind: f.kind,
+                printed: f.printed,
+                implied: f.implied,
+                message: f.message,
             }));
     }
+    group_means(rows, places, &mut out);
+    out.contradictions.sort_by_key(|c| c.row);
     out
 }
 
-/// Two of the row's figures agree on a total it does not print: that total, and the
-/// finding.
-fn total_slip(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<(Decimal, String)> {
+/// The printed earlier total against the earlier table's.
+fn previous(r: &Row) -> Option<Found> {
+    let (printed, earlier) = (r.previous?, r.earlier?);
+    (printed != earlier).then(|| Found {
+        kind: Kind::Previous,
+        printed,
+        implied: earlier,
+        message: format!(
+            "{}: previous {printed}, but the earlier table gives {earlier}{}",
+            r.unit,
+            why(printed, earlier)
+        ),
+    })
+}
+
+/// Two of the row's figures agree on a total it does not print: the finding, whose
+/// `implied` is that total.
+fn total_slip(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<Found> {
     let implied = implied_totals(r, mean);
     let agreed = *implied.first()?;
     if implied.len() < 2 || implied.iter().any(|t| *t != agreed) || agreed == total {
@@ -133,7 +205,7 @@ fn total_slip(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<(Decimal
     } else {
         ": the total is the figure out of line"
     };
-    let (p, c) = (r.previous.unwrap_or_default(), r.change.unwrap_or_default());
+    let (p, c) = (earlier(r).unwrap_or_default(), r.change.unwrap_or_default());
     let (m, a) = (mean.unwrap_or_default(), r.above_mean.unwrap_or_default());
     let message = format!(
         "{}: total {total}, but {} from {p} and {} above the mean {m} both give {agreed}{guess}",
@@ -141,7 +213,18 @@ fn total_slip(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<(Decimal
         signed(c),
         signed(a)
     );
-    Some((agreed, message))
+    Some(Found {
+        kind: Kind::Total,
+        printed: total,
+        implied: agreed,
+        message,
+    })
+}
+
+/// The earlier total a row's change is taken against: the printed one, else the
+/// earlier table's.
+fn earlier(r: &Row) -> Option<Decimal> {
+    r.previous.or(r.earlier)
 }
 
 /// How a row's printed parts meet a total.
@@ -166,8 +249,8 @@ fn parts(r: &Row, total: Decimal, places: u32) -> Parts {
 }
 
 /// The finding when the printed change is not total − previous.
-fn change(r: &Row, total: Decimal) -> Option<String> {
-    let (prev, change) = (r.previous?, r.change?);
+fn change(r: &Row, total: Decimal) -> Option<Found> {
+    let (prev, change) = (earlier(r)?, r.change?);
     let diff = total - prev;
     if diff == change {
         return None;
@@ -177,26 +260,88 @@ fn change(r: &Row, total: Decimal) -> Option<String> {
     } else {
         why(total, prev + change)
     };
-    Some(format!(
-        "{}: {} from {prev} to {total} is {}{reason}",
-        r.unit,
-        signed(change),
-        signed(diff)
-    ))
+    Some(Found {
+        kind: Kind::Change,
+        printed: change,
+        implied: diff,
+        message: format!(
+            "{}: {} from {prev} to {total} is {}{reason}",
+            r.unit,
+            signed(change),
+            signed(diff)
+        ),
+    })
 }
 
 /// The finding when the printed distance above the mean is not total − mean.
-fn above_mean(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<String> {
+fn above_mean(r: &Row, total: Decimal, mean: Option<Decimal>) -> Option<Found> {
     let (m, above) = (mean?, r.above_mean?);
-    (total - m != above).then(|| {
-        format!(
+    (total - m != above).then(|| Found {
+        kind: Kind::AboveMean,
+        printed: above,
+        implied: total - m,
+        message: format!(
             "{}: {} above the mean {m}, but {total} − {m} = {}{}",
             r.unit,
             signed(above),
             signed(total - m),
             why(total, m + above)
-        )
+        ),
     })
+}
+
+/// Each group's printed mean against the mean of the group's printed totals (rounded
+/// half-up to the table's places): within one unit of the last place it is the
+/// rounding of the totals and of the mean; beyond, one finding per group and printed
+/// value, on its first row.
+fn group_means(rows: &[Row], places: u32, out: &mut Audit) {
+    let mut seen: Vec<(&str, Decimal)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Some(printed) = r.group_mean else {
+            continue;
+        };
+        let totals: Vec<Decimal> = rows
+            .iter()
+            .filter(|o| o.group == r.group)
+            .filter_map(|o| o.total)
+            .collect();
+        let Some(computed) = mean_of(&totals, places) else {
+            continue;
+        };
+        if computed == printed {
+            continue;
+        }
+        if (computed - printed).abs() <= Decimal::new(1, places) {
+            out.mean_rounding.push(i);
+            continue;
+        }
+        if seen.contains(&(r.group.as_str(), printed)) {
+            continue;
+        }
+        seen.push((r.group.as_str(), printed));
+        let message = format!(
+            "{}: group {} mean {printed}, but its {} totals in the table average {computed}{}",
+            r.unit,
+            r.group,
+            totals.len(),
+            why(printed, computed)
+        );
+        out.contradictions.push(Contradiction {
+            row: i,
+            kind: Kind::GroupMean,
+            printed,
+            implied: computed,
+            message,
+        });
+    }
+}
+
+/// The mean of printed figures rounded half-up to `places` (None: no figures).
+pub fn mean_of(xs: &[Decimal], places: u32) -> Option<Decimal> {
+    let sum: Decimal = xs.iter().sum();
+    let n = crate::num::Exact::int(i64::try_from(xs.len()).ok()?);
+    crate::num::Exact::ratio(&crate::num::Exact::from(sum), &n)
+        .map(|m| m.round(places, crate::num::RoundingMode::HalfUp))
 }
 
 /// Half a unit of the last printed place, once per part: how far printed parts,
@@ -269,4 +414,106 @@ pub fn ranks(rows: &[Row]) -> Vec<Option<u32>> {
             u32::try_from(above + 1).ok()
         })
         .collect()
+}
+
+/// A figure and the units that hold it (several when tied), in table order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// The figure.
+    pub value: Decimal,
+    /// The units holding it.
+    pub units: Vec<String>,
+}
+
+/// What a table's rows say in figures, as the press quotes them: how many, the mean
+/// (of the printed totals, rounded half-up to the table's places), the lowest and the
+/// highest, and against the earlier figures how many went up, down or stayed, with the
+/// largest and the smallest change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Rows with a total.
+    pub count: usize,
+    /// The mean total.
+    pub mean: Option<Decimal>,
+    /// The lowest total.
+    pub lowest: Option<Held>,
+    /// The highest total.
+    pub highest: Option<Held>,
+    /// Rows whose total rose.
+    pub up: usize,
+    /// Rows whose total fell.
+    pub down: usize,
+    /// Rows whose total did not change.
+    pub unchanged: usize,
+    /// The largest change.
+    pub largest: Option<Held>,
+    /// The smallest change (the largest fall when any fell).
+    pub smallest: Option<Held>,
+}
+
+/// The change a row implies: total − the earlier total when both are known, else the
+/// printed change.
+pub fn change_of(r: &Row) -> Option<Decimal> {
+    match (r.total, earlier(r)) {
+        (Some(t), Some(p)) => Some(t - p),
+        _ => r.change,
+    }
+}
+
+/// The [`Figures`] of some rows.
+pub fn figures<'a>(rows: impl IntoIterator<Item = &'a Row> + Clone, places: u32) -> Figures {
+    let totals: Vec<(Decimal, &str)> = rows
+        .clone()
+        .into_iter()
+        .filter_map(|r| Some((r.total?, r.unit.as_str())))
+        .collect();
+    let changes: Vec<(Decimal, &str)> = rows
+        .into_iter()
+        .filter_map(|r| Some((change_of(r)?, r.unit.as_str())))
+        .collect();
+    let only: Vec<Decimal> = totals.iter().map(|t| t.0).collect();
+    Figures {
+        count: totals.len(),
+        mean: mean_of(&only, places),
+        lowest: held(&totals, false),
+        highest: held(&totals, true),
+        up: changes.iter().filter(|c| c.0 > Decimal::ZERO).count(),
+        down: changes.iter().filter(|c| c.0 < Decimal::ZERO).count(),
+        unchanged: changes.iter().filter(|c| c.0.is_zero()).count(),
+        largest: held(&changes, true),
+        smallest: held(&changes, false),
+    }
+}
+
+/// The figures of each group (groups in the order they first appear); none when no
+/// row has a group.
+pub fn figures_by_group(rows: &[Row], places: u32) -> Vec<(String, Figures)> {
+    let mut groups: Vec<&str> = Vec::new();
+    for r in rows.iter().filter(|r| !r.group.is_empty()) {
+        if !groups.contains(&r.group.as_str()) {
+            groups.push(&r.group);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let members = rows.iter().filter(|r| r.group == g);
+            (g.to_string(), figures(members, places))
+        })
+        .collect()
+}
+
+/// The highest (or lowest) figure and every unit holding it.
+fn held(xs: &[(Decimal, &str)], highest: bool) -> Option<Held> {
+    let best = if highest {
+        xs.iter().map(|x| x.0).max()?
+    } else {
+        xs.iter().map(|x| x.0).min()?
+    };
+    let units = xs
+        .iter()
+        .filter(|x| x.0 == best)
+        .map(|x| x.1.to_string())
+        .collect();
+    Some(Held { value: best, units })
 }

@@ -7,11 +7,13 @@
 //! - [`gaps`]: where one stage moved another's points (self → appraised → final);
 //! - [`advice`]: the points within one unit's reach, and what they would do.
 //! - [`sensitivity`]: the ranking under random area weights, or with an area left out.
-//! - [`audit`]: where a published results table contradicts itself.
+//! - [`audit`]: where a published results table contradicts itself, and
+//!   [`published`]: such a table read from a CSV or a workbook.
 
 pub mod advice;
 pub mod audit;
 pub mod gaps;
 pub mod previous;
+pub mod published;
 pub mod sensitivity;
 pub mod summary;

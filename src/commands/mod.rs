@@ -9,6 +9,7 @@
 //! `Outcome` (a report builder in `report/` when it prints a table), one arm in
 //! [`run`].
 
+mod audit;
 mod forms;
 mod logs;
 mod ranking;
@@ -175,6 +176,7 @@ pub fn run(command: Command, env: &Env) -> Result<Outcome> {
         Command::Codes(a) => tools::codes(a),
         Command::Lineage(a) => tools::lineage(a),
         Command::Completions(a) => tools::completions(a),
+        Command::Audit(a) => audit::audit(a),
         Command::Man => tools::man(),
     }
 }

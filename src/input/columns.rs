@@ -27,11 +27,13 @@ pub enum Input {
     Calendar,
     /// A unit lineage.
     Lineage,
+    /// A published results table (`cchc audit`).
+    Audit,
 }
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 7] = [
+    pub const ALL: [Input; 8] = [
         Input::Units,
         Input::Checklist,
         Input::Dossiers,
@@ -39,6 +41,7 @@ impl Input {
         Input::Procedures,
         Input::Calendar,
         Input::Lineage,
+        Input::Audit,
     ];
 
     /// Its name in `cchc.toml` (`[columns.<name>]`).
@@ -51,6 +54,7 @@ impl Input {
             Input::Procedures => "procedures",
             Input::Calendar => "calendar",
             Input::Lineage => "lineage",
+            Input::Audit => "audit",
         }
     }
 
@@ -153,6 +157,35 @@ impl Input {
                 ("relation", &["Quan hệ"]),
                 ("weight", &["Trọng số"]),
                 ("note", &["Ghi chú"]),
+            ],
+            Input::Audit => &[
+                ("unit_id", &["Mã đơn vị", "Mã tỉnh", "Mã ĐV"]),
+                (
+                    "name",
+                    &[
+                        "Tên đơn vị",
+                        "Tỉnh, thành phố",
+                        "Tỉnh/thành phố",
+                        "Địa phương",
+                    ],
+                ),
+                ("group", &["Nhóm", "Vùng", "Khu vực"]),
+                (
+                    "total",
+                    &["Chỉ số", "Chỉ số CCHC", "PAR INDEX", "Tổng điểm", "Điểm"],
+                ),
+                ("previous", &["Năm trước", "Chỉ số năm trước", "Kỳ trước"]),
+                ("change", &["Tăng/giảm", "Tăng giảm", "Thay đổi"]),
+                ("rank", &["Xếp hạng", "Thứ hạng", "Hạng"]),
+                (
+                    "above_mean",
+                    &[
+                        "Cao hơn trung bình",
+                        "So với trung bình",
+                        "Chênh lệch với trung bình",
+                    ],
+                ),
+                ("group_mean", &["Trung bình nhóm", "Trung bình vùng"]),
             ],
         }
     }

@@ -3,9 +3,10 @@
 //! typed columns, lines, notes — and sets what only one format needs (the JSON
 //! members, the HTML page) as that format's setting. [`ranking`] (score),
 //! [`explain`], [`check`], [`metrics`], [`sipas`], [`gaps`], [`advise`], [`card`],
-//! [`sensitivity`], [`lineage`], [`codes`], [`frameworks`].
+//! [`sensitivity`], [`lineage`], [`audit`], [`codes`], [`frameworks`].
 
 pub mod advise;
+pub mod audit;
 pub mod card;
 pub mod check;
 pub mod codes;

@@ -486,6 +486,9 @@ pub struct ScoreArgs {
     /// Rank on this stage of the checklist [default: final when the checklist has final_score, else appraised]
     #[arg(long, value_enum)]
     pub stage: Option<crate::score::Stage>,
+    /// Each area's index and rank beside the total (area_<id>_index = area points / area max × 100, area_<id>_rank), as the Ministry publishes each field; a framework may set it with `area-ranks = true` under [ranking]
+    #[arg(long)]
+    pub area_ranks: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,

@@ -24,6 +24,12 @@ impl Lang {
             return name.to_string();
         }
         if let Some(id) = name.strip_prefix("area_") {
+            if let Some(id) = id.strip_suffix("_index") {
+                return format!("Chỉ số lĩnh vực {id}");
+            }
+            if let Some(id) = id.strip_suffix("_rank") {
+                return format!("Hạng lĩnh vực {id}");
+            }
             return format!("Lĩnh vực {id}");
         }
         if let Some(id) = name.strip_prefix("factor_") {

@@ -56,6 +56,8 @@ pub struct Options {
     pub checklist_optional: bool,
     /// Keep the inputs of these units (`Some(empty)`: of every unit).
     pub keep_inputs: Option<Vec<String>>,
+    /// Rank each area too, whatever the framework says (`--area-ranks`).
+    pub area_ranks: bool,
 }
 
 impl Run {
@@ -401,6 +403,7 @@ pub fn unit_inputs(loaded: &Loaded, ids: &[&str]) -> BTreeMap<String, crate::sco
 pub fn run(spec: &Spec, opts: &Options, progress: dossier::Progress) -> Result<Run, Error> {
     let loaded = load_with(spec, progress, !opts.checklist_optional)?;
     let mut run = score_keeping(loaded, opts.stage, opts.keep_inputs.as_deref());
+    run.framework.ranking.area_ranks |= opts.area_ranks;
     rank(&mut run);
     Ok(run)
 }

@@ -98,11 +98,58 @@ pub fn apply(fw: &Framework, units: &mut Vec<UnitResult>) {
         .map(|e| fw.band(&e.key).map(|b| b.label.clone()))
         .collect();
     drop(entries);
+    let mut area = if fw.ranking.area_ranks {
+        area_ranks(fw, units)
+    } else {
+        vec![Vec::new(); units.len()]
+    };
     for (i, u) in units.iter_mut().enumerate() {
+        u.area_ranks = std::mem::take(&mut area[i]);
         u.rank = overall[i];
         (u.rank_in_group, u.group_size) = in_group[i];
         u.band = bands[i].clone();
     }
     let mut slots: Vec<Option<UnitResult>> = units.drain(..).map(Some).collect();
     units.extend(order.iter().filter_map(|&i| slots[i].take()));
+}
+
+/// Each unit's rank in each area (`[unit][area]`, units as given), on the area's
+/// index (published, or exact with `rank-on = "exact"`) under the framework's tie
+/// policy, as the Ministry ranks each field; None where the area has no applicable
+/// scored criterion for the unit (it is not ranked there).
+pub fn area_ranks(fw: &Framework, units: &[UnitResult]) -> Vec<Vec<Option<u32>>> {
+    let mut out = vec![Vec::with_capacity(fw.areas.len()); units.len()];
+    for area in 0..fw.areas.len() {
+        let mut column = vec![None; units.len()];
+        let keyed: Vec<(usize, Exact)> = units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| {
+                let x = u.totals.area_index(fw, area)?;
+                let key = if fw.rounding.rank_on_exact {
+                    x
+                } else {
+                    Exact::from(fw.rounding.apply(&x))
+                };
+                Some((i, key))
+            })
+            .collect();
+        let entries: Vec<Entry> = keyed
+            .iter()
+            .map(|(i, key)| Entry {
+                key: key.clone(),
+                points: units[*i].totals.areas[area].clone(),
+                areas: &[],
+                unit_id: &units[*i].unit.id,
+            })
+            .collect();
+        let (_, ranks) = ranks(&entries, &fw.ranking.ties);
+        for ((i, _), r) in keyed.iter().zip(ranks) {
+            column[*i] = Some(r);
+        }
+        for (unit, r) in out.iter_mut().zip(column) {
+            unit.push(r);
+        }
+    }
+    out
 }

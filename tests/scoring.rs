@@ -331,3 +331,135 @@ fn the_demo_reproduces_nga_nam_ratios() {
         "{r:?}"
     );
 }
+
+/// Two scored areas and a bonus area, three units, ranked per area.
+fn area_ranked(units: &str, checklist: &str) -> Run {
+    score(
+        fw(r#"
+id = "areas"
+title = "area ranks"
+scale = "100"
+[ranking]
+area-ranks = true
+[[areas]]
+id = "A"
+title = "a"
+[[areas.criteria]]
+id = "A.1"
+title = "a1"
+max = "6"
+rule = "manual"
+[[areas.criteria]]
+id = "A.2"
+title = "a2"
+max = "4"
+rule = "manual"
+[[areas]]
+id = "B"
+title = "b"
+[[areas.criteria]]
+id = "B.1"
+title = "b1"
+max = "90"
+rule = "manual"
+[[areas]]
+id = "C"
+title = "c"
+[[areas.criteria]]
+id = "C.1"
+title = "c1"
+kind = "bonus"
+max = "2"
+rule = "manual"
+"#),
+        units,
+        checklist,
+    )
+}
+
+/// One unit's id, its rank in each area, and its printed index in each area.
+type AreaRow = (String, Vec<Option<u32>>, Vec<Option<String>>);
+
+#[test]
+fn each_area_has_an_index_and_a_rank_ties_shared_in_any_row_order() {
+    // By hand. A (max 10): U1 6+2 = 8 → 80.00; U2 5+3 = 8 → 80.00; U3 3+4 = 7 → 70.00:
+    // ranks 1, 1, 3. B (max 90): U1 81 → 90.00, U2 72 → 80.00, U3 90 → 100.00: ranks
+    // 2, 3, 1. C holds only a bonus: no maximum, no index, no rank.
+    let units = "unit_id,name\nU1,One\nU2,Two\nU3,Three\n";
+    let checklist = "unit_id,criterion_id,appraised_score\n\
+        U1,A.1,6\nU1,A.2,2\nU1,B.1,81\nU1,C.1,1\n\
+        U2,A.1,5\nU2,A.2,3\nU2,B.1,72\nU2,C.1,0\n\
+        U3,A.1,3\nU3,A.2,4\nU3,B.1,90\nU3,C.1,0\n";
+    let want = |run: &Run| -> Vec<AreaRow> {
+        let fw = &run.framework;
+        let mut v: Vec<_> = run
+            .scoring
+            .units
+            .iter()
+            .map(|u| {
+                let idx = (0..3)
+                    .map(|a| {
+                        u.totals
+                            .area_index(fw, a)
+                            .map(|x| fw.rounding.apply(&x).to_string())
+                    })
+                    .collect();
+                (u.unit.id.clone(), u.area_ranks.clone(), idx)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let s = |x: &str| Some(x.to_string());
+    let expected = vec![
+        (
+            "U1".to_string(),
+            vec![Some(1), Some(2), None],
+            vec![s("80.00"), s("90.00"), None],
+        ),
+        (
+            "U2".to_string(),
+            vec![Some(1), Some(3), None],
+            vec![s("80.00"), s("80.00"), None],
+        ),
+        (
+            "U3".to_string(),
+            vec![Some(3), Some(1), None],
+            vec![s("70.00"), s("100.00"), None],
+        ),
+    ];
+    assert_eq!(want(&area_ranked(units, checklist)), expected);
+    // Rows in reverse order: the same ranks.
+    let rev = |t: &str| {
+        let mut lines: Vec<&str> = t.lines().collect();
+        lines[1..].reverse();
+        lines.join("\n") + "\n"
+    };
+    assert_eq!(want(&area_ranked(&rev(units), &rev(checklist))), expected);
+}
+
+#[test]
+fn area_ranks_reach_every_format_from_the_command_line() {
+    let csv =
+        crate::common::cchc_text(&["score", "fixtures/demo", "--area-ranks", "--format", "csv"]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let at = |c: &str| header.iter().position(|h| *h == c).unwrap();
+    let row = csv.lines().find(|l| l.contains(",P01,")).unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    // P01: area 1 holds 9.50 of 10 points → 95.00, the best of the twelve.
+    assert_eq!(
+        (cells[at("area_1_index")], cells[at("area_1_rank")]),
+        ("95.00", "1")
+    );
+    // Area 9 holds bonus and penalty points only: no index, no rank.
+    assert_eq!(
+        (cells[at("area_9_index")], cells[at("area_9_rank")]),
+        ("", "")
+    );
+    let json =
+        crate::common::cchc_text(&["score", "fixtures/demo", "--area-ranks", "--format", "json"]);
+    assert!(json.contains("\"area_1_rank\""), "{}", &json[..200]);
+    // Without the flag the columns are not there.
+    let plain = crate::common::cchc_text(&["score", "fixtures/demo", "--format", "csv"]);
+    assert!(!plain.contains("area_1_rank"));
+}

@@ -32,6 +32,7 @@ pub fn score(a: ScoreArgs, env: &Env) -> Result<Outcome> {
     let previous = read_previous(&a.previous, &spec)?;
     let opts = pipeline::Options {
         stage: a.stage,
+        area_ranks: a.area_ranks,
         ..Default::default()
     };
     let mut run = run_project(&spec, &opts, env, a.output.quiet)?;

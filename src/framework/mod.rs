@@ -190,6 +190,10 @@ pub struct Ranking {
     pub group_declared: bool,
     /// How tied units are ranked.
     pub ties: TiePolicy,
+    /// Whether the ranking shows each area's index and rank (`area_<id>_index`,
+    /// `area_<id>_rank`), as the Ministry publishes each field (`area-ranks = true`, or
+    /// `cchc score --area-ranks`).
+    pub area_ranks: bool,
 }
 
 /// How units with equal indices are ranked.

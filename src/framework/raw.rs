@@ -115,6 +115,7 @@ pub struct RawRanking {
     pub group: Option<String>,
     pub ties: Option<Spanned<String>>,
     pub tie_break: Option<Vec<Spanned<String>>>,
+    pub area_ranks: Option<bool>,
 }
 
 /// `[[areas]]`

@@ -126,6 +126,12 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
             .only(Appears::Flat)
             .grouped("areas")
     }));
+    if fw.ranking.area_ranks {
+        for a in &fw.areas {
+            cols.push(Column::new(format!("area_{}_index", a.id), pk).grouped("area_ranks"));
+            cols.push(Column::new(format!("area_{}_rank", a.id), Kind::Int).grouped("area_ranks"));
+        }
+    }
     cols.push(Column::new("areas", Kind::Nested).only(Appears::Nested));
     for name in ["scored", "bonus", "penalty"] {
         cols.push(Column::new(name, Kind::Exact).only(Appears::Nested));
@@ -161,6 +167,20 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
     Table::new("units", cols, Box::new(rows))
 }
 
+/// A unit's `area_<id>_index, area_<id>_rank` cells, area by area.
+fn area_cells(fw: &Framework, u: &UnitResult) -> Vec<Value> {
+    (0..fw.areas.len())
+        .flat_map(|a| {
+            let index = u
+                .totals
+                .area_index(fw, a)
+                .map_or(Value::Null, |x| published(fw, &x));
+            let rank = u.area_ranks.get(a).copied().flatten();
+            [index, rank.map_or(Value::Null, Value::count)]
+        })
+        .collect()
+}
+
 /// One unit's row of the ranking table.
 pub fn unit_row(
     run: &Run,
@@ -183,6 +203,9 @@ pub fn unit_row(
         Value::str(u.band.clone().unwrap_or_default()),
     ];
     row.extend(t.areas.iter().map(|a| published(fw, a)));
+    if fw.ranking.area_ranks {
+        row.extend(area_cells(fw, u));
+    }
     row.push(Value::Object(
         fw.areas
             .iter()

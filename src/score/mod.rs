@@ -300,6 +300,8 @@ pub struct Totals {
     pub max: Decimal,
     /// Net points per area (scored + bonus − penalty), in framework order.
     pub areas: Vec<Exact>,
+    /// Sum of the maxima of each area's applicable scored leaves, in framework order.
+    pub area_max: Vec<Decimal>,
     /// (scored + bonus − penalty) / max × scale, capped to [0, scale], exact.
     pub index_exact: Exact,
     /// The published index: `index_exact` rounded once, as the framework says.
@@ -307,6 +309,18 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// An area's index: its net points / its applicable maximum × the framework's
+    /// scale, within [0, scale], exact (None: nothing scored applies in the area).
+    pub fn area_index(&self, fw: &Framework, area: usize) -> Option<Exact> {
+        let max = *self.area_max.get(area)?;
+        if max <= Decimal::ZERO {
+            return None;
+        }
+        let scale = Exact::from(fw.scale);
+        let i = Exact::ratio(&(self.areas[area].clone() * &scale), &Exact::from(max))?;
+        Some(i.clamp(Exact::zero(), scale))
+    }
+
     /// scored + bonus − penalty.
     pub fn net(&self) -> Exact {
         self.scored.clone() + &self.bonus - &self.penalty
@@ -320,6 +334,7 @@ impl Totals {
             penalty: Exact::zero(),
             max: Decimal::ZERO,
             areas: vec![Exact::zero(); fw.areas.len()],
+            area_max: vec![Decimal::ZERO; fw.areas.len()],
             index_exact: Exact::zero(),
             index: Decimal::ZERO,
         };
@@ -332,6 +347,7 @@ impl Totals {
                 Effect::Scored => {
                     t.scored += &o.points;
                     t.max += def.max;
+                    t.area_max[def.area] += def.max;
                     t.areas[def.area] += &o.points;
                 }
                 Effect::Bonus => {
@@ -373,6 +389,8 @@ pub struct UnitResult {
     pub group_size: usize,
     /// The band's label, if the framework has bands.
     pub band: Option<String>,
+    /// The unit's rank in each area (with `area-ranks`; else empty).
+    pub area_ranks: Vec<Option<u32>>,
 }
 
 impl Scoring {
@@ -643,6 +661,7 @@ impl UnitRun<'_> {
             rank_in_group: 0,
             group_size: 0,
             band: None,
+            area_ranks: Vec::new(),
         }
     }
 }

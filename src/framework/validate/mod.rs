@@ -314,11 +314,13 @@ impl Validator<'_> {
             group_column: "group".to_string(),
             group_declared: false,
             ties: TiePolicy::Competition,
+            area_ranks: false,
         };
         let Some(r) = &raw.ranking else {
             return ranking;
         };
         let r = r.get_ref();
+        ranking.area_ranks = r.area_ranks.unwrap_or(false);
         if let Some(g) = &r.group {
             ranking.group_column = g.trim().to_string();
             ranking.group_declared = true;

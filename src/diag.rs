@@ -108,6 +108,7 @@ codes! {
     EmptyId = "empty-id", Error, Framework, "an id is empty", "mã để trống";
     DuplicateId = "duplicate-id", Error, Framework, "the same id is used twice", "trùng mã";
     MaxSumMismatch = "max-sum-mismatch", Error, Framework, "the maxima of the scored criteria do not sum to the scale", "tổng điểm tối đa không bằng thang điểm";
+    PartAreas = "part-areas", Error, Framework, "with [[parts]], every area belongs to exactly one part, and a part names its areas or a source", "mỗi lĩnh vực thuộc đúng một phần của chỉ số";
     AreaMaxMismatch = "area-max-mismatch", Error, Framework, "an area's declared max is not the sum of its criteria", "điểm tối đa của lĩnh vực không bằng tổng các tiêu chí";
     CriterionMaxMismatch = "criterion-max-mismatch", Error, Framework, "a criterion's declared max is not the sum of its sub-criteria", "điểm tối đa của tiêu chí không bằng tổng các tiêu chí thành phần";
     BandsUnordered = "bands-unordered", Error, Framework, "bands are not listed from the highest lower bound down", "các mức xếp loại không theo thứ tự giảm dần";

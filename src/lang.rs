@@ -32,6 +32,9 @@ impl Lang {
             }
             return format!("Lĩnh vực {id}");
         }
+        if let Some(id) = name.strip_prefix("part_") {
+            return format!("Phần {id}");
+        }
         if let Some(id) = name.strip_prefix("factor_") {
             return format!("Yếu tố {id}");
         }
@@ -47,6 +50,7 @@ impl Lang {
             "points" => "Điểm",
             "max_points" => "Điểm tối đa",
             "index" => "Chỉ số",
+            "parts" => "Các phần",
             "band" => "Xếp loại",
             "self_index" => "Chỉ số tự đánh giá",
             "appraisal_delta" => "Chênh lệch thẩm định",

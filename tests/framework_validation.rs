@@ -119,3 +119,92 @@ fn rule_kinds_are_named_once_by_serde_and_listed_in_order() {
     );
     assert_eq!(RuleKind::parse("Per-Count"), None);
 }
+
+#[test]
+fn parts_name_each_area_once_and_their_maxima_sum_to_the_scale() {
+    let text = r#"
+id = "p"
+title = "t"
+scale = "100"
+[rounding]
+round = "each"
+[[parts]]
+id = "one"
+title = "one"
+max = "50"
+areas = ["A", "Z"]
+[[parts]]
+id = "two"
+title = "two"
+max = "40"
+areas = ["A"]
+source = "survey:index"
+[[parts]]
+id = "three"
+title = "three"
+max = "0"
+areas = ["A"]
+[[areas]]
+id = "A"
+title = "a"
+[[areas.criteria]]
+id = "A.1"
+title = "x"
+max = "60"
+rule = "manual"
+[[areas]]
+id = "B"
+title = "b"
+[[areas.criteria]]
+id = "B.1"
+title = "y"
+max = "40"
+rule = "manual"
+"#;
+    let diags = framework::parse(text, "f.toml").unwrap_err();
+    let lines: Vec<(&str, usize, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.code.as_str(),
+                d.location.as_ref().and_then(|l| l.line).unwrap_or(0),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    let has = |code: &str, line: usize, words: &str| {
+        assert!(
+            lines
+                .iter()
+                .any(|(c, l, m)| *c == code && *l == line && m.contains(words)),
+            "{code} on line {line} ({words}) missing from {lines:#?}"
+        );
+    };
+    has("unknown-value", 6, "round `each`");
+    has("part-areas", 11, "no area `Z`");
+    has("part-areas", 13, "needs either");
+    has("max-not-positive", 21, "part `three`");
+    has("part-areas", 22, "already in part `one`");
+    has("part-areas", 32, "area `B` belongs to no part");
+    has("max-sum-mismatch", 4, "maxima of the parts sum to 90");
+}
+
+#[test]
+fn par_province_2024_is_the_sum_of_four_parts_rounded_one_by_one() {
+    let fw = framework::load("par-province-2024", std::path::Path::new(".")).unwrap();
+    let parts: Vec<(&str, String)> = fw
+        .parts
+        .iter()
+        .map(|p| (p.id.as_str(), p.max.normalize().to_string()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("appraised", "62".to_string()),
+            ("sipas", "18".into()),
+            ("survey", "12".into()),
+            ("impact", "8".into())
+        ]
+    );
+    assert!(fw.rounding.round_parts && fw.ranking.area_ranks);
+}

@@ -463,3 +463,96 @@ fn area_ranks_reach_every_format_from_the_command_line() {
     let plain = crate::common::cchc_text(&["score", "fixtures/demo", "--format", "csv"]);
     assert!(!plain.contains("area_1_rank"));
 }
+
+/// `tests/fixtures/parts` (its README works every figure): the index and each part,
+/// per unit, in rank order.
+fn parts_of(framework: Option<&str>) -> Vec<Vec<String>> {
+    let mut args = vec!["score", "tests/fixtures/parts", "--format", "csv"];
+    if let Some(f) = framework {
+        args.extend(["--framework", f]);
+    }
+    let csv = crate::common::cchc_text(&args);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let cols = [
+        "unit_id",
+        "points",
+        "max_points",
+        "index",
+        "part_app",
+        "part_imp",
+        "part_sip",
+    ];
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            cols.iter()
+                .map(|c| cells[header.iter().position(|h| h == c).unwrap()].to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn parts_rounded_one_by_one_add_up_as_printed() {
+    // By hand (tests/fixtures/parts/README.md). U1: 1/3 × 50 = 16.67, 1/3 × 20 = 6.67,
+    // SIPAS 7/12 × 30 = 17.50 → 40.84. U2: 50.00, impact n/a, SIPAS 1/4 × 30 = 7.50 →
+    // 57.50 / 80 × 100 = 71.875 → 71.88. U3: 33.33 + 13.33, no survey → 46.66 / 70 ×
+    // 100 = 66.657… → 66.66.
+    let row = |v: [&str; 7]| v.map(String::from).to_vec();
+    assert_eq!(
+        parts_of(None),
+        [
+            row(["U2", "57.50", "80", "71.88", "50.00", "", "7.50"]),
+            row(["U3", "46.66", "70", "66.66", "33.33", "13.33", ""]),
+            row(["U1", "40.84", "100", "40.84", "16.67", "6.67", "17.50"]),
+        ]
+    );
+}
+
+#[test]
+fn parts_kept_exact_round_once() {
+    // The same parts, exact until the index: U1 50/3 + 20/3 + 17.5 = 40.8333… → 40.83;
+    // U3 (100/3 + 40/3) / 70 × 100 = 66.666… → 66.67. The parts still print rounded.
+    let row = |v: [&str; 7]| v.map(String::from).to_vec();
+    assert_eq!(
+        parts_of(Some("tests/fixtures/parts/once.toml")),
+        [
+            row(["U2", "57.50", "80", "71.88", "50.00", "", "7.50"]),
+            row(["U3", "46.67", "70", "66.67", "33.33", "13.33", ""]),
+            row(["U1", "40.83", "100", "40.83", "16.67", "6.67", "17.50"]),
+        ]
+    );
+}
+
+#[test]
+fn explain_derives_the_index_from_its_parts() {
+    let text = crate::common::cchc_text(&["explain", "tests/fixtures/parts", "--unit", "U3"]);
+    for line in [
+        "part app        2 (A) of 3 × 50 = 33.33 (rounded first)",
+        "part sip        does not apply (nothing applies in sip); its max 30 leaves the denominator",
+        "index           (33.33 + 13.33) × 100 / 70 = 2333/35 ≈ 66.6571428571… → 66.66",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+}
+
+#[test]
+fn parts_do_not_depend_on_row_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = crate::common::root().join("tests/fixtures/parts");
+    for f in ["framework.toml", "units.csv", "cchc.toml"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+    }
+    for f in ["checklist.csv", "survey.csv"] {
+        let text = std::fs::read_to_string(src.join(f)).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[1..].reverse();
+        std::fs::write(dir.path().join(f), lines.join("\n") + "\n").unwrap();
+    }
+    let out = |d: &str| crate::common::cchc_text(&["score", d, "--format", "csv"]);
+    assert_eq!(
+        out(dir.path().to_str().unwrap()),
+        out("tests/fixtures/parts")
+    );
+}

@@ -25,6 +25,10 @@ pub const ALL: &[Builtin] = &[
         source: include_str!("../../criteria/par-province.toml"),
     },
     Builtin {
+        name: "par-province-2024",
+        source: include_str!("../../criteria/par-province-2024.toml"),
+    },
+    Builtin {
         name: "service-766",
         source: include_str!("../../criteria/service-766.toml"),
     },

@@ -43,6 +43,9 @@ pub struct Framework {
     /// How survey answers become satisfaction indices (the `[survey]` table), if the
     /// framework has one.
     pub survey: Option<Survey>,
+    /// The parts the index is the sum of (`[[parts]]`), in file order; empty: the index
+    /// is the areas' points over their maximum, as one part.
+    pub parts: Vec<Part>,
     /// A fingerprint of the framework's text (SHA-256, hex): forms and recorded runs
     /// name the exact framework they were made with.
     pub fingerprint: String,
@@ -143,6 +146,23 @@ pub enum SurveyTarget {
     Factor(usize),
 }
 
+/// A part of the index (`[[parts]]`): the appraised checklist, the SIPAS index, an
+/// officials' survey, the socio-economic impact. Its value is its areas' net points
+/// over their applicable maximum, times the part's maximum, within [0, max]; the index
+/// is the sum of the parts (over the maxima of the parts that apply, times the scale).
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Its id, used in the `part_<id>` output column.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its maximum on the index's scale.
+    pub max: Decimal,
+    /// Its areas, by index into `Framework::areas` (a `source` part has one area of its
+    /// own, made from the source).
+    pub areas: Vec<usize>,
+}
+
 /// The `[rounding]` table.
 #[derive(Debug, Clone, Copy)]
 pub struct Rounding {
@@ -154,6 +174,9 @@ pub struct Rounding {
     pub rank_on_exact: bool,
     /// Round each leaf's points before summing, as some Excel sheets do (default false).
     pub round_points: bool,
+    /// Round each part before the sum, as the Ministry's tables are printed (`round =
+    /// "parts"`; default `"once"`: only the index is rounded).
+    pub round_parts: bool,
 }
 
 impl Rounding {

@@ -43,6 +43,24 @@ pub struct RawFramework {
     pub areas: Vec<Spanned<RawArea>>,
     #[serde(default)]
     pub survey: Option<Spanned<RawSurvey>>,
+    #[serde(default)]
+    pub parts: Vec<Spanned<RawPart>>,
+}
+
+/// `[[parts]]`: one part of the index (appraised points, SIPAS, survey, impact).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPart {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub max: Spanned<RawNum>,
+    /// The areas whose points make the part.
+    pub areas: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A figure the part is scaled from (`survey:index`, `survey:<factor>`).
+    pub source: Option<Spanned<String>>,
+    /// Free text for people reading the file.
+    #[allow(dead_code)]
+    pub note: Option<String>,
 }
 
 /// `[survey]`
@@ -98,6 +116,8 @@ pub struct RawRounding {
     pub places: Option<Spanned<i64>>,
     pub rank_on: Option<Spanned<String>>,
     pub round_points: Option<bool>,
+    /// `once` (default) or `parts`.
+    pub round: Option<Spanned<String>>,
 }
 
 /// `[[bands]]`

@@ -15,6 +15,34 @@ pub fn valid_line(fw: &Framework, lang: Lang) -> String {
         .map_or((0, 0), |s| (s.factors.len(), s.questions().count()));
     let (areas, leaves, scale) = (fw.areas.len(), fw.leaves.len(), plain(fw.scale));
     let inputs = fw.inputs().join(", ");
+    let list = |round: &str| {
+        let v: Vec<String> = fw
+            .parts
+            .iter()
+            .map(|p| format!("{} {}", p.id, plain(p.max)))
+            .collect();
+        format!("{} = {scale}{round}", v.join(" + "))
+    };
+    let sum = match (fw.parts.is_empty(), lang, fw.rounding.round_parts) {
+        (true, Lang::En, _) => format!("scored maxima sum to {scale}"),
+        (true, Lang::Vi, _) => format!("tổng điểm tối đa {scale}"),
+        (false, Lang::En, r) => format!(
+            "parts {}",
+            list(if r {
+                ", each rounded before the sum"
+            } else {
+                ""
+            })
+        ),
+        (false, Lang::Vi, r) => format!(
+            "các phần {}",
+            list(if r {
+                ", mỗi phần làm tròn trước khi cộng"
+            } else {
+                ""
+            })
+        ),
+    };
     match lang {
         Lang::En => {
             let survey = if fw.survey.is_some() {
@@ -23,7 +51,7 @@ pub fn valid_line(fw: &Framework, lang: Lang) -> String {
                 String::new()
             };
             format!(
-                "framework {} ({}): valid — {areas} areas, {leaves} criteria, scored maxima sum to {scale}{survey}; scored from {inputs}",
+                "framework {} ({}): valid — {areas} areas, {leaves} criteria, {sum}{survey}; scored from {inputs}",
                 fw.id, fw.source
             )
         }
@@ -34,7 +62,7 @@ pub fn valid_line(fw: &Framework, lang: Lang) -> String {
                 String::new()
             };
             format!(
-                "bộ tiêu chí {} ({}): hợp lệ — {areas} lĩnh vực, {leaves} tiêu chí, tổng điểm tối đa {scale}{survey}; chấm từ {inputs}",
+                "bộ tiêu chí {} ({}): hợp lệ — {areas} lĩnh vực, {leaves} tiêu chí, {sum}{survey}; chấm từ {inputs}",
                 fw.id, fw.source
             )
         }

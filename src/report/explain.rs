@@ -8,7 +8,7 @@ use super::{Appears, Report, Table, Value};
 use crate::analysis::previous::Comparison;
 use crate::framework::{Effect, Framework, Item, Leaf};
 use crate::lang::Lang;
-use crate::num::plain;
+use crate::num::{plain, Exact};
 use crate::pipeline::Run;
 use crate::score::{trace, How, Stage, UnitResult};
 use std::fmt::Write;
@@ -330,6 +330,11 @@ fn totals_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
         label("penalty         ", "điểm trừ         "),
         ex(&t.penalty)
     );
+    if !fw.parts.is_empty() {
+        parts_lines(run, u, w, out);
+        standing_lines(run, u, w, out);
+        return;
+    }
     let _ = writeln!(
         out,
         "{}({} + {} − {}) × {} / {} = {} → {} ({}{} {} {} {})",
@@ -348,6 +353,77 @@ fn totals_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
         label("places", "chữ số")
     );
     standing_lines(run, u, w, out);
+}
+
+/// With `[[parts]]`: each part from its areas, then the index as their sum.
+fn parts_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
+    let vi = w.lang == Lang::Vi;
+    let fw = &run.framework;
+    let r = &fw.rounding;
+    let t = &u.totals;
+    let ex = trace::exact_words;
+    let mut terms = Vec::new();
+    let mut max = rust_decimal::Decimal::ZERO;
+    for (p, v) in fw.parts.iter().zip(&t.parts) {
+        let areas: Vec<&str> = p.areas.iter().map(|&a| fw.areas[a].id.as_str()).collect();
+        let net = p.areas.iter().fold(Exact::zero(), |s, &a| s + &t.areas[a]);
+        let amax: rust_decimal::Decimal = p.areas.iter().map(|&a| t.area_max[a]).sum();
+        let head = format!("{} {}", if vi { "phần" } else { "part" }, p.id);
+        let _ = match v {
+            None => {
+                writeln!(
+                    out,
+                    "{head:<16}{}",
+                    if vi {
+                        format!("không áp dụng (không có điểm nào áp dụng trong {}); tối đa {} bị loại khỏi mẫu số", areas.join(", "), plain(p.max))
+                    } else {
+                        format!("does not apply (nothing applies in {}); its max {} leaves the denominator", areas.join(", "), plain(p.max))
+                    }
+                )
+            }
+            Some(v) => {
+                terms.push(ex(v));
+                max += p.max;
+                writeln!(
+                    out,
+                    "{head:<16}{} ({}) {} {} × {} = {}{}",
+                    ex(&net),
+                    areas.join(" + "),
+                    if vi { "trên" } else { "of" },
+                    plain(amax),
+                    plain(p.max),
+                    ex(v),
+                    match (r.round_parts, vi) {
+                        (false, _) => String::new(),
+                        (true, false) => " (rounded first)".into(),
+                        (true, true) => " (làm tròn trước)".into(),
+                    }
+                )
+            }
+        };
+    }
+    let label = if vi {
+        "chỉ số           "
+    } else {
+        "index           "
+    };
+    let sum = if terms.is_empty() {
+        "0".to_string()
+    } else {
+        terms.join(" + ")
+    };
+    let _ = writeln!(
+        out,
+        "{label}({sum}) × {} / {} = {} → {} ({} {} {} {})",
+        plain(fw.scale),
+        plain(max),
+        ex(&t.index_exact),
+        r.show(&t.index_exact),
+        r.mode.name(),
+        if vi { "đến" } else { "to" },
+        r.places,
+        if vi { "chữ số" } else { "places" }
+    );
 }
 
 /// The band, the rank and, when there is one, the self-assessed index.

@@ -93,7 +93,16 @@ pub fn method_line(run: &Run, lang: Lang) -> String {
         fw.rounding.mode.name(),
         fw.rounding.places,
     );
+    let (parts, first) = (!fw.parts.is_empty(), fw.rounding.round_parts);
     match lang {
+        Lang::En if parts => format!(
+            "{n} units; index = sum of the parts{} / their applicable max × {scale}, rounded {mode} to {places} places",
+            if first { " (each rounded first)" } else { "" }
+        ),
+        Lang::Vi if parts => format!(
+            "{n} đơn vị; chỉ số = tổng các phần{} / tổng điểm tối đa của các phần áp dụng × {scale}, làm tròn {places} chữ số thập phân ({mode})",
+            if first { " (mỗi phần làm tròn trước)" } else { "" }
+        ),
         Lang::En => format!(
             "{n} units; index = points / applicable max × {scale}, rounded {mode} to {places} places"
         ),
@@ -121,6 +130,14 @@ pub fn units<'a>(run: &'a Run, previous: Option<&'a Comparison>) -> Table<'a> {
             .essential()
             .coloured(band_colours(fw)),
     ];
+    cols.extend(fw.parts.iter().map(|p| {
+        Column::new(format!("part_{}", p.id), pk)
+            .only(Appears::Flat)
+            .grouped("parts")
+    }));
+    if !fw.parts.is_empty() {
+        cols.push(Column::new("parts", Kind::Nested).only(Appears::Nested));
+    }
     cols.extend(fw.areas.iter().map(|a| {
         Column::new(format!("area_{}", a.id), pk)
             .only(Appears::Flat)
@@ -190,18 +207,30 @@ pub fn unit_row(
 ) -> Vec<Value> {
     let fw = &run.framework;
     let t = &u.totals;
+    let (points, max) = t.points_of(fw);
     let mut row = vec![
         Value::count(u.rank),
         Value::count(u.rank_in_group),
         Value::str(&u.unit.id),
         Value::str(&u.unit.name),
         Value::str(&u.unit.group),
-        published(fw, &t.net()),
-        Value::Dec(t.max),
+        published(fw, &points),
+        Value::Dec(max),
         published(fw, &t.index_exact),
         Value::Exact(t.index_exact.clone()),
         Value::str(u.band.clone().unwrap_or_default()),
     ];
+    let part = |v: &Option<Exact>| v.as_ref().map_or(Value::Null, |x| published(fw, x));
+    row.extend(t.parts.iter().map(part));
+    if !fw.parts.is_empty() {
+        row.push(Value::Object(
+            fw.parts
+                .iter()
+                .zip(&t.parts)
+                .map(|(p, v)| (p.id.clone(), part(v)))
+                .collect(),
+        ));
+    }
     row.extend(t.areas.iter().map(|a| published(fw, a)));
     if fw.ranking.area_ranks {
         row.extend(area_cells(fw, u));

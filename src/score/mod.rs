@@ -302,7 +302,11 @@ pub struct Totals {
     pub areas: Vec<Exact>,
     /// Sum of the maxima of each area's applicable scored leaves, in framework order.
     pub area_max: Vec<Decimal>,
-    /// (scored + bonus − penalty) / max × scale, capped to [0, scale], exact.
+    /// Each part's value (`[[parts]]`, in framework order; rounded first when the
+    /// framework says `round = "parts"`), None where nothing in the part applies.
+    pub parts: Vec<Option<Exact>>,
+    /// (scored + bonus − penalty) / max × scale, capped to [0, scale], exact; with
+    /// parts, Σ parts / Σ maxima of the parts that apply × scale.
     pub index_exact: Exact,
     /// The published index: `index_exact` rounded once, as the framework says.
     pub index: Decimal,
@@ -321,6 +325,40 @@ impl Totals {
         Some(i.clamp(Exact::zero(), scale))
     }
 
+    /// A part's value: its areas' net points / their applicable maximum × the part's
+    /// maximum, within [0, max], rounded when the framework rounds parts (None: nothing
+    /// scored applies in the part).
+    fn part(&self, fw: &Framework, p: &crate::framework::Part) -> Option<Exact> {
+        let net = p
+            .areas
+            .iter()
+            .fold(Exact::zero(), |s, &a| s + &self.areas[a]);
+        let max: Decimal = p.areas.iter().map(|&a| self.area_max[a]).sum();
+        let pmax = Exact::from(p.max);
+        let v = Exact::ratio(&(net * &pmax), &Exact::from(max))?.clamp(Exact::zero(), pmax);
+        Some(if fw.rounding.round_parts {
+            Exact::from(fw.rounding.apply(&v))
+        } else {
+            v
+        })
+    }
+
+    /// The points the index is read from and their maximum: the net points over the
+    /// applicable maximum, or, with parts, the sum of the parts over the maxima of the
+    /// parts that apply.
+    pub fn points_of(&self, fw: &Framework) -> (Exact, Decimal) {
+        if fw.parts.is_empty() {
+            return (self.net(), self.max);
+        }
+        fw.parts.iter().zip(&self.parts).fold(
+            (Exact::zero(), Decimal::ZERO),
+            |(sum, max), (p, v)| match v {
+                Some(v) => (sum + v, max + p.max),
+                None => (sum, max),
+            },
+        )
+    }
+
     /// scored + bonus − penalty.
     pub fn net(&self) -> Exact {
         self.scored.clone() + &self.bonus - &self.penalty
@@ -335,6 +373,7 @@ impl Totals {
             max: Decimal::ZERO,
             areas: vec![Exact::zero(); fw.areas.len()],
             area_max: vec![Decimal::ZERO; fw.areas.len()],
+            parts: Vec::new(),
             index_exact: Exact::zero(),
             index: Decimal::ZERO,
         };
@@ -360,8 +399,14 @@ impl Totals {
                 }
             }
         }
-        if t.max > Decimal::ZERO {
-            let scale = Exact::from(fw.scale);
+        let scale = Exact::from(fw.scale);
+        if !fw.parts.is_empty() {
+            t.parts = fw.parts.iter().map(|p| t.part(fw, p)).collect();
+            let (sum, max) = t.points_of(fw);
+            if let Some(index) = Exact::ratio(&(sum * &scale), &Exact::from(max)) {
+                t.index_exact = index.clamp(Exact::zero(), scale);
+            }
+        } else if t.max > Decimal::ZERO {
             let index = Exact::ratio(&(t.net() * &scale), &Exact::from(t.max)).unwrap_or_default();
             t.index_exact = index.clamp(Exact::zero(), scale);
         }

@@ -1,7 +1,8 @@
 //! From the raw mirror to a [`Framework`], collecting every problem with its line:
 //! the tree, rounding, bands and ranking here; each leaf's rule in [`rule`]; the
-//! `[survey]` table in [`survey`].
+//! `[survey]` table in [`survey`]; the `[[parts]]` in [`parts`].
 
+mod parts;
 mod rule;
 mod survey;
 
@@ -189,13 +190,18 @@ impl Validator<'_> {
                     .at(self.file, None),
             );
         }
-        let total: Decimal = areas.iter().map(|a| a.max).sum();
+        let parts = self.parts(&raw, &mut areas, &mut leaves);
+        let (total, what) = if parts.is_empty() {
+            (areas.iter().map(|a| a.max).sum(), "scored criteria")
+        } else {
+            (parts.iter().map(|p| p.max).sum(), "parts")
+        };
         if !raw.areas.is_empty() && total != scale {
             self.err(
                 &raw.scale,
                 Code::MaxSumMismatch,
                 format!(
-                    "the maxima of the scored criteria sum to {}, not to the scale {}",
+                    "the maxima of the {what} sum to {}, not to the scale {}",
                     plain(total),
                     plain(scale)
                 ),
@@ -214,6 +220,7 @@ impl Validator<'_> {
             areas,
             leaves,
             survey,
+            parts,
             fingerprint: String::new(),
         }
     }
@@ -224,6 +231,7 @@ impl Validator<'_> {
             places: 2,
             rank_on_exact: false,
             round_points: false,
+            round_parts: false,
         };
         let Some(raw) = &raw.rounding else { return r };
         let raw = raw.get_ref();
@@ -256,6 +264,17 @@ impl Validator<'_> {
             }
         }
         r.round_points = raw.round_points.unwrap_or(false);
+        if let Some(round) = &raw.round {
+            match round.get_ref().as_str() {
+                "once" => r.round_parts = false,
+                "parts" => r.round_parts = true,
+                other => self.err(
+                    round,
+                    Code::UnknownValue,
+                    format!("round `{other}` is not one of once, parts"),
+                ),
+            }
+        }
         r
     }
 

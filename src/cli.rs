@@ -277,6 +277,10 @@ pub struct ProjectArgs {
     /// The survey answers CSV, for survey-scored criteria (overrides the manifest)
     #[arg(long, value_name = "FILE")]
     pub survey: Option<PathBuf>,
+    /// The officials' survey answers (response_id, unit_id, group, question_id, answer),
+    /// for criteria scored on it (overrides the manifest)
+    #[arg(long, value_name = "FILE")]
+    pub officials: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub logs: LogArgs,
@@ -315,6 +319,7 @@ impl ProjectArgs {
             checklist: self.checklist.clone(),
             period: self.period.clone(),
             survey: self.survey.clone(),
+            officials: self.officials.clone(),
             ..Default::default()
         })
     }

@@ -187,11 +187,13 @@ codes! {
     RateNotNested = "rate-not-nested", Warning, Dossier, "a rate whose denominator does not contain all its numerator's rows (it may exceed 100%)", "mẫu số không bao gồm toàn bộ tử số";
 
     // survey
-    BadAnswer = "bad-answer", Error, Survey, "an answer that is not 1 to 5 (0 or empty = no answer)", "câu trả lời không hợp lệ (1–5; 0 hoặc để trống là không trả lời)";
+    BadAnswer = "bad-answer", Error, Survey, "an answer that is not 1 to 5 (0 or empty = no answer), or not an option of the officials' survey", "câu trả lời không hợp lệ (1–5; 0 hoặc để trống là không trả lời)";
     DuplicateAnswer = "duplicate-answer", Error, Survey, "one response gives different answers to one question (every copy is left out)", "câu hỏi được trả lời khác nhau trong một phiếu";
     RepeatedAnswer = "repeated-answer", Warning, Survey, "one response gives the same answer to one question twice (counted once)", "câu trả lời lặp lại trong một phiếu";
-    ResponseUnitConflict = "response-unit-conflict", Error, Survey, "one response names two units (every row of it is left out)", "một phiếu khảo sát gắn với hai đơn vị";
+    ResponseUnitConflict = "response-unit-conflict", Error, Survey, "one response names two units, or two respondent groups (every row of it is left out)", "một phiếu khảo sát gắn với hai đơn vị";
     UnknownQuestion = "unknown-question", Warning, Survey, "a question that is not in the framework's survey (its rows are left out)", "câu hỏi không có trong bộ tiêu chí";
+    UnknownGroup = "unknown-group", Warning, Survey, "a respondent group the framework's [officials] table does not weight (its rows are left out)", "nhóm đối tượng không có trong bộ tiêu chí";
+    GroupWithoutAnswers = "group-without-answers", Warning, Survey, "a respondent group gave a unit no valid answer: it is left out of the unit's weights", "nhóm đối tượng không có câu trả lời hợp lệ cho đơn vị";
     FewRespondents = "few-respondents", Warning, Survey, "fewer respondents than the framework's minimum", "số người trả lời ít hơn mức tối thiểu";
 
     // forms

@@ -49,6 +49,7 @@ pub mod framework;
 pub mod input;
 pub mod lang;
 pub mod num;
+pub mod officials;
 pub mod period;
 pub mod pipeline;
 pub mod platform;

@@ -110,6 +110,8 @@ pub struct Loaded {
     pub dossiers: Option<MetricsTable>,
     /// Survey figures per unit, when the framework scores on the survey.
     pub survey: Option<SurveyTable>,
+    /// Officials' survey figures per unit, when the framework scores on it.
+    pub officials: Option<crate::officials::OfficialsTable>,
     /// Findings so far.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -193,6 +195,7 @@ fn load_with(
         None
     };
     let survey = unit_survey(spec, &framework, &units.0, &mut diagnostics)?;
+    let officials = unit_officials(spec, &framework, &units.0, &mut diagnostics)?;
     Ok(Loaded {
         framework,
         period,
@@ -200,8 +203,44 @@ fn load_with(
         checklist,
         dossiers,
         survey,
+        officials,
         diagnostics,
     })
+}
+
+/// The officials' survey figures per unit, when the framework scores criteria on it.
+fn unit_officials(
+    spec: &Spec,
+    framework: &Framework,
+    units: &[Unit],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<crate::officials::OfficialsTable>, Error> {
+    let Some(o) = framework
+        .officials
+        .as_ref()
+        .filter(|_| framework.uses_officials())
+    else {
+        diagnostics.extend(not_used(
+            framework,
+            &spec.officials,
+            "officials",
+            "the officials' survey file",
+        ));
+        return Ok(None);
+    };
+    let file = spec.officials.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "framework {} scores criteria on the officials' survey: set inputs.officials in cchc.toml or give --officials",
+            framework.id
+        ))
+    })?;
+    let table = spec.read_table(file, Input::Officials, &crate::officials::COLUMNS)?;
+    Ok(Some(crate::officials::table_of(
+        o,
+        &table,
+        units,
+        diagnostics,
+    )))
 }
 
 /// The survey figures per unit, when the framework scores criteria on the survey.
@@ -326,6 +365,7 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
         checklist,
         dossiers,
         survey,
+        officials,
         mut diagnostics,
     } = loaded;
     // Each unit's dossier counts, once for the scores and the inputs kept.
@@ -337,6 +377,7 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
     let evidence = crate::score::Evidence {
         dossiers: per_unit.as_ref(),
         survey: survey.as_ref().map(|s| &s.figures),
+        officials: officials.as_ref().map(|s| &s.figures),
     };
     let inputs = match keep {
         None => BTreeMap::new(),
@@ -363,6 +404,7 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
         scoring.stats.retain(|s| s.input != "checklist");
     }
     scoring.stats.extend(survey.map(|s| s.stats));
+    scoring.stats.extend(officials.map(|s| s.stats));
     scoring.stats.extend(dossiers.map(|t| t.stats));
     crate::diag::sort(&mut diagnostics);
     Run {
@@ -391,6 +433,7 @@ pub fn unit_inputs(loaded: &Loaded, ids: &[&str]) -> BTreeMap<String, crate::sco
     let evidence = crate::score::Evidence {
         dossiers: per.as_ref(),
         survey: loaded.survey.as_ref().map(|s| &s.figures),
+        officials: loaded.officials.as_ref().map(|s| &s.figures),
     };
     let rows = loaded
         .checklist
@@ -430,6 +473,7 @@ pub fn score_tables(
         checklist: Some((rows, checklist_table.file.to_string())),
         dossiers: None,
         survey: None,
+        officials: None,
         diagnostics,
     };
     let mut run = score(loaded, None);

@@ -37,6 +37,7 @@ struct RawInputs {
     checklist: Option<String>,
     dossiers: Option<String>,
     survey: Option<String>,
+    officials: Option<String>,
     procedures: Option<String>,
     calendar: Option<String>,
     lineage: Option<String>,
@@ -61,6 +62,8 @@ pub struct Overrides {
     pub procedures: Option<PathBuf>,
     /// `--survey FILE`.
     pub survey: Option<PathBuf>,
+    /// `--officials FILE`.
+    pub officials: Option<PathBuf>,
     /// `--calendar FILE`.
     pub calendar: Option<PathBuf>,
     /// `--lineage FILE`.
@@ -104,6 +107,7 @@ impl Overrides {
             dossiers: join(self.dossiers),
             procedures: join(self.procedures),
             survey: join(self.survey),
+            officials: join(self.officials),
             calendar: join(self.calendar),
             lineage: join(self.lineage),
             ..self
@@ -152,6 +156,8 @@ pub struct Spec {
     pub dossiers: Option<InputFile>,
     /// The survey answers.
     pub survey: Option<InputFile>,
+    /// The officials' survey answers.
+    pub officials: Option<InputFile>,
     /// The procedure register.
     pub procedures: Option<InputFile>,
     /// The working-day calendar (default: the built-in one).
@@ -187,6 +193,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         checklist: None,
         dossiers: None,
         survey: None,
+        officials: None,
         procedures: None,
         calendar: None,
         lineage: None,
@@ -219,6 +226,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
     for (slot, flag) in [
         (&mut spec.dossiers, &o.dossiers),
         (&mut spec.survey, &o.survey),
+        (&mut spec.officials, &o.officials),
         (&mut spec.procedures, &o.procedures),
         (&mut spec.calendar, &o.calendar),
         (&mut spec.lineage, &o.lineage),
@@ -257,6 +265,7 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
     spec.checklist = raw.inputs.checklist.map(&at);
     spec.dossiers = raw.inputs.dossiers.map(&at);
     spec.survey = raw.inputs.survey.map(&at);
+    spec.officials = raw.inputs.officials.map(&at);
     spec.procedures = raw.inputs.procedures.map(&at);
     spec.calendar = raw.inputs.calendar.map(&at);
     spec.lineage = raw.inputs.lineage.map(&at);

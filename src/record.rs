@@ -173,6 +173,7 @@ pub fn spec_inputs(spec: &crate::project::Spec) -> Vec<(String, PathBuf)> {
         ("checklist", &spec.checklist),
         ("dossiers", &spec.dossiers),
         ("survey", &spec.survey),
+        ("officials", &spec.officials),
         ("procedures", &spec.procedures),
         ("calendar", &spec.calendar),
         ("lineage", &spec.lineage),

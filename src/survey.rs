@@ -36,10 +36,26 @@ pub struct Answer {
     pub response: String,
     /// The unit the response is about.
     pub unit: String,
-    /// The question, by index into [`Survey::questions`] order.
+    /// The question, by index into [`Survey::questions`] order (or the scheme's).
     pub question: usize,
-    /// 1–5, or `None` for no answer.
+    /// 1–5 (or an option's index), or `None` for no answer.
     pub value: Option<u8>,
+    /// The respondent group, by index (0 where the file has no groups).
+    pub group: usize,
+}
+
+/// How the rows of an answers file are read: its questions, what an answer may be, and
+/// (for the officials' survey) its respondent groups. SIPAS and the officials' survey
+/// share every check on rows and responses through it.
+pub struct Scheme<'a> {
+    /// The survey's name in findings (`survey`, `officials' survey`).
+    pub what: &'static str,
+    /// Question id → index.
+    pub questions: BTreeMap<&'a str, usize>,
+    /// An answer cell → its value (`None`: no answer), or why it is refused.
+    pub answer: &'a dyn Fn(&str) -> Result<Option<u8>, String>,
+    /// Group name → index, when the file has a `group` column.
+    pub groups: Option<BTreeMap<&'a str, usize>>,
 }
 
 /// The usable rows of a survey file and what happened to the others.
@@ -51,6 +67,17 @@ pub struct Answers {
     pub stats: RowStats,
 }
 
+impl Scheme<'_> {
+    /// A group's index (0 when the file has no groups), or None when the framework
+    /// does not weight it.
+    fn group(&self, name: &str) -> Option<usize> {
+        match &self.groups {
+            Some(groups) => groups.get(name).copied(),
+            None => Some(0),
+        }
+    }
+}
+
 /// A usable row before the checks that need every row of its response.
 struct Parsed {
     line: usize,
@@ -59,6 +86,8 @@ struct Parsed {
     question: usize,
     qid: String,
     value: Option<u8>,
+    group: usize,
+    gname: String,
 }
 
 /// Reads the survey table against the framework's survey; `units`, when given, is the
@@ -73,13 +102,33 @@ pub fn read(
     units: Option<&BTreeSet<String>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Answers {
+    let scheme = Scheme {
+        what: "survey",
+        questions: survey.question_index(),
+        answer: &|raw| {
+            answer(raw).map_err(|other| {
+                format!("answer `{other}` is not 1 to 5 (0 or empty = no answer); row ignored")
+            })
+        },
+        groups: None,
+    };
+    read_answers(table, &scheme, units, diags)
+}
+
+/// Reads an answers table under a [`Scheme`]: the rows and responses that count.
+pub fn read_answers(
+    table: &Table,
+    scheme: &Scheme,
+    units: Option<&BTreeSet<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Answers {
     let mut stats = RowStats {
         input: "survey".into(),
         file: table.file.to_string(),
         read: table.rows.len(),
         ..RowStats::default()
     };
-    let parsed = parse_rows(table, survey, units, &mut stats, diags);
+    let parsed = parse_rows(table, scheme, units, &mut stats, diags);
     // response → its rows.
     let mut responses: BTreeMap<&str, Vec<&Parsed>> = BTreeMap::new();
     for p in &parsed {
@@ -93,6 +142,23 @@ pub fn read(
     Answers { rows, stats }
 }
 
+/// What a response names twice, in words (`units U1, U2`, `respondent groups a, b`).
+fn two_names(list: &[&Parsed]) -> Option<String> {
+    let units: BTreeSet<&str> = list.iter().map(|p| p.unit.as_str()).collect();
+    let groups: BTreeSet<&str> = list.iter().map(|p| p.gname.as_str()).collect();
+    let (what, named) = if units.len() > 1 {
+        ("units", units)
+    } else if groups.len() > 1 {
+        ("respondent groups", groups)
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{what} {}",
+        named.into_iter().collect::<Vec<_>>().join(", ")
+    ))
+}
+
 /// The rows of one response that count: none if it names two units; for each
 /// question, one row if every copy agrees, none if they disagree.
 fn keep_response(
@@ -103,16 +169,13 @@ fn keep_response(
     stats: &mut RowStats,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let units_named: BTreeSet<&str> = list.iter().map(|p| p.unit.as_str()).collect();
-    if units_named.len() > 1 {
+    if let Some(what) = two_names(&list) {
         let lines: Vec<String> = list.iter().map(|p| p.line.to_string()).collect();
-        let named: Vec<&str> = units_named.into_iter().collect();
         diags.push(
             Diagnostic::new(
                 Code::ResponseUnitConflict,
                 format!(
-                    "response `{response}` names units {}; all its {} rows (lines {}) are left out",
-                    named.join(", "),
+                    "response `{response}` names {what}; all its {} rows (lines {}) are left out",
                     list.len(),
                     lines.join(", ")
                 ),
@@ -173,23 +236,35 @@ fn to_answer(p: &Parsed) -> Answer {
         unit: p.unit.clone(),
         question: p.question,
         value: p.value,
+        group: p.group,
     }
 }
 
-/// One finding per question the framework does not know and per unit outside the
-/// register (value → (first row, rows)), instead of one per row.
+/// Values met on many rows, reported once each: value → (first row, rows).
+type Unknown = BTreeMap<String, (usize, usize)>;
+
+/// One finding per question the framework does not know, per unit outside the
+/// register and per group without a weight, instead of one per row.
 fn unknown(
     table: &Table,
-    (c_q, c_unit): (usize, usize),
-    questions: BTreeMap<String, (usize, usize)>,
-    units: BTreeMap<String, (usize, usize)>,
+    what: &str,
+    (c_q, c_unit, c_group): (usize, usize, usize),
+    [questions, units, groups]: [Unknown; 3],
     diags: &mut Vec<Diagnostic>,
 ) {
     for (q, (i, n)) in questions {
         let msg =
-            format!("question `{q}` is not in the framework's survey; its {n} row(s) are ignored");
+            format!("question `{q}` is not in the framework's {what}; its {n} row(s) are ignored");
         diags.push(
             Diagnostic::new(Code::UnknownQuestion, msg).located(table.at_col(&table.rows[i], c_q)),
+        );
+    }
+    for (g, (i, n)) in groups {
+        let msg = format!(
+            "respondent group `{g}` has no weight in the framework's [officials] table; its {n} row(s) are ignored"
+        );
+        diags.push(
+            Diagnostic::new(Code::UnknownGroup, msg).located(table.at_col(&table.rows[i], c_group)),
         );
     }
     for (u, (i, n)) in units {
@@ -228,7 +303,7 @@ fn answer(raw: &str) -> Result<Option<u8>, &str> {
 /// not know and units outside the register are reported and left out.
 fn parse_rows(
     table: &Table,
-    survey: &Survey,
+    scheme: &Scheme,
     units: Option<&BTreeSet<String>>,
     stats: &mut RowStats,
     diags: &mut Vec<Diagnostic>,
@@ -240,51 +315,49 @@ fn parse_rows(
         col("question_id"),
         col("answer"),
     );
-    let question_index = survey.question_index();
-    // Findings that would repeat on every row are reported once per value:
-    // value → (first row, rows).
-    let (mut unknown_questions, mut unknown_units) = (BTreeMap::new(), BTreeMap::new());
+    let c_group = scheme.groups.as_ref().and_then(|_| table.col("group"));
+    // Findings that would repeat on every row are reported once per value: questions,
+    // units, groups.
+    let mut unknowns: [Unknown; 3] = Default::default();
     let mut out = Vec::with_capacity(table.rows.len());
     for (i, r) in table.rows.iter().enumerate() {
         let response = normalize(&r[c_resp]);
         let unit = normalize(&r[c_unit]);
         let qid = normalize(&r[c_q]);
         let raw = r[c_a].trim();
-        if let Some((c, column)) = empty_key(&[(c_resp, &response), (c_unit, &unit), (c_q, &qid)]) {
-            diags.push(
-                Diagnostic::new(
-                    Code::MissingValue,
-                    format!("{column} is empty; row ignored"),
-                )
-                .located(table.at_col(r, c)),
-            );
-            stats.rejected += 1;
-            continue;
-        }
-        let value = match answer(raw) {
-            Ok(v) => v,
-            Err(other) => {
-                diags.push(
-                    Diagnostic::new(
-                        Code::BadAnswer,
-                        format!(
-                            "answer `{other}` is not 1 to 5 (0 or empty = no answer); row ignored"
-                        ),
-                    )
+        let refused = match empty_key(&[(c_resp, &response), (c_unit, &unit), (c_q, &qid)]) {
+            Some((c, column)) => Err(Diagnostic::new(
+                Code::MissingValue,
+                format!("{column} is empty; row ignored"),
+            )
+            .located(table.at_col(r, c))),
+            None => (scheme.answer)(raw).map_err(|why| {
+                Diagnostic::new(Code::BadAnswer, why)
                     .located(table.at_col(r, c_a))
-                    .unit(&unit),
-                );
+                    .unit(&unit)
+            }),
+        };
+        let value = match refused {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
                 stats.rejected += 1;
                 continue;
             }
         };
-        let Some(&question) = question_index.get(qid.as_str()) else {
-            unknown_questions.entry(qid).or_insert((i, 0)).1 += 1;
+        let gname = c_group.map_or_else(String::new, |c| normalize(&r[c]));
+        let Some(group) = scheme.group(&gname) else {
+            unknowns[2].entry(gname).or_insert((i, 0)).1 += 1;
+            stats.rejected += 1;
+            continue;
+        };
+        let Some(&question) = scheme.questions.get(qid.as_str()) else {
+            unknowns[0].entry(qid).or_insert((i, 0)).1 += 1;
             stats.rejected += 1;
             continue;
         };
         if units.is_some_and(|u| !u.contains(&unit)) {
-            unknown_units.entry(unit).or_insert((i, 0)).1 += 1;
+            unknowns[1].entry(unit).or_insert((i, 0)).1 += 1;
             stats.rejected += 1;
             continue;
         }
@@ -295,13 +368,15 @@ fn parse_rows(
             question,
             qid,
             value,
+            group,
+            gname,
         });
     }
     unknown(
         table,
-        (c_q, c_unit),
-        unknown_questions,
-        unknown_units,
+        scheme.what,
+        (c_q, c_unit, c_group.unwrap_or(c_q)),
+        unknowns,
         diags,
     );
     out

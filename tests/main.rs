@@ -17,6 +17,7 @@ mod hostile_workbooks;
 mod html;
 mod lineage;
 mod official;
+mod officials;
 mod output;
 mod outputs_trust;
 mod parquet;

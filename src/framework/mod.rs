@@ -43,6 +43,8 @@ pub struct Framework {
     /// How survey answers become satisfaction indices (the `[survey]` table), if the
     /// framework has one.
     pub survey: Option<Survey>,
+    /// How the officials' survey's answers score criteria (the `[officials]` table).
+    pub officials: Option<Officials>,
     /// The parts the index is the sum of (`[[parts]]`), in file order; empty: the index
     /// is the areas' points over their maximum, as one part.
     pub parts: Vec<Part>,
@@ -79,6 +81,45 @@ impl Survey {
             .enumerate()
             .flat_map(|(f, factor)| factor.questions.iter().map(move |q| (f, q)))
     }
+}
+
+/// The `[officials]` table: the officials' and leaders' survey (điều tra xã hội học).
+/// An answer is an option code weighted as a percentage of the points; a "don't know"
+/// or empty answer is left out; each respondent group has a weight. An item's figure
+/// (percent) = Σ group weight × mean option weight of the group's valid answers to the
+/// item's questions / Σ weights of the groups that answered.
+#[derive(Debug, Clone)]
+pub struct Officials {
+    /// Option code (upper case) → percentage of the points, sorted by code.
+    pub options: Vec<(String, Decimal)>,
+    /// Codes meaning "don't know" (upper case).
+    pub dont_know: Vec<String>,
+    /// Respondent group → weight, in file order (sorted by name).
+    pub groups: Vec<(String, Decimal)>,
+    /// The items, in file order; each question belongs to exactly one.
+    pub items: Vec<OfficialsItem>,
+}
+
+impl Officials {
+    /// Each question id → its item, by index.
+    pub fn question_items(&self) -> std::collections::BTreeMap<&str, usize> {
+        self.items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, it)| it.questions.iter().map(move |q| (q.as_str(), i)))
+            .collect()
+    }
+}
+
+/// An item of the officials' survey: the questions behind one criterion or part.
+#[derive(Debug, Clone)]
+pub struct OfficialsItem {
+    /// Its id, used in `officials:<id>` ratios.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its question ids.
+    pub questions: Vec<String>,
 }
 
 /// How a valid answer (1–5) counts towards a question's satisfaction.
@@ -342,12 +383,20 @@ impl Leaf {
         }
     }
 
-    /// Whether the checklist decides this leaf's points (not the dossier log or the
+    /// The officials' survey figure this leaf's ratio comes from, if any.
+    pub fn officials_target(&self) -> Option<SurveyTarget> {
+        match self.ratio_source() {
+            Some(RatioSource::Officials(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Whether the checklist decides this leaf's points (not the dossier log or a
     /// survey).
     pub fn from_checklist(&self) -> bool {
         !matches!(
             self.ratio_source(),
-            Some(RatioSource::Dossier(_) | RatioSource::Survey(_))
+            Some(RatioSource::Dossier(_) | RatioSource::Survey(_) | RatioSource::Officials(_))
         )
     }
 }
@@ -502,6 +551,9 @@ pub enum RatioSource {
     /// The unit's survey index or one factor (`survey:index`, `survey:<factor>`),
     /// exact (a percentage over 100).
     Survey(SurveyTarget),
+    /// The unit's officials' survey figure, all items or one (`officials:index`,
+    /// `officials:<item>`), exact (a percentage over 100).
+    Officials(SurveyTarget),
 }
 
 /// What a ratio with a zero denominator earns.
@@ -560,7 +612,15 @@ impl Framework {
         if self.uses_survey() {
             v.push("survey");
         }
+        if self.uses_officials() {
+            v.push("officials");
+        }
         v
+    }
+
+    /// Whether any leaf takes its ratio from the officials' survey.
+    pub fn uses_officials(&self) -> bool {
+        self.leaves.iter().any(|l| l.officials_target().is_some())
     }
 
     /// Whether any leaf takes its ratio from the survey.

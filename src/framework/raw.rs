@@ -45,6 +45,34 @@ pub struct RawFramework {
     pub survey: Option<Spanned<RawSurvey>>,
     #[serde(default)]
     pub parts: Vec<Spanned<RawPart>>,
+    #[serde(default)]
+    pub officials: Option<Spanned<RawOfficials>>,
+}
+
+/// `[officials]`: the officials' and leaders' survey (điều tra xã hội học).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawOfficials {
+    /// Answer option → percentage of the points (A = "100", B = "60", …).
+    pub options: Spanned<BTreeMap<String, Spanned<RawNum>>>,
+    /// Answer codes meaning "don't know" (left out, as an empty answer); default `KB`.
+    pub dont_know: Option<Vec<String>>,
+    /// Respondent group → weight.
+    pub groups: Spanned<BTreeMap<String, Spanned<RawNum>>>,
+    #[serde(default)]
+    pub items: Vec<Spanned<RawOfficialsItem>>,
+}
+
+/// `[[officials.items]]`: questions whose answers score one criterion or part.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawOfficialsItem {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub questions: Spanned<Vec<String>>,
+    /// Free text for people reading the file.
+    #[allow(dead_code)]
+    pub note: Option<String>,
 }
 
 /// `[[parts]]`: one part of the index (appraised points, SIPAS, survey, impact).

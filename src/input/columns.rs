@@ -21,6 +21,8 @@ pub enum Input {
     Dossiers,
     /// Survey answers.
     Survey,
+    /// The officials' survey answers.
+    Officials,
     /// The procedure register.
     Procedures,
     /// A working-day calendar.
@@ -33,11 +35,12 @@ pub enum Input {
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 8] = [
+    pub const ALL: [Input; 9] = [
         Input::Units,
         Input::Checklist,
         Input::Dossiers,
         Input::Survey,
+        Input::Officials,
         Input::Procedures,
         Input::Calendar,
         Input::Lineage,
@@ -51,6 +54,7 @@ impl Input {
             Input::Checklist => "checklist",
             Input::Dossiers => "dossiers",
             Input::Survey => "survey",
+            Input::Officials => "officials",
             Input::Procedures => "procedures",
             Input::Calendar => "calendar",
             Input::Lineage => "lineage",
@@ -134,6 +138,13 @@ impl Input {
                 ("unit_id", &["Mã đơn vị", "Mã ĐV"]),
                 ("question_id", &["Mã câu hỏi", "Câu hỏi"]),
                 ("answer", &["Trả lời", "Câu trả lời", "Mức độ hài lòng"]),
+            ],
+            Input::Officials => &[
+                ("response_id", &["Mã phiếu", "Số phiếu"]),
+                ("unit_id", &["Mã đơn vị", "Mã ĐV"]),
+                ("group", &["Nhóm đối tượng", "Đối tượng"]),
+                ("question_id", &["Mã câu hỏi", "Câu hỏi"]),
+                ("answer", &["Phương án", "Phương án trả lời", "Trả lời"]),
             ],
             Input::Procedures => &[
                 ("procedure_id", &["Mã thủ tục", "Mã TTHC"]),

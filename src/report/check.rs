@@ -45,22 +45,36 @@ pub fn valid_line(fw: &Framework, lang: Lang) -> String {
     };
     match lang {
         Lang::En => {
-            let survey = if fw.survey.is_some() {
+            let mut survey = if fw.survey.is_some() {
                 format!("; survey: {f} factors, {q} questions")
             } else {
                 String::new()
             };
+            if let Some(o) = &fw.officials {
+                survey.push_str(&format!(
+                    "; officials' survey: {} items, {} groups",
+                    o.items.len(),
+                    o.groups.len()
+                ));
+            }
             format!(
                 "framework {} ({}): valid — {areas} areas, {leaves} criteria, {sum}{survey}; scored from {inputs}",
                 fw.id, fw.source
             )
         }
         Lang::Vi => {
-            let survey = if fw.survey.is_some() {
+            let mut survey = if fw.survey.is_some() {
                 format!("; khảo sát: {f} yếu tố, {q} câu hỏi")
             } else {
                 String::new()
             };
+            if let Some(o) = &fw.officials {
+                survey.push_str(&format!(
+                    "; điều tra xã hội học: {} nhóm câu hỏi, {} nhóm đối tượng",
+                    o.items.len(),
+                    o.groups.len()
+                ));
+            }
             format!(
                 "bộ tiêu chí {} ({}): hợp lệ — {areas} lĩnh vực, {leaves} tiêu chí, {sum}{survey}; chấm từ {inputs}",
                 fw.id, fw.source

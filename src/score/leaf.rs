@@ -21,6 +21,8 @@ pub struct UnitEvidence<'a> {
     pub dossiers: Option<&'a Counts>,
     /// Its survey figures.
     pub survey: Option<&'a Figures>,
+    /// Its officials' survey figures.
+    pub officials: Option<&'a crate::officials::Figures>,
 }
 
 /// What evaluating one leaf of one unit needs to know.
@@ -188,6 +190,11 @@ pub fn evaluate(
     if let Some(target) = leaf.survey_target() {
         let (fraction, source) = survey_ratio(ctx.fw, target, evidence.survey);
         let ratio = (fraction, source, "the survey".to_string());
+        return from_evidence(ctx, ratio, row, diags);
+    }
+    if let Some(target) = leaf.officials_target() {
+        let (fraction, source) = officials_ratio(ctx.fw, target, evidence.officials);
+        let ratio = (fraction, source, "the officials' survey".to_string());
         return from_evidence(ctx, ratio, row, diags);
     }
     let Some(row) = row else {
@@ -447,6 +454,46 @@ fn survey_ratio(
     let respondents = figures.map_or(0, |f| f.respondents);
     let words = format!("survey:{name} ({respondents} respondents, {answers} valid answers)");
     (value.map(|v| (v, Exact::from(100u64))), words)
+}
+
+/// The ratio an officials' survey leaf reads: the exact figure over 100, and each
+/// answering group's mean and weight in words.
+fn officials_ratio(
+    fw: &Framework,
+    target: SurveyTarget,
+    figures: Option<&crate::officials::Figures>,
+) -> (Option<(Exact, Exact)>, String) {
+    let name = match target {
+        SurveyTarget::Index => "index".to_string(),
+        SurveyTarget::Factor(i) => fw
+            .officials
+            .as_ref()
+            .map_or_else(String::new, |o| o.items[i].id.clone()),
+    };
+    let empty = crate::officials::Figure::default();
+    let figure = figures.map_or(&empty, |f| f.target(target));
+    let groups: Vec<String> = figure
+        .groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {}% of {} answer(s), weight {}",
+                g.group,
+                g.mean.readable(2),
+                g.answers,
+                plain(g.weight)
+            )
+        })
+        .collect();
+    let words = if groups.is_empty() {
+        format!("officials:{name} (no valid answers)")
+    } else {
+        format!("officials:{name} (groups: {})", groups.join("; "))
+    };
+    (
+        figure.value.clone().map(|v| (v, Exact::from(100u64))),
+        words,
+    )
 }
 
 /// A ratio from outside the checklist: the unit's (numerator, denominator) — `None`

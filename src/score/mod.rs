@@ -32,6 +32,8 @@ pub struct Evidence<'a> {
     pub dossiers: Option<&'a BTreeMap<String, crate::dossier::Counts>>,
     /// Survey figures.
     pub survey: Option<&'a BTreeMap<String, crate::survey::Figures>>,
+    /// Officials' survey figures.
+    pub officials: Option<&'a BTreeMap<String, crate::officials::Figures>>,
 }
 
 /// A stage of the inspection: which reading of the checklist points come from.
@@ -669,6 +671,7 @@ impl UnitRun<'_> {
         let here = UnitEvidence {
             dossiers: self.evidence.dossiers.and_then(|d| d.get(&unit.id)),
             survey: self.evidence.survey.and_then(|s| s.get(&unit.id)),
+            officials: self.evidence.officials.and_then(|s| s.get(&unit.id)),
         };
         let mut leaves = Vec::with_capacity(fw.leaves.len());
         for (l, def) in fw.leaves.iter().enumerate() {
@@ -722,6 +725,8 @@ pub struct UnitInputs {
     pub dossiers: Option<crate::dossier::Counts>,
     /// Its survey figures.
     pub survey: Option<crate::survey::Figures>,
+    /// Its officials' survey figures.
+    pub officials: Option<crate::officials::Figures>,
 }
 
 impl UnitInputs {
@@ -740,6 +745,7 @@ impl UnitInputs {
                     rows: vec![None; fw.leaves.len()],
                     dossiers: evidence.dossiers.and_then(|d| d.get(*id)).copied(),
                     survey: evidence.survey.and_then(|s| s.get(*id)).cloned(),
+                    officials: evidence.officials.and_then(|s| s.get(*id)).cloned(),
                 };
                 (id.to_string(), inputs)
             })
@@ -766,6 +772,7 @@ impl UnitInputs {
         let evidence = UnitEvidence {
             dossiers: self.dossiers.as_ref(),
             survey: self.survey.as_ref(),
+            officials: self.officials.as_ref(),
         };
         leaf::evaluate(&ctx, self.rows[l].as_ref(), evidence, &mut Vec::new())
     }

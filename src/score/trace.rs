@@ -149,12 +149,17 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -
     format!("{body}{rounded}")
 }
 
+/// Whether a ratio's source is a survey figure (a percentage, not a count over a count).
+fn is_percent(source: &str) -> bool {
+    source.starts_with("survey:") || source.starts_with("officials:")
+}
+
 fn ratio_words(r: &Ratio, max: &str, points: &str, lang: Lang) -> String {
     let (num, den, source) = (&r.num, &r.den, &r.source);
     // A survey figure is a mean of shares, not a count over a count: show it as the
     // percentage it is.
     let pct = percent_words(num, den);
-    let survey = source.starts_with("survey:");
+    let survey = is_percent(source);
     let fraction = if survey {
         pct.clone()
     } else {
@@ -195,7 +200,7 @@ pub fn figure(fw: &Framework, leaf: &Leaf, r: &Reading) -> String {
         None => format!("≈ {}", r.outcome.points.readable(2)),
     };
     match &r.how {
-        How::Ratio(x) if x.source.starts_with("survey:") => {
+        How::Ratio(x) if is_percent(&x.source) => {
             format!("{} → {points}", percent_words(&x.num, &x.den))
         }
         How::Ratio(x) => format!(

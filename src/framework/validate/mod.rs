@@ -2,6 +2,7 @@
 //! the tree, rounding, bands and ranking here; each leaf's rule in [`rule`]; the
 //! `[survey]` table in [`survey`]; the `[[parts]]` in [`parts`].
 
+mod officials;
 mod parts;
 mod rule;
 mod survey;
@@ -34,6 +35,7 @@ pub fn parse(text: &str, file: &str) -> Result<Framework, Vec<Diagnostic>> {
         diags: Vec::new(),
         ids: BTreeMap::new(),
         factors: None,
+        official_items: None,
     };
     let mut fw = v.framework(raw);
     // Line ends do not change a framework: the fingerprint is that of LF text.
@@ -81,6 +83,8 @@ struct Validator<'a> {
     ids: BTreeMap<String, usize>,
     /// The survey's factor ids, once `[survey]` is read (None: no survey table).
     factors: Option<Vec<String>>,
+    /// The officials' survey's item ids, once `[officials]` is read.
+    official_items: Option<Vec<String>>,
 }
 
 impl Validator<'_> {
@@ -178,6 +182,10 @@ impl Validator<'_> {
         self.factors = survey
             .as_ref()
             .map(|s: &Survey| s.factors.iter().map(|f| f.id.clone()).collect());
+        let officials = raw.officials.as_ref().map(|o| self.officials(o));
+        self.official_items = officials
+            .as_ref()
+            .map(|o| o.items.iter().map(|i| i.id.clone()).collect());
         let mut areas = Vec::new();
         let mut leaves = Vec::new();
         for a in &raw.areas {
@@ -220,6 +228,7 @@ impl Validator<'_> {
             areas,
             leaves,
             survey,
+            officials,
             parts,
             fingerprint: String::new(),
         }

@@ -132,15 +132,18 @@ impl Validator<'_> {
         h: &mut Holdings,
     ) -> Vec<usize> {
         let text = src.get_ref().trim();
-        let Some(target) = text.strip_prefix("survey:") else {
+        let ratio = if let Some(t) = text.strip_prefix("survey:") {
+            RatioSource::Survey(self.survey_target(src, &format!("part `{id}`"), t.trim()))
+        } else if let Some(t) = text.strip_prefix("officials:") {
+            RatioSource::Officials(self.officials_target(src, &format!("part `{id}`"), t.trim()))
+        } else {
             self.err(
                 src,
                 Code::UnknownValue,
-                format!("part `{id}`: source `{text}` is not `survey:index` or `survey:<factor>`"),
+                format!("part `{id}`: source `{text}` is not `survey:index`, `survey:<factor>`, `officials:index` or `officials:<item>`"),
             );
             return Vec::new();
         };
-        let ratio = RatioSource::Survey(self.survey_target(src, id, target.trim()));
         let area = h.areas.len();
         h.areas.push(Area {
             id: id.to_string(),

@@ -138,7 +138,18 @@ impl Validator<'_> {
             return RatioSource::Checklist;
         }
         if let Some(target) = text.strip_prefix("survey:") {
-            return RatioSource::Survey(self.survey_target(r, id, target.trim()));
+            return RatioSource::Survey(self.survey_target(
+                r,
+                &format!("criterion `{id}`"),
+                target.trim(),
+            ));
+        }
+        if let Some(target) = text.strip_prefix("officials:") {
+            return RatioSource::Officials(self.officials_target(
+                r,
+                &format!("criterion `{id}`"),
+                target.trim(),
+            ));
         }
         if let Some(m) = text
             .strip_prefix("dossier:")
@@ -154,7 +165,7 @@ impl Validator<'_> {
             r,
             Code::UnknownValue,
             format!(
-                "criterion `{id}`: ratio `{text}` is not `checklist` (done / planned), `survey:index`, `survey:<factor>` or `dossier:<rate>` ({})",
+                "criterion `{id}`: ratio `{text}` is not `checklist` (done / planned), `survey:index`, `survey:<factor>`, `officials:index`, `officials:<item>` or `dossier:<rate>` ({})",
                 names.join(", ")
             ),
         );

@@ -210,28 +210,50 @@ impl Validator<'_> {
     pub(super) fn survey_target(
         &mut self,
         r: &Spanned<String>,
-        id: &str,
+        who: &str,
         target: &str,
     ) -> SurveyTarget {
-        let Some(factors) = self.factors.clone() else {
+        let names = self.factors.clone();
+        self.target_in(
+            r,
+            who,
+            ("survey", "[survey]", "a survey factor"),
+            names,
+            target,
+        )
+    }
+
+    /// A `<prefix>:<target>` ratio or source of `who` (`criterion `1.1``): `index`, or one of `names` (None: the
+    /// framework lacks the table).
+    pub(super) fn target_in(
+        &mut self,
+        r: &Spanned<String>,
+        who: &str,
+        (prefix, table, one): (&str, &str, &str),
+        names: Option<Vec<String>>,
+        target: &str,
+    ) -> SurveyTarget {
+        let Some(names) = names else {
             self.err(
                 r,
                 Code::MissingSurvey,
-                format!("criterion `{id}`: ratio `survey:{target}` needs a [survey] table in the framework"),
+                format!("{who}: ratio `{prefix}:{target}` needs a {table} table in the framework"),
             );
             return SurveyTarget::Index;
         };
         if target == "index" {
             return SurveyTarget::Index;
         }
-        match factors.iter().position(|f| f == target) {
+        match names.iter().position(|f| f == target) {
             Some(i) => SurveyTarget::Factor(i),
             None => {
-                let names = factors.join(", ");
                 self.err(
                     r,
                     Code::UnknownValue,
-                    format!("criterion `{id}`: `survey:{target}` is not `survey:index` or a survey factor ({names})"),
+                    format!(
+                        "{who}: `{prefix}:{target}` is not `{prefix}:index` or {one} ({})",
+                        names.join(", ")
+                    ),
                 );
                 SurveyTarget::Index
             }

@@ -97,10 +97,13 @@ pub enum Command {
     ///
     /// Reads one row per answer (response_id, unit_id, question_id, answer 1–5; empty
     /// or 0 = no answer) and computes, per unit or group, each question's satisfaction
-    /// over its valid answers, each factor (the mean of its questions), the index (the
-    /// mean of the factors), the respondents, and the index's 95% margin of error.
-    /// How an answer counts and how means are weighted is the framework's [survey]
-    /// table (default framework: the manifest's, else the built-in `sipas`).
+    /// over its valid answers, each factor (the mean of its questions), each pillar
+    /// (the mean of its factors), the index (the mean of the factors, or of the pillars
+    /// with `aggregate = "pillars"`), the respondents, and the index's 95% margin of
+    /// error; unscored questions (needs, the harassment question) as frequency tables
+    /// (json, xlsx, html). How an answer counts and how means are weighted is the
+    /// framework's [survey] table (default framework: the manifest's, else the
+    /// built-in `sipas`).
     ///
     /// Example: cchc sipas --survey fixtures/demo/survey.csv --units fixtures/demo/units.csv
     Sipas(SipasArgs),

@@ -35,6 +35,9 @@ impl Lang {
         if let Some(id) = name.strip_prefix("part_") {
             return format!("Phần {id}");
         }
+        if let Some(id) = name.strip_prefix("pillar_") {
+            return format!("Trụ cột {id}");
+        }
         if let Some(id) = name.strip_prefix("factor_") {
             return format!("Yếu tố {id}");
         }
@@ -107,6 +110,9 @@ impl Lang {
             "via" => "Qua sắp xếp",
             "relation" => "Quan hệ",
             "share" => "Tỷ trọng",
+            "question_id" => "Mã câu hỏi",
+            "question" => "Câu hỏi",
+            "answer" => "Câu trả lời",
             "new_id" => "Mã mới",
             "new_name" => "Tên mới",
             "old_id" => "Mã cũ",

@@ -109,6 +109,7 @@ pub fn read(
                 .map(|(i, (g, _))| (g.as_str(), i))
                 .collect(),
         ),
+        unscored: BTreeMap::new(),
     };
     crate::survey::read_answers(table, &scheme, units, diags)
 }

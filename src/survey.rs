@@ -42,6 +42,9 @@ pub struct Answer {
     pub value: Option<u8>,
     /// The respondent group, by index (0 where the file has no groups).
     pub group: usize,
+    /// The answer as written, for an unscored question (its index is past the scored
+    /// ones); `None` for scored questions and empty answers.
+    pub text: Option<String>,
 }
 
 /// How the rows of an answers file are read: its questions, what an answer may be, and
@@ -56,6 +59,9 @@ pub struct Scheme<'a> {
     pub answer: &'a dyn Fn(&str) -> Result<Option<u8>, String>,
     /// Group name → index, when the file has a `group` column.
     pub groups: Option<BTreeMap<&'a str, usize>>,
+    /// Unscored question id → index (after the scored questions): any answer text is
+    /// kept as written, to be counted.
+    pub unscored: BTreeMap<&'a str, usize>,
 }
 
 /// The usable rows of a survey file and what happened to the others.
@@ -88,6 +94,7 @@ struct Parsed {
     value: Option<u8>,
     group: usize,
     gname: String,
+    text: Option<String>,
 }
 
 /// Reads the survey table against the framework's survey; `units`, when given, is the
@@ -111,6 +118,12 @@ pub fn read(
             })
         },
         groups: None,
+        unscored: survey
+            .unscored
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), survey.questions().count() + i))
+            .collect(),
     };
     read_answers(table, &scheme, units, diags)
 }
@@ -197,7 +210,9 @@ fn keep_response(
             continue;
         }
         let lines: Vec<String> = copies.iter().map(|p| p.line.to_string()).collect();
-        let agree = copies.iter().all(|p| p.value == first.value);
+        let agree = copies
+            .iter()
+            .all(|p| p.value == first.value && p.text == first.text);
         let (code, what) = if agree {
             (Code::RepeatedAnswer, "the same answer; counted once")
         } else {
@@ -237,6 +252,7 @@ fn to_answer(p: &Parsed) -> Answer {
         question: p.question,
         value: p.value,
         group: p.group,
+        text: p.text.clone(),
     }
 }
 
@@ -299,6 +315,34 @@ fn answer(raw: &str) -> Result<Option<u8>, &str> {
     }
 }
 
+/// A row's answer, or the finding that refuses the row (an empty key, an answer the
+/// scheme does not take); an unscored question's answer is kept as text.
+fn read_value(
+    table: &Table,
+    scheme: &Scheme,
+    r: &crate::input::Row,
+    keys: &[(usize, &String); 3],
+    (c_a, raw): (usize, &str),
+) -> Result<Option<u8>, Box<Diagnostic>> {
+    match empty_key(keys) {
+        Some((c, column)) => Err(Box::new(
+            Diagnostic::new(
+                Code::MissingValue,
+                format!("{column} is empty; row ignored"),
+            )
+            .located(table.at_col(r, c)),
+        )),
+        None if scheme.unscored.contains_key(keys[2].1.as_str()) => Ok(None),
+        None => (scheme.answer)(raw).map_err(|why| {
+            Box::new(
+                Diagnostic::new(Code::BadAnswer, why)
+                    .located(table.at_col(r, c_a))
+                    .unit(keys[1].1),
+            )
+        }),
+    }
+}
+
 /// Each row on its own: empty keys, answers outside 0–5, questions the framework does
 /// not know and units outside the register are reported and left out.
 fn parse_rows(
@@ -325,22 +369,11 @@ fn parse_rows(
         let unit = normalize(&r[c_unit]);
         let qid = normalize(&r[c_q]);
         let raw = r[c_a].trim();
-        let refused = match empty_key(&[(c_resp, &response), (c_unit, &unit), (c_q, &qid)]) {
-            Some((c, column)) => Err(Diagnostic::new(
-                Code::MissingValue,
-                format!("{column} is empty; row ignored"),
-            )
-            .located(table.at_col(r, c))),
-            None => (scheme.answer)(raw).map_err(|why| {
-                Diagnostic::new(Code::BadAnswer, why)
-                    .located(table.at_col(r, c_a))
-                    .unit(&unit)
-            }),
-        };
-        let value = match refused {
+        let keys = [(c_resp, &response), (c_unit, &unit), (c_q, &qid)];
+        let value = match read_value(table, scheme, r, &keys, (c_a, raw)) {
             Ok(v) => v,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 stats.rejected += 1;
                 continue;
             }
@@ -351,7 +384,9 @@ fn parse_rows(
             stats.rejected += 1;
             continue;
         };
-        let Some(&question) = scheme.questions.get(qid.as_str()) else {
+        let free = scheme.unscored.get(qid.as_str());
+        let text = free.filter(|_| !raw.is_empty()).map(|_| raw.to_string());
+        let Some(&question) = scheme.questions.get(qid.as_str()).or(free) else {
             unknowns[0].entry(qid).or_insert((i, 0)).1 += 1;
             stats.rejected += 1;
             continue;
@@ -370,6 +405,7 @@ fn parse_rows(
             value,
             group,
             gname,
+            text,
         });
     }
     unknown(
@@ -399,6 +435,8 @@ pub struct Figures {
     pub factor_answers: Vec<u64>,
     /// Per factor: the index in percent, `None` when none of its questions has answers.
     pub factors: Vec<Option<Exact>>,
+    /// Per pillar: the weighted mean of its factors with a value, in percent.
+    pub pillars: Vec<Option<Exact>>,
     /// The overall index in percent, `None` without any valid answer.
     pub index: Option<Exact>,
     /// The 95% margin of error of the index, in percentage points.
@@ -444,7 +482,9 @@ pub fn tally(
     }
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
     for a in &answers.rows {
-        let Some(k) = key(&a.unit) else { continue };
+        let Some(k) = key(&a.unit).filter(|_| a.question < questions.len()) else {
+            continue;
+        };
         let e = acc.entry(k).or_insert_with(|| Acc {
             respondents: BTreeSet::new(),
             blanks: 0,
@@ -486,13 +526,7 @@ pub fn tally(
                         .sum(),
                 );
             }
-            let index = weighted_mean(
-                survey
-                    .factors
-                    .iter()
-                    .zip(&factors)
-                    .filter_map(|(f, v)| v.clone().map(|v| (f.weight, v))),
-            );
+            let (pillars, index) = pillars_and_index(survey, &factors);
             let respondents = a.respondents.len() as u64;
             let figures = Figures {
                 respondents,
@@ -502,12 +536,90 @@ pub fn tally(
                 questions: shares,
                 factor_answers,
                 factors,
+                pillars,
                 margin: index.as_ref().and_then(|p| margin_of_error(p, respondents)),
                 index,
             };
             (k, figures)
         })
         .collect()
+}
+
+/// Each pillar (the weighted mean of its factors with a value) and the index: the
+/// weighted mean of the pillars under `aggregate = "pillars"`, else of the factors.
+fn pillars_and_index(
+    survey: &Survey,
+    factors: &[Option<Exact>],
+) -> (Vec<Option<Exact>>, Option<Exact>) {
+    let factor = |f: usize| factors[f].clone().map(|v| (survey.factors[f].weight, v));
+    let pillars: Vec<Option<Exact>> = survey
+        .pillars
+        .iter()
+        .map(|p| weighted_mean(p.factors.iter().filter_map(|&f| factor(f))))
+        .collect();
+    let index = if survey.by_pillars {
+        weighted_mean(
+            survey
+                .pillars
+                .iter()
+                .zip(&pillars)
+                .filter_map(|(p, v)| v.clone().map(|v| (p.weight, v))),
+        )
+    } else {
+        weighted_mean((0..factors.len()).filter_map(factor))
+    };
+    (pillars, index)
+}
+
+/// One line of an unscored question's frequency table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frequency {
+    /// The unit or group (`all` over every answer).
+    pub key: String,
+    /// The question, by index into `Survey::unscored`.
+    pub question: usize,
+    /// The answer as written.
+    pub answer: String,
+    /// How many gave it.
+    pub count: u64,
+    /// Its share of the question's non-empty answers for the key, in percent, exact.
+    pub share: Exact,
+}
+
+/// The frequency tables of the unscored questions per key (`key` maps a unit to its
+/// key, as for [`tally`]), by key, question and answer.
+pub fn frequencies(
+    survey: &Survey,
+    answers: &Answers,
+    key: impl Fn(&str) -> Option<String>,
+) -> Vec<Frequency> {
+    let scored = survey.questions().count();
+    let mut counts: BTreeMap<(String, usize), BTreeMap<&str, u64>> = BTreeMap::new();
+    for a in &answers.rows {
+        let (Some(text), Some(k)) = (a.text.as_deref(), key(&a.unit)) else {
+            continue;
+        };
+        *counts
+            .entry((k, a.question - scored))
+            .or_default()
+            .entry(text)
+            .or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for ((k, question), by_answer) in counts {
+        let total: u64 = by_answer.values().sum();
+        for (answer, count) in by_answer {
+            out.push(Frequency {
+                key: k.clone(),
+                question,
+                answer: answer.to_string(),
+                count,
+                share: Exact::ratio(&Exact::from(count * 100), &Exact::from(total))
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    out
 }
 
 /// Σ w·v / Σ w over the parts, exact; `None` when there are none.
@@ -580,6 +692,9 @@ pub struct SurveyTable {
     pub stats: RowStats,
     /// Figures over every usable answer (the whole province, say).
     pub total: Figures,
+    /// The unscored questions' frequency tables, per key, then over every answer
+    /// (key `all`).
+    pub frequencies: Vec<Frequency>,
 }
 
 /// Reads a survey table against the framework's `[survey]` and tallies it per unit or
@@ -648,11 +763,17 @@ pub fn table_of(
     let total = tally(spec, &answers, |_| Some(String::new()))
         .remove("")
         .unwrap_or_default();
+    let mut freq = match by {
+        SurveyBy::Unit => frequencies(spec, &answers, |u| Some(u.to_string())),
+        SurveyBy::Group => frequencies(spec, &answers, |u| group_of.get(u).map(|g| g.to_string())),
+    };
+    freq.extend(frequencies(spec, &answers, |_| Some("all".into())));
     Ok(SurveyTable {
         by,
         keys,
         figures,
         stats: answers.stats,
         total,
+        frequencies: freq,
     })
 }

@@ -63,6 +63,36 @@ pub struct Survey {
     pub factors: Vec<Factor>,
     /// Below this many respondents a unit gets a `few-respondents` finding (0 = none).
     pub min_respondents: u64,
+    /// Pillars grouping the factors, in file order (may be empty).
+    pub pillars: Vec<Pillar>,
+    /// Whether the index is the weighted mean of the pillars (else of the factors).
+    pub by_pillars: bool,
+    /// Questions reported as frequency tables and never scored (needs, expectations,
+    /// the harassment question).
+    pub unscored: Vec<Unscored>,
+}
+
+/// A pillar of the survey (policy making and implementation; service delivery): the
+/// weighted mean of its factors that have a value.
+#[derive(Debug, Clone)]
+pub struct Pillar {
+    /// Its id, in the `pillar_<id>` column.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its weight in the index under `aggregate = "pillars"` (1 unless given).
+    pub weight: Decimal,
+    /// Its factors, by index into `Survey::factors`.
+    pub factors: Vec<usize>,
+}
+
+/// A question whose answers are counted, not scored.
+#[derive(Debug, Clone)]
+pub struct Unscored {
+    /// The survey file's `question_id`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
 }
 
 impl Survey {

@@ -102,6 +102,33 @@ pub struct RawSurvey {
     pub min_respondents: Option<Spanned<i64>>,
     #[serde(default)]
     pub factors: Vec<Spanned<RawFactor>>,
+    /// `factors` (default: the index is the weighted mean of the factors) or `pillars`.
+    pub aggregate: Option<Spanned<String>>,
+    #[serde(default)]
+    pub pillars: Vec<Spanned<RawPillar>>,
+    #[serde(default)]
+    pub unscored: Vec<Spanned<RawUnscored>>,
+}
+
+/// `[[survey.pillars]]`: factors grouped (policy making; service delivery).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPillar {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub weight: Option<Spanned<RawNum>>,
+    pub factors: Spanned<Vec<String>>,
+    /// Free text for people reading the file.
+    #[allow(dead_code)]
+    pub note: Option<String>,
+}
+
+/// `[[survey.unscored]]`: a question reported as a frequency table, never scored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawUnscored {
+    pub id: Spanned<String>,
+    pub title: String,
 }
 
 /// `[[survey.factors]]`

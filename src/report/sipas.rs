@@ -30,6 +30,7 @@ fn figure_cells(fw: &Framework, s: &Survey, f: &Figures) -> Vec<Value> {
         f.margin
             .map_or(Value::Null, |m| Value::Dec(fw.rounding.apply(&m.into()))),
     ];
+    r.extend((0..s.pillars.len()).map(|i| pct(f.pillars.get(i).and_then(|x| x.as_ref()))));
     r.extend((0..s.factors.len()).map(|i| pct(f.factors.get(i).and_then(|x| x.as_ref()))));
     let q = s.questions().count();
     r.extend((0..q).map(|i| pct(f.questions.get(i).and_then(|x| x.as_ref()))));
@@ -76,6 +77,11 @@ pub fn build<'a>(
     cols.push(Column::new("index", pk).essential());
     cols.push(Column::new("margin_of_error", pk).essential());
     cols.extend(
+        s.pillars
+            .iter()
+            .map(|p| Column::new(format!("pillar_{}", p.id), pk).essential()),
+    );
+    cols.extend(
         s.factors
             .iter()
             .map(|f| Column::new(format!("factor_{}", f.id), pk)),
@@ -106,8 +112,46 @@ pub fn build<'a>(
     });
     table.total = Some(total);
     r.tables.push(table);
+    if !s.unscored.is_empty() {
+        r.tables.push(frequency_table(fw, s, t));
+    }
     r.stats = vec![t.stats.clone()];
     r
+}
+
+/// The unscored questions' frequency tables: per unit (or group) and over every
+/// answer (`all`), each answer's count and share of the question's answers.
+fn frequency_table<'a>(fw: &'a Framework, s: &'a Survey, t: &'a SurveyTable) -> Table<'a> {
+    let key = if t.by == SurveyBy::Unit {
+        "unit_id"
+    } else {
+        "group"
+    };
+    let cols = vec![
+        Column::new(key, Kind::Text).essential(),
+        Column::new("question_id", Kind::Text).essential(),
+        Column::new("question", Kind::Text),
+        Column::new("answer", Kind::Text).essential(),
+        Column::new("answers", Kind::Int).essential(),
+        Column::new("share", super::points_kind(fw)).essential(),
+    ];
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
+        for f in &t.frequencies {
+            let q = &s.unscored[f.question];
+            sink(vec![
+                Value::str(&f.key),
+                Value::str(&q.id),
+                Value::str(&q.title),
+                Value::str(&f.answer),
+                Value::count(f.count),
+                super::published(fw, &f.share),
+            ]);
+        }
+    };
+    Table::new("unscored", cols, Box::new(rows)).with(crate::export::xlsx::Sheet {
+        name: Some("Unscored".into()),
+        frozen: (0, 0),
+    })
 }
 
 /// The survey's method, as JSON members before the rows.
@@ -117,6 +161,19 @@ fn json_head(fw: &Framework, s: &Survey) -> Vec<(String, serde_json::Value)> {
         ("counting".into(), json!(s.counting.describe(Lang::En))),
         ("margin_of_error".into(), json!(MARGIN_NOTE)),
         ("min_respondents".into(), json!(s.min_respondents)),
+        (
+            "aggregate".into(),
+            json!(if s.by_pillars { "pillars" } else { "factors" }),
+        ),
+        (
+            "pillars".into(),
+            json!(s.pillars.iter().map(|p| json!({
+                "id": p.id,
+                "title": p.title,
+                "weight": json_number(&crate::num::plain(p.weight)),
+                "factors": p.factors.iter().map(|&f| s.factors[f].id.clone()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>()),
+        ),
         (
             "factors".into(),
             json!(s.factors.iter().map(|f| json!({

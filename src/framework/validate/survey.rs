@@ -5,7 +5,7 @@
 use super::Validator;
 use crate::diag::Code;
 use crate::framework::raw::{RawFactor, RawNum, RawQuestion, RawSurvey};
-use crate::framework::{Counting, Factor, Question, Survey, SurveyTarget};
+use crate::framework::{Counting, Factor, Pillar, Question, Survey, SurveyTarget, Unscored};
 use crate::num::plain;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -40,11 +40,110 @@ impl Validator<'_> {
                 "the [survey] table has no [[survey.factors]]".into(),
             );
         }
+        let (pillars, by_pillars) = self.pillars(raw, &factors);
+        let mut unscored: Vec<Unscored> = Vec::new();
+        for u in &rs.unscored {
+            let ru = u.get_ref();
+            let id = crate::input::normalize(ru.id.get_ref());
+            if questions.contains_key(&id) || unscored.iter().any(|x| x.id == id) {
+                self.err(
+                    &ru.id,
+                    Code::DuplicateQuestion,
+                    format!(
+                        "question `{id}` is listed twice (an unscored question is in no factor)"
+                    ),
+                );
+                continue;
+            }
+            unscored.push(Unscored {
+                id,
+                title: ru.title.clone(),
+            });
+        }
         Survey {
             counting,
             factors,
             min_respondents,
+            pillars,
+            by_pillars,
+            unscored,
         }
+    }
+
+    /// The pillars, and whether the index is their mean (`aggregate = "pillars"`):
+    /// then every factor is in exactly one pillar; otherwise in at most one.
+    fn pillars(&mut self, raw: &Spanned<RawSurvey>, factors: &[Factor]) -> (Vec<Pillar>, bool) {
+        let rs = raw.get_ref();
+        let by_pillars = match rs.aggregate.as_ref().map(|a| (a, a.get_ref().as_str())) {
+            None | Some((_, "factors")) => false,
+            Some((_, "pillars")) => true,
+            Some((a, other)) => {
+                self.err(
+                    a,
+                    Code::UnknownValue,
+                    format!("survey aggregate `{other}` is not one of factors, pillars"),
+                );
+                false
+            }
+        };
+        let mut owner: Vec<Option<String>> = vec![None; factors.len()];
+        let mut pillars: Vec<Pillar> = Vec::new();
+        for p in &rs.pillars {
+            let rp = p.get_ref();
+            let id = crate::input::normalize(rp.id.get_ref());
+            if id.is_empty() || pillars.iter().any(|x| x.id == id) {
+                self.err(
+                    &rp.id,
+                    Code::DuplicateId,
+                    format!("pillar id `{id}` is empty or used twice"),
+                );
+            }
+            let weight = self.weight(rp.weight.as_ref(), &format!("pillar `{id}` weight"));
+            let mut own = Vec::new();
+            for f in rp.factors.get_ref() {
+                let f = crate::input::normalize(f);
+                match factors.iter().position(|x| x.id == f) {
+                    None => self.err(
+                        &rp.factors,
+                        Code::UnknownValue,
+                        format!("pillar `{id}`: there is no factor `{f}`"),
+                    ),
+                    Some(i) => match owner[i].replace(id.clone()) {
+                        Some(other) => self.err(
+                            &rp.factors,
+                            Code::DuplicateId,
+                            format!("factor `{f}` is in pillar `{other}` and in pillar `{id}`"),
+                        ),
+                        None => own.push(i),
+                    },
+                }
+            }
+            pillars.push(Pillar {
+                id,
+                title: rp.title.clone(),
+                weight,
+                factors: own,
+            });
+        }
+        if by_pillars {
+            let loose: Vec<&str> = factors
+                .iter()
+                .zip(&owner)
+                .filter(|(_, o)| o.is_none())
+                .map(|(f, _)| f.id.as_str())
+                .collect();
+            if !loose.is_empty() || pillars.is_empty() {
+                self.err(
+                    raw,
+                    Code::MissingKey,
+                    format!(
+                        "survey aggregate = \"pillars\" needs every factor in a [[survey.pillars]] (not in one: {})",
+                        if loose.is_empty() { "no pillars".to_string() } else { loose.join(", ") }
+                    ),
+                );
+            }
+        }
+        (pillars, by_pillars)
     }
 
     /// How one valid answer counts (`answers`, `weights`).

@@ -461,3 +461,36 @@ fn a_workbook_finding_names_its_cell_and_a_table_without_total_stops() {
     assert_eq!(code, 1);
     assert_eq!(found(&out), [(2, "rank".into()), (3, "rank".into())]);
 }
+
+#[test]
+fn cchc_s_own_rankings_pass_their_own_audit() {
+    // The ranking's totals, ranks and groups, and the parts of an index made of parts
+    // (each rounded first), are what the table itself implies: no contradiction.
+    let dir = tempfile::tempdir().unwrap();
+    for (project, args) in [
+        ("fixtures/demo", vec!["--total", "index"]),
+        (
+            "tests/fixtures/parts",
+            vec!["--total", "index", "--parts", "part_app,part_imp,part_sip"],
+        ),
+    ] {
+        let csv = dir.path().join("ranking.csv");
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"));
+        c.current_dir(crate::common::root()).args([
+            "score",
+            project,
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ]);
+        let (code, _, err) = crate::common::outcome(&mut c);
+        assert_eq!(code, 0, "{err}");
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"));
+        c.args(["audit", csv.to_str().unwrap(), "--format", "table"])
+            .args(&args);
+        let (code, out, err) = crate::common::outcome(&mut c);
+        assert_eq!(code, 0, "{project}: {out}{err}");
+        assert!(out.contains("0 contradiction(s)"), "{out}");
+    }
+}

@@ -32,7 +32,8 @@ fn xlsx_carries_the_csv_numbers_as_numbers() {
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let names = wb.sheet_names();
     assert_eq!(names[0], "Ranking");
-    assert_eq!(names.len(), 1 + 9, "{names:?}");
+    assert_eq!(names.len(), 1 + 9 + 1, "{names:?}");
+    assert_eq!(names[10], "Summary");
     assert!(names[1].starts_with("1 Công tác chỉ đạo"), "{names:?}");
     let ranking = wb.worksheet_range("Ranking").unwrap();
     let rows: Vec<&[Data]> = ranking.rows().collect();

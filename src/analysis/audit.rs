@@ -305,7 +305,7 @@ fn group_means(rows: &[Row], places: u32, out: &mut Audit) {
             .filter(|o| o.group == r.group)
             .filter_map(|o| o.total)
             .collect();
-        let Some(computed) = mean_of(&totals, places) else {
+        let Some(computed) = mean_of(&totals, (places, crate::num::RoundingMode::HalfUp)) else {
             continue;
         };
         if computed == printed {
@@ -337,12 +337,15 @@ fn group_means(rows: &[Row], places: u32, out: &mut Audit) {
 }
 
 /// The mean of printed figures rounded half-up to `places` (None: no figures).
-pub fn mean_of(xs: &[Decimal], places: u32) -> Option<Decimal> {
+pub fn mean_of(xs: &[Decimal], (places, mode): Round) -> Option<Decimal> {
     let sum: Decimal = xs.iter().sum();
     let n = crate::num::Exact::int(i64::try_from(xs.len()).ok()?);
-    crate::num::Exact::ratio(&crate::num::Exact::from(sum), &n)
-        .map(|m| m.round(places, crate::num::RoundingMode::HalfUp))
+    crate::num::Exact::ratio(&crate::num::Exact::from(sum), &n).map(|m| m.round(places, mode))
 }
+
+/// How a mean is printed: its decimal places and rounding mode (a published table's
+/// places, half-up; a framework's rounding).
+pub type Round = (u32, crate::num::RoundingMode);
 
 /// Half a unit of the last printed place, once per part: how far printed parts,
 /// each rounded on its own, may miss their printed total.
@@ -461,7 +464,7 @@ pub fn change_of(r: &Row) -> Option<Decimal> {
 }
 
 /// The [`Figures`] of some rows.
-pub fn figures<'a>(rows: impl IntoIterator<Item = &'a Row> + Clone, places: u32) -> Figures {
+pub fn figures<'a>(rows: impl IntoIterator<Item = &'a Row> + Clone, round: Round) -> Figures {
     let totals: Vec<(Decimal, &str)> = rows
         .clone()
         .into_iter()
@@ -474,7 +477,7 @@ pub fn figures<'a>(rows: impl IntoIterator<Item = &'a Row> + Clone, places: u32)
     let only: Vec<Decimal> = totals.iter().map(|t| t.0).collect();
     Figures {
         count: totals.len(),
-        mean: mean_of(&only, places),
+        mean: mean_of(&only, round),
         lowest: held(&totals, false),
         highest: held(&totals, true),
         up: changes.iter().filter(|c| c.0 > Decimal::ZERO).count(),
@@ -487,7 +490,7 @@ pub fn figures<'a>(rows: impl IntoIterator<Item = &'a Row> + Clone, places: u32)
 
 /// The figures of each group (groups in the order they first appear); none when no
 /// row has a group.
-pub fn figures_by_group(rows: &[Row], places: u32) -> Vec<(String, Figures)> {
+pub fn figures_by_group(rows: &[Row], round: Round) -> Vec<(String, Figures)> {
     let mut groups: Vec<&str> = Vec::new();
     for r in rows.iter().filter(|r| !r.group.is_empty()) {
         if !groups.contains(&r.group.as_str()) {
@@ -498,7 +501,7 @@ pub fn figures_by_group(rows: &[Row], places: u32) -> Vec<(String, Figures)> {
         .into_iter()
         .map(|g| {
             let members = rows.iter().filter(|r| r.group == g);
-            (g.to_string(), figures(members, places))
+            (g.to_string(), figures(members, round))
         })
         .collect()
 }

@@ -1,9 +1,48 @@
 //! Figures over all units, as reports quote them: how many, the mean index, and how
-//! many fall in each band.
+//! many fall in each band; and the press's figures (mean, range, up and down, largest
+//! and smallest change) for all units and each group, computed as `cchc audit`
+//! computes them of a published table.
 
+use crate::analysis::audit::{self, Figures};
+use crate::analysis::previous::Comparison;
 use crate::num::Exact;
 use crate::pipeline::Run;
 use rust_decimal::Decimal;
+
+/// How the framework prints a mean.
+fn round_of(fw: &crate::framework::Framework) -> audit::Round {
+    (fw.rounding.places, fw.rounding.mode)
+}
+
+/// The ranking as a results table: each unit's published index, its group and its
+/// published change on the earlier ranking (None: new since, or no `--previous`).
+pub fn table_rows(run: &Run, previous: Option<&Comparison>) -> Vec<audit::Row> {
+    let fw = &run.framework;
+    run.scoring
+        .units
+        .iter()
+        .map(|u| audit::Row {
+            unit: u.unit.id.clone(),
+            total: Some(u.totals.index),
+            group: u.unit.group.clone(),
+            change: previous
+                .and_then(|p| p.changes.get(&u.unit.id))
+                .and_then(|c| c.as_ref())
+                .map(|c| fw.rounding.apply(&c.index_change)),
+            ..audit::Row::default()
+        })
+        .collect()
+}
+
+/// The press's figures of a run: over all units, and per ranking group when there
+/// are two or more.
+pub fn press(run: &Run, previous: Option<&Comparison>) -> (Figures, Vec<(String, Figures)>) {
+    let rows = table_rows(run, previous);
+    let round = round_of(&run.framework);
+    let groups = audit::figures_by_group(&rows, round);
+    let groups = if groups.len() > 1 { groups } else { Vec::new() };
+    (audit::figures(&rows, round), groups)
+}
 
 /// The summary of a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +62,8 @@ pub fn summary(run: &Run) -> Summary {
     let units = &run.scoring.units;
     // Published indices are decimals: their sum is exact and cheap (a sum of thousands
     // of exact fractions with distinct denominators would not be).
-    let sum: rust_decimal::Decimal = units.iter().map(|u| u.totals.index).sum();
-    let sum = Exact::from(sum);
-    let mean_index =
-        Exact::ratio(&sum, &Exact::from(units.len() as u64)).map(|m| fw.rounding.apply(&m));
+    let indices: Vec<Decimal> = units.iter().map(|u| u.totals.index).collect();
+    let mean_index = audit::mean_of(&indices, round_of(fw));
     let bands = fw
         .bands
         .iter()

@@ -44,8 +44,9 @@ pub fn audit(a: AuditArgs) -> Result<Outcome> {
     }
     findings.extend(diagnostics(&table, &found));
     crate::diag::sort(&mut findings);
-    let figures = audit::figures(&table.rows, table.places);
-    let groups = audit::figures_by_group(&table.rows, table.places);
+    let round = (table.places, crate::num::RoundingMode::HalfUp);
+    let figures = audit::figures(&table.rows, round);
+    let groups = audit::figures_by_group(&table.rows, round);
     let lang = a.output.lang;
     let quiet = a.output.quiet;
     let data = Audited {

@@ -22,6 +22,12 @@ pub enum Figure {
         /// Per unit: (unit_id, label, index, index as shown, colour).
         bars: Vec<(String, String, Decimal, String, u32)>,
     },
+    /// Per unit, its change on an earlier ranking: bars left (down) or right (up) of
+    /// zero, largest rise first.
+    ChangeBars {
+        /// Per unit: (unit_id, label, change, change as shown).
+        bars: Vec<(String, String, Decimal, String)>,
+    },
     /// Per unit, each area's points against the area's maximum.
     Profiles {
         /// (area id, area max) in framework order.

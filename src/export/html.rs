@@ -264,6 +264,7 @@ pub fn figure(f: &Figure) -> String {
             colour: c,
             rows,
         } => area_bars(&mut h, headers, *c, rows),
+        Figure::ChangeBars { bars } => change_bars(&mut h, bars),
     }
     h
 }
@@ -303,6 +304,44 @@ fn area_bars(h: &mut String, headers: &[String; 3], c: u32, rows: &[super::figur
         }
     }
     h.push_str("</table>\n");
+}
+
+/// Changes as bars either side of a zero line: rises green to the right, falls red
+/// to the left, each labelled with its figure.
+fn change_bars(h: &mut String, bars: &[(String, String, Decimal, String)]) {
+    let (row_h, half, x0) = (22usize, 200u32, 430u32);
+    let widest = bars
+        .iter()
+        .map(|b| b.2.abs())
+        .max()
+        .filter(|w| !w.is_zero())
+        .unwrap_or(Decimal::ONE);
+    let height = row_h * bars.len().max(1) + 6;
+    let _ = write!(h, "<svg id=\"change-bars\" role=\"img\" aria-label=\"change by unit\" width=\"760\" height=\"{height}\" viewBox=\"0 0 760 {height}\">\n<line x1=\"{x0}\" y1=\"0\" x2=\"{x0}\" y2=\"{height}\" stroke=\"#555\"/>\n");
+    for (i, (id, label, d, shown)) in bars.iter().enumerate() {
+        let y = i * row_h + 3;
+        let w = len(d.abs(), widest, half);
+        let zero = Decimal::from(x0);
+        let gap = Decimal::from(4);
+        let (x, fill, tx, anchor) = if d.is_sign_negative() {
+            (zero - w, "#c0392b", zero - w - gap, "end")
+        } else {
+            (zero, "#2e7d32", zero + w + gap, "start")
+        };
+        let _ = write!(
+            h,
+            "<text x=\"0\" y=\"{}\">{}</text><rect class=\"change-bar\" data-unit=\"{}\" x=\"{}\" y=\"{y}\" width=\"{}\" height=\"16\" fill=\"{fill}\"/><text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>\n",
+            y + 13,
+            esc(label),
+            esc(id),
+            one(x),
+            one(w),
+            one(tx),
+            y + 13,
+            esc(shown)
+        );
+    }
+    h.push_str("</svg>\n");
 }
 
 fn index_bars(

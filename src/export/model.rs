@@ -135,6 +135,8 @@ pub enum Appears {
     Only(&'static str),
     /// Every format but one, by name.
     AllBut(&'static str),
+    /// The formats named.
+    Among(&'static [&'static str]),
 }
 
 impl Appears {
@@ -148,6 +150,7 @@ impl Appears {
             Appears::Data => !e.nested() && !e.for_people(),
             Appears::Only(name) => e.name() == name,
             Appears::AllBut(name) => e.name() != name,
+            Appears::Among(names) => names.contains(&e.name()),
         }
     }
 }

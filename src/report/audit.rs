@@ -3,8 +3,8 @@
 //! what the table says in figures as the press quotes them — count, mean, range, up
 //! and down, the largest and smallest change — for the whole table and each group.
 
-use super::{Column, Kind, Report, Table, Value};
-use crate::analysis::audit::{Audit, Figures, Held};
+use super::{summary, Column, Kind, Report, Table, Value};
+use crate::analysis::audit::{Audit, Figures};
 use crate::analysis::published::Published;
 use crate::diag::Diagnostic;
 use crate::lang::Lang;
@@ -52,10 +52,15 @@ pub fn build(a: &Audited) -> Report<'_> {
             lang.pick("the stated mean", "trung bình công bố")
         ));
     }
-    r.lines
-        .push(figures_line(lang.pick("all", "tất cả"), &a.figures, lang));
+    let noun = ("rows", "dòng");
+    r.lines.push(summary::figures_line(
+        lang.pick("all", "tất cả"),
+        &a.figures,
+        noun,
+        lang,
+    ));
     for (g, f) in &a.groups {
-        r.lines.push(figures_line(g, f, lang));
+        r.lines.push(summary::figures_line(g, f, noun, lang));
     }
     let cols = vec![
         Column::new("line", Kind::Int).essential(),
@@ -84,7 +89,10 @@ pub fn build(a: &Audited) -> Report<'_> {
         Table::new("contradictions", cols, Box::new(rows))
             .titled(lang.pick("Contradictions", "Mâu thuẫn trong bảng")),
     );
-    r.tables.push(figures_table(a));
+    r.tables.push(
+        summary::figures_table(a.figures.clone(), a.groups.clone(), a.table.places, lang)
+            .titled(lang.pick("What the table says", "Số liệu tổng hợp của bảng")),
+    );
     r
 }
 
@@ -94,96 +102,4 @@ fn as_printed(implied: rust_decimal::Decimal, printed: rust_decimal::Decimal) ->
     let mut d = implied;
     d.rescale(printed.scale().max(implied.scale()));
     d.to_string()
-}
-
-/// The figures of the table and of each group, one row each.
-fn figures_table(a: &Audited) -> Table<'_> {
-    let places = a.table.places;
-    let cols = vec![
-        Column::new("group", Kind::Text).essential(),
-        Column::new("count", Kind::Int).essential(),
-        Column::new("mean", Kind::Decimal(places)).essential(),
-        Column::new("lowest", Kind::Plain),
-        Column::new("highest", Kind::Plain),
-        Column::new("up", Kind::Int).essential(),
-        Column::new("down", Kind::Int).essential(),
-        Column::new("unchanged", Kind::Int),
-        Column::new("largest_change", Kind::Plain),
-        Column::new("smallest_change", Kind::Plain),
-    ];
-    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
-        let all = std::iter::once((a.lang.pick("(all)", "(tất cả)").to_string(), &a.figures));
-        for (g, f) in all.chain(a.groups.iter().map(|(g, f)| (g.clone(), f))) {
-            let v = |h: &Option<Held>| h.as_ref().map_or(Value::Null, |h| Value::Dec(h.value));
-            let changed = f.up + f.down + f.unchanged > 0;
-            let count = |n: usize| {
-                if changed {
-                    Value::count(n)
-                } else {
-                    Value::Null
-                }
-            };
-            sink(vec![
-                Value::text(g),
-                Value::count(f.count),
-                f.mean.map_or(Value::Null, Value::Dec),
-                v(&f.lowest),
-                v(&f.highest),
-                count(f.up),
-                count(f.down),
-                count(f.unchanged),
-                v(&f.largest),
-                v(&f.smallest),
-            ]);
-        }
-    };
-    Table::new("figures", cols, Box::new(rows)).titled(
-        a.lang
-            .pick("What the table says", "Số liệu tổng hợp của bảng"),
-    )
-}
-
-/// `all: 63 rows, mean 88.37, from 80.10 (Cao Bằng) to 96.17 (Hải Phòng); 53 up, 9
-/// down, 1 unchanged; largest change +5.12 (X), smallest −1.20 (Y)`.
-fn figures_line(label: &str, f: &Figures, lang: Lang) -> String {
-    let held = |h: &Held| format!("{} ({})", h.value, h.units.join(", "));
-    let signed = |h: &Held| {
-        let s = if h.value.is_sign_positive() && !h.value.is_zero() {
-            "+"
-        } else {
-            ""
-        };
-        format!("{s}{}", held(h))
-    };
-    let mut s = format!("{label}: {} {}", f.count, lang.pick("rows", "dòng"));
-    if let Some(m) = f.mean {
-        s.push_str(&format!(", {} {m}", lang.pick("mean", "trung bình")));
-    }
-    if let (Some(lo), Some(hi)) = (&f.lowest, &f.highest) {
-        s.push_str(&match lang {
-            Lang::En => format!(", from {} to {}", held(lo), held(hi)),
-            Lang::Vi => format!(", từ {} đến {}", held(lo), held(hi)),
-        });
-    }
-    if let (Some(big), Some(small)) = (&f.largest, &f.smallest) {
-        s.push_str(&match lang {
-            Lang::En => format!(
-                "; {} up, {} down, {} unchanged; largest change {}, smallest {}",
-                f.up,
-                f.down,
-                f.unchanged,
-                signed(big),
-                signed(small)
-            ),
-            Lang::Vi => format!(
-                "; {} tăng, {} giảm, {} không đổi; thay đổi lớn nhất {}, nhỏ nhất {}",
-                f.up,
-                f.down,
-                f.unchanged,
-                signed(big),
-                signed(small)
-            ),
-        });
-    }
-    s
 }

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod ranking;
 pub mod sensitivity;
 pub mod sipas;
+pub mod summary;
 
 pub use crate::export::{json_number, Appears, Column, Kind, Report, Rows, Table, Value};
 use crate::num::Exact;

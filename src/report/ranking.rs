@@ -46,6 +46,8 @@ pub fn build<'a>(run: &'a Run, previous: Option<&'a Comparison>, lang: Lang) -> 
         r.tables.push(area_sheet(run, a));
     }
     r.tables.push(evidence(run, lang));
+    let (press_lines, press_table) = press(run, previous, lang);
+    r.tables.push(press_table);
     let s = summary(run);
     r.setting_mut::<crate::export::json::Members>().tail = vec![
         ("summary".into(), summary_json(run, &s)),
@@ -54,11 +56,73 @@ pub fn build<'a>(run: &'a Run, previous: Option<&'a Comparison>, lang: Lang) -> 
     r.stats = run.scoring.stats.clone();
     let summary_line = s.line(fw, lang);
     r.notes.push(summary_line.clone());
+    r.notes.extend(press_lines.iter().cloned());
     let comparison = comparison_line(run, previous, lang);
     r.notes.extend(comparison.clone());
-    r.setting_mut::<crate::export::html::Page>().body =
-        html_body(run, lang, &s, summary_line, comparison);
+    let mut body = html_body(run, lang, &s, summary_line, comparison);
+    let figures_at = r.tables.len() - 1;
+    with_press(&mut body, press_lines, figures_at, run, previous, lang);
+    r.setting_mut::<crate::export::html::Page>().body = body;
     r
+}
+
+/// The press's figures: one line each for all units and each group, and their table
+/// (json, xlsx, html).
+fn press(run: &Run, previous: Option<&Comparison>, lang: Lang) -> (Vec<String>, Table<'static>) {
+    let (all, groups) = crate::analysis::summary::press(run, previous);
+    let noun = ("units", "đơn vị");
+    let mut lines = vec![super::summary::figures_line(
+        lang.pick("all", "tất cả"),
+        &all,
+        noun,
+        lang,
+    )];
+    lines.extend(
+        groups
+            .iter()
+            .map(|(g, f)| super::summary::figures_line(g, f, noun, lang)),
+    );
+    let table = super::summary::figures_table(all, groups, run.framework.rounding.places, lang)
+        .titled(lang.pick("Summary", "Tổng hợp"))
+        .only(super::Appears::Among(&["json", "xlsx", "html"]))
+        .with(crate::export::xlsx::Sheet {
+            name: Some("Summary".into()),
+            frozen: (0, 0),
+        });
+    (lines, table)
+}
+
+/// The HTML report gains the press's figures after the band chart (their lines and
+/// table `figures_at`) and, against an earlier ranking, the chart of changes before
+/// the ranking.
+fn with_press(
+    body: &mut Vec<Part>,
+    lines: Vec<String>,
+    figures_at: usize,
+    run: &Run,
+    previous: Option<&Comparison>,
+    lang: Lang,
+) {
+    // After the summary line and the band chart.
+    body.insert(3, Part::Table(figures_at));
+    for (i, line) in lines.into_iter().enumerate() {
+        body.insert(3 + i, Part::Paragraph(line));
+    }
+    if let Some(p) = previous {
+        let at = body
+            .iter()
+            .position(|b| matches!(b, Part::Section(id, _) if id == "ranking"))
+            .unwrap_or(body.len());
+        body.insert(at, Part::Figure(change_bars(run, p)));
+        body.insert(
+            at,
+            Part::Section(
+                "changes".into(),
+                lang.pick("Change on the earlier ranking", "Thay đổi so với kỳ trước")
+                    .into(),
+            ),
+        );
+    }
 }
 
 /// `par-commune-2025 — Chỉ số … (QĐ …)`.
@@ -665,6 +729,34 @@ fn html_body(
         body.push(Part::Table(i));
     }
     body
+}
+
+/// Each unit's published change on the earlier ranking, largest first (units new
+/// since are left out).
+fn change_bars(run: &Run, p: &Comparison) -> Figure {
+    let fw = &run.framework;
+    let mut bars: Vec<(String, String, rust_decimal::Decimal, String)> = run
+        .scoring
+        .units
+        .iter()
+        .filter_map(|u| {
+            let c = p.changes.get(&u.unit.id)?.as_ref()?;
+            let d = fw.rounding.apply(&c.index_change);
+            let sign = if d > rust_decimal::Decimal::ZERO {
+                "+"
+            } else {
+                ""
+            };
+            Some((
+                u.unit.id.clone(),
+                u.unit.name.clone(),
+                d,
+                format!("{sign}{}", fw.rounding.show_dec(d)),
+            ))
+        })
+        .collect();
+    bars.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    Figure::ChangeBars { bars }
 }
 
 /// Each unit's points per area against the area's maximum.

@@ -497,6 +497,9 @@ pub struct ScoreArgs {
     /// Each area's index and rank beside the total (area_<id>_index = area points / area max × 100, area_<id>_rank), as the Ministry publishes each field; a framework may set it with `area-ranks = true` under [ranking]
     #[arg(long)]
     pub area_ranks: bool,
+    /// Give the summary (count, mean, range, ups and downs) per value of this column of the unit register, e.g. a region, instead of per ranking group; a framework may set it with `summary-by = "region"` under [ranking]
+    #[arg(long, value_name = "COLUMN")]
+    pub summary_by: Option<String>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,

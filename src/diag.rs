@@ -164,6 +164,7 @@ codes! {
     ScoreIgnored = "appraised-score-ignored", Warning, Checklist, "a score column on a criterion whose rule computes its points (ignored)", "điểm thẩm định không được dùng cho tiêu chí tính theo công thức";
     ChecklistRatioIgnored = "checklist-ratio-ignored", Warning, Checklist, "done, planned or a score on a criterion scored from the log or the survey (ignored)", "số liệu trong bảng chấm điểm không được dùng cho tiêu chí này";
     DoneAbovePlanned = "done-above-planned", Warning, Checklist, "done above planned: the ratio is over 100%", "số hoàn thành lớn hơn kế hoạch";
+    NoSummaryColumn = "no-summary-column", Warning, Checklist, "the register has no column the summaries are asked to group by: they are per ranking group", "danh sách đơn vị không có cột dùng để tổng hợp";
     NoGroupColumn = "no-group-column", Warning, Checklist, "the register has no group column: one ranking group", "danh sách đơn vị không có cột nhóm";
     InputNotUsed = "input-not-used", Warning, Checklist, "an input the framework never reads", "tệp đầu vào không được dùng";
 

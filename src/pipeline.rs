@@ -58,6 +58,8 @@ pub struct Options {
     pub keep_inputs: Option<Vec<String>>,
     /// Rank each area too, whatever the framework says (`--area-ranks`).
     pub area_ranks: bool,
+    /// Summarise by this register column (`--summary-by`), whatever the framework says.
+    pub summary_by: Option<String>,
 }
 
 impl Run {
@@ -447,6 +449,26 @@ pub fn run(spec: &Spec, opts: &Options, progress: dossier::Progress) -> Result<R
     let loaded = load_with(spec, progress, !opts.checklist_optional)?;
     let mut run = score_keeping(loaded, opts.stage, opts.keep_inputs.as_deref());
     run.framework.ranking.area_ranks |= opts.area_ranks;
+    if let Some(c) = &opts.summary_by {
+        run.framework.ranking.summary_by = Some(crate::input::normalize(c));
+    }
+    let units = &run.scoring.units;
+    if let Some(c) = run.framework.ranking.summary_by.clone() {
+        if !units.is_empty() && units.iter().all(|u| u.unit.attr(&c).is_none()) {
+            let file = run.scoring.stats.first().map(|s| s.file.clone());
+            run.diagnostics.push(
+                Diagnostic::new(
+                    crate::diag::Code::NoSummaryColumn,
+                    format!(
+                        "the unit register has no column `{c}`: the summary is per ranking group"
+                    ),
+                )
+                .at(file.as_deref().unwrap_or("units"), Some(1)),
+            );
+            run.framework.ranking.summary_by = None;
+            crate::diag::sort(&mut run.diagnostics);
+        }
+    }
     rank(&mut run);
     Ok(run)
 }

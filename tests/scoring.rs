@@ -556,3 +556,64 @@ fn parts_do_not_depend_on_row_order() {
         out("tests/fixtures/parts")
     );
 }
+
+#[test]
+fn the_summary_groups_by_any_register_column() {
+    // The demo with a region column: P01–P03 in Bắc, the other nine in Nam. By hand:
+    // Bắc (91.15 + 78.69 + 65.89) / 3 = 78.577 → 78.58; Nam (872.57 − 235.73) / 9 =
+    // 70.76. Groups come in the order of their best unit (X05 is in Nam).
+    let dir = tempfile::tempdir().unwrap();
+    let src = crate::common::root().join("fixtures/demo");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let units = std::fs::read_to_string(src.join("units.csv")).unwrap();
+    let with_region: Vec<String> = units
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("{l},region"),
+            _ if ["P01", "P02", "P03"].iter().any(|p| l.starts_with(p)) => format!("{l},Bắc"),
+            _ => format!("{l},Nam"),
+        })
+        .collect();
+    std::fs::write(dir.path().join("units.csv"), with_region.join("\n") + "\n").unwrap();
+    let d = dir.path().to_str().unwrap();
+    let table = |extra: &[&str]| {
+        let mut args = vec!["score", d, "--format", "table", "--width", "200"];
+        args.extend(extra);
+        crate::common::cchc_text(&args)
+    };
+    let text = table(&["--summary-by", "region"]);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" units, mean"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "all: 12 units, mean 72.71, from 45.13 (X02) to 93.05 (X05)",
+            "Nam: 9 units, mean 70.76, from 45.13 (X02) to 93.05 (X05)",
+            "Bắc: 3 units, mean 78.58, from 65.89 (P03) to 91.15 (P01)",
+        ]
+    );
+    // Without the flag: the ranking groups.
+    assert!(table(&[]).contains("\nXã: 7 units, mean 71.31"));
+    // A column the register lacks: a warning, and the ranking groups.
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"));
+    c.args([
+        "score",
+        d,
+        "--summary-by",
+        "province",
+        "--format",
+        "table",
+        "--width",
+        "200",
+    ]);
+    let (code, out, err) = crate::common::outcome(&mut c);
+    assert_eq!(code, 0);
+    assert!(err.contains("warning[no-summary-column]"), "{err}");
+    assert!(out.contains("\nXã: 7 units, mean 71.31"), "{out}");
+}

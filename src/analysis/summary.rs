@@ -14,17 +14,22 @@ fn round_of(fw: &crate::framework::Framework) -> audit::Round {
     (fw.rounding.places, fw.rounding.mode)
 }
 
-/// The ranking as a results table: each unit's published index, its group and its
+/// The ranking as a results table: each unit's published index, its group (the
+/// ranking group, or the register column the framework's `summary-by` names) and its
 /// published change on the earlier ranking (None: new since, or no `--previous`).
 pub fn table_rows(run: &Run, previous: Option<&Comparison>) -> Vec<audit::Row> {
     let fw = &run.framework;
+    let by = fw.ranking.summary_by.as_deref();
     run.scoring
         .units
         .iter()
         .map(|u| audit::Row {
             unit: u.unit.id.clone(),
             total: Some(u.totals.index),
-            group: u.unit.group.clone(),
+            group: match by {
+                Some(c) => u.unit.attr(c).unwrap_or_default().to_string(),
+                None => u.unit.group.clone(),
+            },
             change: previous
                 .and_then(|p| p.changes.get(&u.unit.id))
                 .and_then(|c| c.as_ref())

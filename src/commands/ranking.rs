@@ -33,6 +33,7 @@ pub fn score(a: ScoreArgs, env: &Env) -> Result<Outcome> {
     let opts = pipeline::Options {
         stage: a.stage,
         area_ranks: a.area_ranks,
+        summary_by: a.summary_by.clone(),
         ..Default::default()
     };
     let mut run = run_project(&spec, &opts, env, a.output.quiet)?;

@@ -288,6 +288,9 @@ pub struct Ranking {
     /// `area_<id>_rank`), as the Ministry publishes each field (`area-ranks = true`, or
     /// `cchc score --area-ranks`).
     pub area_ranks: bool,
+    /// The register column the summaries group by (a region; `summary-by`, or `cchc
+    /// score --summary-by`); None: the ranking groups.
+    pub summary_by: Option<String>,
 }
 
 /// How units with equal indices are ranked.

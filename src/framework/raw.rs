@@ -191,6 +191,7 @@ pub struct RawRanking {
     pub ties: Option<Spanned<String>>,
     pub tie_break: Option<Vec<Spanned<String>>>,
     pub area_ranks: Option<bool>,
+    pub summary_by: Option<String>,
 }
 
 /// `[[areas]]`

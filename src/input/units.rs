@@ -14,6 +14,19 @@ pub struct Unit {
     pub group: String,
     /// The line of the register it came from.
     pub line: usize,
+    /// The register's other columns (a region, a district…): (header, value), in
+    /// column order, for summaries by any column.
+    pub attrs: Vec<(String, String)>,
+}
+
+impl Unit {
+    /// The value of one of the register's other columns, if it has it.
+    pub fn attr(&self, column: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(h, _)| h == column)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// Reads units from a table; `group_column` names the column that forms ranking groups
@@ -69,11 +82,19 @@ pub fn read(
             continue;
         }
         seen.insert(id.clone(), row.line);
+        let attrs = table
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| *c != id_col && *c != name_col && Some(*c) != group_col)
+            .map(|(c, h)| (h.clone(), normalize(&row[c])))
+            .collect();
         units.push(Unit {
             name: normalize(&row[name_col]),
             group: group_col.map(|c| normalize(&row[c])).unwrap_or_default(),
             id,
             line: row.line,
+            attrs,
         });
         stats.used += 1;
     }

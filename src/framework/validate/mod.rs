@@ -343,12 +343,14 @@ impl Validator<'_> {
             group_declared: false,
             ties: TiePolicy::Competition,
             area_ranks: false,
+            summary_by: None,
         };
         let Some(r) = &raw.ranking else {
             return ranking;
         };
         let r = r.get_ref();
         ranking.area_ranks = r.area_ranks.unwrap_or(false);
+        ranking.summary_by = r.summary_by.as_deref().map(crate::input::normalize);
         if let Some(g) = &r.group {
             ranking.group_column = g.trim().to_string();
             ranking.group_declared = true;

@@ -213,6 +213,24 @@ pub fn table_of(
     let mut answers = read(table, officials, Some(&register), diags);
     answers.stats.input = "officials".into();
     let figures = tally(officials, &answers);
+    if officials.min_respondents > 0 {
+        for u in units {
+            let n = figures.get(&u.id).map_or(0, |f| f.respondents);
+            if n < officials.min_respondents {
+                diags.push(
+                    Diagnostic::new(
+                        Code::FewRespondents,
+                        format!(
+                            "{n} respondent(s) to the officials' survey, fewer than the framework's minimum of {}; its figures are not reliable",
+                            officials.min_respondents
+                        ),
+                    )
+                    .at(&table.file, None)
+                    .unit(&u.id),
+                );
+            }
+        }
+    }
     for (unit, f) in &figures {
         for (g, _) in &officials.groups {
             if !f.index.groups.iter().any(|m| &m.group == g) {

@@ -49,6 +49,16 @@ fn officials_answers_score_criteria_and_a_part_as_worked_by_hand() {
         assert!(err.contains(want), "{want}\n---\n{err}");
     }
     assert_eq!(err.matches("group-without-answers").count(), 2, "{err}");
+    for unit in ["U2: 2 respondent(s)", "U3: 0 respondent(s)"] {
+        assert!(
+            err.contains(&format!(
+                "unit {unit} to the officials' survey, fewer than the framework's minimum of 3"
+            )),
+            "{unit}
+{err}"
+        );
+    }
+    assert_eq!(err.matches("few-respondents").count(), 2, "{err}");
     assert_eq!(code, 1, "a refused answer is an error finding");
 }
 

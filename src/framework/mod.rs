@@ -128,6 +128,8 @@ pub struct Officials {
     pub groups: Vec<(String, Decimal)>,
     /// The items, in file order; each question belongs to exactly one.
     pub items: Vec<OfficialsItem>,
+    /// Below this many respondents a unit gets a `few-respondents` finding (0 = none).
+    pub min_respondents: u64,
 }
 
 impl Officials {

@@ -59,6 +59,7 @@ pub struct RawOfficials {
     pub dont_know: Option<Vec<String>>,
     /// Respondent group → weight.
     pub groups: Spanned<BTreeMap<String, Spanned<RawNum>>>,
+    pub min_respondents: Option<Spanned<i64>>,
     #[serde(default)]
     pub items: Vec<Spanned<RawOfficialsItem>>,
 }

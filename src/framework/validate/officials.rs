@@ -73,11 +73,23 @@ impl Validator<'_> {
                 "the [officials] table has no [[officials.items]]".into(),
             );
         }
+        let min_respondents = match &ro.min_respondents {
+            None => 0,
+            Some(m) => u64::try_from(*m.get_ref()).unwrap_or_else(|_| {
+                self.err(
+                    m,
+                    Code::UnknownValue,
+                    "min-respondents must be 0 or more".into(),
+                );
+                0
+            }),
+        };
         Officials {
             options,
             dont_know,
             groups,
             items,
+            min_respondents,
         }
     }
 

@@ -186,3 +186,29 @@ on-empty = "na"
         );
     }
 }
+
+#[test]
+fn advice_leaves_out_what_the_officials_survey_scores() {
+    // No single input moves a figure made of many people's answers: U1 can only gain
+    // on its appraised item A.1 (45 of 60).
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"));
+    c.current_dir(root()).args([
+        "advise",
+        "tests/fixtures/officials",
+        "--unit",
+        "U1",
+        "--format",
+        "csv",
+    ]);
+    let (_, out, err) = outcome(&mut c);
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert!(!ids.is_empty(), "{out}{err}");
+    assert!(
+        ids.iter().all(|id| !["O.1", "O.2", "idx"].contains(id)),
+        "{ids:?}"
+    );
+}

@@ -60,7 +60,9 @@ pub fn advise(run: &Run, u: &UnitResult, inputs: &UnitInputs, lang: Lang) -> Vec
     let mut out = Vec::new();
     for (l, leaf) in fw.leaves.iter().enumerate() {
         let (_, reading) = u.leaves[l].at(stage);
-        if !reading.outcome.applicable || leaf.survey_target().is_some() {
+        // A survey's figure is many people's answers: no single input moves it.
+        let from_a_survey = leaf.survey_target().is_some() || leaf.officials_target().is_some();
+        if !reading.outcome.applicable || from_a_survey {
             continue;
         }
         let Some((input, now, needed, change)) = candidate(leaf, &reading.how, inputs, l, lang)

@@ -582,32 +582,40 @@ impl Text<'_> {
 
 impl Text<'_> {
     /// Regularly quoted records ([`Block::regular`]): split at the separators and line
-    /// breaks outside quotes; a field that starts with `"` loses its quotes and each
-    /// `""` inside becomes `"` (borrowed from the text when it holds no `""`, else
-    /// copied into a buffer for this record).
+    /// breaks outside quotes, written over the last record's fields as the plain path
+    /// does; a field that starts with `"` loses its quotes (borrowed from the text). A
+    /// record with a `""` inside a quoted field is the rare one: its fields are
+    /// unescaped into a buffer ([`Text::escaped`]). Line breaks inside quotes are
+    /// counted from [`Breaks`]' masks, not by a second pass over the record.
     fn regular<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
-        let slots = &self.layout.slots;
+        // Each column's slot in the fields (one past them for a column not read).
+        let place: Vec<usize> = (self.layout.slots.iter())
+            .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
+            .collect();
+        let mut fields = Fields::default();
         let mut breaks = Breaks::new(bytes, sep, true);
-        let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(slots.len());
-        let mut buf = String::new();
         let mut line = self.line;
-        let mut record = 0;
+        let (mut record, mut inner_before) = (0, 0);
         while record < bytes.len() {
-            ranges.clear();
-            let mut start = record;
+            let (mut column, mut start, mut escaped) = (0, record, false);
             let end = loop {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
-                        ranges.push((start, i));
+                        if let Some(f) = place.get(column).and_then(|&p| fields.values.get_mut(p)) {
+                            match unquote(&whole[start..i]) {
+                                Unquoted::Slice(x, y) => *f = &whole[start + x..start + y],
+                                Unquoted::Owned(_) => escaped = true,
+                            }
+                        }
+                        column += 1;
                         start = i + 1;
                     }
                     Some(i) => break i,
                     None => break bytes.len(),
                 }
             };
-            ranges.push((start, end));
             if end - record > MAX_RECORD {
                 return Some(Stop::Read(too_long(self.layout, line)));
             }
@@ -616,46 +624,86 @@ impl Text<'_> {
                     return Some(Stop::Read(e));
                 }
             }
-            let inner = memchr::memchr_iter(b'\n', &bytes[record..end]).count() as u64;
-            if ranges.len() > slots.len() {
-                return self.too_many(line, ranges.len());
+            if column >= place.len() {
+                return self.too_many(line, column + 1);
             }
-            // Each read field: borrowed, or its unescaped text's place in `buf`.
-            buf.clear();
-            let mut places = [(false, 0usize, 0usize); Fields::COLUMNS.len()];
-            let last = ranges.len() - 1;
-            for (k, (&(a, b), slot)) in ranges.iter().zip(slots).enumerate() {
-                let Some(s) = slot else { continue };
-                let b = if k == last && bytes[a..b].ends_with(b"\r") {
-                    b - 1
-                } else {
-                    b
-                };
-                places[*s] = match unquote(&whole[a..b]) {
-                    Unquoted::Slice(x, y) => (false, a + x, a + y),
-                    Unquoted::Owned(text) => {
-                        let at = buf.len();
-                        buf.push_str(&text);
-                        (true, at, buf.len())
-                    }
-                };
+            // The last field: a `\r` before the line break goes before unquoting, and
+            // one left after it too (`"a"\r` is `a`), as csv-core's caller does.
+            let b = if bytes[start..end].ends_with(b"\r") {
+                end - 1
+            } else {
+                end
+            };
+            let mut last = match unquote(&whole[start..b]) {
+                Unquoted::Slice(x, y) => &whole[start + x..start + y],
+                Unquoted::Owned(_) => {
+                    escaped = true;
+                    ""
+                }
+            };
+            last = last.strip_suffix('\r').unwrap_or(last);
+            for &p in &place[column..] {
+                if let Some(f) = fields.values.get_mut(p) {
+                    *f = last; // then "" for each column a short record lacks
+                }
+                last = "";
             }
-            let mut values = [""; Fields::COLUMNS.len()];
-            for (value, &(owned, a, b)) in values.iter_mut().zip(&places) {
-                *value = if owned { &buf[a..b] } else { &whole[a..b] };
-            }
-            // A `\r` ending the last field is dropped after its quotes, as csv-core's
-            // caller does (`"a"\r` is `a`).
-            if let Some(Some(s)) = slots.get(last) {
-                values[*s] = values[*s].strip_suffix('\r').unwrap_or(values[*s]);
-            }
-            if deliver(v, line, values) {
+            let stop = if escaped {
+                self.escaped(v, line, &whole[record..end])
+            } else {
+                !fields.blank() && v.row(line, &fields)
+            };
+            if stop {
                 return Some(Stop::Visitor);
             }
-            line += inner + 1;
+            let inner_now = breaks.inner_before(end);
+            line += inner_now - inner_before + 1;
+            inner_before = inner_now;
             record = end + 1;
         }
         self.not_utf8.map(Stop::Read)
+    }
+
+    /// A regular record with `""` inside a quoted field: split at the separators
+    /// outside quotes (the quotes' parity, as [`Breaks`] reads it), each read field
+    /// unquoted into one buffer, then delivered. True to stop.
+    fn escaped<V: Visitor>(&self, v: &mut V, line: u64, record: &str) -> bool {
+        let (sep, slots) = (self.layout.separator, &self.layout.slots);
+        let mut ranges = Vec::with_capacity(slots.len());
+        let (mut inside, mut start) = (false, 0);
+        for (i, &c) in record.as_bytes().iter().enumerate() {
+            if c == b'"' {
+                inside = !inside;
+            } else if c == sep && !inside {
+                ranges.push((start, i));
+                start = i + 1;
+            }
+        }
+        let b = if record.ends_with('\r') {
+            record.len() - 1
+        } else {
+            record.len()
+        };
+        ranges.push((start, b));
+        let mut buf = String::new();
+        let mut places = [(0usize, 0usize); Fields::COLUMNS.len()];
+        for (&(a, b), slot) in ranges.iter().zip(slots) {
+            let Some(s) = slot else { continue };
+            let at = buf.len();
+            match unquote(&record[a..b]) {
+                Unquoted::Slice(x, y) => buf.push_str(&record[a + x..a + y]),
+                Unquoted::Owned(text) => buf.push_str(&text),
+            }
+            places[*s] = (at, buf.len());
+        }
+        let mut values = [""; Fields::COLUMNS.len()];
+        for (value, &(a, b)) in values.iter_mut().zip(&places) {
+            *value = &buf[a..b];
+        }
+        if let Some(Some(s)) = slots.get(ranges.len() - 1) {
+            values[*s] = values[*s].strip_suffix('\r').unwrap_or(values[*s]);
+        }
+        deliver(v, line, values)
     }
 }
 
@@ -712,6 +760,10 @@ struct Breaks<'a> {
     base: usize,
     /// The positions in them not yet given, as bits.
     mask: u64,
+    /// With quotes: the line breaks inside quotes in the 64 bytes from `base`, as bits.
+    inner: u64,
+    /// With quotes: the line breaks inside quotes before `base`.
+    inner_counted: u64,
 }
 
 impl<'a> Breaks<'a> {
@@ -724,6 +776,8 @@ impl<'a> Breaks<'a> {
             inside: 0,
             base: 0,
             mask: 0,
+            inner: 0,
+            inner_counted: 0,
         };
         b.mask = b.mask_at(0);
         b
@@ -769,11 +823,12 @@ impl Breaks<'_> {
             &chunk
         };
         let quote = u8x16::splat(b'"');
-        let (mut q, mut hits) = (0u64, 0u64);
+        let (mut q, mut hits, mut newlines) = (0u64, 0u64, 0u64);
         for (k, piece) in bytes.chunks_exact(16).enumerate() {
             let v = u8x16::from(<[u8; 16]>::try_from(piece).unwrap_or_default());
-            hits |= u64::from((v.cmp_eq(self.sep) | v.cmp_eq(self.newline)).move_mask() as u16)
-                << (16 * k);
+            let nl = v.cmp_eq(self.newline);
+            hits |= u64::from((v.cmp_eq(self.sep) | nl).move_mask() as u16) << (16 * k);
+            newlines |= u64::from(nl.move_mask() as u16) << (16 * k);
             q |= u64::from(v.cmp_eq(quote).move_mask() as u16) << (16 * k);
         }
         let mut inside = q;
@@ -783,7 +838,20 @@ impl Breaks<'_> {
         inside ^= self.inside;
         self.inside = if inside >> 63 == 1 { u64::MAX } else { 0 };
         let keep = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        self.inner = newlines & inside & keep;
         hits & !inside & keep
+    }
+
+    /// The line breaks inside quotes before `at`, a position the iterator has just
+    /// given (or the end of the text, once it has given `None`).
+    #[inline]
+    fn inner_before(&self, at: usize) -> u64 {
+        let below = match at.checked_sub(self.base) {
+            Some(k) if k < 64 => self.inner & ((1u64 << k) - 1),
+            Some(_) => self.inner,
+            None => 0,
+        };
+        self.inner_counted + u64::from(below.count_ones())
     }
 }
 
@@ -793,6 +861,8 @@ impl Iterator for Breaks<'_> {
     #[inline]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
+            self.inner_counted += u64::from(self.inner.count_ones());
+            self.inner = 0;
             self.base += 64;
             if self.base >= self.bytes.len() {
                 return None;

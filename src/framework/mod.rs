@@ -132,17 +132,6 @@ pub struct Officials {
     pub min_respondents: u64,
 }
 
-impl Officials {
-    /// Each question id → its item, by index.
-    pub fn question_items(&self) -> std::collections::BTreeMap<&str, usize> {
-        self.items
-            .iter()
-            .enumerate()
-            .flat_map(|(i, it)| it.questions.iter().map(move |q| (q.as_str(), i)))
-            .collect()
-    }
-}
-
 /// An item of the officials' survey: the questions behind one criterion or part.
 #[derive(Debug, Clone)]
 pub struct OfficialsItem {

@@ -363,7 +363,7 @@ fn parts_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
     let t = &u.totals;
     let ex = trace::exact_words;
     let mut terms = Vec::new();
-    let mut max = rust_decimal::Decimal::ZERO;
+    let (_, max) = t.points_of(fw);
     for (p, v) in fw.parts.iter().zip(&t.parts) {
         let areas: Vec<&str> = p.areas.iter().map(|&a| fw.areas[a].id.as_str()).collect();
         let net = p.areas.iter().fold(Exact::zero(), |s, &a| s + &t.areas[a]);
@@ -383,7 +383,6 @@ fn parts_lines(run: &Run, u: &UnitResult, w: &Words, out: &mut String) {
             }
             Some(v) => {
                 terms.push(ex(v));
-                max += p.max;
                 writeln!(
                     out,
                     "{head:<16}{} ({}) {} {} × {} = {}{}",

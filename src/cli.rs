@@ -295,9 +295,12 @@ pub struct LogArgs {
     /// The dossier log: .csv, .parquet, a workbook, or a dataset — a folder of Parquet files (hive `year=…/` partitions after the period are skipped) or a quoted glob (overrides the manifest)
     #[arg(long, value_name = "FILE")]
     pub dossiers: Option<PathBuf>,
-    /// The procedure register: processing days for dossiers without due_at
+    /// The procedure register: processing days for dossiers without due_at; under --method 766 the procedures catalogue (max_time, paper_result, online, …)
     #[arg(long, value_name = "FILE")]
     pub procedures: Option<PathBuf>,
+    /// Petitions (PAKN: pakn_id, unit_id, received_at, outcome, …), for the official service index's 5.2–5.4
+    #[arg(long, value_name = "FILE")]
+    pub petitions: Option<PathBuf>,
     /// A working-day calendar CSV (default: the built-in Vietnamese holidays)
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
@@ -334,6 +337,7 @@ impl LogArgs {
         crate::project::Overrides {
             dossiers: self.dossiers.clone(),
             procedures: self.procedures.clone(),
+            petitions: self.petitions.clone(),
             calendar: self.calendar.clone(),
             convention: self.convention,
             skip_invalid: self.skip_invalid,
@@ -381,6 +385,12 @@ pub struct MetricsArgs {
     /// One row per unit (default), procedure, channel, month, or unit and month
     #[arg(long, value_enum, default_value = "unit")]
     pub by: crate::dossier::GroupBy,
+    /// Which definitions: cchc's metrics table (default), or 766, the official service index as the national portal computes it (per unit and indicator: numerator, denominator, ratio, score, max)
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub method: Option<Method>,
+    /// The framework scoring the official indicators (implies --method 766) [default: service-766-2026]
+    #[arg(long, value_name = "NAME|FILE")]
+    pub framework: Option<String>,
     /// An alternative denominator, e.g. online_share=received+carried_over (repeatable); one that holds none of the numerator's dossiers is refused
     #[arg(long, value_name = "RATE=COLUMNS")]
     pub rate_definition: Vec<String>,
@@ -408,6 +418,16 @@ impl MetricsArgs {
             ..Default::default()
         })
     }
+}
+
+/// The definitions `cchc metrics` computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// cchc's metrics table (PRODUCT.md "Dossier metrics")
+    Cchc,
+    /// The official QĐ 766 service index, as the national portal computes it
+    #[value(name = "766")]
+    Official,
 }
 
 /// `cchc sipas`

@@ -53,6 +53,7 @@ pub mod officials;
 pub mod period;
 pub mod pipeline;
 pub mod platform;
+pub mod portal;
 pub mod project;
 pub mod rank;
 pub mod record;

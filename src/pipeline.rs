@@ -19,6 +19,7 @@ use crate::input::columns::Input;
 use crate::input::units::{self, Unit};
 use crate::input::{RowStats, Table};
 use crate::period::Period;
+use crate::portal;
 use crate::project::{InputFile, Spec};
 use crate::score::{Scoring, Stage};
 use crate::survey::{self, SurveyBy, SurveyTable};
@@ -44,6 +45,8 @@ pub struct Run {
     /// The inputs of the units [`Options::keep_inputs`] asked for, for what-ifs
     /// ([`crate::analysis::advice`]).
     pub inputs: BTreeMap<String, crate::score::UnitInputs>,
+    /// The official service indicators per unit, when the framework scores on them.
+    pub official: Option<Indicators>,
 }
 
 /// How [`run`] runs.
@@ -114,6 +117,10 @@ pub struct Loaded {
     pub survey: Option<SurveyTable>,
     /// Officials' survey figures per unit, when the framework scores on it.
     pub officials: Option<crate::officials::OfficialsTable>,
+    /// The official service indicators per unit, when the framework scores on them.
+    pub official: Option<BTreeMap<String, Vec<portal::Indicator>>>,
+    /// The row counts of the official method's other inputs (catalogue, petitions).
+    pub official_stats: Vec<RowStats>,
     /// Findings so far.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -169,24 +176,33 @@ fn load_with(
         framework.ranking.group_declared,
         &mut diagnostics,
     )?;
-    let checklist =
-        if spec.checklist.is_none() && (!framework.uses_checklist() || !checklist_required) {
-            None // every criterion comes from the log or the survey
-        } else {
-            let f = need(&spec.checklist, "checklist")?;
-            let table = spec.read_table(f, Input::Checklist, &CHECKLIST_COLUMNS)?;
-            let file = table.file.to_string();
-            Some((checklist::read(table, &mut diagnostics), file))
-        };
+    // A framework scored on the official indicators runs without a checklist: its
+    // checklist criteria are then not applicable.
+    let optional = !checklist_required || framework.uses_official();
+    let checklist = if spec.checklist.is_none() && (!framework.uses_checklist() || optional) {
+        None // every criterion comes from the log or the survey
+    } else {
+        let f = need(&spec.checklist, "checklist")?;
+        let table = spec.read_table(f, Input::Checklist, &CHECKLIST_COLUMNS)?;
+        let file = table.file.to_string();
+        Some((checklist::read(table, &mut diagnostics), file))
+    };
+    let mut official = None;
+    let mut official_stats = Vec::new();
     let dossiers = if framework.uses_dossiers() {
-        Some(unit_dossiers(
+        let (table, indicators) = unit_dossiers(
             spec,
             &framework,
             period.as_ref(),
             &units.0,
             progress,
             &mut diagnostics,
-        )?)
+        )?;
+        if let Some((indicators, stats)) = indicators {
+            official = Some(indicators);
+            official_stats = stats;
+        }
+        Some(table)
     } else {
         diagnostics.extend(not_used(
             &framework,
@@ -196,6 +212,14 @@ fn load_with(
         ));
         None
     };
+    if !framework.uses_official() {
+        diagnostics.extend(not_used(
+            &framework,
+            &spec.petitions,
+            "official-indicator",
+            "the petitions file",
+        ));
+    }
     let survey = unit_survey(spec, &framework, &units.0, &mut diagnostics)?;
     let officials = unit_officials(spec, &framework, &units.0, &mut diagnostics)?;
     Ok(Loaded {
@@ -206,6 +230,8 @@ fn load_with(
         dossiers,
         survey,
         officials,
+        official,
+        official_stats,
         diagnostics,
     })
 }
@@ -299,7 +325,14 @@ pub fn load_lineage(
     Ok(crate::input::lineage::read(&table, diags))
 }
 
-/// The dossier counts per unit that the framework's dossier criteria read.
+/// Each unit's official indicators per unit (the framework's `official:` criteria).
+pub type Indicators = BTreeMap<String, Vec<portal::Indicator>>;
+
+/// The official indicators and the row counts of the catalogue and petitions.
+type OfficialLoaded = (Indicators, Vec<RowStats>);
+
+/// The dossier counts per unit that the framework's dossier criteria read, and the
+/// official indicators when it scores on them.
 fn unit_dossiers(
     spec: &Spec,
     framework: &Framework,
@@ -307,7 +340,7 @@ fn unit_dossiers(
     units: &[Unit],
     progress: dossier::Progress,
     diags: &mut Vec<Diagnostic>,
-) -> Result<MetricsTable, Error> {
+) -> Result<(MetricsTable, Option<OfficialLoaded>), Error> {
     let log = spec.dossiers.as_ref().ok_or_else(|| {
         Error::Usage(format!(
             "framework {} scores criteria on the dossier log: set inputs.dossiers in cchc.toml or give --dossiers",
@@ -320,6 +353,24 @@ fn unit_dossiers(
         )
     })?;
     let ids = units.iter().map(|u| u.id.clone()).collect();
+    if framework.uses_official() {
+        let (opts, inputs) =
+            official_options(spec, period, dossier::GroupBy::Unit, Some(ids), diags)?;
+        let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+        diags.extend(table.diagnostics.iter().cloned());
+        let kinds = units
+            .iter()
+            .filter_map(|u| Some((u.id.clone(), u.attr("kind")?.to_string())))
+            .collect();
+        let window = window_of(&opts.period);
+        let gathered = table.official.clone().unwrap_or_default();
+        let indicators = portal::compute(&gathered, &inputs, &kinds, window, &opts.calendar);
+        diags.extend(portal::missing_findings(
+            &framework.official_indicators(),
+            &indicators,
+        ));
+        return Ok((table, Some((indicators, inputs.stats()))));
+    }
     let opts = dossier_options(
         spec,
         period,
@@ -330,7 +381,7 @@ fn unit_dossiers(
     )?;
     let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
     diags.extend(table.diagnostics.iter().cloned());
-    Ok(table)
+    Ok((table, None))
 }
 
 /// The `input-not-used` warning for an input the project names but the framework never
@@ -368,6 +419,8 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
         dossiers,
         survey,
         officials,
+        official,
+        official_stats,
         mut diagnostics,
     } = loaded;
     // Each unit's dossier counts, once for the scores and the inputs kept.
@@ -380,6 +433,8 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
         dossiers: per_unit.as_ref(),
         survey: survey.as_ref().map(|s| &s.figures),
         officials: officials.as_ref().map(|s| &s.figures),
+        official: official.as_ref(),
+        no_checklist: checklist.is_none() && official.is_some(),
     };
     let inputs = match keep {
         None => BTreeMap::new(),
@@ -408,6 +463,7 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
     scoring.stats.extend(survey.map(|s| s.stats));
     scoring.stats.extend(officials.map(|s| s.stats));
     scoring.stats.extend(dossiers.map(|t| t.stats));
+    scoring.stats.extend(official_stats);
     crate::diag::sort(&mut diagnostics);
     Run {
         framework,
@@ -415,6 +471,7 @@ fn score_keeping(loaded: Loaded, stage: Option<Stage>, keep: Option<&[String]>) 
         scoring,
         diagnostics,
         inputs,
+        official,
     }
 }
 
@@ -436,6 +493,8 @@ pub fn unit_inputs(loaded: &Loaded, ids: &[&str]) -> BTreeMap<String, crate::sco
         dossiers: per.as_ref(),
         survey: loaded.survey.as_ref().map(|s| &s.figures),
         officials: loaded.officials.as_ref().map(|s| &s.figures),
+        official: loaded.official.as_ref(),
+        no_checklist: loaded.checklist.is_none() && loaded.official.is_some(),
     };
     let rows = loaded
         .checklist
@@ -496,6 +555,8 @@ pub fn score_tables(
         dossiers: None,
         survey: None,
         officials: None,
+        official: None,
+        official_stats: Vec::new(),
         diagnostics,
     };
     let mut run = score(loaded, None);
@@ -520,6 +581,61 @@ pub fn dossier_options(
         }
         None => None,
     };
+    let mut opts = log_options(spec, period, by, units, diags)?;
+    opts.procedures = procedures;
+    opts.rates = rates;
+    Ok(opts)
+}
+
+/// The dossier-engine options under the official method (`--method 766`), and the
+/// method's other inputs: the procedures file read as the catalogue, the petitions.
+pub fn official_options(
+    spec: &Spec,
+    period: Period,
+    by: dossier::GroupBy,
+    units: Option<Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(dossier::Options, portal::Inputs), Error> {
+    let mut opts = log_options(spec, period, by, units, diags)?;
+    let catalogue = match &spec.procedures {
+        Some(f) => {
+            let t = spec.read_table(f, Input::Procedures, &["procedure_id"])?;
+            Some(portal::Catalogue::read(&t, diags))
+        }
+        None => None,
+    };
+    let window = window_of(&opts.period);
+    let petitions = match &spec.petitions {
+        Some(f) => {
+            let t = spec.read_table(f, Input::Petitions, &portal::PETITION_COLUMNS)?;
+            Some(portal::Petitions::read(&t, window, &opts.calendar, diags))
+        }
+        None => None,
+    };
+    let inputs = portal::Inputs {
+        catalogue,
+        petitions,
+    };
+    opts.official = Some(std::sync::Arc::new(inputs.setup(window)));
+    Ok((opts, inputs))
+}
+
+/// The period as the official rules read it.
+pub fn window_of(p: &Period) -> dossier::Window {
+    dossier::Window {
+        first: p.from.to_days(),
+        last: p.to.to_days(),
+    }
+}
+
+/// The options every scan shares: the period, grouping, calendar, how the log is read.
+fn log_options(
+    spec: &Spec,
+    period: Period,
+    by: dossier::GroupBy,
+    units: Option<Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<dossier::Options, Error> {
     let calendar = match &spec.calendar {
         Some(f) => {
             let t = spec.read_table(f, Input::Calendar, &["date", "kind"])?;
@@ -531,14 +647,15 @@ pub fn dossier_options(
         period,
         by,
         skip_invalid: spec.skip_invalid,
-        procedures,
+        procedures: None,
         calendar,
         units,
-        rates,
+        rates: dossier::RateDefinitions::default(),
         decimal_comma: spec.decimal_comma,
         scan: spec.scan,
         sheet: spec.dossiers.as_ref().and_then(|d| d.sheet.clone()),
         aliases: crate::input::columns::Aliases::of(Input::Dossiers, &spec.columns),
+        official: None,
     })
 }
 
@@ -550,12 +667,8 @@ pub struct Metrics {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// What a metrics run reads before the log: the log, the options, the findings so far.
-fn metrics_setup(
-    spec: &Spec,
-    by: dossier::GroupBy,
-    rates: dossier::RateDefinitions,
-) -> Result<(crate::project::InputFile, dossier::Options, Vec<Diagnostic>), Error> {
+/// The log and the period a metrics run needs.
+fn log_and_period(spec: &Spec) -> Result<(InputFile, Period), Error> {
     let period = spec.period.as_deref().ok_or_else(|| {
         Error::Usage("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)".into())
     })?;
@@ -563,6 +676,16 @@ fn metrics_setup(
     let log = spec.dossiers.clone().ok_or_else(|| {
         Error::Usage("no dossier log: give --dossiers FILE (.csv or .parquet)".into())
     })?;
+    Ok((log, period))
+}
+
+/// What a metrics run reads before the log: the log, the options, the findings so far.
+fn metrics_setup(
+    spec: &Spec,
+    by: dossier::GroupBy,
+    rates: dossier::RateDefinitions,
+) -> Result<(crate::project::InputFile, dossier::Options, Vec<Diagnostic>), Error> {
+    let (log, period) = log_and_period(spec)?;
     let mut diagnostics = spec.notes.clone();
     let ids = match &spec.units {
         Some(f) => {
@@ -644,6 +767,146 @@ pub fn sipas(spec: &Spec, by: SurveyBy) -> Result<Sipas, Error> {
     Ok(Sipas {
         framework,
         table: st,
+        diagnostics,
+    })
+}
+
+/// What `metrics --method 766` computes: a scoring run on the official framework
+/// (the indicators of each unit with its points), the period, and the log's rows.
+pub struct OfficialMetrics {
+    /// The run (its `official` holds each unit's indicators).
+    pub run: Run,
+    /// The period.
+    pub period: Period,
+    /// The log's row counts.
+    pub stats: RowStats,
+    /// Every finding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The framework `metrics --method 766` scores on: `--framework`, else the
+/// manifest's when it scores official indicators, else `service-766-2026`.
+fn official_framework(spec: &Spec, given: Option<&str>) -> Result<Framework, Error> {
+    let fw = match (given, &spec.framework) {
+        (Some(name), _) => {
+            crate::framework::load(name, std::path::Path::new(".")).map_err(Error::Diagnostics)?
+        }
+        (None, Some(_)) => {
+            let fw = load_framework(spec)?;
+            if fw.uses_official() {
+                fw
+            } else {
+                crate::framework::load("service-766-2026", std::path::Path::new("."))
+                    .map_err(Error::Diagnostics)?
+            }
+        }
+        (None, None) => crate::framework::load("service-766-2026", std::path::Path::new("."))
+            .map_err(Error::Diagnostics)?,
+    };
+    if !fw.uses_official() {
+        return Err(Error::Usage(format!(
+            "framework {} scores no official indicator (ratio = \"official:<id>\"): give --framework service-766-2026 or a framework that does",
+            fw.id
+        )));
+    }
+    Ok(fw)
+}
+
+/// Units named only by the log (no register): each id its own name, one group.
+fn units_of_log<'a>(ids: impl Iterator<Item = &'a String>) -> (Vec<Unit>, RowStats) {
+    let units: Vec<Unit> = ids
+        .map(|id| Unit {
+            id: id.clone(),
+            name: id.clone(),
+            group: String::new(),
+            line: 0,
+            attrs: Vec::new(),
+        })
+        .collect();
+    let stats = RowStats {
+        input: "units".into(),
+        file: "the log's units".into(),
+        read: units.len(),
+        used: units.len(),
+        rejected: 0,
+    };
+    (units, stats)
+}
+
+/// The official service index per unit (`metrics --method 766`): the log read under
+/// the official rules, the catalogue and petitions, each unit scored on the framework.
+/// Units come from the register when one is given, else from the log.
+pub fn metrics_official(
+    spec: &Spec,
+    framework: Option<&str>,
+    progress: dossier::Progress,
+) -> Result<OfficialMetrics, Error> {
+    let framework = official_framework(spec, framework)?;
+    let (log, period) = log_and_period(spec)?;
+    let mut diagnostics = spec.notes.clone();
+    let register = match &spec.units {
+        Some(f) => Some(units(
+            spec,
+            f,
+            &framework.ranking.group_column,
+            framework.ranking.group_declared,
+            &mut diagnostics,
+        )?),
+        None => None,
+    };
+    let ids = register
+        .as_ref()
+        .map(|(u, _)| u.iter().map(|u| u.id.clone()).collect());
+    let (opts, inputs) = official_options(
+        spec,
+        period.clone(),
+        dossier::GroupBy::Unit,
+        ids,
+        &mut diagnostics,
+    )?;
+    let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+    diagnostics.extend(table.diagnostics.iter().cloned());
+    let kinds = register
+        .iter()
+        .flat_map(|(u, _)| u.iter())
+        .filter_map(|u| Some((u.id.clone(), u.attr("kind")?.to_string())))
+        .collect();
+    let gathered = table.official.clone().unwrap_or_default();
+    let window = window_of(&period);
+    let indicators = portal::compute(&gathered, &inputs, &kinds, window, &opts.calendar);
+    diagnostics.extend(portal::missing_findings(
+        &framework.official_indicators(),
+        &indicators,
+    ));
+    let units = register.unwrap_or_else(|| units_of_log(indicators.keys()));
+    let checklist = match &spec.checklist {
+        Some(f) => {
+            let t = spec.read_table(f, Input::Checklist, &CHECKLIST_COLUMNS)?;
+            let file = t.file.to_string();
+            Some((checklist::read(t, &mut diagnostics), file))
+        }
+        None => None,
+    };
+    let stats = table.stats.clone();
+    let loaded = Loaded {
+        framework,
+        period: Some(period.clone()),
+        units,
+        checklist,
+        dossiers: Some(table),
+        survey: None,
+        officials: None,
+        official: Some(indicators),
+        official_stats: inputs.stats(),
+        diagnostics,
+    };
+    let mut run = score(loaded, None);
+    rank(&mut run);
+    let diagnostics = run.diagnostics.clone();
+    Ok(OfficialMetrics {
+        run,
+        period,
+        stats,
         diagnostics,
     })
 }

@@ -39,6 +39,7 @@ struct RawInputs {
     survey: Option<String>,
     officials: Option<String>,
     procedures: Option<String>,
+    petitions: Option<String>,
     calendar: Option<String>,
     lineage: Option<String>,
 }
@@ -60,6 +61,8 @@ pub struct Overrides {
     pub dossiers: Option<PathBuf>,
     /// `--procedures FILE`.
     pub procedures: Option<PathBuf>,
+    /// `--petitions FILE`.
+    pub petitions: Option<PathBuf>,
     /// `--survey FILE`.
     pub survey: Option<PathBuf>,
     /// `--officials FILE`.
@@ -106,6 +109,7 @@ impl Overrides {
             checklist: join(self.checklist),
             dossiers: join(self.dossiers),
             procedures: join(self.procedures),
+            petitions: join(self.petitions),
             survey: join(self.survey),
             officials: join(self.officials),
             calendar: join(self.calendar),
@@ -160,6 +164,8 @@ pub struct Spec {
     pub officials: Option<InputFile>,
     /// The procedure register.
     pub procedures: Option<InputFile>,
+    /// The petitions (PAKN), for the official service index.
+    pub petitions: Option<InputFile>,
     /// The working-day calendar (default: the built-in one).
     pub calendar: Option<InputFile>,
     /// The unit lineage across mergers.
@@ -195,6 +201,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         survey: None,
         officials: None,
         procedures: None,
+        petitions: None,
         calendar: None,
         lineage: None,
         columns: Default::default(),
@@ -228,6 +235,7 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         (&mut spec.survey, &o.survey),
         (&mut spec.officials, &o.officials),
         (&mut spec.procedures, &o.procedures),
+        (&mut spec.petitions, &o.petitions),
         (&mut spec.calendar, &o.calendar),
         (&mut spec.lineage, &o.lineage),
     ] {
@@ -267,6 +275,7 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
     spec.survey = raw.inputs.survey.map(&at);
     spec.officials = raw.inputs.officials.map(&at);
     spec.procedures = raw.inputs.procedures.map(&at);
+    spec.petitions = raw.inputs.petitions.map(&at);
     spec.calendar = raw.inputs.calendar.map(&at);
     spec.lineage = raw.inputs.lineage.map(&at);
     spec.columns = columns(raw.columns, &shown)?;

@@ -175,6 +175,7 @@ pub fn spec_inputs(spec: &crate::project::Spec) -> Vec<(String, PathBuf)> {
         ("survey", &spec.survey),
         ("officials", &spec.officials),
         ("procedures", &spec.procedures),
+        ("petitions", &spec.petitions),
         ("calendar", &spec.calendar),
         ("lineage", &spec.lineage),
     ];

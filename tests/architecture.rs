@@ -184,8 +184,27 @@ fn no_import_cycles_between_modules() {
 fn dossier_api() -> BTreeSet<String> {
     let text = crate::common::read("src/dossier/mod.rs");
     let mut api = BTreeSet::new();
+    // A `pub use` may span lines (`pub use m::{\n a, b,\n};`): joined first.
+    let mut joined = Vec::new();
+    let mut open: Option<String> = None;
     for l in text.lines() {
-        let t = l.trim_start();
+        let t = l.trim();
+        match open.as_mut() {
+            Some(acc) => {
+                acc.push(' ');
+                acc.push_str(t);
+            }
+            None if t.starts_with("pub use ") && !t.ends_with(';') => {
+                open = Some(t.to_string());
+            }
+            None => joined.push(t.to_string()),
+        }
+        if open.as_ref().is_some_and(|a| a.ends_with(';')) {
+            joined.extend(open.take());
+        }
+    }
+    for t in &joined {
+        let t = t.as_str();
         for kw in [
             "pub fn ",
             "pub struct ",
@@ -204,7 +223,10 @@ fn dossier_api() -> BTreeSet<String> {
         if let Some(rest) = t.strip_prefix("pub use ") {
             let inner = rest.trim_end_matches(';');
             let inner = inner.split_once("::").map_or(inner, |(_, i)| i);
-            for item in inner.trim_matches(|c| c == '{' || c == '}').split(',') {
+            for item in inner
+                .trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace())
+                .split(',')
+            {
                 let item = item.trim();
                 let name = item.rsplit(" as ").next().unwrap_or(item);
                 api.insert(name.trim().to_string());

@@ -4,11 +4,12 @@
 //! `csv` crate reads from the whole text. And a record is capped: an unclosed quote
 //! stops the run at 1 MiB instead of reading the file into memory.
 
+use cchc::dossier::probe::WIDTH;
 use proptest::prelude::*;
 
-/// The records the `csv` crate reads, as the scan delivers them: the first 13
-/// fields trimmed (a `\r` before the line break dropped), blank records left out;
-/// `None` when a record has more than 13 fields (the scan refuses those).
+/// The records the `csv` crate reads, as the scan delivers them: the first
+/// [`WIDTH`] fields trimmed (a `\r` before the line break dropped), blank records
+/// left out; `None` when a record has more (the scan refuses those).
 fn reference(text: &[u8], sep: u8) -> Option<Vec<Vec<String>>> {
     Some(
         reference_lines(text, sep)?
@@ -37,7 +38,7 @@ fn reference_lines(text: &[u8], sep: u8) -> Option<Vec<(u64, Vec<String>)>> {
             start += 1;
         }
         let line = 2 + text[..start].iter().filter(|&&b| b == b'\n').count() as u64;
-        if rec.len() > 13 {
+        if rec.len() > WIDTH {
             return None;
         }
         let n = rec.len();
@@ -56,7 +57,7 @@ fn reference_lines(text: &[u8], sep: u8) -> Option<Vec<(u64, Vec<String>)>> {
         if fields.iter().all(String::is_empty) {
             continue;
         }
-        fields.resize(13, String::new());
+        fields.resize(WIDTH, String::new());
         out.push((line, fields));
     }
     Some(out)
@@ -91,8 +92,8 @@ fn field(sep: char) -> impl Strategy<Value = String> {
 }
 
 fn text(sep: char) -> impl Strategy<Value = String> {
-    let record =
-        proptest::collection::vec(field(sep), 1..15).prop_map(move |f| f.join(&sep.to_string()));
+    let record = proptest::collection::vec(field(sep), 1..WIDTH + 3)
+        .prop_map(move |f| f.join(&sep.to_string()));
     (
         proptest::collection::vec(
             (record, prop_oneof![Just("\n"), Just("\r\n"), Just("\n\n")]),
@@ -124,8 +125,9 @@ proptest! {
         let ours = cchc::dossier::probe::csv_records(t.as_bytes(), sep as u8, block);
         match reference_lines(t.as_bytes(), sep as u8) {
             None => {
-                let e = ours.expect_err("more than 13 fields is an error").to_string();
-                prop_assert!(e.contains("fields but the header has 13 columns"), "{}", e);
+                let e = ours.expect_err("more fields than columns is an error").to_string();
+                let says = format!("fields but the header has {WIDTH} columns");
+                prop_assert!(e.contains(&says), "{}", e);
             }
             Some(theirs) => {
                 let ours = ours.map_err(|e| TestCaseError::fail(format!("{e}\n{t:?}")))?;

@@ -28,6 +28,7 @@ mod published_indices;
 mod scale;
 mod scoring;
 mod sensitivity;
+mod service766;
 mod shapes;
 mod snapshots;
 mod sql;

@@ -160,6 +160,7 @@ fn candidate(
         }
         How::Missing
         | How::NotApplicable { .. }
+        | How::Unavailable { .. }
         | How::NaNotAllowed { .. }
         | How::Given { .. }
         | How::UnknownOption { .. }

@@ -15,6 +15,21 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
         env.scan.id_check_mib = usize::try_from(mib).unwrap_or(usize::MAX);
     }
     let spec = resolve(a.overrides(), &env)?;
+    let official = match (a.method, &a.framework) {
+        (Some(crate::cli::Method::Cchc), Some(_)) => {
+            bail!("--framework scores the official indicators: use it with --method 766, or leave --method out")
+        }
+        (Some(crate::cli::Method::Official), _) | (None, Some(_)) => true,
+        (Some(crate::cli::Method::Cchc), None) => false,
+        // A project whose framework scores the official indicators means them.
+        (None, None) => {
+            spec.framework.is_some()
+                && pipeline::load_framework(&spec).is_ok_and(|f| f.uses_official())
+        }
+    };
+    if official {
+        return metrics_official(a, &env, &spec);
+    }
     let rates = crate::dossier::RateDefinitions::parse(&a.rate_definition)
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
     let lang: Lang = a.output.lang;
@@ -49,6 +64,45 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
     );
     o.record = rec;
     Ok(o)
+}
+
+/// `cchc metrics --method 766`: the official service index per unit and indicator.
+fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> Result<Outcome> {
+    if !a.rate_definition.is_empty() {
+        bail!("--rate-definition changes cchc's own rates; the official method's definitions are fixed (DOMAIN.md): leave it out with --method 766");
+    }
+    if a.emit_sql.is_some() {
+        bail!("--emit-sql writes the query of cchc's metrics table; the official method (--method 766) has no query yet");
+    }
+    if a.by != crate::dossier::GroupBy::Unit {
+        bail!("--method 766 computes the index per unit: leave --by out");
+    }
+    let lang: Lang = a.output.lang;
+    let (pb, tick) = progress(env, a.output.quiet);
+    let m = pipeline::metrics_official(spec, a.framework.as_deref(), tick);
+    pb.finish_and_clear();
+    let m = m?;
+    let findings = m.diagnostics.clone();
+    let rec = recording(
+        a.record.record.as_ref(),
+        "metrics",
+        spec,
+        None,
+        Some(&m.run.framework),
+    );
+    let quiet = a.output.quiet;
+    let mut o = Outcome::new(
+        report((m, lang), official_report, a.output),
+        findings,
+        lang,
+        quiet,
+    );
+    o.record = rec;
+    Ok(o)
+}
+
+fn official_report((m, lang): &(pipeline::OfficialMetrics, Lang)) -> crate::report::Report<'_> {
+    crate::report::portal::build(m, *lang)
 }
 
 /// `cchc sipas`.

@@ -159,6 +159,8 @@ struct Setup {
     progress: Arc<dyn Fn(u64) + Send + Sync>,
     /// Rows read by every copy, for the progress callback.
     read_by_all: AtomicU64,
+    /// The official method's setup (`--method 766`), if that is the method.
+    official: Option<Arc<super::official::Setup>>,
 }
 
 impl Setup {
@@ -177,6 +179,7 @@ impl Setup {
             exclude: HashSet::new(),
             progress,
             read_by_all: AtomicU64::new(0),
+            official: opts.official.clone(),
         }
     }
 }
@@ -210,6 +213,8 @@ struct Fold {
     days: crate::date::DayMemo,
     /// This copy's rows already added to `read_by_all`.
     reported: u64,
+    /// What the official method gathered, per slot (`--method 766`).
+    gathered: Vec<super::official::Gathered>,
 }
 
 impl Fold {
@@ -233,6 +238,7 @@ impl Fold {
             unread: 0,
             reported: 0,
             days: crate::date::DayMemo::default(),
+            gathered: Vec::new(),
         }
     }
 
@@ -246,6 +252,9 @@ impl Fold {
             Counts::default(),
             self.setup.windows.len(),
         ));
+        if self.setup.official.is_some() {
+            self.gathered.push(Default::default());
+        }
         s
     }
 
@@ -317,15 +326,51 @@ impl Fold {
         ))
     }
 
-    /// Adds a checked dossier; `computed`: its deadline came from the calendar.
-    fn add(&mut self, ids: &row::Ids, d: &row::Dossier, computed: bool) -> bool {
+    /// Counts a usable row: its id's hash for the duplicate check, and the rows used.
+    fn enter(&mut self, dossier_id: &str) {
         if self.setup.keep_hashes {
-            self.hashes.push(hash_id(ids.dossier_id));
+            self.hashes.push(hash_id(dossier_id));
         }
         self.used += 1;
         if self.used - self.widened_at >= u64::from(u32::MAX) {
             self.widen();
         }
+    }
+
+    /// A row under the official method: checked (a missing deadline is no error:
+    /// the procedure's maximum time stands in, or the dossier stays unjudged), then
+    /// gathered for its unit or procedure.
+    fn official_row(&mut self, line: u64, f: &Fields, setup: &super::official::Setup) -> bool {
+        let f = &f.trimmed();
+        let parsed = row::parse_given(f, self.setup.comma)
+            .and_then(|(d, due)| Ok((d, due, row::extras(f)?)));
+        let (d, due, extras) = match parsed {
+            Ok(p) => p,
+            Err(bad) => return self.skip(line, bad),
+        };
+        let ids = row::Ids::of(f);
+        self.enter(ids.dossier_id);
+        let procedure = normalize(ids.procedure_id);
+        let rule = setup.procedures.get(&procedure).copied();
+        let petition = setup.petitioned.contains(ids.dossier_id);
+        let od = super::official::of_row(&d, due.map(|s| s.day), &extras, rule, petition);
+        let touches = super::touches(self.setup.span, d.received, d.finished, None);
+        if od.end_in(setup.window).is_none() && !touches {
+            return false; // gathers nothing, and gives its key no row
+        }
+        let key = match self.setup.by {
+            GroupBy::Procedure => ids.procedure_id,
+            _ => ids.unit_id,
+        };
+        let slot = self.slot(key);
+        let cal = &self.setup.calendar;
+        self.gathered[slot].add(line, &od, &procedure, setup.window, cal);
+        false
+    }
+
+    /// Adds a checked dossier; `computed`: its deadline came from the calendar.
+    fn add(&mut self, ids: &row::Ids, d: &row::Dossier, computed: bool) -> bool {
+        self.enter(ids.dossier_id);
         let due = self.setup.uses_due.then_some(d.due);
         if !super::touches(self.setup.span, d.received, d.finished, due) {
             return false; // counts nowhere, and gives its key no row
@@ -356,6 +401,9 @@ impl Visitor for Fold {
         if let Some(stop) = self.excluded(line, f.dossier_id()) {
             return stop;
         }
+        if let Some(setup) = self.setup.official.clone() {
+            return self.official_row(line, f, &setup);
+        }
         // The usual text row first, checked without building errors (a typed row
         // that gets here is not usual: the typed scan tried it already).
         if f.is_text() {
@@ -385,6 +433,9 @@ impl Visitor for Fold {
     }
 
     fn dossier(&mut self, line: u64, ids: &row::Ids, d: &row::Dossier) -> Option<bool> {
+        if self.setup.official.is_some() {
+            return None; // the official method reads more columns: the general path
+        }
         self.read += 1;
         if let Some(stop) = self.excluded(line, ids.dossier_id) {
             return Some(stop);
@@ -407,7 +458,7 @@ impl Visitor for Fold {
         self.unread += rows;
     }
 
-    fn merge(&mut self, other: Fold) {
+    fn merge(&mut self, mut other: Fold) {
         let n = self.setup.windows.len();
         self.widen();
         for (key, &theirs) in &other.slots {
@@ -430,6 +481,12 @@ impl Visitor for Fold {
         if let Some((line, bad)) = other.first_error {
             if self.first_error.as_ref().is_none_or(|(l, _)| line < *l) {
                 self.first_error = Some((line, bad));
+            }
+        }
+        for (key, &theirs) in &other.slots {
+            if let Some(g) = other.gathered.get_mut(theirs) {
+                let ours = self.slot_of_normalized(key);
+                self.gathered[ours].merge(std::mem::take(g));
             }
         }
         self.hashes.absorb(other.hashes);
@@ -471,9 +528,14 @@ pub fn run(
             None => Ok(()),
         }
     };
+    let wanted = if opts.official.is_some() {
+        ALL_COLUMNS
+    } else {
+        &ALL_COLUMNS[..row::BASE_WIDTH]
+    };
     let mut fold = source::scan(
         &src,
-        ALL_COLUMNS,
+        wanted,
         Fold::new(Arc::new(Setup::new(opts, comma, progress.clone()))),
     )?;
     strict(&fold)?;
@@ -486,7 +548,7 @@ pub fn run(
             exclude: later,
             ..Setup::new(opts, comma, progress)
         }));
-        fold = source::scan(&src, ALL_COLUMNS, again)?;
+        fold = source::scan(&src, wanted, again)?;
     }
     Ok(finish(fold, shown, opts, &src))
 }
@@ -619,6 +681,16 @@ fn skipped_findings(fold: &Fold, shown: &str, src: &source::Source) -> Vec<Diagn
     diagnostics
 }
 
+/// Rows of the log in words: `dossiers.csv lines 3, 5`, or each dataset file's row.
+fn places(src: &source::Source, shown: &str, lines: &[u64]) -> String {
+    let each: Vec<String> = lines.iter().map(|l| src.describe(*l)).collect();
+    if src.is_dataset() {
+        each.join(", ")
+    } else {
+        format!("{shown} {} {}", src.line_word(), each.join(", "))
+    }
+}
+
 fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> MetricsTable {
     let mut diagnostics = skipped_findings(&fold, shown, src);
     let by_unit = matches!(opts.by, GroupBy::Unit | GroupBy::UnitMonth);
@@ -669,7 +741,9 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> 
             .push(Diagnostic::new(Code::NoDossiers, "the log has no dossier rows").at(shown, None));
     }
     let rejected = fold.read - fold.used;
+    let official = official_counts(&mut fold, src, shown);
     MetricsTable {
+        official,
         key_columns: opts.by.key_columns().to_vec(),
         rows,
         stats: RowStats {
@@ -685,4 +759,35 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> 
         pruned: src.pruned(),
         unread: fold.unread,
     }
+}
+
+/// What the official method gathered, per key, with where each key's first late
+/// dossiers are; None under the default method.
+fn official_counts(
+    fold: &mut Fold,
+    src: &source::Source,
+    shown: &str,
+) -> Option<super::OfficialCounts> {
+    fold.setup.official.as_ref()?;
+    let rows: BTreeMap<String, super::Gathered> = fold
+        .slots
+        .iter()
+        .map(|(k, &s)| (k.clone(), std::mem::take(&mut fold.gathered[s])))
+        .collect();
+    let late = rows
+        .iter()
+        .filter(|(_, g)| !g.late_lines.is_empty())
+        .map(|(k, g)| {
+            let mut at = places(src, shown, &g.late_lines);
+            if g.tally.late > g.late_lines.len() as u64 {
+                at.push_str(", …");
+            }
+            (k.clone(), at)
+        })
+        .collect();
+    Some(super::OfficialCounts {
+        rows,
+        columns: src.columns.iter().cloned().collect(),
+        late,
+    })
 }

@@ -30,9 +30,9 @@ mod sql;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
 pub use official::{
-    procedure_shares, shares as official_shares, Dossier as OfficialDossier, End, Judged, MaxTime,
-    Online, Outcome, Petition, PetitionTally, Procedure as OfficialProcedure, ProcedureUse, Share,
-    Supplement, Tally, Window,
+    procedure_shares, shares as official_shares, Dossier as OfficialDossier, End, Gathered, Judged,
+    MaxTime, Online, Outcome, Petition, PetitionTally, Procedure as OfficialProcedure,
+    ProcedureRule, ProcedureUse, Setup as OfficialSetup, Share, Supplement, Tally, Window,
 };
 pub use source::ScanOptions;
 pub use sql::Dialect;
@@ -585,6 +585,8 @@ pub struct Options {
     pub sheet: Option<String>,
     /// How the log's headers map to cchc's columns.
     pub aliases: crate::input::columns::Aliases,
+    /// The official method's setup (`--method 766`); None: the default method.
+    pub official: Option<std::sync::Arc<OfficialSetup>>,
 }
 
 impl Options {
@@ -625,6 +627,20 @@ pub struct MetricsTable {
     pub pruned: usize,
     /// Rows of typed Parquet left unread: they touch no day of the period.
     pub unread: u64,
+    /// What the official method gathered (`--method 766`), else None.
+    pub official: Option<OfficialCounts>,
+}
+
+/// What a scan under the official method gathered (`--method 766`).
+#[derive(Debug, Clone, Default)]
+pub struct OfficialCounts {
+    /// Per key (unit or procedure, normalised), sorted.
+    pub rows: std::collections::BTreeMap<String, Gathered>,
+    /// The log's columns (as cchc names them): an indicator whose column is absent
+    /// is not applicable.
+    pub columns: std::collections::BTreeSet<String>,
+    /// Where each key's first late dossiers are, in words (`dossiers.csv lines 3, 5`).
+    pub late: std::collections::BTreeMap<String, String>,
 }
 
 /// What stops a metrics run.

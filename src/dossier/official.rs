@@ -600,3 +600,132 @@ pub fn procedure_shares(
         ),
     ]
 }
+
+/// What a procedure tells the dossier rules: its maximum time (for a dossier without
+/// a due date) and whether it requires a paper result (3.3, 4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProcedureRule {
+    /// Its maximum processing time.
+    pub max_time: Option<MaxTime>,
+    /// It requires a paper result.
+    pub paper_result: bool,
+}
+
+/// What a scan under the official method needs besides the log's rows.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The period.
+    pub window: Window,
+    /// The procedures' rules by (normalised) procedure id.
+    pub procedures: std::collections::HashMap<String, ProcedureRule>,
+    /// The dossier ids a petition names (5.4).
+    pub petitioned: std::collections::HashSet<String>,
+}
+
+/// How many lines of late (and of unjudged) dossiers a unit keeps for `explain`.
+pub const KEPT_LINES: usize = 20;
+
+/// What a scan gathers for one unit (or procedure) under the official method.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gathered {
+    /// The counts.
+    pub tally: Tally,
+    /// The procedures its dossiers used online and paid online.
+    pub used: ProcedureUse,
+    /// The first lines (row numbers) of its late dossiers, in file order.
+    pub late_lines: Vec<u64>,
+    /// The first lines of its dossiers that could not be judged.
+    pub unknown_lines: Vec<u64>,
+    /// Dossiers with a day outside the calendar's years (left out of 2.1).
+    pub out_of_calendar: u64,
+}
+
+impl Gathered {
+    /// Adds one dossier seen on `line`.
+    pub fn add(&mut self, line: u64, d: &Dossier, procedure: &str, w: Window, cal: &Calendar) {
+        let (t, judged) = d.tally(w, cal);
+        let keep = |lines: &mut Vec<u64>| {
+            if lines.len() < KEPT_LINES {
+                lines.push(line);
+            }
+        };
+        match judged {
+            Judged::Late => keep(&mut self.late_lines),
+            Judged::Unknown => keep(&mut self.unknown_lines),
+            Judged::OutOfCalendar => self.out_of_calendar += 1,
+            Judged::OnTime | Judged::Out => {}
+        }
+        if t.received == 1 && d.online && !self.used.online.contains(procedure) {
+            self.used.online.insert(procedure.to_string());
+        }
+        if t.paid_online == 1 && !self.used.paid_online.contains(procedure) {
+            self.used.paid_online.insert(procedure.to_string());
+        }
+        self.tally += t;
+    }
+
+    /// Adds what another scan worker gathered.
+    pub fn merge(&mut self, o: Gathered) {
+        self.tally += o.tally;
+        self.used.online.extend(o.used.online);
+        self.used.paid_online.extend(o.used.paid_online);
+        for (ours, theirs) in [
+            (&mut self.late_lines, o.late_lines),
+            (&mut self.unknown_lines, o.unknown_lines),
+        ] {
+            ours.extend(theirs);
+            ours.sort_unstable();
+            ours.truncate(KEPT_LINES);
+        }
+        self.out_of_calendar += o.out_of_calendar;
+    }
+
+    /// Whether nothing was gathered.
+    pub fn is_empty(&self) -> bool {
+        *self == Gathered::default()
+    }
+}
+
+/// A checked row as the official rules read it.
+pub fn of_row(
+    d: &super::row::Dossier,
+    due: Option<i64>,
+    x: &super::row::Extras,
+    rule: Option<ProcedureRule>,
+    petition: bool,
+) -> Dossier {
+    use super::row::{Channel, Status};
+    let end = match d.status {
+        Status::Resolved => End::Resolved,
+        Status::Returned => End::Returned,
+        Status::Withdrawn => End::Withdrawn,
+        Status::Refused => End::Refused,
+        Status::Stopped => End::Stopped,
+        Status::Received | Status::Processing | Status::Paused | Status::Supplement => End::Open,
+    };
+    let rule = rule.unwrap_or_default();
+    Dossier {
+        received: d.received,
+        end,
+        finished: d.finished,
+        due,
+        max_time: rule.max_time,
+        supplement: Supplement {
+            requests: x.requests,
+            requested: x.requested,
+            received: x.supplied,
+        },
+        online: d.channel == Channel::Online,
+        synced: x.synced,
+        fee: d.fee,
+        paid_online: d.paid_online,
+        paper_result: rule.paper_result,
+        e_result: d.e_result,
+        digitized: d.digitized,
+        reused_data: x.reused_data,
+        personal_store: x.personal_store,
+        citizen_db: x.citizen_db,
+        disliked: matches!(d.rating, Some(1 | 2)),
+        petition,
+    }
+}

@@ -73,14 +73,17 @@ pub enum Status {
     Returned,
     /// Withdrawn by the applicant.
     Withdrawn,
-    /// Refused at intake: never counts as received.
+    /// Refused at intake: never counts as received (under `--method 766`, refused
+    /// after receipt: received, and its processing ended).
     Refused,
+    /// Processing stopped (dừng xử lý): ended without a result.
+    Stopped,
 }
 
 impl Status {
     /// Parses a status name (any case), without allocating: this runs once per row.
     pub fn parse(s: &str) -> Option<Status> {
-        const NAMES: [(&str, Status); 8] = [
+        const NAMES: [(&str, Status); 10] = [
             ("resolved", Status::Resolved),
             ("received", Status::Received),
             ("processing", Status::Processing),
@@ -89,6 +92,8 @@ impl Status {
             ("refused", Status::Refused),
             ("paused", Status::Paused),
             ("supplement", Status::Supplement),
+            ("stopped", Status::Stopped),
+            ("dung_xu_ly", Status::Stopped),
         ];
         if s == "resolved" {
             return Some(Status::Resolved); // most rows: one comparison
@@ -283,8 +288,20 @@ columns!(
     paid_online,
     digitized,
     e_result,
-    rating
+    rating,
+    supplement_requested_at,
+    supplement_received_at,
+    supplement_requests,
+    synced,
+    reused_data,
+    from_personal_store,
+    to_personal_store,
+    citizen_db
 );
+
+/// How many of [`Fields::COLUMNS`] the default method reads: the columns after them
+/// are the official method's (`--method 766`), left unread otherwise.
+pub const BASE_WIDTH: usize = slot::rating + 1;
 
 /// The typed values of a row whose every field is text.
 pub static ALL_TEXT: [Typed; WIDTH] = [Typed::Text; WIDTH];
@@ -452,7 +469,7 @@ pub fn finish_problem(status: Status, received: Stamp, finished: Option<Stamp>) 
         Some(f) if key(f) < key(received) => Some(Code::FinishedBeforeReceived),
         None if matches!(
             status,
-            Status::Resolved | Status::Returned | Status::Withdrawn
+            Status::Resolved | Status::Returned | Status::Withdrawn | Status::Stopped
         ) =>
         {
             Some(Code::MissingFinish)
@@ -563,6 +580,37 @@ pub fn parse(
     comma: bool,
 ) -> Result<Dossier, Invalid> {
     let t = f.typed;
+    let (mut d, given) = parse_given(f, comma)?;
+    d.due = match given {
+        Some(s) => s.day,
+        // A dossier refused at intake counts nowhere, so it needs no deadline.
+        None if d.status == Status::Refused => d.received,
+        None => {
+            let received = stamp(t[slot::received_at], f.received_at(), "received_at")?
+                .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at()))?;
+            let proc = procedures
+                .and_then(|p| p.get(trim(f.procedure_id())))
+                .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id()))?;
+            calendar
+                .due(received.day, received.minute, proc.days, proc.cutoff)
+                .ok_or_else(|| {
+                    bad(
+                        Code::BadDate,
+                        "received_at",
+                        &t[slot::received_at].shown(f.received_at()),
+                    )
+                })?
+        }
+    };
+    Ok(d)
+}
+
+/// Parses and checks one row's values without computing a deadline: the dossier
+/// (its `due` the day received when the log gives none) and the log's due date, if
+/// any. The official method reads the procedure's maximum time instead
+/// ([`super::official`]); [`parse`] computes a deadline from the register.
+pub fn parse_given(f: &Fields, comma: bool) -> Result<(Dossier, Option<Stamp>), Invalid> {
+    let t = f.typed;
     for i in [
         slot::dossier_id,
         slot::unit_id,
@@ -588,37 +636,84 @@ pub fn parse(
             &t[slot::finished_at].shown(f.finished_at()),
         ));
     }
-    let due = match stamp(t[slot::due_at], f.due_at(), "due_at")? {
-        Some(s) => s.day,
-        // A dossier refused at intake counts nowhere, so it needs no deadline.
-        None if status == Status::Refused => received.day,
-        None => {
-            let proc = procedures
-                .and_then(|p| p.get(trim(f.procedure_id())))
-                .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id()))?;
-            calendar
-                .due(received.day, received.minute, proc.days, proc.cutoff)
-                .ok_or_else(|| {
-                    bad(
-                        Code::BadDate,
-                        "received_at",
-                        &t[slot::received_at].shown(f.received_at()),
-                    )
-                })?
-        }
-    };
+    let given = stamp(t[slot::due_at], f.due_at(), "due_at")?;
     let (fee, rating) = fee_and_rating(f, comma)?;
-    Ok(Dossier {
+    let d = Dossier {
         channel,
         status,
         received: received.day,
-        due,
+        due: given.map_or(received.day, |s| s.day),
         finished: finished.map(|s| s.day),
         fee,
         paid_online: flag(t[slot::paid_online], f.paid_online(), "paid_online")?,
         digitized: flag(t[slot::digitized], f.digitized(), "digitized")?,
         e_result: flag(t[slot::e_result], f.e_result(), "e_result")?,
         rating,
+    };
+    Ok((d, given))
+}
+
+/// The columns only the official method reads (`--method 766`), checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// The day a supplement was (first) requested.
+    pub requested: Option<i64>,
+    /// The day the supplement came back.
+    pub supplied: Option<i64>,
+    /// How many supplements were requested (a request date alone is one).
+    pub requests: u32,
+    /// Synced to the national portal.
+    pub synced: bool,
+    /// Digitised data was reused.
+    pub reused_data: bool,
+    /// A component from, or the e-result to, the citizen's personal store.
+    pub personal_store: bool,
+    /// Identified through the population database or VNeID.
+    pub citizen_db: bool,
+}
+
+/// Parses the official method's columns of a row (absent columns are empty).
+pub fn extras(f: &Fields) -> Result<Extras, Invalid> {
+    let t = f.typed;
+    let day = |s: usize| -> Result<Option<i64>, Invalid> {
+        Ok(stamp(t[s], f.values[s], Fields::COLUMNS[s])?.map(|s| s.day))
+    };
+    let flag_at = |s: usize| flag(t[s], f.values[s], Fields::COLUMNS[s]);
+    let requested = day(slot::supplement_requested_at)?;
+    let supplied = day(slot::supplement_received_at)?;
+    let requests = match t[slot::supplement_requests] {
+        Typed::Null => Some(0),
+        Typed::Int(n) => u32::try_from(n).ok(),
+        Typed::Text => match trim(f.supplement_requests()) {
+            "" => Some(0),
+            s => s.parse::<u32>().ok(),
+        },
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad(
+            Code::BadNumber,
+            "supplement_requests",
+            &t[slot::supplement_requests].shown(f.supplement_requests()),
+        )
+    })?;
+    if let (Some(r), Some(s)) = (requested, supplied) {
+        if s < r {
+            return Err(bad(
+                Code::SupplementBeforeRequest,
+                "supplement_received_at",
+                &t[slot::supplement_received_at].shown(f.supplement_received_at()),
+            ));
+        }
+    }
+    Ok(Extras {
+        requested,
+        supplied,
+        requests: requests.max(u32::from(requested.is_some())),
+        synced: flag_at(slot::synced)?,
+        reused_data: flag_at(slot::reused_data)?,
+        personal_store: flag_at(slot::from_personal_store)? || flag_at(slot::to_personal_store)?,
+        citizen_db: flag_at(slot::citizen_db)?,
     })
 }
 
@@ -699,7 +794,11 @@ impl Dossier {
                 }
             }
         }
-        if matches!(self.status, Status::Returned | Status::Withdrawn) && fin_in {
+        if matches!(
+            self.status,
+            Status::Returned | Status::Withdrawn | Status::Stopped
+        ) && fin_in
+        {
             c.returned += one;
         }
         if r <= to && self.finished.is_none_or(|f| f > to) {

@@ -33,6 +33,10 @@ pub const ALL: &[Builtin] = &[
         source: include_str!("../../criteria/service-766.toml"),
     },
     Builtin {
+        name: "service-766-2026",
+        source: include_str!("../../criteria/service-766-2026.toml"),
+    },
+    Builtin {
         name: "sipas",
         source: include_str!("../../criteria/sipas.toml"),
     },

@@ -415,12 +415,25 @@ impl Leaf {
         }
     }
 
+    /// The official indicator this leaf's ratio comes from (`official:2.1`), if any.
+    pub fn official_indicator(&self) -> Option<&'static str> {
+        match self.ratio_source() {
+            Some(RatioSource::Official(id)) => Some(id),
+            _ => None,
+        }
+    }
+
     /// Whether the checklist decides this leaf's points (not the dossier log or a
     /// survey).
     pub fn from_checklist(&self) -> bool {
         !matches!(
             self.ratio_source(),
-            Some(RatioSource::Dossier(_) | RatioSource::Survey(_) | RatioSource::Officials(_))
+            Some(
+                RatioSource::Dossier(_)
+                    | RatioSource::Survey(_)
+                    | RatioSource::Officials(_)
+                    | RatioSource::Official(_)
+            )
         )
     }
 }
@@ -578,6 +591,9 @@ pub enum RatioSource {
     /// The unit's officials' survey figure, all items or one (`officials:index`,
     /// `officials:<item>`), exact (a percentage over 100).
     Officials(SurveyTarget),
+    /// An indicator of the official service index, computed as the national portal
+    /// does (`official:2.1`; [`crate::portal::INDICATORS`]).
+    Official(&'static str),
 }
 
 /// What a ratio with a zero denominator earns.
@@ -614,7 +630,23 @@ pub struct Step {
 impl Framework {
     /// Whether any leaf takes its ratio from the dossier log.
     pub fn uses_dossiers(&self) -> bool {
-        self.leaves.iter().any(|l| l.dossier_metric().is_some())
+        self.leaves
+            .iter()
+            .any(|l| l.dossier_metric().is_some() || l.official_indicator().is_some())
+    }
+
+    /// Whether any leaf is scored on an official indicator (`official:<id>`): the log
+    /// is then read under the official method.
+    pub fn uses_official(&self) -> bool {
+        self.leaves.iter().any(|l| l.official_indicator().is_some())
+    }
+
+    /// The official indicators its leaves score, in framework order.
+    pub fn official_indicators(&self) -> Vec<&'static str> {
+        self.leaves
+            .iter()
+            .filter_map(Leaf::official_indicator)
+            .collect()
     }
 
     /// Whether any leaf is scored from the checklist (a survey-only or log-only

@@ -25,6 +25,8 @@ pub enum Input {
     Officials,
     /// The procedure register.
     Procedures,
+    /// Petitions (phản ánh, kiến nghị).
+    Petitions,
     /// A working-day calendar.
     Calendar,
     /// A unit lineage.
@@ -35,13 +37,14 @@ pub enum Input {
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 9] = [
+    pub const ALL: [Input; 10] = [
         Input::Units,
         Input::Checklist,
         Input::Dossiers,
         Input::Survey,
         Input::Officials,
         Input::Procedures,
+        Input::Petitions,
         Input::Calendar,
         Input::Lineage,
         Input::Audit,
@@ -56,6 +59,7 @@ impl Input {
             Input::Survey => "survey",
             Input::Officials => "officials",
             Input::Procedures => "procedures",
+            Input::Petitions => "petitions",
             Input::Calendar => "calendar",
             Input::Lineage => "lineage",
             Input::Audit => "audit",
@@ -132,6 +136,38 @@ impl Input {
                 ("digitized", &["Số hóa", "Đã số hóa"]),
                 ("e_result", &["Kết quả điện tử", "Trả kết quả điện tử"]),
                 ("rating", &["Đánh giá", "Mức độ hài lòng"]),
+                (
+                    "supplement_requested_at",
+                    &["Ngày yêu cầu bổ sung", "Ngày yêu cầu bổ sung hồ sơ"],
+                ),
+                (
+                    "supplement_received_at",
+                    &["Ngày nhận bổ sung", "Ngày nhận hồ sơ bổ sung"],
+                ),
+                (
+                    "supplement_requests",
+                    &["Số lần bổ sung", "Số lần yêu cầu bổ sung"],
+                ),
+                (
+                    "synced",
+                    &["Đồng bộ", "Đã đồng bộ", "Đồng bộ Cổng DVC quốc gia"],
+                ),
+                (
+                    "reused_data",
+                    &["Tái sử dụng dữ liệu", "Sử dụng lại dữ liệu số hóa"],
+                ),
+                ("from_personal_store", &["Từ kho dữ liệu cá nhân"]),
+                (
+                    "to_personal_store",
+                    &[
+                        "Đẩy kết quả vào kho dữ liệu cá nhân",
+                        "Vào kho dữ liệu cá nhân",
+                    ],
+                ),
+                (
+                    "citizen_db",
+                    &["CSDL dân cư", "Xác thực CSDL dân cư", "Định danh VNeID"],
+                ),
             ],
             Input::Survey => &[
                 ("response_id", &["Mã phiếu", "Số phiếu"]),
@@ -154,6 +190,40 @@ impl Input {
                 ),
                 ("name", &["Tên thủ tục", "Tên TTHC"]),
                 ("same_day_cutoff", &["Giờ tiếp nhận trong ngày"]),
+                ("unit_id", &["Mã đơn vị", "Mã cơ quan"]),
+                ("level", &["Cấp thực hiện", "Cấp"]),
+                ("online", &["Dịch vụ công trực tuyến", "Mức độ trực tuyến"]),
+                ("has_fee", &["Có phí, lệ phí", "Có phí"]),
+                ("payment_integrated", &["Tích hợp thanh toán trực tuyến"]),
+                ("paper_result", &["Kết quả giấy", "Yêu cầu kết quả giấy"]),
+                ("for_citizens", &["Dành cho công dân", "Đối tượng công dân"]),
+                ("decided_on", &["Ngày quyết định công bố", "Ngày công bố"]),
+                ("effective_on", &["Ngày hiệu lực", "Ngày có hiệu lực"]),
+                (
+                    "published_on",
+                    &["Ngày công khai", "Ngày cập nhật CSDL quốc gia"],
+                ),
+                ("parts_complete", &["Đủ 7 bộ phận", "Công khai đầy đủ"]),
+                (
+                    "population_db",
+                    &["Sử dụng CSDL dân cư", "Khai thác CSDL dân cư"],
+                ),
+                (
+                    "max_time",
+                    &["Thời gian giải quyết tối đa", "Thời hạn tối đa"],
+                ),
+                ("time_unit", &["Đơn vị thời gian"]),
+            ],
+            Input::Petitions => &[
+                ("pakn_id", &["Mã PAKN", "Mã phản ánh"]),
+                ("unit_id", &["Mã đơn vị", "Mã cơ quan"]),
+                ("received_at", &["Ngày tiếp nhận", "Ngày nhận"]),
+                ("kind", &["Loại", "Loại PAKN"]),
+                ("finished_at", &["Ngày xử lý", "Ngày hoàn thành"]),
+                ("outcome", &["Kết quả xử lý", "Kết quả"]),
+                ("reaction", &["Đánh giá", "Phản hồi"]),
+                ("repeat", &["Lặp lại", "Trùng lặp"]),
+                ("dossier_id", &["Mã hồ sơ", "Số hồ sơ"]),
             ],
             Input::Calendar => &[
                 ("date", &["Ngày"]),

@@ -6,7 +6,7 @@
 
 use super::{Appears, Report, Table, Value};
 use crate::analysis::previous::Comparison;
-use crate::framework::{Effect, Framework, Item, Leaf};
+use crate::framework::{Effect, Framework, Item, Leaf, RatioSource};
 use crate::lang::Lang;
 use crate::num::{plain, Exact};
 use crate::pipeline::Run;
@@ -248,18 +248,7 @@ fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, w: &Words, out:
     let head = format!("{indent}{}  {}{effect}", leaf.id, leaf.title);
     let _ = writeln!(out, "{}", columns(&head, width, &format!("{pts}{selfs}")));
     let pad = format!("{indent}    ");
-    let at = match run.scoring.place(res) {
-        Some(p) => p.to_string(),
-        None => {
-            let file = run
-                .scoring
-                .stats
-                .iter()
-                .find(|s| s.input == "checklist")
-                .map_or("checklist", |s| s.file.as_str());
-            format!("{file}: {}", w.no_row)
-        }
-    };
+    let at = input_words(run, leaf, res, w);
     let _ = writeln!(out, "{pad}{} {at}", w.input);
     let illustrative = if leaf.illustrative {
         w.illustrative
@@ -561,5 +550,32 @@ fn policy_name(fw: &Framework) -> &'static str {
         crate::framework::TiePolicy::Competition => "competition",
         crate::framework::TiePolicy::Dense => "dense",
         crate::framework::TiePolicy::Ordinal(_) => "ordinal",
+    }
+}
+
+/// Where a leaf's input is: its checklist row, or the file its ratio comes from (the
+/// log, a survey, the catalogue, the petitions); a checklist leaf without a row says so.
+fn input_words(run: &Run, leaf: &Leaf, res: &crate::score::LeafResult, w: &Words) -> String {
+    if let Some(p) = run.scoring.place(res) {
+        return p.to_string();
+    }
+    let input = match leaf.ratio_source() {
+        Some(RatioSource::Official(id)) if crate::portal::from_catalogue(id) => "procedures",
+        Some(RatioSource::Official("5.2" | "5.3")) => "petitions",
+        Some(RatioSource::Dossier(_) | RatioSource::Official(_)) => "dossiers",
+        Some(RatioSource::Survey(_)) => "survey",
+        Some(RatioSource::Officials(_)) => "officials",
+        _ => "checklist",
+    };
+    let file = run
+        .scoring
+        .stats
+        .iter()
+        .find(|s| s.input == input)
+        .map_or(input, |s| s.file.as_str());
+    if input == "checklist" {
+        format!("{file}: {}", w.no_row)
+    } else {
+        file.to_string()
     }
 }

@@ -15,6 +15,7 @@ pub mod frameworks;
 pub mod gaps;
 pub mod lineage;
 pub mod metrics;
+pub mod portal;
 pub mod ranking;
 pub mod sensitivity;
 pub mod sipas;

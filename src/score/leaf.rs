@@ -23,6 +23,8 @@ pub struct UnitEvidence<'a> {
     pub survey: Option<&'a Figures>,
     /// Its officials' survey figures.
     pub officials: Option<&'a crate::officials::Figures>,
+    /// Its official service indicators.
+    pub official: Option<&'a [crate::portal::Indicator]>,
 }
 
 /// What evaluating one leaf of one unit needs to know.
@@ -48,6 +50,7 @@ impl Ctx<'_> {
         let max = Exact::from(leaf.max);
         let (applicable, raw) = match how {
             How::NotApplicable { .. }
+            | How::Unavailable { .. }
             | How::EmptyRatio {
                 on_empty: OnEmpty::Na,
                 ..
@@ -179,23 +182,8 @@ pub fn evaluate(
     diags: &mut Vec<Diagnostic>,
 ) -> LeafResult {
     let leaf = ctx.leaf;
-    if let Some(metric) = leaf.dossier_metric() {
-        let counts = evidence.dossiers.copied().unwrap_or_default();
-        let (num, den, words) = metric.fraction(&counts);
-        let fraction = (den > 0).then(|| (Exact::from(num), Exact::from(den)));
-        let source = format!("{}: {words}", metric.name());
-        let origin = format!("the dossier log ({})", metric.name());
-        return from_evidence(ctx, (fraction, source, origin), row, diags);
-    }
-    if let Some(target) = leaf.survey_target() {
-        let (fraction, source) = survey_ratio(ctx.fw, target, evidence.survey);
-        let ratio = (fraction, source, "the survey".to_string());
-        return from_evidence(ctx, ratio, row, diags);
-    }
-    if let Some(target) = leaf.officials_target() {
-        let (fraction, source) = officials_ratio(ctx.fw, target, evidence.officials);
-        let ratio = (fraction, source, "the officials' survey".to_string());
-        return from_evidence(ctx, ratio, row, diags);
+    if let Some(r) = outside_checklist(ctx, row, evidence, diags) {
+        return r;
     }
     let Some(row) = row else {
         return LeafResult::base_only(ctx.reading(How::Missing));
@@ -249,6 +237,37 @@ pub fn evaluate(
         final_: final_.map(Box::new),
         notes: notes(row),
     }
+}
+
+/// A leaf whose ratio comes from outside the checklist (the log, an official
+/// indicator, a survey), evaluated; None for a checklist leaf.
+fn outside_checklist(
+    ctx: &Ctx,
+    row: Option<&ChecklistRow>,
+    evidence: UnitEvidence,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<LeafResult> {
+    let leaf = ctx.leaf;
+    if let Some(metric) = leaf.dossier_metric() {
+        let counts = evidence.dossiers.copied().unwrap_or_default();
+        let (num, den, words) = metric.fraction(&counts);
+        let fraction = (den > 0).then(|| (Exact::from(num), Exact::from(den)));
+        let source = format!("{}: {words}", metric.name());
+        let origin = format!("the dossier log ({})", metric.name());
+        return Some(from_evidence(ctx, (fraction, source, origin), row, diags));
+    }
+    if let Some(id) = leaf.official_indicator() {
+        return Some(official(ctx, id, evidence.official, row, diags));
+    }
+    if let Some(target) = leaf.survey_target() {
+        let (fraction, source) = survey_ratio(ctx.fw, target, evidence.survey);
+        let ratio = (fraction, source, "the survey".to_string());
+        return Some(from_evidence(ctx, ratio, row, diags));
+    }
+    let target = leaf.officials_target()?;
+    let (fraction, source) = officials_ratio(ctx.fw, target, evidence.officials);
+    let ratio = (fraction, source, "the officials' survey".to_string());
+    Some(from_evidence(ctx, ratio, row, diags))
 }
 
 /// The row's evidence, explanation and note, boxed only when there are any.
@@ -494,6 +513,54 @@ fn officials_ratio(
         figure.value.clone().map(|v| (v, Exact::from(100u64))),
         words,
     )
+}
+
+/// A leaf whose input is absent altogether: not applicable, `why` in words.
+pub fn unavailable(ctx: &Ctx, why: &str) -> LeafResult {
+    LeafResult::base_only(ctx.reading(How::Unavailable { why: why.into() }))
+}
+
+/// A leaf scored on an official indicator: its numerator and denominator (the exact
+/// ratio over 1 where the indicator combines two shares), empty, or not applicable
+/// when an input is absent.
+fn official(
+    ctx: &Ctx,
+    id: &'static str,
+    indicators: Option<&[crate::portal::Indicator]>,
+    row: Option<&ChecklistRow>,
+    diags: &mut Vec<Diagnostic>,
+) -> LeafResult {
+    let found = indicators.and_then(|all| all.iter().find(|i| i.id == id));
+    if let Some(why) = found.and_then(|i| i.missing.as_deref()) {
+        return unavailable(ctx, why);
+    }
+    let (fraction, words) = match found {
+        Some(i) => match (&i.ratio, i.numerator, i.denominator) {
+            (None, n, d) => (None, official_words(i, n, d)),
+            (Some(_), Some(n), Some(d))
+                if i.ratio == Exact::ratio(&Exact::from(n), &Exact::from(d)) =>
+            {
+                let words = official_words(i, Some(n), Some(d));
+                (Some((Exact::from(n), Exact::from(d))), words)
+            }
+            (Some(r), n, d) => (Some((r.clone(), Exact::one())), official_words(i, n, d)),
+        },
+        None => (None, format!("official:{id} (no dossiers)")),
+    };
+    let origin = format!("the official indicator {id}");
+    from_evidence(ctx, (fraction, words, origin), row, diags)
+}
+
+fn official_words(i: &crate::portal::Indicator, n: Option<u64>, d: Option<u64>) -> String {
+    let id = i.id;
+    let late = i
+        .against
+        .as_deref()
+        .map_or_else(String::new, |p| format!("; late: {p}"));
+    match (n, d) {
+        (Some(n), Some(d)) => format!("official:{id} ({n} of {d}{late})"),
+        _ => format!("official:{id}"),
+    }
 }
 
 /// A ratio from outside the checklist: the unit's (numerator, denominator) — `None`

@@ -34,6 +34,12 @@ pub struct Evidence<'a> {
     pub survey: Option<&'a BTreeMap<String, crate::survey::Figures>>,
     /// Officials' survey figures.
     pub officials: Option<&'a BTreeMap<String, crate::officials::Figures>>,
+    /// The official service index's indicators ([`crate::portal`]).
+    pub official: Option<&'a BTreeMap<String, Vec<crate::portal::Indicator>>>,
+    /// No checklist was given, and its criteria are then not applicable (a framework
+    /// scored on the official indicators, whose one checklist criterion is optional)
+    /// rather than 0.
+    pub no_checklist: bool,
 }
 
 /// A stage of the inspection: which reading of the checklist points come from.
@@ -141,6 +147,12 @@ pub enum How {
         count: Decimal,
         /// Points each.
         each: Decimal,
+    },
+    /// An official indicator whose input is absent (a log column, the catalogue,
+    /// the petitions): the leaf leaves the denominator.
+    Unavailable {
+        /// What is missing, in words.
+        why: Box<str>,
     },
     /// A column the rule needs is empty: 0 points.
     MissingInput {
@@ -672,6 +684,11 @@ impl UnitRun<'_> {
             dossiers: self.evidence.dossiers.and_then(|d| d.get(&unit.id)),
             survey: self.evidence.survey.and_then(|s| s.get(&unit.id)),
             officials: self.evidence.officials.and_then(|s| s.get(&unit.id)),
+            official: self
+                .evidence
+                .official
+                .and_then(|s| s.get(&unit.id))
+                .map(Vec::as_slice),
         };
         let mut leaves = Vec::with_capacity(fw.leaves.len());
         for (l, def) in fw.leaves.iter().enumerate() {
@@ -690,6 +707,10 @@ impl UnitRun<'_> {
                 leaf: def,
                 unit: &unit.id,
             };
+            if self.evidence.no_checklist && def.from_checklist() {
+                leaves.push(leaf::unavailable(&ctx, "no checklist"));
+                continue;
+            }
             leaves.push(leaf::evaluate(&ctx, row, here, diags));
         }
         let totals = Totals::compute(fw, &leaves, self.stage);
@@ -727,6 +748,8 @@ pub struct UnitInputs {
     pub survey: Option<crate::survey::Figures>,
     /// Its officials' survey figures.
     pub officials: Option<crate::officials::Figures>,
+    /// Its official service indicators.
+    pub official: Option<Vec<crate::portal::Indicator>>,
 }
 
 impl UnitInputs {
@@ -746,6 +769,7 @@ impl UnitInputs {
                     dossiers: evidence.dossiers.and_then(|d| d.get(*id)).copied(),
                     survey: evidence.survey.and_then(|s| s.get(*id)).cloned(),
                     officials: evidence.officials.and_then(|s| s.get(*id)).cloned(),
+                    official: evidence.official.and_then(|s| s.get(*id)).cloned(),
                 };
                 (id.to_string(), inputs)
             })
@@ -773,6 +797,7 @@ impl UnitInputs {
             dossiers: self.dossiers.as_ref(),
             survey: self.survey.as_ref(),
             officials: self.officials.as_ref(),
+            official: self.official.as_deref(),
         };
         leaf::evaluate(&ctx, self.rows[l].as_ref(), evidence, &mut Vec::new())
     }

@@ -70,6 +70,10 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -
             format!("{column} is `na`: {leaves_denominator}"),
             format!("{column} là `na`: {leaves_denominator}"),
         ),
+        How::Unavailable { why } => lang.pick(
+            format!("{why}: {leaves_denominator}"),
+            format!("thiếu dữ liệu ({why}): {leaves_denominator}"),
+        ),
         How::NaNotAllowed { column } => lang.pick(
             format!(
                 "{column} is `na`, not allowed on a {} item → 0 (reported)",
@@ -162,6 +166,8 @@ fn ratio_words(r: &Ratio, max: &str, points: &str, lang: Lang) -> String {
     let survey = is_percent(source);
     let fraction = if survey {
         pct.clone()
+    } else if *den == crate::num::Exact::one() {
+        num.to_string()
     } else {
         format!("{}/{}", num, den)
     };

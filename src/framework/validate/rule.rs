@@ -151,6 +151,20 @@ impl Validator<'_> {
                 target.trim(),
             ));
         }
+        if let Some(id) = text.strip_prefix("official:") {
+            if let Some(id) = crate::portal::indicator(id.trim()) {
+                return RatioSource::Official(id);
+            }
+            self.err(
+                r,
+                Code::UnknownValue,
+                format!(
+                    "criterion `{id}`: `{text}` names no official indicator ({})",
+                    crate::portal::INDICATORS.join(", ")
+                ),
+            );
+            return RatioSource::Checklist;
+        }
         if let Some(m) = text
             .strip_prefix("dossier:")
             .and_then(crate::dossier::Metric::parse)
@@ -165,7 +179,7 @@ impl Validator<'_> {
             r,
             Code::UnknownValue,
             format!(
-                "criterion `{id}`: ratio `{text}` is not `checklist` (done / planned), `survey:index`, `survey:<factor>`, `officials:index`, `officials:<item>` or `dossier:<rate>` ({})",
+                "criterion `{id}`: ratio `{text}` is not `checklist` (done / planned), `survey:index`, `survey:<factor>`, `officials:index`, `officials:<item>`, `official:<indicator>` or `dossier:<rate>` ({})",
                 names.join(", ")
             ),
         );

@@ -1,0 +1,575 @@
+//! The service index as the national portal computes it (QĐ 766, the portal's 2026
+//! formula description; DOMAIN.md "The official 766 computation"): the inputs beside
+//! the dossier log — the procedures catalogue and the petitions (PAKN) — and each
+//! unit's indicators, numerator, denominator and exact ratio, which the framework
+//! `service-766-2026` (or a province's own) scores with `ratio = "official:<id>"`.
+//!
+//! The dossier rules themselves live with the log's engine (`dossier::official`); this
+//! module puts a unit's counts, its procedures and its petitions together, and says
+//! which indicators cannot be computed because an input is absent: such an indicator
+//! is not applicable, with one finding naming what is missing — never 0, never full.
+
+use crate::diag::{Code, Diagnostic};
+use crate::dossier::{
+    Calendar, Gathered, MaxTime, OfficialProcedure, Online, Outcome, Petition, PetitionTally,
+    ProcedureRule, Window,
+};
+use crate::input::{normalize, Table};
+use crate::num::Exact;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Every indicator the official method computes, in the portal's order (2.2, the mean
+/// processing time, carries 0 points and is not scored; 4.6 is a checklist criterion).
+pub const INDICATORS: [&str; 20] = [
+    "1.1", "1.2", "1.3", "1.4", "2.1", "3.1", "3.2", "3.3", "3.5", "3.5b", "3.6", "4.1", "4.2",
+    "4.3", "4.4", "4.5a", "4.5b", "5.2", "5.3", "5.4",
+];
+
+/// The indicator id as `INDICATORS` holds it (a `'static` name), if it is one.
+pub fn indicator(id: &str) -> Option<&'static str> {
+    INDICATORS.iter().copied().find(|i| *i == id)
+}
+
+/// The dossier-log columns each indicator reads beyond the required ones: when one is
+/// absent from the log, the indicator is not applicable. (4.4 reads either of two.)
+const LOG_NEEDS: &[(&str, &[&str])] = &[
+    ("1.4", &["synced"]),
+    ("3.3", &["synced", "e_result"]),
+    ("3.6", &["fee", "paid_online"]),
+    ("4.1", &["e_result"]),
+    ("4.2", &["digitized", "e_result"]),
+    ("4.3", &["reused_data"]),
+    ("4.5b", &["citizen_db"]),
+    ("5.4", &["rating"]),
+];
+
+/// The catalogue columns each indicator reads.
+const CATALOGUE_NEEDS: &[(&str, &[&str])] = &[
+    ("1.1", &["decided_on", "effective_on"]),
+    ("1.2", &["decided_on", "published_on"]),
+    ("1.3", &["parts_complete"]),
+    ("3.1", &["online"]),
+    ("3.2", &["online"]),
+    ("3.3", &["paper_result"]),
+    ("3.5", &["has_fee", "payment_integrated"]),
+    ("3.5b", &["has_fee", "payment_integrated"]),
+    ("4.1", &["paper_result"]),
+    ("4.5a", &["population_db"]),
+];
+
+/// The indicators computed from the procedures catalogue alone.
+const PROCEDURE_INDICATORS: [&str; 8] = ["1.1", "1.2", "1.3", "3.1", "3.2", "3.5", "3.5b", "4.5a"];
+
+/// One indicator of one unit, as the portal shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    /// Its id (`2.1`).
+    pub id: &'static str,
+    /// Its numerator (None where two shares are combined, as in 5.4).
+    pub numerator: Option<u64>,
+    /// Its denominator.
+    pub denominator: Option<u64>,
+    /// The exact ratio (0..=1); None when nothing is in the denominator (the
+    /// framework's `on-empty` decides) or the indicator is not applicable.
+    pub ratio: Option<Exact>,
+    /// Why it cannot be computed (an input is absent): not applicable.
+    pub missing: Option<String>,
+    /// Where the dossiers that counted against it are (2.1: the first late ones).
+    pub against: Option<String>,
+}
+
+/// One procedure of the catalogue and who handles it.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The unit that handles it (normalised), if the row says.
+    unit: Option<String>,
+    /// Its level (`province|department|commune`), matched to the register's `kind`.
+    level: Option<String>,
+    procedure: OfficialProcedure,
+    rule: ProcedureRule,
+}
+
+/// The procedures catalogue (the richer procedures file of PRODUCT.md).
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    entries: Vec<Entry>,
+    /// Rows read, used, left out.
+    pub stats: crate::input::RowStats,
+    /// The columns the file has.
+    pub columns: BTreeSet<String>,
+    /// The file, as named in messages.
+    pub file: String,
+}
+
+/// One row of a table, read by column name (an absent column reads empty).
+struct RowOf<'t> {
+    table: &'t Table,
+    row: &'t crate::input::Row,
+}
+
+impl<'t> RowOf<'t> {
+    fn get(&self, name: &str) -> &'t str {
+        self.table.col(name).map_or("", |c| &self.row[c])
+    }
+}
+
+/// Reads `1/0`, `true/false`, `x`, `có/không` (any case); empty is `default`.
+fn flag(s: &str, default: bool) -> Option<bool> {
+    let s = s.trim();
+    let is = |a: &str| s.eq_ignore_ascii_case(a);
+    if s.is_empty() {
+        Some(default)
+    } else if is("1") || is("true") || is("x") || is("có") || is("co") {
+        Some(true)
+    } else if is("0") || is("false") || is("không") || is("khong") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A date column: None when empty; Err when not a date.
+fn day(s: &str) -> Result<Option<i64>, ()> {
+    match s.trim() {
+        "" => Ok(None),
+        t => crate::date::parse_stamp(t).map(|s| Some(s.day)).ok_or(()),
+    }
+}
+
+fn parse_online(s: &str) -> Option<Online> {
+    let s = normalize(s).replace(' ', "_");
+    match s.as_str() {
+        "" | "none" | "0" | "khong" | "không" => Some(Online::None),
+        "partial" | "mot_phan" | "một_phần" => Some(Online::Partial),
+        "full" | "toan_trinh" | "toàn_trình" => Some(Online::Full),
+        _ => None,
+    }
+}
+
+fn parse_max_time(n: &str, unit: &str) -> Result<Option<MaxTime>, String> {
+    let n = n.trim();
+    if n.is_empty() {
+        return Ok(None);
+    }
+    let v: u32 = n
+        .parse()
+        .map_err(|_| format!("max_time `{n}` is not a whole number"))?;
+    let unit = normalize(unit).replace(' ', "_");
+    Ok(Some(match unit.as_str() {
+        "" | "working_days" | "ngay_lam_viec" | "ngày_làm_việc" => MaxTime::WorkingDays(v),
+        "days" | "ngay" | "ngày" => MaxTime::Days(v),
+        "hours" | "gio" | "giờ" => MaxTime::Hours(v),
+        "months" | "thang" | "tháng" => MaxTime::Months(v),
+        other => {
+            return Err(format!(
+                "time_unit `{other}` is not hours, days, working_days or months"
+            ))
+        }
+    }))
+}
+
+impl Catalogue {
+    /// Reads the catalogue (`procedure_id` required; every other column optional);
+    /// a row with a value that cannot be read is an error finding and left out.
+    pub fn read(table: &Table, diags: &mut Vec<Diagnostic>) -> Catalogue {
+        let columns: BTreeSet<String> = table.headers.iter().cloned().collect();
+        let mut entries = Vec::new();
+        for row in &table.rows {
+            match Self::entry(&RowOf { table, row }) {
+                Ok(e) => entries.push(e),
+                Err(why) => diags.push(
+                    Diagnostic::new(Code::BadProcedure, format!("{why}; the row is left out"))
+                        .at(&table.file, Some(row.line)),
+                ),
+            }
+        }
+        let stats = row_stats("procedures", table, entries.len());
+        Catalogue {
+            entries,
+            columns,
+            stats,
+            file: table.file.to_string(),
+        }
+    }
+
+    fn entry(r: &RowOf) -> Result<Entry, String> {
+        let get = |n: &str| r.get(n);
+        let id = normalize(get("procedure_id"));
+        if id.is_empty() {
+            return Err("procedure_id is empty".into());
+        }
+        let flag_of = |n: &str, default: bool| {
+            flag(get(n), default).ok_or_else(|| format!("{n} `{}` is not 1 or 0", get(n).trim()))
+        };
+        let day_of =
+            |n: &str| day(get(n)).map_err(|()| format!("{n} `{}` is not a date", get(n).trim()));
+        let online = parse_online(get("online")).ok_or_else(|| {
+            format!(
+                "online `{}` is not none, partial or full",
+                get("online").trim()
+            )
+        })?;
+        let mut max_time = parse_max_time(get("max_time"), get("time_unit"))?;
+        if max_time.is_none() {
+            let days = get("processing_days").trim();
+            if !days.is_empty() {
+                let n = days
+                    .parse()
+                    .map_err(|_| format!("processing_days `{days}` is not a whole number"))?;
+                max_time = Some(MaxTime::WorkingDays(n));
+            }
+        }
+        let text = |n: &str| Some(normalize(get(n))).filter(|s| !s.is_empty());
+        Ok(Entry {
+            unit: text("unit_id"),
+            level: text("level"),
+            rule: ProcedureRule {
+                max_time,
+                paper_result: flag_of("paper_result", false)?,
+            },
+            procedure: OfficialProcedure {
+                id,
+                online,
+                has_fee: flag_of("has_fee", false)?,
+                payment_integrated: flag_of("payment_integrated", false)?,
+                for_citizens: flag_of("for_citizens", true)?,
+                decided_on: day_of("decided_on")?,
+                effective_on: day_of("effective_on")?,
+                published_on: day_of("published_on")?,
+                parts_complete: flag_of("parts_complete", false)?,
+                population_db: flag_of("population_db", false)?,
+            },
+        })
+    }
+
+    /// The dossier rules of each procedure, by id (the first row of an id).
+    pub fn rules(&self) -> HashMap<String, ProcedureRule> {
+        let mut out = HashMap::new();
+        for e in &self.entries {
+            out.entry(e.procedure.id.clone()).or_insert(e.rule);
+        }
+        out
+    }
+
+    /// The procedures a unit handles: the rows naming it, else (no `unit_id` on a
+    /// row) those whose level is the unit's `kind`, and rows naming neither; one per id.
+    pub fn of_unit(&self, unit: &str, kind: Option<&str>) -> Vec<OfficialProcedure> {
+        let kind = kind.map(normalize);
+        let mut seen = BTreeMap::new();
+        for e in &self.entries {
+            let mine = match (&e.unit, &e.level) {
+                (Some(u), _) => *u == unit,
+                (None, Some(l)) => kind.as_deref() == Some(l.as_str()),
+                (None, None) => true,
+            };
+            if mine {
+                seen.entry(e.procedure.id.clone())
+                    .or_insert_with(|| e.procedure.clone());
+            }
+        }
+        seen.into_values().collect()
+    }
+}
+
+/// The petitions (PAKN) of the period, per unit, and the dossiers they name.
+#[derive(Debug, Clone, Default)]
+pub struct Petitions {
+    /// 5.2's and 5.3's counts per unit (normalised id).
+    pub by_unit: BTreeMap<String, PetitionTally>,
+    /// The dossier ids a petition names (trimmed, as the log writes them).
+    pub dossiers: HashSet<String>,
+    /// Rows read, used, left out.
+    pub stats: crate::input::RowStats,
+    /// The file, as named in messages.
+    pub file: String,
+}
+
+fn row_stats(input: &str, table: &Table, used: usize) -> crate::input::RowStats {
+    crate::input::RowStats {
+        input: input.into(),
+        file: table.file.to_string(),
+        read: table.rows.len(),
+        used,
+        rejected: table.rows.len() - used,
+    }
+}
+
+/// The columns a petitions file needs.
+pub const PETITION_COLUMNS: [&str; 3] = ["pakn_id", "unit_id", "received_at"];
+
+fn parse_outcome(s: &str) -> Option<Outcome> {
+    let s = normalize(s).replace(' ', "_");
+    match s.as_str() {
+        "" | "pending" => Some(Outcome::Pending),
+        "handled" | "da_xu_ly" | "đã_xử_lý" => Some(Outcome::Handled),
+        "refused" | "tu_choi" | "từ_chối" => Some(Outcome::Refused),
+        "supplement" | "bo_sung" | "bổ_sung" => Some(Outcome::Supplement),
+        "published" | "cong_khai" | "công_khai" => Some(Outcome::Published),
+        _ => None,
+    }
+}
+
+impl Petitions {
+    /// Reads the petitions and counts those received in `w`; a row that cannot be
+    /// used is an error finding and left out.
+    pub fn read(
+        table: &Table,
+        w: Window,
+        cal: &Calendar,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Petitions {
+        let mut out = Petitions {
+            file: table.file.to_string(),
+            ..Petitions::default()
+        };
+        let mut used = 0;
+        for row in &table.rows {
+            let r = RowOf { table, row };
+            let dossier = r.get("dossier_id").trim();
+            if !dossier.is_empty() {
+                out.dossiers.insert(dossier.to_string());
+            }
+            match Self::tally(&r, w, cal) {
+                Ok((unit, t)) => {
+                    used += 1;
+                    *out.by_unit.entry(unit).or_default() += t;
+                }
+                Err(why) => diags.push(
+                    Diagnostic::new(
+                        Code::BadPetition,
+                        format!("{why}; the petition is left out"),
+                    )
+                    .at(&table.file, Some(row.line)),
+                ),
+            }
+        }
+        out.stats = row_stats("petitions", table, used);
+        out
+    }
+
+    fn tally(r: &RowOf, w: Window, cal: &Calendar) -> Result<(String, PetitionTally), String> {
+        let get = |n: &str| r.get(n);
+        let unit = normalize(get("unit_id"));
+        if unit.is_empty() {
+            return Err("unit_id is empty".into());
+        }
+        let date =
+            |n: &str| day(get(n)).map_err(|()| format!("{n} `{}` is not a date", get(n).trim()));
+        let received = date("received_at")?.ok_or("received_at is empty")?;
+        let finished = date("finished_at")?;
+        let outcome = parse_outcome(get("outcome")).ok_or_else(|| {
+            format!(
+                "outcome `{}` is not handled, refused, supplement, published or empty (pending)",
+                get("outcome").trim()
+            )
+        })?;
+        if outcome != Outcome::Pending && finished.is_none() {
+            return Err(format!(
+                "a petition {} needs finished_at",
+                get("outcome").trim()
+            ));
+        }
+        if finished.is_some_and(|f| f < received) {
+            return Err("finished_at is before received_at".into());
+        }
+        let reaction = normalize(get("reaction"));
+        let disliked = match reaction.as_str() {
+            "" | "like" | "hai_long" | "hài_lòng" => false,
+            "dislike" | "khong_hai_long" | "không_hài_lòng" => true,
+            other => return Err(format!("reaction `{other}` is not like, dislike or empty")),
+        };
+        let repeat = flag(get("repeat"), false)
+            .ok_or_else(|| format!("repeat `{}` is not 1 or 0", get("repeat").trim()))?;
+        let p = Petition {
+            received,
+            outcome,
+            finished,
+            disliked,
+            repeat,
+        };
+        let t = p
+            .tally(w, cal)
+            .ok_or_else(|| "a date outside the calendar's years (1990–2100)".to_string())?;
+        Ok((unit, t))
+    }
+}
+
+/// What a unit's indicators are computed from.
+pub struct Sources<'a> {
+    /// What the log gave the unit.
+    pub gathered: &'a Gathered,
+    /// The log's columns.
+    pub log_columns: &'a BTreeSet<String>,
+    /// The catalogue and the unit's procedures in it, if a catalogue was given.
+    pub catalogue: Option<(&'a Catalogue, Vec<OfficialProcedure>)>,
+    /// The petitions input, if given, and the unit's counts in it.
+    pub petitions: Option<PetitionTally>,
+    /// The period.
+    pub window: Window,
+    /// Where the unit's first late dossiers are, in words.
+    pub late: Option<&'a str>,
+}
+
+/// Why an indicator cannot be computed, if an input it reads is absent.
+fn missing(id: &str, s: &Sources) -> Option<String> {
+    if id == "5.2" || id == "5.3" {
+        return s
+            .petitions
+            .is_none()
+            .then(|| "no petitions file".to_string());
+    }
+    if id == "4.4"
+        && !s.log_columns.contains("from_personal_store")
+        && !s.log_columns.contains("to_personal_store")
+    {
+        return Some("the log has no column `from_personal_store` or `to_personal_store`".into());
+    }
+    let log = LOG_NEEDS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map_or(&[][..], |n| n.1);
+    if let Some(c) = log.iter().find(|c| !s.log_columns.contains(**c)) {
+        return Some(format!("the log has no column `{c}`"));
+    }
+    let cat = CATALOGUE_NEEDS
+        .iter()
+        .find(|(i, _)| *i == id)
+        .map_or(&[][..], |n| n.1);
+    if !cat.is_empty() {
+        let Some((c, _)) = &s.catalogue else {
+            return Some("no procedures catalogue".into());
+        };
+        if let Some(col) = cat.iter().find(|n| !c.columns.contains(**n)) {
+            return Some(format!("the procedures catalogue has no column `{col}`"));
+        }
+    }
+    None
+}
+
+/// A unit's indicators, in the portal's order.
+pub fn indicators(s: &Sources, cal: &Calendar) -> Vec<Indicator> {
+    let t = &s.gathered.tally;
+    let mut shares = crate::dossier::official_shares(t, s.petitions.as_ref());
+    if let Some((_, procs)) = &s.catalogue {
+        shares.extend(crate::dossier::procedure_shares(
+            procs,
+            &s.gathered.used,
+            s.window,
+            cal,
+        ));
+    }
+    INDICATORS
+        .iter()
+        .map(|&id| {
+            let why = missing(id, s);
+            let share = shares.iter().find(|x| x.id == id).filter(|_| why.is_none());
+            Indicator {
+                id,
+                numerator: share.and_then(|x| x.numerator),
+                denominator: share.and_then(|x| x.denominator),
+                ratio: share.and_then(|x| x.ratio.clone()),
+                against: s.late.filter(|_| id == "2.1").map(str::to_string),
+                missing: why,
+            }
+        })
+        .collect()
+}
+
+/// Whether an indicator reads the catalogue alone (no dossier counts).
+pub fn from_catalogue(id: &str) -> bool {
+    PROCEDURE_INDICATORS.contains(&id)
+}
+
+/// The `indicator-without-input` findings: one per indicator the framework scores
+/// and a missing input leaves without a value (the first unit's reason).
+pub fn missing_findings(
+    scored: &[&'static str],
+    units: &BTreeMap<String, Vec<Indicator>>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for id in scored {
+        let why = units
+            .values()
+            .flat_map(|v| v.iter())
+            .find(|i| i.id == *id && i.missing.is_some())
+            .and_then(|i| i.missing.clone());
+        if let Some(why) = why {
+            out.push(Diagnostic::new(
+                Code::IndicatorWithoutInput,
+                format!("indicator {id} is not applicable for any unit: {why}"),
+            ));
+        }
+    }
+    out
+}
+
+/// The official method's inputs beside the log: the procedures catalogue and the
+/// petitions, each if given.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The procedures catalogue.
+    pub catalogue: Option<Catalogue>,
+    /// The petitions.
+    pub petitions: Option<Petitions>,
+}
+
+impl Inputs {
+    /// The row counts of the inputs given.
+    pub fn stats(&self) -> Vec<crate::input::RowStats> {
+        let c = self.catalogue.as_ref().map(|c| c.stats.clone());
+        let p = self.petitions.as_ref().map(|p| p.stats.clone());
+        c.into_iter().chain(p).collect()
+    }
+
+    /// What the log's scan needs from them: the procedures' rules and the dossiers a
+    /// petition names.
+    pub fn setup(&self, window: Window) -> crate::dossier::OfficialSetup {
+        crate::dossier::OfficialSetup {
+            window,
+            procedures: self
+                .catalogue
+                .as_ref()
+                .map(Catalogue::rules)
+                .unwrap_or_default(),
+            petitioned: self
+                .petitions
+                .as_ref()
+                .map(|p| p.dossiers.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Each key's indicators (a unit's, with its `kind` from the register for the
+/// catalogue's `level`), from what the scan gathered and the other inputs.
+pub fn compute(
+    gathered: &crate::dossier::OfficialCounts,
+    inputs: &Inputs,
+    kinds: &BTreeMap<String, String>,
+    window: Window,
+    cal: &Calendar,
+) -> BTreeMap<String, Vec<Indicator>> {
+    gathered
+        .rows
+        .iter()
+        .map(|(key, g)| {
+            let catalogue = inputs
+                .catalogue
+                .as_ref()
+                .map(|c| (c, c.of_unit(key, kinds.get(key).map(String::as_str))));
+            let petitions = inputs
+                .petitions
+                .as_ref()
+                .map(|p| p.by_unit.get(key).copied().unwrap_or_default());
+            let sources = Sources {
+                gathered: g,
+                log_columns: &gathered.columns,
+                catalogue,
+                petitions,
+                window,
+                late: gathered.late.get(key).map(String::as_str),
+            };
+            (key.clone(), indicators(&sources, cal))
+        })
+        .collect()
+}

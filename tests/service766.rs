@@ -1,0 +1,333 @@
+//! The official service index (`metrics --method 766`, `service-766-2026`) on the
+//! hand-worked commune month of `tests/fixtures/service766/` (README.md there derives
+//! every figure from the listed dossiers, procedures and petitions), and what must hold
+//! of it: absent inputs are not applicable, never 0 or full; row order, the split of the
+//! log and CSV vs Parquet change no byte; the 4.2 curve is a one-line change.
+
+use crate::common::{outcome, root};
+use std::process::Command;
+
+const DIR: &str = "tests/fixtures/service766";
+
+fn cchc(args: &[&str]) -> (i32, String, String) {
+    outcome(
+        Command::new(env!("CARGO_BIN_EXE_cchc"))
+            .args(args)
+            .current_dir(root()),
+    )
+}
+
+/// `unit,indicator → score` of a metrics CSV, for the rows asked.
+fn scores(csv: &str, wanted: &[(&str, &str)]) -> Vec<String> {
+    wanted
+        .iter()
+        .map(|(u, i)| {
+            csv.lines()
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .find(|c| c[0] == *u && c[2] == *i)
+                .map_or_else(
+                    || format!("{u} {i} missing"),
+                    |c| format!("{u} {i} {}", c[6]),
+                )
+        })
+        .collect()
+}
+
+#[test]
+fn the_hand_worked_month_is_reproduced_indicator_by_indicator() {
+    let (code, out, err) = cchc(&["metrics", DIR, "--method", "766", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
+    // The figures README.md works out, one by one (a few of each kind).
+    assert_eq!(
+        scores(
+            &out,
+            &[
+                ("X1", "1.4"), // 10 synced of 11 received: 6 × 10/11
+                ("X1", "2.1"), // 6 on time of 11 (5 late: D2, D4, D6, D8, D11)
+                ("X1", "3.3"), // 4/11 online × 10/11 synced, full at 50%
+                ("X1", "5.2"), // 3 of 4 petitions on time
+                ("X1", "5.3"), // 1 satisfied of 3 first petitions
+                ("X1", "5.4"), // 1 − 5/11 late − 2/11 flagged, full at 90%
+                ("X1", "total"),
+                ("X2", "2.1"),   // no dossiers: na
+                ("X2", "1.4"),   // no dossiers: 0
+                ("X2", "5.2"),   // no petitions: full
+                ("X2", "5.4"),   // no dossiers: 0
+                ("X2", "total"), // 22.208… of 48 applicable
+                ("X3", "4.2"),   // 1 of 2, full at 80%: 2.5
+                ("X3", "total"), // 57.041… of 88 applicable
+            ]
+        ),
+        [
+            "X1 1.4 5.45",
+            "X1 2.1 10.91",
+            "X1 3.3 3.97",
+            "X1 5.2 4.50",
+            "X1 5.3 2.00",
+            "X1 5.4 2.42",
+            "X1 total 52.86",
+            "X2 2.1 na",
+            "X2 1.4 0.00",
+            "X2 5.2 6.00",
+            "X2 5.4 0.00",
+            "X2 total 46.27",
+            "X3 4.2 2.50",
+            "X3 total 64.82",
+        ]
+    );
+}
+
+#[test]
+fn score_ranks_on_the_official_index_and_explain_names_the_late_dossiers() {
+    let (code, out, err) = cchc(&["score", DIR, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let ranked: Vec<String> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            format!("{} {} {}", c[0], c[2], c[7])
+        })
+        .collect();
+    assert_eq!(ranked, ["1 X3 64.82", "2 X1 52.86", "3 X2 46.27"]);
+    let (_, text, _) = cchc(&["explain", DIR, "--unit", "X1", "--criterion", "2.1"]);
+    assert!(
+        text.contains("official:2.1 (6 of 11; late: tests/fixtures/service766/dossiers.csv lines 3, 5, 7, 9, 12)"),
+        "{text}"
+    );
+    let (_, text, _) = cchc(&["explain", DIR, "--unit", "X1", "--criterion", "1.1"]);
+    assert!(
+        text.contains("tests/fixtures/service766/procedures.csv"),
+        "{text}"
+    );
+}
+
+/// The fixture copied to a temporary folder, `edit` applied to each file's text.
+fn copy(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(root().join(DIR)).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&f).unwrap();
+        std::fs::write(tmp.path().join(&name), edit(&name, text)).unwrap();
+    }
+    tmp
+}
+
+/// The log without one column.
+fn drop_column(text: &str, column: &str) -> String {
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == column).unwrap();
+    text.lines()
+        .map(|l| {
+            let mut c: Vec<&str> = l.split(',').collect();
+            c.remove(at);
+            c.join(",") + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn an_absent_input_makes_its_indicators_not_applicable_with_one_finding() {
+    let tmp = copy(|name, text| match name {
+        "dossiers.csv" => drop_column(&text, "synced"),
+        "cchc.toml" => text.replace("petitions = \"petitions.csv\"\n", ""),
+        _ => text,
+    });
+    let dir = tmp.path().to_str().unwrap();
+    let (code, out, err) = cchc(&["metrics", dir, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        scores(
+            &out,
+            &[("X1", "1.4"), ("X1", "3.3"), ("X1", "5.2"), ("X2", "5.3")]
+        ),
+        ["X1 1.4 na", "X1 3.3 na", "X1 5.2 na", "X2 5.3 na"]
+    );
+    for said in [
+        "indicator 1.4 is not applicable for any unit: the log has no column `synced`",
+        "indicator 3.3 is not applicable for any unit: the log has no column `synced`",
+        "indicator 5.2 is not applicable for any unit: no petitions file",
+    ] {
+        assert_eq!(err.matches(said).count(), 1, "{said}\n{err}");
+    }
+    assert!(err.contains("[indicator-without-input]"), "{err}");
+    // The others are as before: X1's 2.1 does not read `synced`.
+    assert_eq!(scores(&out, &[("X1", "2.1")]), ["X1 2.1 10.91"]);
+    // Without the catalogue, the procedure indicators are not applicable too.
+    let tmp = copy(|name, text| match name {
+        "cchc.toml" => text.replace("procedures = \"procedures.csv\"\n", ""),
+        _ => text,
+    });
+    let (_, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(
+        scores(&out, &[("X1", "1.1"), ("X1", "4.1")]),
+        ["X1 1.1 na", "X1 4.1 na"]
+    );
+    assert!(
+        err.contains("indicator 1.1 is not applicable for any unit: no procedures catalogue"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_4_2_curve_is_one_line_of_the_framework() {
+    // The trackers' reading of 4.2 (max × r instead of full at 80%): target 100.
+    let fw = crate::common::read("criteria/service-766-2026.toml");
+    let linear = fw.replace(
+        "ratio = \"official:4.2\"\non-empty = \"na\"\ntarget = \"80\"",
+        "ratio = \"official:4.2\"\non-empty = \"na\"",
+    );
+    assert_ne!(fw, linear);
+    let tmp = copy(|_, t| t);
+    std::fs::write(tmp.path().join("fw.toml"), linear).unwrap();
+    let dir = tmp.path().to_str().unwrap();
+    let fw_path = tmp.path().join("fw.toml");
+    let (code, out, err) = cchc(&[
+        "metrics",
+        dir,
+        "--framework",
+        fw_path.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // X1: 2 of 6 → 4 × 1/3 (was 5/3 full at 80%); X3: 1 of 2 → 2 (was 2.5).
+    assert_eq!(
+        scores(&out, &[("X1", "4.2"), ("X3", "4.2")]),
+        ["X1 4.2 1.33", "X3 4.2 2.00"]
+    );
+}
+
+#[test]
+fn row_order_the_logs_split_and_parquet_change_no_byte() {
+    let want = crate::common::read(format!("{DIR}/expected.csv"));
+    let text = crate::common::read(format!("{DIR}/dossiers.csv"));
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    // Reversed, and rotated: every row elsewhere.
+    for order in [
+        lines.iter().rev().copied().collect::<Vec<_>>(),
+        lines[7..].iter().chain(&lines[..7]).copied().collect(),
+    ] {
+        let tmp = copy(|name, t| match name {
+            "dossiers.csv" => format!("{header}\n{}\n", order.join("\n")),
+            _ => t,
+        });
+        let (_, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+        assert_eq!(out, want, "{err}");
+    }
+    // A dataset of two Parquet files, flags typed as booleans and counts as integers.
+    let tmp = copy(|_, t| t);
+    let names: Vec<String> = header.split(',').map(str::to_string).collect();
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    let logs = tmp.path().join("logs");
+    typed_part(&logs.join("part-0.parquet"), &names, &rows[..6]);
+    typed_part(&logs.join("part-1.parquet"), &names, &rows[6..]);
+    let dir = tmp.path().to_str().unwrap();
+    let (code, out, err) = cchc(&[
+        "metrics",
+        dir,
+        "--dossiers",
+        logs.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, want);
+}
+
+fn typed_part(path: &std::path::Path, header: &[String], rows: &[Vec<String>]) {
+    use cchc::dossier::ParquetValues as Values;
+    let flags = [
+        "paid_online",
+        "digitized",
+        "e_result",
+        "synced",
+        "reused_data",
+        "from_personal_store",
+        "to_personal_store",
+        "citizen_db",
+    ];
+    let columns = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let cell = |r: &Vec<String>| Some(r[i].clone()).filter(|s| !s.is_empty());
+            let v = if flags.contains(&h.as_str()) {
+                Values::Bool(rows.iter().map(|r| cell(r).map(|s| s == "1")).collect())
+            } else if h == "supplement_requests" || h == "fee" || h == "rating" {
+                Values::Int(
+                    rows.iter()
+                        .map(|r| cell(r).map(|s| s.parse().unwrap()))
+                        .collect(),
+                )
+            } else {
+                Values::Text(rows.iter().map(cell).collect())
+            };
+            (h.clone(), v)
+        })
+        .collect();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, cchc::dossier::parquet_bytes(columns).unwrap()).unwrap();
+}
+
+#[test]
+fn the_official_method_refuses_what_it_cannot_honour() {
+    let (code, _, err) = cchc(&[
+        "metrics",
+        DIR,
+        "--method",
+        "cchc",
+        "--framework",
+        "service-766-2026",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("use it with --method 766"), "{err}");
+    let (code, _, err) = cchc(&["metrics", DIR, "--method", "766", "--emit-sql", "duckdb"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("has no query yet"), "{err}");
+    let (code, _, err) = cchc(&["metrics", DIR, "--framework", "par-province"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("scores no official indicator"), "{err}");
+}
+
+#[test]
+fn a_stopped_dossier_ends_processing_in_cchcs_own_table_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("dossiers.csv");
+    std::fs::write(
+        &log,
+        "dossier_id,unit_id,received_at,channel,status,due_at,finished_at\n\
+         A,X1,2026-03-02,direct,stopped,2026-03-09,2026-03-04\n\
+         B,X1,2026-03-02,direct,dung_xu_ly,2026-03-09,2026-03-05\n\
+         C,X1,2026-03-02,direct,stopped,2026-03-09,\n",
+    )
+    .unwrap();
+    let args = [
+        "metrics",
+        "--dossiers",
+        log.to_str().unwrap(),
+        "--period",
+        "2026-03",
+    ];
+    let (code, _, err) = cchc(&[&args[..], &["--format", "csv"]].concat());
+    // C has no finished_at: a stopped dossier needs one, as a returned one does.
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("[missing-finish]"), "{err}");
+    let (code, out, err) = cchc(&[&args[..], &["--format", "csv", "--skip-invalid"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let x1: Vec<&str> = out.lines().nth(1).unwrap().split(',').collect();
+    let at = |c: &str| x1[header.iter().position(|h| *h == c).unwrap()];
+    // A and B (both spellings) ended without a result: returned, not pending.
+    assert_eq!(
+        (at("received"), at("returned"), at("pending")),
+        ("2", "2", "0"),
+        "{out}"
+    );
+}

@@ -93,6 +93,18 @@ pub enum Command {
     ///
     /// Example: cchc metrics --dossiers fixtures/demo/dossiers.csv --procedures fixtures/demo/procedures.csv --period 2025 --by unit
     Metrics(MetricsArgs),
+    /// The portal's published service-index figures against cchc's (QĐ 766)
+    ///
+    /// Reads the figures the national portal publishes per unit and indicator
+    /// (unit_id, indicator, numerator, denominator, score; an empty cell is unknown,
+    /// never 0; CSV or a workbook) and computes the same official index from the
+    /// unit's own log, procedures catalogue and petitions (as `cchc metrics --method
+    /// 766`). Lists every figure that differs — a count that is not the same, a score
+    /// further from cchc's exact one than the portal's 2-decimal rounding — with both
+    /// derivations. Exit 1 when any differs.
+    ///
+    /// Example: cchc reconcile tests/fixtures/service766 --official tests/fixtures/service766/portal.csv
+    Reconcile(ReconcileArgs),
     /// Satisfaction indices (SIPAS) per unit and factor from survey answers
     ///
     /// Reads one row per answer (response_id, unit_id, question_id, answer 1–5; empty
@@ -414,6 +426,48 @@ impl MetricsArgs {
         self.logs.overrides(crate::project::Overrides {
             dir: self.dir.clone(),
             units: self.units.clone(),
+            period: self.period.clone(),
+            ..Default::default()
+        })
+    }
+}
+
+/// `cchc reconcile`
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// A project folder whose cchc.toml names the inputs (optional)
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The portal's published figures: unit_id, indicator (an indicator id, a group code or total), numerator, denominator, score
+    #[arg(long, value_name = "FILE")]
+    pub official: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub logs: LogArgs,
+    /// The unit register (default: the units of the log)
+    #[arg(long, value_name = "FILE")]
+    pub units: Option<PathBuf>,
+    /// The checklist, for the official framework's checklist criterion (4.6)
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+    /// The period the portal's figures are for: 2026-03, 2026-Q1, 2026
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// The framework scoring the official indicators [default: service-766-2026]
+    #[arg(long, value_name = "NAME|FILE")]
+    pub framework: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+}
+
+impl ReconcileArgs {
+    /// The overrides this gives the manifest.
+    pub fn overrides(&self) -> crate::project::Overrides {
+        self.logs.overrides(crate::project::Overrides {
+            dir: self.dir.clone(),
+            units: self.units.clone(),
+            checklist: self.checklist.clone(),
             period: self.period.clone(),
             ..Default::default()
         })

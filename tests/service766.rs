@@ -331,3 +331,74 @@ fn a_stopped_dossier_ends_processing_in_cchcs_own_table_too() {
         "{out}"
     );
 }
+
+#[test]
+fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations() {
+    let portal = format!("{DIR}/portal.csv");
+    let (code, out, err) = cchc(&["reconcile", DIR, "--official", &portal, "--format", "csv"]);
+    // X1's 2.1 as the portal counts it (7 of 11), and the sums that carry it; X1's 1.4
+    // and 5.4, X2's 5.2 and X3's figures agree (X3's total 64.820076 is 64.82 within
+    // the rounding); X2's 2.1 is all unknown: nothing compared.
+    assert_eq!(code, 1, "{err}");
+    let rows: Vec<String> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(6).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "3 X1 2.1 numerator 7 6",
+            "3 X1 2.1 score 12.73 10.9091",
+            "5 X1 TDGQ score 12.73 10.9091",
+            "6 X1 total score 54.68 52.8647",
+        ]
+    );
+    assert!(out.lines().nth(1).unwrap().contains(
+        "7/11 → score 12.73,\"official:2.1 (6 of 11; late: tests/fixtures/service766/dossiers.csv lines 3, 5, 7, 9, 12)"
+    ), "{out}");
+    assert_eq!(err.matches("[official-differs]").count(), 4, "{err}");
+    assert!(
+        err.contains("portal.csv:11: unit `X9`, indicator `1.1`: cchc has no such figure"),
+        "{err}"
+    );
+    assert!(
+        out.contains("points 52.8647 / applicable maximum 100 × 100"),
+        "{out}"
+    );
+    // Agreeing figures: exit 0, nothing listed; an empty cell is unknown, never 0.
+    let tmp = tempfile::tempdir().unwrap();
+    let same = tmp.path().join("same.csv");
+    std::fs::write(
+        &same,
+        "Mã đơn vị,Chỉ số,Tử số,Mẫu số,Điểm\nX1,2.1,6,11,10.91\nX1,total,,,52.86\nX2,1.4,,,\n",
+    )
+    .unwrap();
+    let (code, out, err) = cchc(&[
+        "reconcile",
+        DIR,
+        "--official",
+        same.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // A score off by more than the portal's rounding differs, one within it does not.
+    std::fs::write(
+        &same,
+        "unit_id,indicator,score\nX1,total,52.87\nX1,1.4,5.4505\n",
+    )
+    .unwrap();
+    let (code, out, _) = cchc(&[
+        "reconcile",
+        DIR,
+        "--official",
+        same.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("X1,total,score,52.87,52.8647"), "{out}");
+}

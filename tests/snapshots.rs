@@ -35,6 +35,7 @@ fn help_texts() {
         "explain",
         "check",
         "metrics",
+        "reconcile",
         "sipas",
         "gaps",
         "forms",

@@ -15,5 +15,6 @@ pub mod audit;
 pub mod gaps;
 pub mod previous;
 pub mod published;
+pub mod reconcile;
 pub mod sensitivity;
 pub mod summary;

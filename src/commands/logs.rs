@@ -2,7 +2,7 @@
 //! survey).
 
 use super::{progress, recording, report, resolve, Env, Outcome, Product};
-use crate::cli::{MetricsArgs, SipasArgs};
+use crate::cli::{MetricsArgs, ReconcileArgs, SipasArgs};
 use crate::lang::Lang;
 use crate::pipeline;
 use crate::term::escape_lines;
@@ -103,6 +103,53 @@ fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> R
 
 fn official_report((m, lang): &(pipeline::OfficialMetrics, Lang)) -> crate::report::Report<'_> {
     crate::report::portal::build(m, *lang)
+}
+
+/// `cchc reconcile --official FILE`: the portal's figures against cchc's.
+pub fn reconcile(a: ReconcileArgs, env: &Env) -> Result<Outcome> {
+    let spec = resolve(a.overrides(), env)?;
+    let (pb, tick) = progress(env, a.output.quiet);
+    let m = pipeline::metrics_official(&spec, a.framework.as_deref(), tick);
+    pb.finish_and_clear();
+    let m = m?;
+    let mut findings = m.diagnostics.clone();
+    let file = crate::project::InputFile::new(a.official.clone());
+    let table = spec.read_table(
+        &file,
+        crate::input::columns::Input::Official,
+        &crate::analysis::reconcile::COLUMNS,
+    )?;
+    let comma = spec.decimal_comma || table.decimal_comma;
+    let published = crate::analysis::reconcile::read(&table, comma, &mut findings);
+    let found =
+        crate::analysis::reconcile::reconcile(&m.run, &published, &table.file, &mut findings);
+    crate::diag::sort(&mut findings);
+    let lang: Lang = a.output.lang;
+    let quiet = a.output.quiet;
+    let data = Reconciliation {
+        found,
+        file: table.file.to_string(),
+        findings: findings.clone(),
+        lang,
+    };
+    Ok(Outcome::new(
+        report(data, reconcile_report, a.output),
+        findings,
+        lang,
+        quiet,
+    ))
+}
+
+/// What `reconcile` reports.
+struct Reconciliation {
+    found: crate::analysis::reconcile::Reconciled,
+    file: String,
+    findings: Vec<crate::diag::Diagnostic>,
+    lang: Lang,
+}
+
+fn reconcile_report(r: &Reconciliation) -> crate::report::Report<'_> {
+    crate::report::reconcile::build(&r.found, &r.file, &r.findings, r.lang)
 }
 
 /// `cchc sipas`.

@@ -167,6 +167,7 @@ pub fn run(command: Command, env: &Env) -> Result<Outcome> {
         Command::Cards(a) => ranking::cards(a, env),
         Command::Sensitivity(a) => ranking::sensitivity(a, env),
         Command::Metrics(a) => logs::metrics(a, env),
+        Command::Reconcile(a) => logs::reconcile(a, env),
         Command::Sipas(a) => logs::sipas(a, env),
         Command::Forms(a) => forms::forms(a, env),
         Command::Collect(a) => forms::collect(a),

@@ -33,11 +33,13 @@ pub enum Input {
     Lineage,
     /// A published results table (`cchc audit`).
     Audit,
+    /// The portal's published service-index figures (`cchc reconcile --official`).
+    Official,
 }
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 10] = [
+    pub const ALL: [Input; 11] = [
         Input::Units,
         Input::Checklist,
         Input::Dossiers,
@@ -48,6 +50,7 @@ impl Input {
         Input::Calendar,
         Input::Lineage,
         Input::Audit,
+        Input::Official,
     ];
 
     /// Its name in `cchc.toml` (`[columns.<name>]`).
@@ -63,6 +66,7 @@ impl Input {
             Input::Calendar => "calendar",
             Input::Lineage => "lineage",
             Input::Audit => "audit",
+            Input::Official => "official",
         }
     }
 
@@ -238,6 +242,13 @@ impl Input {
                 ("relation", &["Quan hệ"]),
                 ("weight", &["Trọng số"]),
                 ("note", &["Ghi chú"]),
+            ],
+            Input::Official => &[
+                ("unit_id", &["Mã đơn vị", "Mã cơ quan", "Mã tỉnh"]),
+                ("indicator", &["Chỉ số", "Mã chỉ số", "Chỉ tiêu"]),
+                ("numerator", &["Tử số"]),
+                ("denominator", &["Mẫu số"]),
+                ("score", &["Điểm", "Điểm đạt"]),
             ],
             Input::Audit => &[
                 ("unit_id", &["Mã đơn vị", "Mã tỉnh", "Mã ĐV"]),

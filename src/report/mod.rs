@@ -17,6 +17,7 @@ pub mod lineage;
 pub mod metrics;
 pub mod portal;
 pub mod ranking;
+pub mod reconcile;
 pub mod sensitivity;
 pub mod sipas;
 pub mod summary;

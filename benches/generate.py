@@ -76,10 +76,24 @@ SELECT
   CASE WHEN (h3 >> 28) % 100 < 60 THEN '1' END AS paid_online,
   CASE WHEN (h4 >> 30) % 100 < 70 THEN '1' ELSE '0' END AS digitized,
   CASE WHEN (h4 >> 40) % 100 < 55 THEN '1' END AS e_result,
-  CASE WHEN (h5 >> 40) % 100 < 35 THEN CAST(((h5 >> 48) % 5) + 1 AS VARCHAR) END AS rating{extra_columns}
+  CASE WHEN (h5 >> 40) % 100 < 35 THEN CAST(((h5 >> 48) % 5) + 1 AS VARCHAR) END AS rating{official}{extra_columns}
 FROM d
 ORDER BY recv, i
 """
+
+
+# The columns only the official method reads (`--official`): supplements (one in ten
+# dossiers asked once, one in fifty twice), the sync, reuse, personal-store and
+# population-database flags.
+OFFICIAL = """,
+  CASE WHEN (h1 >> 8) % 100 < 12 THEN strftime(CAST(recv AS DATE) + CAST((h4 >> 8) % 5 + 1 AS INTEGER), '{day}') END AS supplement_requested_at,
+  CASE WHEN (h1 >> 8) % 100 < 9 THEN strftime(CAST(recv AS DATE) + CAST((h4 >> 8) % 5 + 3 + (h4 >> 12) % 6 AS INTEGER), '{day}') END AS supplement_received_at,
+  CASE WHEN (h1 >> 8) % 100 < 2 THEN '2' WHEN (h1 >> 8) % 100 < 12 THEN '1' ELSE '0' END AS supplement_requests,
+  CASE WHEN (h2 >> 8) % 100 < 92 THEN '1' ELSE '0' END AS synced,
+  CASE WHEN (h3 >> 8) % 100 < 20 THEN '1' ELSE '0' END AS reused_data,
+  CASE WHEN (h4 >> 48) % 100 < 10 THEN '1' ELSE '0' END AS from_personal_store,
+  CASE WHEN (h5 >> 8) % 100 < 15 THEN '1' ELSE '0' END AS to_personal_store,
+  CASE WHEN (h5 >> 56) % 100 < 40 THEN '1' ELSE '0' END AS citizen_db"""
 
 
 # The same rows, typed as a warehouse writes them.
@@ -92,7 +106,7 @@ SELECT dossier_id, unit_id,
   paid_online = '1' AS paid_online,
   digitized = '1' AS digitized,
   e_result = '1' AS e_result,
-  CAST(rating AS TINYINT) AS rating{extra}
+  CAST(rating AS TINYINT) AS rating{official}{extra}
 FROM ({query})
 """
 
@@ -113,7 +127,19 @@ def select(a):
         online=names[0], postal=names[1], direct=names[2],
         status_case="upper" if a.aliases else "",
         id_suffix=" || ',' || CAST(h1 % 10 AS VARCHAR)" if a.quoted else "",
+        official=OFFICIAL.format(day=day) if a.official else "",
         extra_columns=extra)
+
+
+def typed_official(a):
+    """The official method's columns, typed (dates, a count, booleans)."""
+    if not a.official:
+        return ""
+    flags = ["synced", "reused_data", "from_personal_store", "to_personal_store", "citizen_db"]
+    return (",\n  CAST(supplement_requested_at AS DATE) AS supplement_requested_at"
+            ",\n  CAST(supplement_received_at AS DATE) AS supplement_received_at"
+            ",\n  CAST(supplement_requests AS INTEGER) AS supplement_requests"
+            + "".join(f",\n  {f} = '1' AS {f}" for f in flags))
 
 
 def reshape(path, a):
@@ -139,6 +165,8 @@ def main():
     ap.add_argument("--time", choices=["minutes", "seconds", "dmy"], default="minutes")
     for flag in ("quoted", "crlf", "bom", "reordered", "aliases"):
         ap.add_argument(f"--{flag}", action="store_true")
+    ap.add_argument("--official", action="store_true",
+                    help="add the columns the official method (metrics --method 766) reads")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     if a.format != "csv" and (a.time == "dmy" or a.quoted or a.crlf or a.bom or a.aliases):
@@ -156,11 +184,11 @@ def main():
     if a.format == "parquet":
         opts = "FORMAT parquet"
     elif a.format == "typed":
-        query, opts = TYPED.format(query=query, extra=""), "FORMAT parquet"
+        query, opts = TYPED.format(query=query, extra="", official=typed_official(a)), "FORMAT parquet"
     elif a.format == "dataset":
         extra = (",\n  'P' || CAST(CAST(substr(unit_id, 2) AS INTEGER) % 10 AS VARCHAR) AS province,"
                  "\n  year(CAST(received_at AS TIMESTAMP)) AS year")
-        query = TYPED.format(query=query, extra=extra)
+        query = TYPED.format(query=query, extra=extra, official=typed_official(a))
         opts = "FORMAT parquet, PARTITION_BY (province, year)"
     tmp = a.out + ".tmp"
     con.execute(f"COPY ({query}) TO '{tmp}' ({opts})")

@@ -402,3 +402,20 @@ fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("X1,total,score,52.87,52.8647"), "{out}");
 }
+
+#[test]
+fn without_a_checklist_the_checklist_criterion_is_not_applicable_and_nothing_is_said() {
+    let log = format!("{DIR}/dossiers.csv");
+    let (code, out, err) = cchc(&[
+        "metrics", "--method", "766", "--dossiers", &log, "--period", "2026-03", "--format", "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The units come from the log (X1, X3: X2 has no dossier); 4.6 is na, not 0.
+    assert_eq!(
+        scores(&out, &[("X1", "4.6"), ("X3", "4.6"), ("X2", "total")]),
+        ["X1 4.6 na", "X3 4.6 na", "X2 total missing"]
+    );
+    for quiet in ["unit-without-rows", "criterion-matched-nothing", "empty-checklist"] {
+        assert!(!err.contains(quiet), "{err}");
+    }
+}

@@ -588,7 +588,7 @@ pub fn score(
     diags: &mut Vec<Diagnostic>,
 ) -> Scoring {
     let cells = index_rows(fw, &units, rows, checklist_file, diags);
-    let empty = rows.is_empty() && fw.uses_checklist();
+    let empty = rows.is_empty() && fw.uses_checklist() && !evidence.no_checklist;
     if empty {
         diags.push(about_checklist(
             Diagnostic::new(
@@ -597,7 +597,7 @@ pub fn score(
             ),
             checklist_file,
         ));
-    } else {
+    } else if !evidence.no_checklist {
         unmatched_criteria(fw, &cells, checklist_file, diags);
     }
     let mut units_with_rows = vec![false; units.len()];
@@ -674,7 +674,7 @@ impl UnitRun<'_> {
     fn unit(&self, u: usize, unit: Unit, any_row: bool, diags: &mut Vec<Diagnostic>) -> UnitResult {
         let fw = self.fw;
         let about = |d: Diagnostic| about_checklist(d, self.file).unit(&unit.id);
-        if !any_row && fw.uses_checklist() && !self.empty {
+        if !any_row && fw.uses_checklist() && !self.empty && !self.evidence.no_checklist {
             diags.push(about(Diagnostic::new(
                 Code::UnitWithoutRows,
                 "the unit has no checklist rows; every item scores 0",

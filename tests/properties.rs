@@ -286,14 +286,19 @@ fn dossier_field(column: usize) -> impl Strategy<Value = &'static str> {
         "withdrawn",
         "received",
         "pending",
+        "stopped",
         "",
     ];
     const PROCEDURES: &[&str] = &["", "P1"];
     const FEES: &[&str] = &["", "0", "1000", "000", "1,5", "1.5", "-3", "1.000,5", "abc"];
     const FLAGS: &[&str] = &["", "0", "1", "true", "X", "yes"];
     const RATINGS: &[&str] = &["", "0", "3", "5", "6", "x"];
+    const COUNTS: &[&str] = &["", "0", "1", "2", " 1 ", "-1", "x", "99999999999"];
     let pool = match column {
         0 => IDS,
+        13 | 14 => STAMPS,
+        15 => COUNTS,
+        16.. => FLAGS,
         1 => UNITS,
         2 | 6 | 7 => STAMPS,
         3 => CHANNELS,
@@ -337,6 +342,24 @@ proptest! {
             prop_assert_eq!(ids.dossier_id, values[0].trim());
             prop_assert_eq!(ids.unit_id, values[1].trim());
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The official method's columns: the usual path (read without building errors)
+    /// takes exactly the rows the full check accepts, and reads the same values.
+    #[test]
+    fn the_usual_extras_agree_with_the_full_check(
+        values in (0..cchc::dossier::probe::WIDTH).map(dossier_field).collect::<Vec<_>>(),
+    ) {
+        use cchc::dossier::probe::{extras, usual_extras, Fields};
+        let fields = Fields::from_values(values.clone().try_into().unwrap());
+        let days = cchc::date::DayMemo::default();
+        let fast = usual_extras(&fields, &days);
+        let full = extras(&fields.trimmed());
+        prop_assert_eq!(fast, full.as_ref().ok().copied(), "{:?}: full check {:?}", values, full);
     }
 }
 

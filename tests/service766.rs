@@ -407,7 +407,15 @@ fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations
 fn without_a_checklist_the_checklist_criterion_is_not_applicable_and_nothing_is_said() {
     let log = format!("{DIR}/dossiers.csv");
     let (code, out, err) = cchc(&[
-        "metrics", "--method", "766", "--dossiers", &log, "--period", "2026-03", "--format", "csv",
+        "metrics",
+        "--method",
+        "766",
+        "--dossiers",
+        &log,
+        "--period",
+        "2026-03",
+        "--format",
+        "csv",
     ]);
     assert_eq!(code, 0, "{err}");
     // The units come from the log (X1, X3: X2 has no dossier); 4.6 is na, not 0.
@@ -415,7 +423,11 @@ fn without_a_checklist_the_checklist_criterion_is_not_applicable_and_nothing_is_
         scores(&out, &[("X1", "4.6"), ("X3", "4.6"), ("X2", "total")]),
         ["X1 4.6 na", "X3 4.6 na", "X2 total missing"]
     );
-    for quiet in ["unit-without-rows", "criterion-matched-nothing", "empty-checklist"] {
+    for quiet in [
+        "unit-without-rows",
+        "criterion-matched-nothing",
+        "empty-checklist",
+    ] {
         assert!(!err.contains(quiet), "{err}");
     }
 }

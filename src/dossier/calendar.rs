@@ -127,6 +127,7 @@ impl Calendar {
             .collect()
     }
 
+    #[inline]
     fn index(&self, day: i64) -> Option<usize> {
         let i = day - self.first;
         (i >= 0 && (i as usize) < self.cum.len()).then_some(i as usize)
@@ -150,6 +151,7 @@ impl Calendar {
 
     /// The day `k` working days after `day` (`day` itself when `k` is 0). None outside
     /// 1990–2100.
+    #[inline]
     pub fn shift(&self, day: i64, k: u32) -> Option<i64> {
         if k == 0 {
             return Some(day);

@@ -215,13 +215,44 @@ struct Fold {
     reported: u64,
     /// What the official method gathered, per slot (`--method 766`).
     gathered: Vec<super::official::Gathered>,
+    /// The procedures this copy has seen (`--method 766`).
+    procs: Procs,
+    /// This copy's handle on the official method's setup (`--method 766`).
+    official: Option<Arc<super::official::Setup>>,
+}
+
+/// log2 of the entries of [`Procs::cache`].
+const CACHE_BITS: u32 = 8;
+
+/// The procedures a copy of the official scan has seen: each one's place, by its key as
+/// written (packed when short) and its normalised name, and its rule.
+struct Procs {
+    /// Recently seen short keys and their places (`u32::MAX`: empty).
+    cache: Box<[(u128, u32); 1 << CACHE_BITS]>,
+    short: FastMap<u128, u32>,
+    raw: FastMap<String, u32>,
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+    rules: Vec<Option<super::official::ProcedureRule>>,
+}
+
+impl Default for Procs {
+    fn default() -> Procs {
+        Procs {
+            cache: Box::new([(0, u32::MAX); 1 << CACHE_BITS]),
+            short: FastMap::default(),
+            raw: FastMap::default(),
+            index: HashMap::new(),
+            names: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
 }
 
 impl Fold {
     fn new(setup: Arc<Setup>) -> Fold {
         let hashes = Hashes::new(setup.spill.clone());
         Fold {
-            setup,
             raw: FastMap::default(),
             short: FastMap::default(),
             slots: BTreeMap::new(),
@@ -239,6 +270,9 @@ impl Fold {
             reported: 0,
             days: crate::date::DayMemo::default(),
             gathered: Vec::new(),
+            procs: Procs::default(),
+            official: setup.official.clone(),
+            setup,
         }
     }
 
@@ -327,6 +361,7 @@ impl Fold {
     }
 
     /// Counts a usable row: its id's hash for the duplicate check, and the rows used.
+    #[inline]
     fn enter(&mut self, dossier_id: &str) {
         if self.setup.keep_hashes {
             self.hashes.push(hash_id(dossier_id));
@@ -341,6 +376,19 @@ impl Fold {
     /// the procedure's maximum time stands in, or the dossier stays unjudged), then
     /// gathered for its unit or procedure.
     fn official_row(&mut self, line: u64, f: &Fields, setup: &super::official::Setup) -> bool {
+        // The usual text row first (a deadline given, every value well formed), read
+        // without building errors; else the general path says what is wrong.
+        if f.is_text() && !f.empty(row::slot::due_at) {
+            let text = row::TextRow {
+                fields: f,
+                comma: self.setup.comma,
+                days: &self.days,
+            };
+            if let (Some((ids, d)), Some(x)) = (row::usual(&text), row::usual_extras(f, &self.days))
+            {
+                return self.official_add(line, &ids, &d, Some(d.due), &x, setup);
+            }
+        }
         let f = &f.trimmed();
         let parsed = row::parse_given(f, self.setup.comma)
             .and_then(|(d, due)| Ok((d, due, row::extras(f)?)));
@@ -349,14 +397,31 @@ impl Fold {
             Err(bad) => return self.skip(line, bad),
         };
         let ids = row::Ids::of(f);
+        self.official_add(line, &ids, &d, due.map(|s| s.day), &extras, setup)
+    }
+
+    /// Gathers a checked row under the official method for its unit (or procedure).
+    #[inline]
+    fn official_add(
+        &mut self,
+        line: u64,
+        ids: &row::Ids,
+        d: &row::Dossier,
+        due: Option<i64>,
+        extras: &row::Extras,
+        setup: &super::official::Setup,
+    ) -> bool {
         self.enter(ids.dossier_id);
-        let procedure = normalize(ids.procedure_id);
-        let rule = setup.procedures.get(&procedure).copied();
-        let petition = setup.petitioned.contains(ids.dossier_id);
-        let od = super::official::of_row(&d, due.map(|s| s.day), &extras, rule, petition);
-        let touches = super::touches(self.setup.span, d.received, d.finished, None);
-        if od.end_in(setup.window).is_none() && !touches {
-            return false; // gathers nothing, and gives its key no row
+        let (proc_index, rule) = self.procedure(ids.procedure_id, setup);
+        let petition = !setup.petitioned.is_empty() && setup.petitioned.contains(ids.dossier_id);
+        let od = super::official::of_row(d, due, extras, rule, petition);
+        // Received after the period, or ended before it: gathers nothing, and gives
+        // its key no row (an open dossier received by the period's end is in 2.1).
+        let w = setup.window;
+        let ended_before =
+            od.end != super::official::End::Open && d.finished.is_some_and(|f| f < w.first);
+        if d.received > w.last || ended_before {
+            return false;
         }
         let key = match self.setup.by {
             GroupBy::Procedure => ids.procedure_id,
@@ -364,8 +429,72 @@ impl Fold {
         };
         let slot = self.slot(key);
         let cal = &self.setup.calendar;
-        self.gathered[slot].add(line, &od, &procedure, setup.window, cal);
+        self.gathered[slot].add(line, &od, proc_index, setup.window, cal);
         false
+    }
+
+    /// A procedure's place among those this copy has seen (keys as written, then
+    /// normalised, as [`Fold::slot`] does for units) and its rule in the catalogue.
+    #[inline(always)]
+    fn procedure(
+        &mut self,
+        raw: &str,
+        setup: &super::official::Setup,
+    ) -> (u32, Option<super::official::ProcedureRule>) {
+        let short = packed(raw);
+        // A direct-mapped cache in front of the map: a log has few procedures, and a
+        // hit is one multiply and one comparison.
+        let place = short.map(|p| {
+            let h = (p as u64 ^ (p >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            (h >> (64 - CACHE_BITS)) as usize
+        });
+        if let (Some(p), Some(c)) = (short, place) {
+            let (key, i) = self.procs.cache[c];
+            if key == p && i != u32::MAX {
+                return (i, self.procs.rules[i as usize]);
+            }
+        }
+        self.procedure_missed(raw, short, place, setup)
+    }
+
+    /// [`Fold::procedure`] past its cache.
+    #[cold]
+    fn procedure_missed(
+        &mut self,
+        raw: &str,
+        short: Option<u128>,
+        place: Option<usize>,
+        setup: &super::official::Setup,
+    ) -> (u32, Option<super::official::ProcedureRule>) {
+        let found = match short {
+            Some(p) => self.procs.short.get(&p).copied(),
+            None => self.procs.raw.get(raw).copied(),
+        };
+        let i = match found {
+            Some(i) => i,
+            None => {
+                let norm = normalize(raw);
+                let i = match self.procs.index.get(&norm) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.procs.names.len() as u32;
+                        self.procs.rules.push(setup.procedures.get(&norm).copied());
+                        self.procs.index.insert(norm.clone(), i);
+                        self.procs.names.push(norm);
+                        i
+                    }
+                };
+                match short {
+                    Some(p) => self.procs.short.insert(p, i),
+                    None => self.procs.raw.insert(raw.to_string(), i),
+                };
+                i
+            }
+        };
+        if let (Some(p), Some(c)) = (short, place) {
+            self.procs.cache[c] = (p, i);
+        }
+        (i, self.procs.rules[i as usize])
     }
 
     /// Adds a checked dossier; `computed`: its deadline came from the calendar.
@@ -401,8 +530,12 @@ impl Visitor for Fold {
         if let Some(stop) = self.excluded(line, f.dossier_id()) {
             return stop;
         }
-        if let Some(setup) = self.setup.official.clone() {
-            return self.official_row(line, f, &setup);
+        // Taken out and put back, not cloned: an `Arc` clone a row is an atomic
+        // increment on a cache line the workers share.
+        if let Some(setup) = self.official.take() {
+            let stop = self.official_row(line, f, &setup);
+            self.official = Some(setup);
+            return stop;
         }
         // The usual text row first, checked without building errors (a typed row
         // that gets here is not usual: the typed scan tried it already).
@@ -483,10 +616,16 @@ impl Visitor for Fold {
                 self.first_error = Some((line, bad));
             }
         }
-        for (key, &theirs) in &other.slots {
-            if let Some(g) = other.gathered.get_mut(theirs) {
-                let ours = self.slot_of_normalized(key);
-                self.gathered[ours].merge(std::mem::take(g));
+        if let Some(setup) = self.setup.official.clone() {
+            // Their procedures' places, as ours.
+            let places: Vec<u32> = (other.procs.names.iter())
+                .map(|n| self.procedure(n, &setup).0)
+                .collect();
+            for (key, &theirs) in &other.slots {
+                if let Some(g) = other.gathered.get_mut(theirs) {
+                    let ours = self.slot_of_normalized(key);
+                    self.gathered[ours].merge(std::mem::take(g), &places);
+                }
             }
         }
         self.hashes.absorb(other.hashes);
@@ -769,10 +908,15 @@ fn official_counts(
     shown: &str,
 ) -> Option<super::OfficialCounts> {
     fold.setup.official.as_ref()?;
+    let names = &fold.procs.names;
     let rows: BTreeMap<String, super::Gathered> = fold
         .slots
         .iter()
-        .map(|(k, &s)| (k.clone(), std::mem::take(&mut fold.gathered[s])))
+        .map(|(k, &s)| {
+            let mut g = std::mem::take(&mut fold.gathered[s]);
+            g.name_procedures(names);
+            (k.clone(), g)
+        })
         .collect();
     let late = rows
         .iter()

@@ -705,7 +705,9 @@ pub mod probe {
     pub use super::csvlog::{
         quoted_cut, quoted_records_end, records_of as csv_records, MAX_RECORD,
     };
-    pub use super::row::{parse, parse_stamp, trim, usual, Fields, TextRow, WIDTH};
+    pub use super::row::{
+        extras, parse, parse_stamp, trim, usual, usual_extras, Fields, TextRow, WIDTH,
+    };
 }
 
 /// Computes the metrics table of a dossier log (`.csv` or `.parquet`). `progress` is

@@ -215,6 +215,7 @@ impl std::ops::AddAssign for Tally {
 impl Dossier {
     /// The day its processing ends for the period, and whether it was still open at
     /// the period's end; None when it is not in the period's 2.1 at all.
+    #[inline]
     pub fn end_in(&self, w: Window) -> Option<(i64, bool)> {
         if self.received > w.last {
             return None;
@@ -228,6 +229,7 @@ impl Dossier {
     }
 
     /// Its standing in 2.1 for the period.
+    #[inline]
     pub fn judge(&self, w: Window, cal: &Calendar) -> Judged {
         let Some((end, _)) = self.end_in(w) else {
             return Judged::Out;
@@ -268,42 +270,50 @@ impl Dossier {
     /// What the dossier adds to its unit's tally for the period.
     pub fn tally(&self, w: Window, cal: &Calendar) -> (Tally, Judged) {
         let mut t = Tally::default();
+        let judged = self.tally_into(w, cal, &mut t);
+        (t, judged)
+    }
+
+    /// [`Dossier::tally`] added to `t` in place (a scan's inner loop), and its
+    /// standing in 2.1.
+    #[inline]
+    pub fn tally_into(&self, w: Window, cal: &Calendar, t: &mut Tally) -> Judged {
         let judged = self.judge(w, cal);
         match judged {
             Judged::OnTime => {
-                t.processed = 1;
-                t.on_time = 1;
+                t.processed += 1;
+                t.on_time += 1;
             }
             Judged::Late => {
-                t.processed = 1;
-                t.late = 1;
+                t.processed += 1;
+                t.late += 1;
             }
-            Judged::Unknown => t.unknown = 1,
+            Judged::Unknown => t.unknown += 1,
             Judged::Out | Judged::OutOfCalendar => {}
         }
         let one = u64::from;
         if (w.first..=w.last).contains(&self.received) {
-            t.received = 1;
-            t.synced = one(self.synced);
-            t.online = one(self.online && (self.e_result || !self.paper_result));
-            t.fee = one(self.fee);
-            t.paid_online = one(self.fee && self.paid_online);
-            t.reused = one(self.reused_data);
-            t.personal_store = one(self.personal_store);
-            t.citizen_db = one(self.citizen_db);
-            t.flagged = one(self.petition || self.disliked);
+            t.received += 1;
+            t.synced += one(self.synced);
+            t.online += one(self.online && (self.e_result || !self.paper_result));
+            t.fee += one(self.fee);
+            t.paid_online += one(self.fee && self.paid_online);
+            t.reused += one(self.reused_data);
+            t.personal_store += one(self.personal_store);
+            t.citizen_db += one(self.citizen_db);
+            t.flagged += one(self.petition || self.disliked);
         }
         let resolved_in = self.end == End::Resolved
             && self
                 .finished
                 .is_some_and(|f| (w.first..=w.last).contains(&f));
         if resolved_in {
-            t.resolved = 1;
-            t.digitized = one(self.digitized && self.e_result);
-            t.paper_resolved = one(self.paper_result);
-            t.paper_e_result = one(self.paper_result && self.e_result);
+            t.resolved += 1;
+            t.digitized += one(self.digitized && self.e_result);
+            t.paper_resolved += one(self.paper_result);
+            t.paper_e_result += one(self.paper_result && self.e_result);
         }
-        (t, judged)
+        judged
     }
 }
 
@@ -630,8 +640,14 @@ pub const KEPT_LINES: usize = 20;
 pub struct Gathered {
     /// The counts.
     pub tally: Tally,
-    /// The procedures its dossiers used online and paid online.
+    /// The procedures its dossiers used online and paid online (named at the scan's
+    /// end, from the bits below).
     pub used: ProcedureUse,
+    /// During the scan: bit `i` set when procedure `i` (the scan's own numbering)
+    /// received a dossier online in the period.
+    pub online_bits: Vec<u64>,
+    /// …and when a dossier of it was paid online.
+    pub paid_bits: Vec<u64>,
     /// The first lines (row numbers) of its late dossiers, in file order.
     pub late_lines: Vec<u64>,
     /// The first lines of its dossiers that could not be judged.
@@ -641,9 +657,10 @@ pub struct Gathered {
 }
 
 impl Gathered {
-    /// Adds one dossier seen on `line`.
-    pub fn add(&mut self, line: u64, d: &Dossier, procedure: &str, w: Window, cal: &Calendar) {
-        let (t, judged) = d.tally(w, cal);
+    /// Adds one dossier seen on `line`, of the scan's procedure number `procedure`.
+    #[inline]
+    pub fn add(&mut self, line: u64, d: &Dossier, procedure: u32, w: Window, cal: &Calendar) {
+        let judged = d.tally_into(w, cal, &mut self.tally);
         let keep = |lines: &mut Vec<u64>| {
             if lines.len() < KEPT_LINES {
                 lines.push(line);
@@ -655,20 +672,28 @@ impl Gathered {
             Judged::OutOfCalendar => self.out_of_calendar += 1,
             Judged::OnTime | Judged::Out => {}
         }
-        if t.received == 1 && d.online && !self.used.online.contains(procedure) {
-            self.used.online.insert(procedure.to_string());
+        if (w.first..=w.last).contains(&d.received) {
+            if d.online {
+                set_bit(&mut self.online_bits, procedure);
+            }
+            if d.fee && d.paid_online {
+                set_bit(&mut self.paid_bits, procedure);
+            }
         }
-        if t.paid_online == 1 && !self.used.paid_online.contains(procedure) {
-            self.used.paid_online.insert(procedure.to_string());
-        }
-        self.tally += t;
     }
 
-    /// Adds what another scan worker gathered.
-    pub fn merge(&mut self, o: Gathered) {
+    /// Adds what another scan worker gathered; `places[i]` is our number of its
+    /// procedure `i`.
+    pub fn merge(&mut self, o: Gathered, places: &[u32]) {
         self.tally += o.tally;
-        self.used.online.extend(o.used.online);
-        self.used.paid_online.extend(o.used.paid_online);
+        for (ours, theirs) in [
+            (&mut self.online_bits, &o.online_bits),
+            (&mut self.paid_bits, &o.paid_bits),
+        ] {
+            for i in bits(theirs) {
+                set_bit(ours, places[i as usize]);
+            }
+        }
         for (ours, theirs) in [
             (&mut self.late_lines, o.late_lines),
             (&mut self.unknown_lines, o.unknown_lines),
@@ -684,9 +709,36 @@ impl Gathered {
     pub fn is_empty(&self) -> bool {
         *self == Gathered::default()
     }
+
+    /// Names the procedures of the bits (`names[i]`: the scan's procedure `i`).
+    pub fn name_procedures(&mut self, names: &[String]) {
+        let named = |b: &[u64]| bits(b).map(|i| names[i as usize].clone()).collect();
+        self.used.online = named(&self.online_bits);
+        self.used.paid_online = named(&self.paid_bits);
+        self.online_bits.clear();
+        self.paid_bits.clear();
+    }
+}
+
+fn set_bit(b: &mut Vec<u64>, i: u32) {
+    let (w, bit) = ((i / 64) as usize, i % 64);
+    if b.len() <= w {
+        b.resize(w + 1, 0);
+    }
+    b[w] |= 1 << bit;
+}
+
+/// The set bits' places.
+fn bits(b: &[u64]) -> impl Iterator<Item = u32> + '_ {
+    b.iter().enumerate().flat_map(|(w, &x)| {
+        (0..64u32)
+            .filter(move |i| x & (1 << i) != 0)
+            .map(move |i| w as u32 * 64 + i)
+    })
 }
 
 /// A checked row as the official rules read it.
+#[inline]
 pub fn of_row(
     d: &super::row::Dossier,
     due: Option<i64>,

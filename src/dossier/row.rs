@@ -121,7 +121,7 @@ pub fn trim(s: &str) -> &str {
 }
 
 /// Parses `1/0`, `true/false`, `x`/empty (any case).
-#[inline]
+#[inline(always)]
 pub fn parse_bool(s: &str) -> Option<bool> {
     // The usual values first, as they are (three flags a row).
     match s.as_bytes() {
@@ -672,6 +672,39 @@ pub struct Extras {
     pub citizen_db: bool,
 }
 
+/// The official method's columns of a usual text row — well formed, read without
+/// building errors — or None: the row then goes to [`extras`], which says what is wrong.
+#[inline]
+pub fn usual_extras(f: &Fields, days: &crate::date::DayMemo) -> Option<Extras> {
+    let day = |s: usize| match trim(f.values[s]) {
+        "" => Some(None),
+        t => days.parse_stamp(t).map(|s| Some(s.day)),
+    };
+    let requested = day(slot::supplement_requested_at)?;
+    let supplied = day(slot::supplement_received_at)?;
+    if matches!((requested, supplied), (Some(r), Some(s)) if s < r) {
+        return None;
+    }
+    let requests: u32 = match f.supplement_requests().as_bytes() {
+        [] | [b'0'] => 0,
+        [b'1'] => 1,
+        _ => match trim(f.supplement_requests()) {
+            "" => 0,
+            s => s.parse().ok()?,
+        },
+    };
+    let b = |s: usize| parse_bool(f.values[s]);
+    Some(Extras {
+        requested,
+        supplied,
+        requests: requests.max(u32::from(requested.is_some())),
+        synced: b(slot::synced)?,
+        reused_data: b(slot::reused_data)?,
+        personal_store: b(slot::from_personal_store)? | b(slot::to_personal_store)?,
+        citizen_db: b(slot::citizen_db)?,
+    })
+}
+
 /// Parses the official method's columns of a row (absent columns are empty).
 pub fn extras(f: &Fields) -> Result<Extras, Invalid> {
     let t = f.typed;
@@ -712,7 +745,8 @@ pub fn extras(f: &Fields) -> Result<Extras, Invalid> {
         requests: requests.max(u32::from(requested.is_some())),
         synced: flag_at(slot::synced)?,
         reused_data: flag_at(slot::reused_data)?,
-        personal_store: flag_at(slot::from_personal_store)? || flag_at(slot::to_personal_store)?,
+        // Both read (and checked), whatever the first says.
+        personal_store: flag_at(slot::from_personal_store)? | flag_at(slot::to_personal_store)?,
         citizen_db: flag_at(slot::citizen_db)?,
     })
 }

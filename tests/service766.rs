@@ -431,3 +431,89 @@ fn without_a_checklist_the_checklist_criterion_is_not_applicable_and_nothing_is_
         assert!(!err.contains(quiet), "{err}");
     }
 }
+
+#[test]
+fn an_independent_reading_of_the_index_agrees_cell_for_cell() {
+    // tests/portal766.py was written from DOMAIN.md and PRODUCT.md, not from this code:
+    // it reads the project's files, judges every dossier and petition, and prints the
+    // table `metrics --method 766` prints. On the demo and on generated projects.
+    let have = Command::new("python3").arg("-V").output();
+    if have.is_err() {
+        assert!(std::env::var_os("CI").is_none(), "python3 is needed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut projects = vec![root().join("fixtures/service-766"), root().join(DIR)];
+    for seed in [1, 2, 3, 4] {
+        let out = tmp.path().join(format!("p{seed}"));
+        let made = Command::new("python3")
+            .arg(root().join("fixtures/service-766/generate.py"))
+            .args([
+                "--seed",
+                &seed.to_string(),
+                "--dossiers",
+                "700",
+                "--procedures",
+            ])
+            .arg(["12", "30", "5", "60"][seed as usize - 1])
+            .args(["--petitions", "80", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        projects.push(out);
+    }
+    for p in &projects {
+        let theirs = Command::new("python3")
+            .arg(root().join("tests/portal766.py"))
+            .arg(root().join("criteria/calendar/vn-holidays.csv"))
+            .arg(p)
+            .args(["2026-03-01", "2026-03-31"])
+            .output()
+            .unwrap();
+        assert!(
+            theirs.status.success(),
+            "{}",
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+        let (code, ours, err) = cchc(&["metrics", p.to_str().unwrap(), "--format", "csv"]);
+        assert_eq!(code, 0, "{err}");
+        let theirs = String::from_utf8(theirs.stdout).unwrap();
+        assert!(ours.lines().count() > 20);
+        assert_eq!(ours, theirs, "{}", p.display());
+    }
+}
+
+#[test]
+fn the_demo_is_the_generators_output() {
+    // fixtures/service-766 is what its generate.py writes with the default seed.
+    let tmp = tempfile::tempdir().unwrap();
+    let made = Command::new("python3")
+        .arg(root().join("fixtures/service-766/generate.py"))
+        .arg("--out")
+        .arg(tmp.path())
+        .output();
+    let Ok(made) = made else {
+        assert!(std::env::var_os("CI").is_none(), "python3 is needed");
+        return;
+    };
+    assert!(made.status.success());
+    for f in [
+        "dossiers.csv",
+        "procedures.csv",
+        "petitions.csv",
+        "units.csv",
+        "checklist.csv",
+        "cchc.toml",
+    ] {
+        assert_eq!(
+            std::fs::read(tmp.path().join(f)).unwrap(),
+            std::fs::read(root().join("fixtures/service-766").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

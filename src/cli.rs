@@ -394,7 +394,7 @@ pub struct MetricsArgs {
     /// The period: 2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30 (both days included)
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
-    /// One row per unit (default), procedure, channel, month, or unit and month
+    /// One row per unit (default), procedure, channel, month, or unit and month; under --method 766, unit or procedure (each unit's procedures, their dossier indicators)
     #[arg(long, value_enum, default_value = "unit")]
     pub by: crate::dossier::GroupBy,
     /// Which definitions: cchc's metrics table (default), or 766, the official service index as the national portal computes it (per unit and indicator: numerator, denominator, ratio, score, max)

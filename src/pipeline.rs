@@ -910,3 +910,45 @@ pub fn metrics_official(
         diagnostics,
     })
 }
+
+/// What `metrics --method 766 --by procedure` computes: each unit's procedures and
+/// their dossier indicators.
+pub struct ProcedureMetrics {
+    /// (unit, procedure, indicators), sorted.
+    pub rows: Vec<(String, String, Vec<portal::Indicator>)>,
+    /// The period.
+    pub period: Period,
+    /// The log's row counts.
+    pub stats: RowStats,
+    /// Every finding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The drill-down of `metrics --method 766`: the dossier indicators of each unit's
+/// procedures (numerator, denominator, ratio; a procedure is not scored).
+pub fn metrics_official_by_procedure(
+    spec: &Spec,
+    progress: dossier::Progress,
+) -> Result<ProcedureMetrics, Error> {
+    let (log, period) = log_and_period(spec)?;
+    let mut diagnostics = spec.notes.clone();
+    let by = dossier::GroupBy::Procedure;
+    let (opts, inputs) = official_options(spec, period.clone(), by, None, &mut diagnostics)?;
+    let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+    diagnostics.extend(table.diagnostics.iter().cloned());
+    let gathered = table.official.clone().unwrap_or_default();
+    let rows = portal::by_procedure(&gathered, &inputs, window_of(&period), &opts.calendar);
+    let scored: Vec<&'static str> = portal::PER_PROCEDURE.to_vec();
+    let per_unit: Indicators = rows
+        .iter()
+        .map(|(u, p, i)| (format!("{u}/{p}"), i.clone()))
+        .collect();
+    diagnostics.extend(portal::missing_findings(&scored, &per_unit));
+    crate::diag::sort(&mut diagnostics);
+    Ok(ProcedureMetrics {
+        rows,
+        period,
+        stats: table.stats,
+        diagnostics,
+    })
+}

@@ -475,6 +475,45 @@ pub fn indicators(s: &Sources, cal: &Calendar) -> Vec<Indicator> {
         .collect()
 }
 
+/// The indicators that have a value per procedure (the dossier indicators but 5.4,
+/// which combines the unit's petitions).
+pub const PER_PROCEDURE: [&str; 9] = [
+    "1.4", "2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5b",
+];
+
+/// The dossier indicators of each unit's procedures (`metrics --method 766 --by
+/// procedure`): (unit, procedure, indicators), sorted.
+pub fn by_procedure(
+    gathered: &crate::dossier::OfficialCounts,
+    inputs: &Inputs,
+    window: Window,
+    cal: &Calendar,
+) -> Vec<(String, String, Vec<Indicator>)> {
+    gathered
+        .rows
+        .iter()
+        .map(|(key, g)| {
+            let (unit, procedure) = key
+                .split_once(crate::dossier::KEY_SEPARATOR)
+                .unwrap_or((key.as_str(), ""));
+            let sources = Sources {
+                gathered: g,
+                log_columns: &gathered.columns,
+                catalogue: inputs.catalogue.as_ref().map(|c| (c, Vec::new())),
+                petitions: None,
+                window,
+                late: gathered.late.get(key).map(String::as_str),
+            };
+            let all = indicators(&sources, cal);
+            let kept = all
+                .into_iter()
+                .filter(|i| PER_PROCEDURE.contains(&i.id))
+                .collect();
+            (unit.to_string(), procedure.to_string(), kept)
+        })
+        .collect()
+}
+
 /// Whether an indicator reads the catalogue alone (no dossier counts).
 pub fn from_catalogue(id: &str) -> bool {
     PROCEDURE_INDICATORS.contains(&id)

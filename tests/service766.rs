@@ -517,3 +517,42 @@ fn the_demo_is_the_generators_output() {
         );
     }
 }
+
+#[test]
+fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
+    let (code, out, err) = cchc(&["metrics", DIR, "--by", "procedure", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some("unit_id,procedure_id,indicator,numerator,denominator,ratio")
+    );
+    // X1's P1: D1, D4, D5, D7 received in March (D5 not synced); D1, D5, D7 on time,
+    // D4 (two supplements) and D11 (received in February) late.
+    assert!(out.contains("X1,P1,1.4,3,4,75.00\n"), "{out}");
+    assert!(out.contains("X1,P1,2.1,3,5,60.00\n"), "{out}");
+    // PX's D10 (stopped, no due date, not in the catalogue) cannot be judged.
+    assert!(out.contains("X1,PX,2.1,0,0,\n"), "{out}");
+    // Every additive indicator's counts add up to the unit's (the unit's table).
+    let (_, units, _) = cchc(&["metrics", DIR, "--format", "csv"]);
+    for id in ["1.4", "2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5b"] {
+        for unit in ["X1", "X3"] {
+            let sum = |col: usize| -> u64 {
+                out.lines()
+                    .map(|l| l.split(',').collect::<Vec<_>>())
+                    .filter(|c| c[0] == unit && c[2] == id)
+                    .map(|c| c[col].parse::<u64>().unwrap())
+                    .sum()
+            };
+            let whole = units
+                .lines()
+                .map(|l| l.split(',').collect::<Vec<_>>())
+                .find(|c| c[0] == unit && c[2] == id)
+                .unwrap();
+            assert_eq!(sum(3).to_string(), whole[3], "{unit} {id} numerator");
+            assert_eq!(sum(4).to_string(), whole[4], "{unit} {id} denominator");
+        }
+    }
+    let (code, _, err) = cchc(&["metrics", DIR, "--by", "channel"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("drills down with --by procedure"), "{err}");
+}

@@ -74,10 +74,14 @@ fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> R
     if a.emit_sql.is_some() {
         bail!("--emit-sql writes the query of cchc's metrics table; the official method (--method 766) has no query yet");
     }
-    if a.by != crate::dossier::GroupBy::Unit {
-        bail!("--method 766 computes the index per unit: leave --by out");
-    }
     let lang: Lang = a.output.lang;
+    match a.by {
+        crate::dossier::GroupBy::Unit => {}
+        crate::dossier::GroupBy::Procedure => return by_procedure(a, env, spec),
+        _ => bail!(
+            "--method 766 computes the index per unit, and drills down with --by procedure: not by channel or month"
+        ),
+    }
     let (pb, tick) = progress(env, a.output.quiet);
     let m = pipeline::metrics_official(spec, a.framework.as_deref(), tick);
     pb.finish_and_clear();
@@ -103,6 +107,30 @@ fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> R
 
 fn official_report((m, lang): &(pipeline::OfficialMetrics, Lang)) -> crate::report::Report<'_> {
     crate::report::portal::build(m, *lang)
+}
+
+/// `cchc metrics --method 766 --by procedure`: each unit's procedures.
+fn by_procedure(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> Result<Outcome> {
+    let lang: Lang = a.output.lang;
+    let (pb, tick) = progress(env, a.output.quiet);
+    let m = pipeline::metrics_official_by_procedure(spec, tick);
+    pb.finish_and_clear();
+    let m = m?;
+    let findings = m.diagnostics.clone();
+    let rec = recording(a.record.record.as_ref(), "metrics", spec, None, None);
+    let quiet = a.output.quiet;
+    let mut o = Outcome::new(
+        report((m, lang), procedure_report, a.output),
+        findings,
+        lang,
+        quiet,
+    );
+    o.record = rec;
+    Ok(o)
+}
+
+fn procedure_report((m, lang): &(pipeline::ProcedureMetrics, Lang)) -> crate::report::Report<'_> {
+    crate::report::portal::by_procedure(m, *lang)
 }
 
 /// `cchc reconcile --official FILE`: the portal's figures against cchc's.

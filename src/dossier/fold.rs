@@ -423,11 +423,19 @@ impl Fold {
         if d.received > w.last || ended_before {
             return false;
         }
-        let key = match self.setup.by {
-            GroupBy::Procedure => ids.procedure_id,
-            _ => ids.unit_id,
+        // By procedure: each unit's procedures (the drill-down of a unit's figures).
+        let slot = match self.setup.by {
+            GroupBy::Procedure => {
+                let key = format!(
+                    "{}{}{}",
+                    ids.unit_id,
+                    super::KEY_SEPARATOR,
+                    ids.procedure_id
+                );
+                self.slot(&key)
+            }
+            _ => self.slot(ids.unit_id),
         };
-        let slot = self.slot(key);
         let cal = &self.setup.calendar;
         self.gathered[slot].add(line, &od, proc_index, setup.window, cal);
         false

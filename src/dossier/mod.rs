@@ -631,6 +631,10 @@ pub struct MetricsTable {
     pub official: Option<OfficialCounts>,
 }
 
+/// Between a unit and a procedure in the keys of a scan under the official method
+/// by procedure (`unit␟procedure`).
+pub const KEY_SEPARATOR: char = '\u{1f}';
+
 /// What a scan under the official method gathered (`--method 766`).
 #[derive(Debug, Clone, Default)]
 pub struct OfficialCounts {

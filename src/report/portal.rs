@@ -168,3 +168,57 @@ pub fn build<'a>(m: &'a OfficialMetrics, lang: Lang) -> Report<'a> {
     r.stats = m.run.scoring.stats.clone();
     r
 }
+
+/// The drill-down (`--by procedure`): each unit's procedures and their dossier
+/// indicators (numerator, denominator, ratio; empty ratio: nothing in the
+/// denominator, or `na` when an input is absent).
+pub fn by_procedure(m: &crate::pipeline::ProcedureMetrics, lang: Lang) -> Report<'_> {
+    let title = format!(
+        "{} {}; {}",
+        lang.pick(
+            "Official service index (QĐ 766) by procedure,",
+            "Chỉ số phục vụ (QĐ 766) theo thủ tục,"
+        ),
+        m.period,
+        lang.rows_line(m.stats.read, m.stats.used, m.stats.rejected)
+    );
+    let mut r = Report::new(title, lang, &m.diagnostics);
+    r.setting_mut::<crate::export::json::Members>().head = vec![
+        ("period".into(), super::period_json(Some(&m.period))),
+        ("method".into(), serde_json::json!("766")),
+        ("by".into(), serde_json::json!("procedure")),
+    ];
+    let cols = [
+        ("unit_id", Kind::Text),
+        ("procedure_id", Kind::Text),
+        ("indicator", Kind::Text),
+        ("numerator", Kind::Int),
+        ("denominator", Kind::Int),
+        ("ratio", Kind::Percent(2)),
+    ]
+    .into_iter()
+    .map(|(n, k)| Column::new(n, k).essential())
+    .collect();
+    let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
+        for (unit, procedure, inds) in &m.rows {
+            for i in inds {
+                let na = i.missing.is_some();
+                sink(vec![
+                    Value::str(unit),
+                    Value::str(procedure),
+                    Value::str(i.id),
+                    i.numerator.map_or(Value::Null, Value::count),
+                    i.denominator.map_or(Value::Null, Value::count),
+                    match (&i.ratio, na) {
+                        (_, true) => Value::str("na"),
+                        (Some(x), false) => Value::Dec(percent(x)),
+                        (None, false) => Value::Null,
+                    },
+                ]);
+            }
+        }
+    };
+    r.tables.push(Table::new("rows", cols, Box::new(rows)));
+    r.stats = vec![m.stats.clone()];
+    r
+}

@@ -25,6 +25,7 @@ use crate::score::{Scoring, Stage};
 use crate::survey::{self, SurveyBy, SurveyTable};
 use crate::Error;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Required columns of the unit register.
 pub const UNITS_COLUMNS: [&str; 2] = ["unit_id", "name"];
@@ -784,25 +785,43 @@ pub struct OfficialMetrics {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The framework `metrics --method 766` scores on: `--framework`, else the
-/// manifest's when it scores official indicators, else `service-766-2026`.
-fn official_framework(spec: &Spec, given: Option<&str>) -> Result<Framework, Error> {
-    let fw = match (given, &spec.framework) {
-        (Some(name), _) => {
-            crate::framework::load(name, std::path::Path::new(".")).map_err(Error::Diagnostics)?
+/// Whether a `metrics` run computes the official index (`--method 766`, or
+/// `--framework`, or no method in a project whose framework scores official
+/// indicators); if so, `spec.framework` becomes the framework it scores on:
+/// `--framework`, else the manifest's when it scores official indicators, else
+/// `service-766-2026`. Used by the run and by `verify` alike.
+pub fn official_method(
+    spec: &mut Spec,
+    method: Option<crate::cli::Method>,
+    framework: Option<&str>,
+) -> Result<bool, Error> {
+    use crate::cli::Method;
+    let manifest_official =
+        || spec.framework.is_some() && load_framework(spec).is_ok_and(|f| f.uses_official());
+    let official = match (method, framework) {
+        (Some(Method::Cchc), Some(_)) => {
+            return Err(Error::Usage(
+                "--framework scores the official indicators: use it with --method 766, or leave --method out".into(),
+            ))
         }
-        (None, Some(_)) => {
-            let fw = load_framework(spec)?;
-            if fw.uses_official() {
-                fw
-            } else {
-                crate::framework::load("service-766-2026", std::path::Path::new("."))
-                    .map_err(Error::Diagnostics)?
-            }
-        }
-        (None, None) => crate::framework::load("service-766-2026", std::path::Path::new("."))
-            .map_err(Error::Diagnostics)?,
+        (Some(Method::Official), _) | (None, Some(_)) => true,
+        (Some(Method::Cchc), None) => false,
+        (None, None) => manifest_official(),
     };
+    if official {
+        let keep = framework.is_none() && manifest_official();
+        if !keep {
+            let name = framework.unwrap_or("service-766-2026");
+            spec.framework = Some((name.to_string(), PathBuf::from(".")));
+        }
+    }
+    Ok(official)
+}
+
+/// The framework `metrics --method 766` scores on (the spec's, as
+/// [`official_method`] set it), refused unless it scores official indicators.
+fn official_framework(spec: &Spec) -> Result<Framework, Error> {
+    let fw = load_framework(spec)?;
     if !fw.uses_official() {
         return Err(Error::Usage(format!(
             "framework {} scores no official indicator (ratio = \"official:<id>\"): give --framework service-766-2026 or a framework that does",
@@ -838,10 +857,9 @@ fn units_of_log<'a>(ids: impl Iterator<Item = &'a String>) -> (Vec<Unit>, RowSta
 /// Units come from the register when one is given, else from the log.
 pub fn metrics_official(
     spec: &Spec,
-    framework: Option<&str>,
     progress: dossier::Progress,
 ) -> Result<OfficialMetrics, Error> {
-    let framework = official_framework(spec, framework)?;
+    let framework = official_framework(spec)?;
     let (log, period) = log_and_period(spec)?;
     let mut diagnostics = spec.notes.clone();
     let register = match &spec.units {

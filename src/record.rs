@@ -296,14 +296,16 @@ fn check(r: &Record) -> Result<(), String> {
 }
 
 /// The roles of a record's inputs.
-const INPUT_ROLES: [&str; 10] = [
+const INPUT_ROLES: [&str; 12] = [
     "manifest",
     "framework",
     "units",
     "checklist",
     "dossiers",
     "survey",
+    "officials",
     "procedures",
+    "petitions",
     "calendar",
     "lineage",
     "previous",
@@ -360,7 +362,23 @@ pub fn inputs_of(
             a.previous.previous.clone(),
             Some(None),
         ),
-        Command::Metrics(a) => (a.overrides(), None, None),
+        Command::Metrics(a) => {
+            // The official method scores on a framework, which the record holds.
+            let mut spec = crate::project::resolve(&a.overrides().rebase(base))?;
+            let given = a.framework.as_ref().map(|f| {
+                let builtin = crate::framework::builtin::get(f).is_some();
+                if builtin || Path::new(f).is_absolute() {
+                    f.clone()
+                } else {
+                    crate::platform::join(base, f).display().to_string()
+                }
+            });
+            if crate::pipeline::official_method(&mut spec, a.method, given.as_deref())? {
+                let inputs = run_inputs(&spec, None);
+                return Ok((inputs, Some(crate::pipeline::load_framework(&spec)?)));
+            }
+            (a.overrides(), None, None)
+        }
         Command::Sipas(a) => (a.overrides(), None, Some(Some("sipas"))),
         _ => {
             return Err(crate::Error::Usage(format!(

@@ -212,3 +212,32 @@ fn advice_leaves_out_what_the_officials_survey_scores() {
         "{ids:?}"
     );
 }
+
+#[test]
+fn a_recorded_run_on_the_officials_survey_verifies() {
+    // The record's `officials` input was refused by `verify` as an unknown role.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r.csv");
+    let rec = tmp.path().join("r.json");
+    let (_, _, err) = run(
+        "tests/fixtures/officials",
+        &[
+            "--out",
+            out.to_str().unwrap(),
+            "--record",
+            rec.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        std::fs::read_to_string(&rec)
+            .unwrap()
+            .contains("\"role\": \"officials\""),
+        "{err}"
+    );
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"));
+    c.current_dir(root())
+        .args(["verify", rec.to_str().unwrap()]);
+    let (code, said, err) = outcome(&mut c);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(said.contains("verified:"), "{said}");
+}

@@ -556,3 +556,46 @@ fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
     assert_eq!(code, 2);
     assert!(err.contains("drills down with --by procedure"), "{err}");
 }
+
+#[test]
+fn a_recorded_official_run_verifies_and_names_its_framework_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fw = tmp.path().join("fw.toml");
+    std::fs::copy(root().join("criteria/service-766-2026.toml"), &fw).unwrap();
+    let out = tmp.path().join("t.csv");
+    let rec = tmp.path().join("r.json");
+    let (code, _, err) = cchc(&[
+        "metrics",
+        DIR,
+        "--framework",
+        fw.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--record",
+        rec.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let record = std::fs::read_to_string(&rec).unwrap();
+    for role in [
+        "framework",
+        "dossiers",
+        "procedures",
+        "petitions",
+        "checklist",
+        "units",
+    ] {
+        assert!(
+            record.contains(&format!("\"role\": \"{role}\"")),
+            "{role}: {record}"
+        );
+    }
+    let (code, said, err) = cchc(&["verify", rec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+    std::fs::write(&fw, std::fs::read_to_string(&fw).unwrap() + "# changed\n").unwrap();
+    let (code, said, err) = cchc(&["verify", rec.to_str().unwrap()]);
+    assert_eq!(code, 1, "{said}{err}");
+    assert!(
+        format!("{said}{err}").contains("framework fw.toml has changed"),
+        "{said}{err}"
+    );
+}

@@ -14,20 +14,8 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
     if let Some(mib) = a.id_check_memory {
         env.scan.id_check_mib = usize::try_from(mib).unwrap_or(usize::MAX);
     }
-    let spec = resolve(a.overrides(), &env)?;
-    let official = match (a.method, &a.framework) {
-        (Some(crate::cli::Method::Cchc), Some(_)) => {
-            bail!("--framework scores the official indicators: use it with --method 766, or leave --method out")
-        }
-        (Some(crate::cli::Method::Official), _) | (None, Some(_)) => true,
-        (Some(crate::cli::Method::Cchc), None) => false,
-        // A project whose framework scores the official indicators means them.
-        (None, None) => {
-            spec.framework.is_some()
-                && pipeline::load_framework(&spec).is_ok_and(|f| f.uses_official())
-        }
-    };
-    if official {
+    let mut spec = resolve(a.overrides(), &env)?;
+    if pipeline::official_method(&mut spec, a.method, a.framework.as_deref())? {
         return metrics_official(a, &env, &spec);
     }
     let rates = crate::dossier::RateDefinitions::parse(&a.rate_definition)
@@ -83,7 +71,7 @@ fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> R
         ),
     }
     let (pb, tick) = progress(env, a.output.quiet);
-    let m = pipeline::metrics_official(spec, a.framework.as_deref(), tick);
+    let m = pipeline::metrics_official(spec, tick);
     pb.finish_and_clear();
     let m = m?;
     let findings = m.diagnostics.clone();
@@ -135,9 +123,11 @@ fn procedure_report((m, lang): &(pipeline::ProcedureMetrics, Lang)) -> crate::re
 
 /// `cchc reconcile --official FILE`: the portal's figures against cchc's.
 pub fn reconcile(a: ReconcileArgs, env: &Env) -> Result<Outcome> {
-    let spec = resolve(a.overrides(), env)?;
+    let mut spec = resolve(a.overrides(), env)?;
+    let method = Some(crate::cli::Method::Official);
+    pipeline::official_method(&mut spec, method, a.framework.as_deref())?;
     let (pb, tick) = progress(env, a.output.quiet);
-    let m = pipeline::metrics_official(&spec, a.framework.as_deref(), tick);
+    let m = pipeline::metrics_official(&spec, tick);
     pb.finish_and_clear();
     let m = m?;
     let mut findings = m.diagnostics.clone();

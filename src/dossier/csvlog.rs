@@ -597,18 +597,20 @@ impl Text<'_> {
         let mut fields = Fields::default();
         let mut breaks = Breaks::new(bytes, sep, true);
         let mut line = self.line;
-        let (mut record, mut inner_before) = (0, 0);
+        let (mut record, mut inner_before, mut quotes_at) = (0, 0, 0);
         while record < bytes.len() {
             let (mut column, mut start, mut escaped) = (0, record, false);
             let end = loop {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
+                        let quotes_now = breaks.quotes_before(i);
                         if let Some(f) = place.get(column).and_then(|&p| fields.values.get_mut(p)) {
-                            match unquote(&whole[start..i]) {
+                            match unquote_counted(&whole[start..i], quotes_now - quotes_at) {
                                 Unquoted::Slice(x, y) => *f = &whole[start + x..start + y],
                                 Unquoted::Owned(_) => escaped = true,
                             }
                         }
+                        quotes_at = quotes_now;
                         column += 1;
                         start = i + 1;
                     }
@@ -634,7 +636,8 @@ impl Text<'_> {
             } else {
                 end
             };
-            let mut last = match unquote(&whole[start..b]) {
+            let quotes_now = breaks.quotes_before(end);
+            let mut last = match unquote_counted(&whole[start..b], quotes_now - quotes_at) {
                 Unquoted::Slice(x, y) => &whole[start + x..start + y],
                 Unquoted::Owned(_) => {
                     escaped = true;
@@ -659,6 +662,7 @@ impl Text<'_> {
             let inner_now = breaks.inner_before(end);
             line += inner_now - inner_before + 1;
             inner_before = inner_now;
+            quotes_at = quotes_now;
             record = end + 1;
         }
         self.not_utf8.map(Stop::Read)
@@ -713,6 +717,21 @@ enum Unquoted {
     Owned(String),
 }
 
+/// [`unquote`] of a field whose quotes the masks have counted already: none, or one
+/// at each end (the usual quoted field), is a range without looking at the bytes
+/// between; anything else is unquoted byte by byte.
+#[inline]
+fn unquote_counted(field: &str, quotes: u64) -> Unquoted {
+    let b = field.as_bytes();
+    match quotes {
+        0 => Unquoted::Slice(0, b.len()),
+        2 if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' => {
+            Unquoted::Slice(1, b.len() - 1)
+        }
+        _ => unquote(field),
+    }
+}
+
 /// What csv-core makes of a field of a regular block: a field that does not start with
 /// `"` as it is; else the quotes dropped, `""` inside them read as one `"`, and text
 /// after the closing quote kept.
@@ -764,6 +783,10 @@ struct Breaks<'a> {
     inner: u64,
     /// With quotes: the line breaks inside quotes before `base`.
     inner_counted: u64,
+    /// With quotes: the quotes in the 64 bytes from `base`, as bits.
+    quotes: u64,
+    /// With quotes: the quotes before `base`.
+    quotes_counted: u64,
 }
 
 impl<'a> Breaks<'a> {
@@ -778,6 +801,8 @@ impl<'a> Breaks<'a> {
             mask: 0,
             inner: 0,
             inner_counted: 0,
+            quotes: 0,
+            quotes_counted: 0,
         };
         b.mask = b.mask_at(0);
         b
@@ -839,19 +864,34 @@ impl Breaks<'_> {
         self.inside = if inside >> 63 == 1 { u64::MAX } else { 0 };
         let keep = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
         self.inner = newlines & inside & keep;
+        self.quotes = q & keep;
         hits & !inside & keep
+    }
+
+    /// The bits of `bits` (a mask of the 64 bytes from `base`) before `at`, added to
+    /// `counted` (those before `base`): `at` is a position the iterator has just given,
+    /// or the end of the text once it has given `None`.
+    #[inline]
+    fn before(&self, at: usize, bits: u64, counted: u64) -> u64 {
+        let below = match at.checked_sub(self.base) {
+            Some(k) if k < 64 => bits & ((1u64 << k) - 1),
+            Some(_) => bits,
+            None => 0,
+        };
+        counted + u64::from(below.count_ones())
+    }
+
+    /// The quotes before `at` (as [`Breaks::inner_before`] counts line breaks).
+    #[inline]
+    fn quotes_before(&self, at: usize) -> u64 {
+        self.before(at, self.quotes, self.quotes_counted)
     }
 
     /// The line breaks inside quotes before `at`, a position the iterator has just
     /// given (or the end of the text, once it has given `None`).
     #[inline]
     fn inner_before(&self, at: usize) -> u64 {
-        let below = match at.checked_sub(self.base) {
-            Some(k) if k < 64 => self.inner & ((1u64 << k) - 1),
-            Some(_) => self.inner,
-            None => 0,
-        };
-        self.inner_counted + u64::from(below.count_ones())
+        self.before(at, self.inner, self.inner_counted)
     }
 }
 
@@ -863,6 +903,8 @@ impl Iterator for Breaks<'_> {
         while self.mask == 0 {
             self.inner_counted += u64::from(self.inner.count_ones());
             self.inner = 0;
+            self.quotes_counted += u64::from(self.quotes.count_ones());
+            self.quotes = 0;
             self.base += 64;
             if self.base >= self.bytes.len() {
                 return None;

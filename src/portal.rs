@@ -76,6 +76,9 @@ pub struct Indicator {
     pub missing: Option<String>,
     /// Where the dossiers that counted against it are (2.1: the first late ones).
     pub against: Option<String>,
+    /// 2.2's unit of time (`working_days`, `days`, `hours`, `months`); its ratio is
+    /// then the mean time, not a share.
+    pub time_unit: Option<&'static str>,
 }
 
 /// One procedure of the catalogue and who handles it.
@@ -469,6 +472,7 @@ pub fn indicators(s: &Sources, cal: &Calendar) -> Vec<Indicator> {
                 denominator: share.and_then(|x| x.denominator),
                 ratio: share.and_then(|x| x.ratio.clone()),
                 against: s.late.filter(|_| id == "2.1").map(str::to_string),
+                time_unit: None,
                 missing: why,
             }
         })
@@ -489,6 +493,11 @@ pub fn by_procedure(
     window: Window,
     cal: &Calendar,
 ) -> Vec<(String, String, Vec<Indicator>)> {
+    let rules = inputs
+        .catalogue
+        .as_ref()
+        .map(Catalogue::rules)
+        .unwrap_or_default();
     gathered
         .rows
         .iter()
@@ -505,10 +514,27 @@ pub fn by_procedure(
                 late: gathered.late.get(key).map(String::as_str),
             };
             let all = indicators(&sources, cal);
-            let kept = all
+            let mut kept: Vec<Indicator> = all
                 .into_iter()
                 .filter(|i| PER_PROCEDURE.contains(&i.id))
                 .collect();
+            // 2.2, the mean processing time of the dossiers resolved in the period, in
+            // the procedure's unit (0 points: shown, not scored).
+            let max_time = rules.get(procedure).and_then(|r| r.max_time);
+            let t = &g.tally;
+            let at = kept.iter().position(|i| i.id == "2.1").map_or(0, |i| i + 1);
+            kept.insert(
+                at,
+                Indicator {
+                    id: "2.2",
+                    numerator: Some(t.time_total),
+                    denominator: Some(t.timed),
+                    ratio: Exact::ratio(&Exact::from(t.time_total), &Exact::from(t.timed)),
+                    missing: None,
+                    against: None,
+                    time_unit: Some(crate::dossier::OfficialDossier::time_unit(max_time)),
+                },
+            );
             (unit.to_string(), procedure.to_string(), kept)
         })
         .collect()

@@ -355,6 +355,8 @@ fn the_indicators_shares_from_a_units_tallies() {
         personal_store: 0,
         citizen_db: 10,
         flagged: 1,
+        time_total: 0,
+        timed: 0,
     };
     let p = PetitionTally {
         received: 4,

@@ -524,14 +524,21 @@ fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out.lines().next(),
-        Some("unit_id,procedure_id,indicator,numerator,denominator,ratio")
+        Some("unit_id,procedure_id,indicator,numerator,denominator,ratio,time_unit")
     );
+    // 2.2, the mean processing time of the dossiers resolved in March, in the
+    // procedure's unit. P1 (working days): D1 2/3 → 6/3 is 4, D4 5/3 → 10/3 is 3, D11
+    // 20/2 → 3/3 is 7 (20/2 was a Tết holiday): 14 / 3. P2 (calendar days): D2 9, D3 9,
+    // D13 2: 20 / 3. P3 resolved nothing in March.
+    assert!(out.contains("X1,P1,2.2,14,3,4.67,working_days\n"), "{out}");
+    assert!(out.contains("X1,P2,2.2,20,3,6.67,days\n"), "{out}");
+    assert!(out.contains("X1,P3,2.2,0,0,,months\n"), "{out}");
     // X1's P1: D1, D4, D5, D7 received in March (D5 not synced); D1, D5, D7 on time,
     // D4 (two supplements) and D11 (received in February) late.
-    assert!(out.contains("X1,P1,1.4,3,4,75.00\n"), "{out}");
-    assert!(out.contains("X1,P1,2.1,3,5,60.00\n"), "{out}");
+    assert!(out.contains("X1,P1,1.4,3,4,75.00,\n"), "{out}");
+    assert!(out.contains("X1,P1,2.1,3,5,60.00,\n"), "{out}");
     // PX's D10 (stopped, no due date, not in the catalogue) cannot be judged.
-    assert!(out.contains("X1,PX,2.1,0,0,\n"), "{out}");
+    assert!(out.contains("X1,PX,2.1,0,0,,\n"), "{out}");
     // Every additive indicator's counts add up to the unit's (the unit's table).
     let (_, units, _) = cchc(&["metrics", DIR, "--format", "csv"]);
     for id in ["1.4", "2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5b"] {

@@ -169,6 +169,11 @@ pub struct Tally {
     pub citizen_db: u64,
     /// Received, with a petition or a dislike (5.4).
     pub flagged: u64,
+    /// Resolved in the period: their processing times added up, each in its
+    /// procedure's unit (2.2, the mean processing time; 0 points).
+    pub time_total: u64,
+    /// …of this many dossiers.
+    pub timed: u64,
 }
 
 impl std::ops::AddAssign for Tally {
@@ -191,6 +196,8 @@ impl std::ops::AddAssign for Tally {
             personal_store,
             citizen_db,
             flagged,
+            time_total,
+            timed,
         } = o;
         self.received += received;
         self.synced += synced;
@@ -209,6 +216,8 @@ impl std::ops::AddAssign for Tally {
         self.personal_store += personal_store;
         self.citizen_db += citizen_db;
         self.flagged += flagged;
+        self.time_total += time_total;
+        self.timed += timed;
     }
 }
 
@@ -312,8 +321,44 @@ impl Dossier {
             t.digitized += one(self.digitized && self.e_result);
             t.paper_resolved += one(self.paper_result);
             t.paper_e_result += one(self.paper_result && self.e_result);
+            if let Some(n) = self.finished.and_then(|f| self.duration(f, cal)) {
+                t.time_total += n;
+                t.timed += 1;
+            }
         }
         judged
+    }
+
+    /// Its processing time to `finished`, in its procedure's unit (2.2): working days
+    /// after receipt (the default), the same as hours of 8 a day, calendar days, or
+    /// whole months. None outside the calendar's years.
+    pub fn duration(&self, finished: i64, cal: &Calendar) -> Option<u64> {
+        use crate::date::Date;
+        match self.max_time {
+            None | Some(MaxTime::WorkingDays(_)) => {
+                cal.working_days(self.received, finished).map(u64::from)
+            }
+            Some(MaxTime::Hours(_)) => cal
+                .working_days(self.received, finished)
+                .map(|n| u64::from(n) * 8),
+            Some(MaxTime::Days(_)) => u64::try_from(finished - self.received).ok(),
+            Some(MaxTime::Months(_)) => {
+                let (a, b) = (Date::from_days(self.received)?, Date::from_days(finished)?);
+                let months = |d: Date| i64::from(d.year()) * 12 + i64::from(d.month());
+                let whole = months(b) - months(a) - i64::from(b.day() < a.day());
+                u64::try_from(whole).ok()
+            }
+        }
+    }
+
+    /// The unit [`Dossier::duration`] counts in, as the catalogue's `time_unit` names it.
+    pub fn time_unit(max_time: Option<MaxTime>) -> &'static str {
+        match max_time {
+            None | Some(MaxTime::WorkingDays(_)) => "working_days",
+            Some(MaxTime::Hours(_)) => "hours",
+            Some(MaxTime::Days(_)) => "days",
+            Some(MaxTime::Months(_)) => "months",
+        }
     }
 }
 

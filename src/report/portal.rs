@@ -195,6 +195,7 @@ pub fn by_procedure(m: &crate::pipeline::ProcedureMetrics, lang: Lang) -> Report
         ("numerator", Kind::Int),
         ("denominator", Kind::Int),
         ("ratio", Kind::Percent(2)),
+        ("time_unit", Kind::Text),
     ]
     .into_iter()
     .map(|(n, k)| Column::new(n, k).essential())
@@ -209,11 +210,16 @@ pub fn by_procedure(m: &crate::pipeline::ProcedureMetrics, lang: Lang) -> Report
                     Value::str(i.id),
                     i.numerator.map_or(Value::Null, Value::count),
                     i.denominator.map_or(Value::Null, Value::count),
-                    match (&i.ratio, na) {
-                        (_, true) => Value::str("na"),
-                        (Some(x), false) => Value::Dec(percent(x)),
-                        (None, false) => Value::Null,
+                    match (&i.ratio, na, i.time_unit) {
+                        (_, true, _) => Value::str("na"),
+                        // 2.2: the mean time, half-up to 2 places.
+                        (Some(x), false, Some(_)) => {
+                            Value::Dec(x.round(2, crate::num::RoundingMode::HalfUp))
+                        }
+                        (Some(x), false, None) => Value::Dec(percent(x)),
+                        (None, false, _) => Value::Null,
                     },
+                    i.time_unit.map_or(Value::Null, Value::str),
                 ]);
             }
         }

@@ -617,7 +617,8 @@ pub fn official_options(
         catalogue,
         petitions,
     };
-    opts.official = Some(std::sync::Arc::new(inputs.setup(window)));
+    let times = by == dossier::GroupBy::Procedure;
+    opts.official = Some(std::sync::Arc::new(inputs.setup(window, times)));
     Ok((opts, inputs))
 }
 

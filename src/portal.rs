@@ -588,9 +588,10 @@ impl Inputs {
 
     /// What the log's scan needs from them: the procedures' rules and the dossiers a
     /// petition names.
-    pub fn setup(&self, window: Window) -> crate::dossier::OfficialSetup {
+    pub fn setup(&self, window: Window, times: bool) -> crate::dossier::OfficialSetup {
         crate::dossier::OfficialSetup {
             window,
+            times,
             procedures: self
                 .catalogue
                 .as_ref()

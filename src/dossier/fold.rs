@@ -437,7 +437,7 @@ impl Fold {
             _ => self.slot(ids.unit_id),
         };
         let cal = &self.setup.calendar;
-        self.gathered[slot].add(line, &od, proc_index, setup.window, cal);
+        self.gathered[slot].add(line, &od, proc_index, setup.window, cal, setup.times);
         false
     }
 

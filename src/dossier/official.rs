@@ -279,14 +279,15 @@ impl Dossier {
     /// What the dossier adds to its unit's tally for the period.
     pub fn tally(&self, w: Window, cal: &Calendar) -> (Tally, Judged) {
         let mut t = Tally::default();
-        let judged = self.tally_into(w, cal, &mut t);
+        let judged = self.tally_into(w, cal, &mut t, true);
         (t, judged)
     }
 
     /// [`Dossier::tally`] added to `t` in place (a scan's inner loop), and its
-    /// standing in 2.1.
+    /// standing in 2.1; `times`: add its processing time too (2.2, shown per
+    /// procedure only).
     #[inline]
-    pub fn tally_into(&self, w: Window, cal: &Calendar, t: &mut Tally) -> Judged {
+    pub fn tally_into(&self, w: Window, cal: &Calendar, t: &mut Tally, times: bool) -> Judged {
         let judged = self.judge(w, cal);
         match judged {
             Judged::OnTime => {
@@ -321,7 +322,11 @@ impl Dossier {
             t.digitized += one(self.digitized && self.e_result);
             t.paper_resolved += one(self.paper_result);
             t.paper_e_result += one(self.paper_result && self.e_result);
-            if let Some(n) = self.finished.and_then(|f| self.duration(f, cal)) {
+            if let Some(n) = self
+                .finished
+                .filter(|_| times)
+                .and_then(|f| self.duration(f, cal))
+            {
                 t.time_total += n;
                 t.timed += 1;
             }
@@ -675,6 +680,8 @@ pub struct Setup {
     pub procedures: std::collections::HashMap<String, ProcedureRule>,
     /// The dossier ids a petition names (5.4).
     pub petitioned: std::collections::HashSet<String>,
+    /// Whether to add up processing times (2.2: by procedure only).
+    pub times: bool,
 }
 
 /// How many lines of late (and of unjudged) dossiers a unit keeps for `explain`.
@@ -704,8 +711,16 @@ pub struct Gathered {
 impl Gathered {
     /// Adds one dossier seen on `line`, of the scan's procedure number `procedure`.
     #[inline]
-    pub fn add(&mut self, line: u64, d: &Dossier, procedure: u32, w: Window, cal: &Calendar) {
-        let judged = d.tally_into(w, cal, &mut self.tally);
+    pub fn add(
+        &mut self,
+        line: u64,
+        d: &Dossier,
+        procedure: u32,
+        w: Window,
+        cal: &Calendar,
+        times: bool,
+    ) {
+        let judged = d.tally_into(w, cal, &mut self.tally, times);
         let keep = |lines: &mut Vec<u64>| {
             if lines.len() < KEPT_LINES {
                 lines.push(line);

@@ -15,6 +15,7 @@ one Markdown table of every log.
     python3 benches/compare.py benches/data/log-1e8.csv --runs 1 --cchc-arg=--id-check-memory=32
     python3 benches/compare.py --shapes --rows 10000000 --runs 3     # the shape matrix (#28)
     python3 benches/compare.py --shapes dmy,quoted --rows 100000 --runs 1
+    python3 benches/compare.py --shapes --typed --rows 10000000 --runs 3   # as typed Parquet
 """
 import argparse
 import csv
@@ -199,6 +200,9 @@ def main():
     ap.add_argument("--shapes", nargs="?", const="all", metavar="NAMES",
                     help="the shape matrix of generate.py's SHAPES (comma-separated names, or all): "
                          "each generated once at --rows into benches/data/shapes/, then compared")
+    ap.add_argument("--typed", action="store_true",
+                    help="with --shapes: the shapes as typed Parquet (those that shape Parquet too: "
+                         "units, procedures, seconds, extra and reordered columns)")
     ap.add_argument("--rows", type=int, default=10_000_000, help="rows of a generated shape")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--period", default="2025")
@@ -210,11 +214,15 @@ def main():
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from generate import SHAPES
         names = list(SHAPES) if a.shapes == "all" else a.shapes.split(",")
+        csv_only = {"dmy", "--quoted", "--crlf", "--bom", "--aliases"}
+        if a.typed:
+            names = [n for n in names if not csv_only & set(SHAPES[n])]
         for name in names:
-            path = os.path.join(ROOT, "benches", "data", "shapes", f"{name}-{a.rows}.csv")
+            ext, fmt = ("parquet", ["--format", "typed"]) if a.typed else ("csv", [])
+            path = os.path.join(ROOT, "benches", "data", "shapes", f"{name}-{a.rows}.{ext}")
             if not os.path.exists(path):
                 subprocess.run([sys.executable, os.path.join(ROOT, "benches", "generate.py"),
-                                "--rows", str(a.rows), "--out", path] + SHAPES[name], check=True)
+                                "--rows", str(a.rows), "--out", path] + fmt + SHAPES[name], check=True)
             logs.append((path, "dmy" in SHAPES[name]))
     if not logs:
         ap.error("name a log, or --shapes")

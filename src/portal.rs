@@ -540,6 +540,51 @@ pub fn by_procedure(
         .collect()
 }
 
+/// What an indicator's numerator counts, in words after "k more of the d …" (advice).
+pub fn numerator_words(id: &str, lang: crate::lang::Lang) -> &'static str {
+    use crate::lang::Lang::{En, Vi};
+    match (id, lang) {
+        ("1.1", En) => "procedures decided 5 working days before taking effect",
+        ("1.1", Vi) => "TTHC công bố trước ngày hiệu lực 5 ngày làm việc",
+        ("1.2", En) => "procedures published within 5 working days",
+        ("1.2", Vi) => "TTHC cập nhật CSDL quốc gia trong 5 ngày làm việc",
+        ("1.3", En) => "procedures published with all 7 parts",
+        ("1.3", Vi) => "TTHC công khai đủ 7 bộ phận",
+        ("1.4", En) => "dossiers synced to the national portal",
+        ("1.4", Vi) => "hồ sơ đồng bộ lên Cổng DVC quốc gia",
+        ("2.1", En) => "dossiers ended or open on time",
+        ("2.1", Vi) => "hồ sơ giải quyết đúng hạn",
+        ("3.1", En) => "procedures offered online",
+        ("3.1", Vi) => "TTHC cung cấp trực tuyến",
+        ("3.2", En) => "online procedures that received an online dossier",
+        ("3.2", Vi) => "dịch vụ trực tuyến có hồ sơ trực tuyến",
+        ("3.5", En) => "fee procedures with integrated online payment",
+        ("3.5", Vi) => "TTHC có phí tích hợp thanh toán trực tuyến",
+        ("3.5b", En) => "integrated procedures with a dossier paid online",
+        ("3.5b", Vi) => "TTHC đã tích hợp có hồ sơ thanh toán trực tuyến",
+        ("3.6", En) => "fee dossiers paid online",
+        ("3.6", Vi) => "hồ sơ có phí thanh toán trực tuyến",
+        ("4.1", En) => "dossiers with an electronic result",
+        ("4.1", Vi) => "hồ sơ có kết quả điện tử",
+        ("4.2", En) => "resolved dossiers digitised with an e-result",
+        ("4.2", Vi) => "hồ sơ số hóa có kết quả điện tử",
+        ("4.3", En) => "dossiers reusing digitised data",
+        ("4.3", Vi) => "hồ sơ tái sử dụng dữ liệu số hóa",
+        ("4.4", En) => "dossiers linked to the personal store",
+        ("4.4", Vi) => "hồ sơ kết nối kho dữ liệu cá nhân",
+        ("4.5a", En) => "citizen procedures on the population database",
+        ("4.5a", Vi) => "TTHC khai thác CSDL dân cư",
+        ("4.5b", En) => "dossiers identified through the population database",
+        ("4.5b", Vi) => "hồ sơ xác thực qua CSDL dân cư",
+        ("5.2", En) => "petitions handled on time",
+        ("5.2", Vi) => "PAKN xử lý đúng hạn",
+        ("5.3", En) => "first petitions handled to satisfaction",
+        ("5.3", Vi) => "PAKN lần đầu được hài lòng",
+        (_, En) => "counted",
+        (_, Vi) => "được tính",
+    }
+}
+
 /// Whether an indicator reads the catalogue alone (no dossier counts).
 pub fn from_catalogue(id: &str) -> bool {
     PROCEDURE_INDICATORS.contains(&id)

@@ -6,9 +6,9 @@
 use cchc::analysis::advice::{advise, Change};
 use cchc::pipeline::{self, Loaded};
 
-fn demo() -> Loaded {
+fn project(dir: &str) -> Loaded {
     let spec = cchc::project::resolve(&cchc::project::Overrides {
-        dir: Some(crate::common::root().join("fixtures/demo")),
+        dir: Some(crate::common::root().join(dir)),
         ..Default::default()
     })
     .unwrap();
@@ -37,6 +37,13 @@ fn rescore(
             let row = t.rows.iter_mut().find(|(k, _)| k[0] == unit).unwrap();
             row.1 = *c;
         }
+        Change::Official(i) => {
+            loaded
+                .official
+                .as_mut()
+                .unwrap()
+                .insert(unit.to_string(), i.clone());
+        }
     }
     let mut run = pipeline::score(loaded, None);
     pipeline::rank(&mut run);
@@ -51,7 +58,15 @@ fn rescore(
 
 #[test]
 fn every_advice_rescores_to_its_index_then_and_rank_then() {
-    let loaded = demo();
+    // The PAR demo (checklist rows, dossier rates) and the official service index's
+    // (its indicators' counts).
+    for (dir, at_least) in [("fixtures/demo", 200), ("fixtures/service-766", 50)] {
+        rescores(dir, at_least);
+    }
+}
+
+fn rescores(dir: &str, at_least: usize) {
+    let loaded = project(dir);
     let mut run = pipeline::score(loaded.clone(), None);
     pipeline::rank(&mut run);
     let mut checked = 0;
@@ -77,5 +92,5 @@ fn every_advice_rescores_to_its_index_then_and_rank_then() {
         // Largest gain first.
         assert!(rows.windows(2).all(|w| w[0].gain >= w[1].gain));
     }
-    assert!(checked > 200, "only {checked} rows");
+    assert!(checked > at_least, "{dir}: only {checked} rows");
 }

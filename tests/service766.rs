@@ -606,3 +606,32 @@ fn a_recorded_official_run_verifies_and_names_its_framework_file() {
         "{said}{err}"
     );
 }
+
+#[test]
+fn advise_counts_what_each_official_indicator_still_needs() {
+    let (code, out, err) = cchc(&[
+        "advise", DIR, "--unit", "X1", "--top", "0", "--format", "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let row = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap_or_else(|| panic!("{id}: {out}"))
+            .to_string()
+    };
+    // 2.1: 6 of 11 on time, linear: 5 more for the 20 points (+9.09 → 62.95... as the
+    // index then says).
+    let r = row("2.1");
+    assert!(
+        r.contains("6/11 = 54.5454…%,≥ 100%: 5 more of the 11 dossiers ended or open on time"),
+        "{r}"
+    );
+    assert!(r.contains(",10.91,20.00,9.09,"), "{r}");
+    // 4.2, full at 80% of 6: 5 dossiers, 3 more.
+    assert!(
+        row("4.2").contains("≥ 80%: 3 more of the 6 resolved dossiers digitised"),
+        "{out}"
+    );
+    // 3.3 (× the sync ratio) and 5.4 (two shares combined) move with no single count.
+    assert!(!out.contains("\n3.3,") && !out.contains("\n5.4,"), "{out}");
+}

@@ -25,6 +25,8 @@ pub enum Change {
     Row(ChecklistRow),
     /// The unit's dossier counts, with dossiers moved into a rate's numerator.
     Dossiers(Counts),
+    /// The unit's official indicators, with one indicator's numerator raised.
+    Official(Vec<crate::portal::Indicator>),
 }
 
 /// One criterion within reach.
@@ -73,6 +75,7 @@ pub fn advise(run: &Run, u: &UnitResult, inputs: &UnitInputs, lang: Lang) -> Vec
         match &change {
             Change::Row(r) => changed.rows[l] = Some(r.clone()),
             Change::Dossiers(c) => changed.dossiers = Some(*c),
+            Change::Official(i) => changed.official = Some(i.clone()),
         }
         let mut leaves = u.leaves.clone();
         leaves[l] = changed.evaluate(fw, &u.unit.id, l);
@@ -181,6 +184,9 @@ fn ratio_candidate(
 ) -> Option<(String, String, String, Change)> {
     let from = next_target(leaf, &x.matched, &x.num, &x.den)?;
     let now = format!("{}/{} = {}", x.num, x.den, percent(&x.num, &x.den));
+    if let Some(id) = leaf.official_indicator() {
+        return official_candidate(id, from, inputs, now, lang);
+    }
     match leaf.dossier_metric() {
         Some(m) => {
             let (num, den) = (x.num.to_decimal()?, x.den.to_decimal()?);
@@ -214,6 +220,36 @@ fn ratio_candidate(
             Some(("done/planned".into(), now, needed, Change::Row(changed)))
         }
     }
+}
+
+/// An official indicator of counts (not 3.3's or 5.4's combined shares): how many more
+/// of its denominator must be in its numerator to reach `from` percent.
+fn official_candidate(
+    id: &'static str,
+    from: Decimal,
+    inputs: &UnitInputs,
+    now: String,
+    lang: Lang,
+) -> Option<(String, String, String, Change)> {
+    let mut all = inputs.official.clone()?;
+    let i = all.iter_mut().find(|i| i.id == id)?;
+    let (num, den) = (i.numerator?, i.denominator?);
+    // A combined share (3.3: × the sync ratio) is not moved by its numerator alone.
+    if i.ratio != Exact::ratio(&Exact::from(num), &Exact::from(den)) {
+        return None;
+    }
+    let need = (from * Decimal::from(den) / Decimal::ONE_HUNDRED)
+        .ceil()
+        .to_u64()?;
+    let k = need.checked_sub(num).filter(|k| *k > 0)?;
+    i.numerator = Some(need);
+    i.ratio = Exact::ratio(&Exact::from(need), &Exact::from(den));
+    let what = crate::portal::numerator_words(id, lang);
+    let needed = match lang {
+        Lang::En => format!("≥ {}%: {k} more of the {den} {what}", plain(from)),
+        Lang::Vi => format!("≥ {}%: thêm {k} trong {den} {what}", plain(from)),
+    };
+    Some((format!("official:{id}"), now, needed, Change::Official(all)))
 }
 
 /// The lower bound (percent) of the next step above the ratio, or a proportional

@@ -19,9 +19,10 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import timed  # noqa: E402  (one process, its wall time and peak memory)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CCHC = os.environ.get("CCHC_BENCH_BIN") or os.path.join(ROOT, "target", "release", "cchc")
@@ -37,18 +38,6 @@ def catalogue(path, n=50, seed=766):
             f.write(f"TT{i},{r.choice(['none', 'partial', 'full'])},{r.randint(0, 1)},{r.randint(0, 1)},"
                     f"{r.randint(0, 1)},1,2025-0{r.randint(1, 9)}-10,2025-10-01,2025-10-0{r.randint(1, 9)},"
                     f"{r.randint(0, 1)},{r.randint(0, 1)},{r.randint(1, 20)},working_days\n")
-
-
-def timed(cmd):
-    """Runs cmd; returns (seconds, peak RSS in MiB)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t0
-    err = p.stderr.read().decode()
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"{' '.join(cmd)} failed: {err}")
-    return dt, usage.ru_maxrss / 1024
 
 
 def main():

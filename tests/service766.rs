@@ -635,3 +635,22 @@ fn advise_counts_what_each_official_indicator_still_needs() {
     // 3.3 (× the sync ratio) and 5.4 (two shares combined) move with no single count.
     assert!(!out.contains("\n3.3,") && !out.contains("\n5.4,"), "{out}");
 }
+
+#[test]
+fn a_recorded_drill_down_verifies_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, rec) = (tmp.path().join("p.csv"), tmp.path().join("r.json"));
+    let (code, _, err) = cchc(&[
+        "metrics",
+        DIR,
+        "--by",
+        "procedure",
+        "--out",
+        out.to_str().unwrap(),
+        "--record",
+        rec.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, said, err) = cchc(&["verify", rec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{said}{err}");
+}

@@ -43,15 +43,21 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
     let m = m?;
     let findings = m.diagnostics.clone();
     let rec = recording(a.record.record.as_ref(), "metrics", &spec, None, None);
-    let quiet = a.output.quiet;
-    let mut o = Outcome::new(
-        report((m, lang), metrics_report, a.output),
-        findings,
-        lang,
-        quiet,
-    );
+    Ok(recorded((m, lang), metrics_report, a.output, findings, rec))
+}
+
+/// A report's outcome with its findings and, if asked (`--record`), its record.
+fn recorded<T: 'static>(
+    data: (T, Lang),
+    build: fn(&(T, Lang)) -> crate::report::Report<'_>,
+    output: crate::cli::OutputArgs,
+    findings: Vec<crate::diag::Diagnostic>,
+    rec: Option<super::Recording>,
+) -> Outcome {
+    let (lang, quiet) = (data.1, output.quiet);
+    let mut o = Outcome::new(report(data, build, output), findings, lang, quiet);
     o.record = rec;
-    Ok(o)
+    o
 }
 
 /// `cchc metrics --method 766`: the official service index per unit and indicator.
@@ -75,22 +81,15 @@ fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> R
     pb.finish_and_clear();
     let m = m?;
     let findings = m.diagnostics.clone();
-    let rec = recording(
-        a.record.record.as_ref(),
-        "metrics",
-        spec,
-        None,
-        Some(&m.run.framework),
-    );
-    let quiet = a.output.quiet;
-    let mut o = Outcome::new(
-        report((m, lang), official_report, a.output),
+    let fw = Some(&m.run.framework);
+    let rec = recording(a.record.record.as_ref(), "metrics", spec, None, fw);
+    Ok(recorded(
+        (m, lang),
+        official_report,
+        a.output,
         findings,
-        lang,
-        quiet,
-    );
-    o.record = rec;
-    Ok(o)
+        rec,
+    ))
 }
 
 fn official_report((m, lang): &(pipeline::OfficialMetrics, Lang)) -> crate::report::Report<'_> {
@@ -105,16 +104,16 @@ fn by_procedure(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> Resul
     pb.finish_and_clear();
     let m = m?;
     let findings = m.diagnostics.clone();
-    let rec = recording(a.record.record.as_ref(), "metrics", spec, None, None);
-    let quiet = a.output.quiet;
-    let mut o = Outcome::new(
-        report((m, lang), procedure_report, a.output),
+    // The framework decides nothing here, but it is the run's: `verify` resolves it.
+    let fw = pipeline::load_framework(spec).ok();
+    let rec = recording(a.record.record.as_ref(), "metrics", spec, None, fw.as_ref());
+    Ok(recorded(
+        (m, lang),
+        procedure_report,
+        a.output,
         findings,
-        lang,
-        quiet,
-    );
-    o.record = rec;
-    Ok(o)
+        rec,
+    ))
 }
 
 fn procedure_report((m, lang): &(pipeline::ProcedureMetrics, Lang)) -> crate::report::Report<'_> {
@@ -186,15 +185,7 @@ pub fn sipas(a: SipasArgs, env: &Env) -> Result<Outcome> {
         None,
         Some(&s.framework),
     );
-    let quiet = a.output.quiet;
-    let mut o = Outcome::new(
-        report((s, lang), sipas_report, a.output),
-        findings,
-        lang,
-        quiet,
-    );
-    o.record = rec;
-    Ok(o)
+    Ok(recorded((s, lang), sipas_report, a.output, findings, rec))
 }
 
 fn metrics_report((m, lang): &(pipeline::Metrics, Lang)) -> crate::report::Report<'_> {

@@ -334,8 +334,8 @@ fn a_stopped_dossier_ends_processing_in_cchcs_own_table_too() {
 
 #[test]
 fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations() {
-    let portal = format!("{DIR}/portal.csv");
-    let (code, out, err) = cchc(&["reconcile", DIR, "--official", &portal, "--format", "csv"]);
+    let reconcile = |file: &str| cchc(&["reconcile", DIR, "--official", file, "--format", "csv"]);
+    let (code, out, err) = reconcile(&format!("{DIR}/portal.csv"));
     // X1's 2.1 as the portal counts it (7 of 11), and the sums that carry it; X1's 1.4
     // and 5.4, X2's 5.2 and X3's figures agree (X3's total 64.820076 is 64.82 within
     // the rounding); X2's 2.1 is all unknown: nothing compared.
@@ -374,14 +374,7 @@ fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations
         "Mã đơn vị,Chỉ số,Tử số,Mẫu số,Điểm\nX1,2.1,6,11,10.91\nX1,total,,,52.86\nX2,1.4,,,\n",
     )
     .unwrap();
-    let (code, out, err) = cchc(&[
-        "reconcile",
-        DIR,
-        "--official",
-        same.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (code, out, err) = reconcile(same.to_str().unwrap());
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 1, "{out}");
     // A score off by more than the portal's rounding differs, one within it does not.
@@ -390,14 +383,7 @@ fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations
         "unit_id,indicator,score\nX1,total,52.87\nX1,1.4,5.4505\n",
     )
     .unwrap();
-    let (code, out, _) = cchc(&[
-        "reconcile",
-        DIR,
-        "--official",
-        same.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (code, out, _) = reconcile(same.to_str().unwrap());
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("X1,total,score,52.87,52.8647"), "{out}");

@@ -366,10 +366,9 @@ fn unit_dossiers(
         let window = window_of(&opts.period);
         let gathered = table.official.clone().unwrap_or_default();
         let indicators = portal::compute(&gathered, &inputs, &kinds, window, &opts.calendar);
-        diags.extend(portal::missing_findings(
-            &framework.official_indicators(),
-            &indicators,
-        ));
+        let scored = framework.official_indicators();
+        diags.extend(portal::missing_findings(&scored, &indicators));
+        diags.extend(portal::supplement_finding(&scored, &gathered.columns));
         return Ok((table, Some((indicators, inputs.stats()))));
     }
     let opts = dossier_options(
@@ -893,10 +892,9 @@ pub fn metrics_official(
     let gathered = table.official.clone().unwrap_or_default();
     let window = window_of(&period);
     let indicators = portal::compute(&gathered, &inputs, &kinds, window, &opts.calendar);
-    diagnostics.extend(portal::missing_findings(
-        &framework.official_indicators(),
-        &indicators,
-    ));
+    let scored = framework.official_indicators();
+    diagnostics.extend(portal::missing_findings(&scored, &indicators));
+    diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
     let units = register.unwrap_or_else(|| units_of_log(indicators.keys()));
     let checklist = match &spec.checklist {
         Some(f) => {
@@ -963,6 +961,7 @@ pub fn metrics_official_by_procedure(
         .map(|(u, p, i)| (format!("{u}/{p}"), i.clone()))
         .collect();
     diagnostics.extend(portal::missing_findings(&scored, &per_unit));
+    diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
     crate::diag::sort(&mut diagnostics);
     Ok(ProcedureMetrics {
         rows,

@@ -590,6 +590,24 @@ pub fn from_catalogue(id: &str) -> bool {
     PROCEDURE_INDICATORS.contains(&id)
 }
 
+/// The `supplements-unknown` warning, when 2.1 is scored on a log that says nothing of
+/// supplements (neither `supplement_requests` nor `supplement_requested_at`): every
+/// dossier is then judged as never asked for one, which may count some on time that
+/// the portal counts late.
+pub fn supplement_finding(
+    scored: &[&'static str],
+    columns: &BTreeSet<String>,
+) -> Option<Diagnostic> {
+    let unknown =
+        !columns.contains("supplement_requests") && !columns.contains("supplement_requested_at");
+    (scored.contains(&"2.1") && unknown).then(|| {
+        Diagnostic::new(
+            Code::SupplementsUnknown,
+            "the log has no column `supplement_requests` or `supplement_requested_at`: 2.1 takes every dossier as never asked for a supplement (one request moves the due date, two make a dossier late)",
+        )
+    })
+}
+
 /// The `indicator-without-input` findings: one per indicator the framework scores
 /// and a missing input leaves without a value (the first unit's reason).
 pub fn missing_findings(

@@ -640,3 +640,36 @@ fn a_recorded_drill_down_verifies_too() {
     let (code, said, err) = cchc(&["verify", rec.to_str().unwrap()]);
     assert_eq!(code, 0, "{said}{err}");
 }
+
+#[test]
+fn a_log_without_the_official_columns_says_what_it_cannot_judge() {
+    // The PAR demo's log: none of the official method's columns.
+    let (code, out, err) = cchc(&[
+        "metrics",
+        "--method",
+        "766",
+        "--dossiers",
+        "fixtures/demo/dossiers.csv",
+        "--period",
+        "2025",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.matches("[supplements-unknown]").count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "indicator 1.4 is not applicable for any unit: the log has no column `synced`"
+        ),
+        "{err}"
+    );
+    assert!(
+        out.lines()
+            .filter(|l| l.contains(",1.4,"))
+            .all(|l| l.ends_with(",na,6")),
+        "{out}"
+    );
+    // A log with them says nothing of the kind.
+    let (_, _, err) = cchc(&["metrics", DIR, "--format", "csv"]);
+    assert!(!err.contains("supplements-unknown"), "{err}");
+}

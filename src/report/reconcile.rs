@@ -37,7 +37,16 @@ pub fn build<'a>(
         ("cchc_derivation", Kind::Text),
     ]
     .into_iter()
-    .map(|(n, k)| Column::new(n, k).essential())
+    .map(|(n, k)| {
+        // The derivations are long: a narrow terminal shows the figures, and says
+        // which columns it left out.
+        let c = Column::new(n, k);
+        if n.ends_with("_derivation") {
+            c
+        } else {
+            c.essential()
+        }
+    })
     .collect();
     let rows = move |_: &dyn crate::export::Exporter, sink: &mut dyn FnMut(Vec<Value>)| {
         for d in &r.differences {

@@ -369,6 +369,7 @@ fn unit_dossiers(
         let scored = framework.official_indicators();
         diags.extend(portal::missing_findings(&scored, &indicators));
         diags.extend(portal::supplement_finding(&scored, &gathered.columns));
+        diags.extend(portal::calendar_finding(&gathered));
         return Ok((table, Some((indicators, inputs.stats()))));
     }
     let opts = dossier_options(
@@ -895,6 +896,7 @@ pub fn metrics_official(
     let scored = framework.official_indicators();
     diagnostics.extend(portal::missing_findings(&scored, &indicators));
     diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
+    diagnostics.extend(portal::calendar_finding(&gathered));
     let units = register.unwrap_or_else(|| units_of_log(indicators.keys()));
     let checklist = match &spec.checklist {
         Some(f) => {
@@ -962,6 +964,7 @@ pub fn metrics_official_by_procedure(
         .collect();
     diagnostics.extend(portal::missing_findings(&scored, &per_unit));
     diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
+    diagnostics.extend(portal::calendar_finding(&gathered));
     crate::diag::sort(&mut diagnostics);
     Ok(ProcedureMetrics {
         rows,

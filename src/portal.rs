@@ -590,6 +590,19 @@ pub fn from_catalogue(id: &str) -> bool {
     PROCEDURE_INDICATORS.contains(&id)
 }
 
+/// The `out-of-calendar` warning: dossiers the official rules could not judge
+/// because a day (a due date moved by a supplement, a procedure's maximum time) falls
+/// outside the calendar's years.
+pub fn calendar_finding(gathered: &crate::dossier::OfficialCounts) -> Option<Diagnostic> {
+    let n: u64 = gathered.rows.values().map(|g| g.out_of_calendar).sum();
+    (n > 0).then(|| {
+        Diagnostic::new(
+            Code::OutOfCalendar,
+            format!("{n} dossier(s) have a deadline outside the calendar's years (1990–2100), a procedure's maximum time too long or a date far off: left out of 2.1"),
+        )
+    })
+}
+
 /// The `supplements-unknown` warning, when 2.1 is scored on a log that says nothing of
 /// supplements (neither `supplement_requests` nor `supplement_requested_at`): every
 /// dossier is then judged as never asked for one, which may count some on time that

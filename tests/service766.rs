@@ -673,3 +673,36 @@ fn a_log_without_the_official_columns_says_what_it_cannot_judge() {
     let (_, _, err) = cchc(&["metrics", DIR, "--format", "csv"]);
     assert!(!err.contains("supplements-unknown"), "{err}");
 }
+
+#[test]
+fn a_catalogue_beyond_reason_is_reported_not_trusted() {
+    // A maximum time past the calendar's years leaves the dossier out of 2.1 with a
+    // warning; one that is not a number, or a unit of time cchc does not know, is an
+    // error and the row is left out (its dossiers then have no maximum time).
+    let tmp = copy(|name, t| match name {
+        "procedures.csv" => t
+            .replace(",0,0,16,hours", ",0,0,4000000000,working_days")
+            .replace(",1,1,1,months", ",1,1,1,fortnights")
+            .replace(",0,0,10,days", ",0,0,99999999999,days"),
+        _ => t,
+    });
+    let (code, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("[out-of-calendar]") && err.contains("1 dossier(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("procedures.csv:3: max_time `99999999999` is not a whole number"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "procedures.csv:4: time_unit `fortnights` is not hours, days, working_days or months"
+        ),
+        "{err}"
+    );
+    // D8 (P4) is out of 2.1, and so is D9 (P3's row left out: no maximum time): on
+    // time D1, D3, D5, D7, D13 of 9 → 20 × 5/9.
+    assert_eq!(scores(&out, &[("X1", "2.1")]), ["X1 2.1 11.11"]);
+}

@@ -370,6 +370,7 @@ fn unit_dossiers(
         diags.extend(portal::missing_findings(&scored, &indicators));
         diags.extend(portal::supplement_finding(&scored, &gathered.columns));
         diags.extend(portal::calendar_finding(&gathered));
+        diags.extend(portal::petition_units(&inputs, &indicators));
         return Ok((table, Some((indicators, inputs.stats()))));
     }
     let opts = dossier_options(
@@ -897,6 +898,7 @@ pub fn metrics_official(
     diagnostics.extend(portal::missing_findings(&scored, &indicators));
     diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
     diagnostics.extend(portal::calendar_finding(&gathered));
+    diagnostics.extend(portal::petition_units(&inputs, &indicators));
     let units = register.unwrap_or_else(|| units_of_log(indicators.keys()));
     let checklist = match &spec.checklist {
         Some(f) => {

@@ -590,6 +590,29 @@ pub fn from_catalogue(id: &str) -> bool {
     PROCEDURE_INDICATORS.contains(&id)
 }
 
+/// A `unit-not-in-register` warning for each unit with petitions that has no row of
+/// the index (neither in the register nor in the log): its petitions count nowhere.
+pub fn petition_units(
+    inputs: &Inputs,
+    units: &BTreeMap<String, Vec<Indicator>>,
+) -> Vec<Diagnostic> {
+    let Some(p) = &inputs.petitions else {
+        return Vec::new();
+    };
+    p.by_unit
+        .keys()
+        .filter(|u| !units.contains_key(*u))
+        .map(|u| {
+            Diagnostic::new(
+                Code::UnitNotInRegister,
+                format!("unit `{u}` has petitions but no dossiers and is not in the unit register: its petitions count nowhere"),
+            )
+            .at(&p.file, None)
+            .unit(u)
+        })
+        .collect()
+}
+
 /// The `out-of-calendar` warning: dossiers the official rules could not judge
 /// because a day (a due date moved by a supplement, a procedure's maximum time) falls
 /// outside the calendar's years.

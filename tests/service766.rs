@@ -680,6 +680,7 @@ fn a_catalogue_beyond_reason_is_reported_not_trusted() {
     // warning; one that is not a number, or a unit of time cchc does not know, is an
     // error and the row is left out (its dossiers then have no maximum time).
     let tmp = copy(|name, t| match name {
+        "petitions.csv" => t + "K9,Z9,2026-03-05,procedure,2026-03-06,handled,,0,\n",
         "procedures.csv" => t
             .replace(",0,0,16,hours", ",0,0,4000000000,working_days")
             .replace(",1,1,1,months", ",1,1,1,fortnights")
@@ -700,6 +701,11 @@ fn a_catalogue_beyond_reason_is_reported_not_trusted() {
         err.contains(
             "procedures.csv:4: time_unit `fortnights` is not hours, days, working_days or months"
         ),
+        "{err}"
+    );
+    // A petition of a unit the index does not have counts nowhere, and says so.
+    assert!(
+        err.contains("unit `Z9` has petitions but no dossiers and is not in the unit register"),
         "{err}"
     );
     // D8 (P4) is out of 2.1, and so is D9 (P3's row left out: no maximum time): on

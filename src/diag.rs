@@ -184,6 +184,7 @@ codes! {
     DuplicateProcedure = "duplicate-procedure", Error, Dossier, "a procedure listed twice", "trùng mã thủ tục";
     OfficialDiffers = "official-differs", Error, Dossier, "a figure the portal publishes differs from cchc's beyond its 2-decimal rounding (cchc reconcile)", "số liệu Cổng DVC quốc gia khác với số liệu tính được";
     UnknownIndicator = "unknown-indicator", Warning, Dossier, "a row of the portal's table naming a unit or an indicator cchc does not compute (left out)", "chỉ số hoặc đơn vị không có trong số liệu tính được";
+    ProcedureNotInCatalogue = "procedure-not-in-catalogue", Warning, Dossier, "dossiers of a procedure the catalogue does not list: no paper-result rule, no maximum time", "thủ tục không có trong danh mục";
     OutOfCalendar = "out-of-calendar", Warning, Dossier, "dossiers whose deadline falls outside the calendar's years (1990–2100): left out of 2.1", "hồ sơ có hạn giải quyết ngoài phạm vi lịch (1990–2100)";
     SupplementsUnknown = "supplements-unknown", Warning, Dossier, "the log has no supplement columns: 2.1 takes every dossier as never asked for a supplement", "nhật ký không có cột yêu cầu bổ sung hồ sơ";
     IndicatorWithoutInput = "indicator-without-input", Warning, Dossier, "an official indicator whose input (a log column, the procedures catalogue's column, the petitions) is absent: not applicable, never 0 or full", "chỉ số thiếu dữ liệu đầu vào: không áp dụng";

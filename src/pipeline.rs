@@ -371,6 +371,7 @@ fn unit_dossiers(
         diags.extend(portal::supplement_finding(&scored, &gathered.columns));
         diags.extend(portal::calendar_finding(&gathered));
         diags.extend(portal::petition_units(&inputs, &indicators));
+        diags.extend(portal::catalogue_finding(&inputs, &gathered));
         return Ok((table, Some((indicators, inputs.stats()))));
     }
     let opts = dossier_options(
@@ -899,6 +900,7 @@ pub fn metrics_official(
     diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
     diagnostics.extend(portal::calendar_finding(&gathered));
     diagnostics.extend(portal::petition_units(&inputs, &indicators));
+    diagnostics.extend(portal::catalogue_finding(&inputs, &gathered));
     let units = register.unwrap_or_else(|| units_of_log(indicators.keys()));
     let checklist = match &spec.checklist {
         Some(f) => {

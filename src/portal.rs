@@ -613,6 +613,29 @@ pub fn petition_units(
         .collect()
 }
 
+/// The `procedure-not-in-catalogue` warning: the log's procedures the catalogue does
+/// not list (their dossiers have no paper-result rule and no maximum time).
+pub fn catalogue_finding(
+    inputs: &Inputs,
+    gathered: &crate::dossier::OfficialCounts,
+) -> Option<Diagnostic> {
+    let c = inputs.catalogue.as_ref()?;
+    let u = &gathered.uncatalogued;
+    let shown: Vec<&str> = u.iter().take(10).map(String::as_str).collect();
+    let more = if u.len() > shown.len() { ", …" } else { "" };
+    (!u.is_empty()).then(|| {
+        Diagnostic::new(
+            Code::ProcedureNotInCatalogue,
+            format!(
+                "{} procedure(s) of the log are not in the catalogue ({}{more}): their dossiers have no paper-result rule and no maximum time",
+                u.len(),
+                shown.join(", ")
+            ),
+        )
+        .at(&c.file, None)
+    })
+}
+
 /// The `out-of-calendar` warning: dossiers the official rules could not judge
 /// because a day (a due date moved by a supplement, a procedure's maximum time) falls
 /// outside the calendar's years.

@@ -38,6 +38,8 @@ fn the_hand_worked_month_is_reproduced_indicator_by_indicator() {
     let (code, out, err) = cchc(&["metrics", DIR, "--method", "766", "--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
+    // D10's procedure PX is not in the catalogue: said once.
+    assert!(err.contains("1 procedure(s) of the log are not in the catalogue (PX)"), "{err}");
     // The figures README.md works out, one by one (a few of each kind).
     assert_eq!(
         scores(

@@ -915,8 +915,19 @@ fn official_counts(
     src: &source::Source,
     shown: &str,
 ) -> Option<super::OfficialCounts> {
-    fold.setup.official.as_ref()?;
+    let setup = fold.setup.official.clone()?;
     let names = &fold.procs.names;
+    // The log's procedures a catalogue given does not list.
+    let uncatalogued = if setup.procedures.is_empty() {
+        Vec::new()
+    } else {
+        let mut u: Vec<String> = (names.iter().zip(&fold.procs.rules))
+            .filter(|(n, r)| r.is_none() && !n.is_empty())
+            .map(|(n, _)| n.clone())
+            .collect();
+        u.sort();
+        u
+    };
     let rows: BTreeMap<String, super::Gathered> = fold
         .slots
         .iter()
@@ -941,5 +952,6 @@ fn official_counts(
         rows,
         columns: src.columns.iter().cloned().collect(),
         late,
+        uncatalogued,
     })
 }

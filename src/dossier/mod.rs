@@ -645,6 +645,8 @@ pub struct OfficialCounts {
     pub columns: std::collections::BTreeSet<String>,
     /// Where each key's first late dossiers are, in words (`dossiers.csv lines 3, 5`).
     pub late: std::collections::BTreeMap<String, String>,
+    /// The log's procedures the catalogue does not list (when one is given), sorted.
+    pub uncatalogued: Vec<String>,
 }
 
 /// What stops a metrics run.

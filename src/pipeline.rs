@@ -359,19 +359,7 @@ fn unit_dossiers(
             official_options(spec, period, dossier::GroupBy::Unit, Some(ids), diags)?;
         let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
         diags.extend(table.diagnostics.iter().cloned());
-        let kinds = units
-            .iter()
-            .filter_map(|u| Some((u.id.clone(), u.attr("kind")?.to_string())))
-            .collect();
-        let window = window_of(&opts.period);
-        let gathered = table.official.clone().unwrap_or_default();
-        let indicators = portal::compute(&gathered, &inputs, &kinds, window, &opts.calendar);
-        let scored = framework.official_indicators();
-        diags.extend(portal::missing_findings(&scored, &indicators));
-        diags.extend(portal::supplement_finding(&scored, &gathered.columns));
-        diags.extend(portal::calendar_finding(&gathered));
-        diags.extend(portal::petition_units(&inputs, &indicators));
-        diags.extend(portal::catalogue_finding(&inputs, &gathered));
+        let indicators = indicators_of(&table, &inputs, units, framework, &opts, diags);
         return Ok((table, Some((indicators, inputs.stats()))));
     }
     let opts = dossier_options(
@@ -834,6 +822,35 @@ fn official_framework(spec: &Spec) -> Result<Framework, Error> {
     Ok(fw)
 }
 
+/// Each unit's official indicators from a scan under the official method (a unit's
+/// `kind` in the register picks the catalogue's `level`), and the findings about
+/// them: absent inputs, unknown supplements, days beyond the calendar, petitions of
+/// units the index does not have, procedures the catalogue does not list.
+fn indicators_of(
+    table: &MetricsTable,
+    inputs: &portal::Inputs,
+    units: &[Unit],
+    framework: &Framework,
+    opts: &dossier::Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Indicators {
+    let kinds = units
+        .iter()
+        .filter_map(|u| Some((u.id.clone(), u.attr("kind")?.to_string())))
+        .collect();
+    let empty = dossier::OfficialCounts::default();
+    let gathered = table.official.as_ref().unwrap_or(&empty);
+    let window = window_of(&opts.period);
+    let indicators = portal::compute(gathered, inputs, &kinds, window, &opts.calendar);
+    let scored = framework.official_indicators();
+    diags.extend(portal::missing_findings(&scored, &indicators));
+    diags.extend(portal::supplement_finding(&scored, &gathered.columns));
+    diags.extend(portal::calendar_finding(gathered));
+    diags.extend(portal::petition_units(inputs, &indicators));
+    diags.extend(portal::catalogue_finding(inputs, gathered));
+    indicators
+}
+
 /// Units named only by the log (no register): each id its own name, one group.
 fn units_of_log<'a>(ids: impl Iterator<Item = &'a String>) -> (Vec<Unit>, RowStats) {
     let units: Vec<Unit> = ids
@@ -887,20 +904,15 @@ pub fn metrics_official(
     )?;
     let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
     diagnostics.extend(table.diagnostics.iter().cloned());
-    let kinds = register
-        .iter()
-        .flat_map(|(u, _)| u.iter())
-        .filter_map(|u| Some((u.id.clone(), u.attr("kind")?.to_string())))
-        .collect();
-    let gathered = table.official.clone().unwrap_or_default();
-    let window = window_of(&period);
-    let indicators = portal::compute(&gathered, &inputs, &kinds, window, &opts.calendar);
-    let scored = framework.official_indicators();
-    diagnostics.extend(portal::missing_findings(&scored, &indicators));
-    diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
-    diagnostics.extend(portal::calendar_finding(&gathered));
-    diagnostics.extend(portal::petition_units(&inputs, &indicators));
-    diagnostics.extend(portal::catalogue_finding(&inputs, &gathered));
+    let registered = register.as_ref().map_or(&[][..], |(u, _)| u.as_slice());
+    let indicators = indicators_of(
+        &table,
+        &inputs,
+        registered,
+        &framework,
+        &opts,
+        &mut diagnostics,
+    );
     let units = register.unwrap_or_else(|| units_of_log(indicators.keys()));
     let checklist = match &spec.checklist {
         Some(f) => {
@@ -968,6 +980,8 @@ pub fn metrics_official_by_procedure(
         .collect();
     diagnostics.extend(portal::missing_findings(&scored, &per_unit));
     diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
+    diagnostics.extend(portal::calendar_finding(&gathered));
+    diagnostics.extend(portal::catalogue_finding(&inputs, &gathered));
     diagnostics.extend(portal::calendar_finding(&gathered));
     crate::diag::sort(&mut diagnostics);
     Ok(ProcedureMetrics {

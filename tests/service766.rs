@@ -39,7 +39,10 @@ fn the_hand_worked_month_is_reproduced_indicator_by_indicator() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
     // D10's procedure PX is not in the catalogue: said once.
-    assert!(err.contains("1 procedure(s) of the log are not in the catalogue (PX)"), "{err}");
+    assert!(
+        err.contains("1 procedure(s) of the log are not in the catalogue (PX)"),
+        "{err}"
+    );
     // The figures README.md works out, one by one (a few of each kind).
     assert_eq!(
         scores(

@@ -411,3 +411,33 @@ fn a_row_group_outside_the_period_is_never_decoded() {
         "{err}"
     );
 }
+
+#[test]
+fn one_id_repeated_past_the_tables_budget_is_merged_from_the_runs() {
+    // 30,000 copies of one id fill one bucket of the spilled hashes past what a table
+    // may hold under a 1 MiB budget: that bucket is merged from the run files instead,
+    // and finds the same duplicates as the check in memory.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("log.csv");
+    log(&path, 150_000);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for _ in 0..30_000 {
+        text.push_str("D99,U2,2025-03-03,direct,resolved,2025-03-10,2025-03-04\n");
+    }
+    std::fs::write(&path, text).unwrap();
+    let spill = tmp.path().join("spill");
+    std::fs::create_dir(&spill).unwrap();
+    let skip = ["--skip-invalid"];
+    let (c1, in_memory, e1) = metrics(&path, &spill, &skip);
+    let (c2, spilled, e2) = metrics(&path, &spill, &["--skip-invalid", "--id-check-memory", "1"]);
+    assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
+    assert_eq!(in_memory, spilled);
+    // D99 is one dossier, not 30,000 (nor 30,001: D99 is among the 150,000 too).
+    let received: u64 = spilled
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(received, 150_000);
+    assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0);
+}

@@ -6,12 +6,15 @@
 //! they stay in memory; beyond it a worker writes its chunks, bucket by bucket sorted,
 //! as one sorted run in a temporary folder and frees them. The hash range is split
 //! into one part per core (every run records where each part starts), each searched on
-//! its own thread: with nothing on disk, bucket by bucket — a bucket's share of every
-//! chunk (a few thousand hashes) through a small table that stays in cache, no sort;
-//! else the memory chunks become one more run and a streaming k-way merge goes over
-//! the run files. Memory stays at the budget plus a read buffer per run whatever the
-//! number of rows: 10^9 dossiers at the default budget are about 120 runs (each worker
-//! spills about half the budget).
+//! its own thread, bucket by bucket: a bucket's share of every chunk (a few thousand
+//! hashes) through a small table that stays in cache, no sort. With runs on disk the
+//! memory chunks become one more run, and each run records where every bucket starts,
+//! so a bucket's share of each run is read with one seek into the same kind of table —
+//! no merge of the runs (a k-way merge made 10^8 rows slower per row than 10^7). Only a
+//! bucket too large for a table within the budget (a crafted log whose ids' hashes
+//! share their top bits) is merged from the runs, streaming. Memory stays at the
+//! budget plus a read piece per thread whatever the number of rows: 10^9 dossiers at
+//! the default budget are about 120 runs (each worker spills about half the budget).
 //!
 //! Run files live in a `cchc-ids-*` folder under the system's temporary folder
 //! (`TMPDIR`), registered with [`crate::output`] so that a signal or a panic removes
@@ -158,10 +161,11 @@ impl Drop for Spill {
     }
 }
 
-/// A sorted run on disk: its file and where each part starts (in hashes).
+/// A sorted run on disk: its file and where each bucket starts (in hashes; one more
+/// for the end).
 struct Run {
     path: PathBuf,
-    starts: Vec<u64>,
+    buckets: Vec<u64>,
 }
 
 impl Drop for Run {
@@ -232,25 +236,22 @@ impl Hashes {
     fn write(&self, chunks: &[Chunk]) -> std::io::Result<Run> {
         let (path, file) = self.spill.create()?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
-        let mut starts = vec![0u64];
-        let mut part = 1;
+        let mut buckets = Vec::with_capacity(BUCKETS + 1);
         let mut written = 0u64;
         let mut bytes = Vec::new();
+        // `in_order` gives the buckets in order, one piece each.
         in_order(chunks, |piece| {
+            buckets.push(written);
             bytes.clear();
             for &h in piece {
-                while part < self.spill.parts && h >= self.spill.bound(part) {
-                    starts.push(written);
-                    part += 1;
-                }
-                written += 1;
                 bytes.extend_from_slice(&h.to_le_bytes());
             }
+            written += piece.len() as u64;
             out.write_all(&bytes)
         })?;
-        starts.resize(self.spill.parts + 1, written);
+        buckets.push(written);
         out.flush()?;
-        Ok(Run { path, starts })
+        Ok(Run { path, buckets })
     }
 
     /// Adds another worker's hashes.
@@ -320,22 +321,90 @@ fn part_repeated(
             chunks,
         ));
     }
+    disk_repeated(spill, lo, if last { None } else { Some(hi) }, runs)
+}
+
+/// Hashes of one bucket read from the runs at a time: a bucket's share of a run is
+/// read in pieces of this many hashes.
+const PIECE: usize = 1 << 13;
+
+/// The repeated hashes in [lo, hi) of the runs on disk, bucket by bucket: each run's
+/// share of a bucket is read (one seek, then pieces) through a table in cache, as the
+/// memory chunks are — no merge. A bucket too large for a table within this thread's
+/// share of the budget (a crafted log whose ids' hashes share their top bits) is
+/// merged from the runs instead, in bounded memory.
+fn disk_repeated(
+    spill: &Spill,
+    lo: u64,
+    hi: Option<u64>,
+    runs: &[Run],
+) -> std::io::Result<Vec<u64>> {
+    let inside = |h: u64| h >= lo && hi.is_none_or(|hi| h < hi);
+    let last = hi.map_or(BUCKETS - 1, |hi| bucket(hi - 1));
+    // The table is twice the bucket: at most half the thread's share of the budget.
+    let limit = (spill.budget / (4 * spill.parts)).max(1 << 12);
+    let mut files = (runs.iter())
+        .map(|r| std::fs::File::open(&r.path))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let (mut out, mut table, mut found) = (Vec::new(), Vec::new(), Vec::new());
+    let mut bytes = vec![0u8; 8 * PIECE];
+    for b in bucket(lo)..=last {
+        let n: u64 = runs.iter().map(|r| r.buckets[b + 1] - r.buckets[b]).sum();
+        if n as usize > limit {
+            out.extend(bucket_merged(runs, b, &inside)?);
+            continue;
+        }
+        let empty = ((b ^ 1) as u64) << (64 - BITS);
+        table.clear();
+        table.resize((2 * n as usize).next_power_of_two().max(16), empty);
+        found.clear();
+        for (r, file) in runs.iter().zip(files.iter_mut()) {
+            let (mut at, end) = (r.buckets[b], r.buckets[b + 1]);
+            if at == end {
+                continue;
+            }
+            file.seek(SeekFrom::Start(at * 8))?;
+            while at < end {
+                let k = ((end - at) as usize).min(PIECE);
+                file.read_exact(&mut bytes[..8 * k])?;
+                for w in bytes[..8 * k].chunks_exact(8) {
+                    let h = u64::from_le_bytes(w.try_into().unwrap_or_default());
+                    if inside(h) && !place(&mut table, empty, h) && found.last() != Some(&h) {
+                        found.push(h);
+                    }
+                }
+                at += k as u64;
+            }
+        }
+        found.sort_unstable();
+        found.dedup(); // a hash seen three times is found twice
+        out.extend_from_slice(&found);
+    }
+    Ok(out)
+}
+
+/// The repeated hashes of bucket `b` that `inside` keeps, by a streaming k-way merge of
+/// the runs' shares of it (each sorted).
+fn bucket_merged(
+    runs: &[Run],
+    b: usize,
+    inside: &dyn Fn(u64) -> bool,
+) -> std::io::Result<Vec<u64>> {
     let error = std::cell::RefCell::new(None);
     let mut sources: Vec<FileRun> = Vec::new();
     for r in runs {
         let mut file = std::fs::File::open(&r.path)?;
-        file.seek(SeekFrom::Start(r.starts[p] * 8))?;
-        let count = r.starts[p + 1] - r.starts[p];
+        file.seek(SeekFrom::Start(r.buckets[b] * 8))?;
         sources.push(FileRun {
             reader: BufReader::with_capacity(1 << 16, file),
-            left: count,
+            left: r.buckets[b + 1] - r.buckets[b],
             error: &error,
         });
     }
     let mut out = Vec::new();
     let mut last_seen = None;
     merge(sources.into_iter(), |h| {
-        if last_seen == Some(h) && out.last() != Some(&h) {
+        if inside(h) && last_seen == Some(h) && out.last() != Some(&h) {
             out.push(h);
         }
         last_seen = Some(h);

@@ -409,7 +409,7 @@ pub struct MetricsArgs {
     /// MiB of dossier-id hashes (8 bytes a dossier) the duplicate-id check keeps in memory; beyond it, sorted runs go to a temporary folder (TMPDIR) [default: 128]
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub id_check_memory: Option<u64>,
-    /// Print one SQL query that computes this table in a warehouse (same period, grouping, rates, working-day deadlines) instead of computing it; only the log's header is read
+    /// Print one SQL query that computes this table in a warehouse (same period, grouping, rates, working-day deadlines) instead of computing it; only the log's header is read (cchc's own method only, not --method 766)
     #[arg(long, value_enum, value_name = "DIALECT", conflicts_with_all = ["format", "record", "wide"])]
     pub emit_sql: Option<crate::dossier::Dialect>,
     #[command(flatten)]

@@ -717,3 +717,74 @@ fn a_catalogue_beyond_reason_is_reported_not_trusted() {
     // time D1, D3, D5, D7, D13 of 9 → 20 × 5/9.
     assert_eq!(scores(&out, &[("X1", "2.1")]), ["X1 2.1 11.11"]);
 }
+
+/// A CSV fixture written as a workbook, its headers replaced by `headers`.
+fn as_workbook(csv: &str, headers: &[&str], path: &std::path::Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, line) in csv.lines().skip(1).enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32 + 1, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn the_catalogue_and_the_petitions_read_from_workbooks_with_vietnamese_headers() {
+    let tmp = copy(|_, t| t);
+    let petitions = tmp.path().join("pakn.xlsx");
+    as_workbook(
+        &crate::common::read(format!("{DIR}/petitions.csv")),
+        &[
+            "Mã PAKN",
+            "Mã đơn vị",
+            "Ngày tiếp nhận",
+            "Loại",
+            "Ngày xử lý",
+            "Kết quả xử lý",
+            "Phản hồi",
+            "Lặp lại",
+            "Mã hồ sơ",
+        ],
+        &petitions,
+    );
+    let procedures = tmp.path().join("thu-tuc.xlsx");
+    as_workbook(
+        &crate::common::read(format!("{DIR}/procedures.csv")),
+        &[
+            "Mã thủ tục",
+            "Cấp thực hiện",
+            "Mức độ trực tuyến",
+            "Có phí",
+            "Tích hợp thanh toán trực tuyến",
+            "Kết quả giấy",
+            "Dành cho công dân",
+            "Ngày công bố",
+            "Ngày hiệu lực",
+            "Ngày công khai",
+            "Đủ 7 bộ phận",
+            "Sử dụng CSDL dân cư",
+            "Thời hạn tối đa",
+            "Đơn vị thời gian",
+        ],
+        &procedures,
+    );
+    let (code, out, err) = cchc(&[
+        "metrics",
+        tmp.path().to_str().unwrap(),
+        "--petitions",
+        petitions.to_str().unwrap(),
+        "--procedures",
+        procedures.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
+}

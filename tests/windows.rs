@@ -239,6 +239,16 @@ fn the_demos_and_a_metrics_run_give_the_linux_bytes() {
         &["score", "fixtures/demo-xlsx", "--format", "csv"],
         &["metrics", "fixtures/demo", "--format", "csv"],
         &["explain", "fixtures/demo", "--unit", "P01"],
+        // The official service index: the catalogue, the petitions, the 766 rules.
+        &["metrics", "fixtures/service-766", "--format", "csv"],
+        &[
+            "explain",
+            "tests/fixtures/service766",
+            "--unit",
+            "X1",
+            "--criterion",
+            "2.1",
+        ],
     ] {
         same_bytes(wine, args);
     }

@@ -411,6 +411,21 @@ pub struct Sources<'a> {
     pub window: Window,
     /// Where the unit's first late dossiers are, in words.
     pub late: Option<&'a str>,
+    /// Where its first dossiers that could not be judged are, in words.
+    pub unjudged: Option<&'a str>,
+}
+
+/// 2.1's dossiers in words: the late ones, and those it could not judge.
+fn against(s: &Sources) -> Option<String> {
+    let late = s.late.map(|l| format!("late: {l}"));
+    let unjudged = s
+        .unjudged
+        .map(|u| format!("not judged (no due date, no maximum time): {u}"));
+    match (late, unjudged) {
+        (None, None) => None,
+        (Some(a), None) | (None, Some(a)) => Some(a),
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+    }
 }
 
 /// Why an indicator cannot be computed, if an input it reads is absent.
@@ -471,7 +486,7 @@ pub fn indicators(s: &Sources, cal: &Calendar) -> Vec<Indicator> {
                 numerator: share.and_then(|x| x.numerator),
                 denominator: share.and_then(|x| x.denominator),
                 ratio: share.and_then(|x| x.ratio.clone()),
-                against: s.late.filter(|_| id == "2.1").map(str::to_string),
+                against: (id == "2.1").then(|| against(s)).flatten(),
                 time_unit: None,
                 missing: why,
             }
@@ -512,6 +527,7 @@ pub fn by_procedure(
                 petitions: None,
                 window,
                 late: gathered.late.get(key).map(String::as_str),
+                unjudged: gathered.unjudged.get(key).map(String::as_str),
             };
             let all = indicators(&sources, cal);
             let mut kept: Vec<Indicator> = all
@@ -756,6 +772,7 @@ pub fn compute(
                 petitions,
                 window,
                 late: gathered.late.get(key).map(String::as_str),
+                unjudged: gathered.unjudged.get(key).map(String::as_str),
             };
             (key.clone(), indicators(&sources, cal))
         })

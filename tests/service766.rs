@@ -98,7 +98,7 @@ fn score_ranks_on_the_official_index_and_explain_names_the_late_dossiers() {
     assert_eq!(ranked, ["1 X3 64.82", "2 X1 52.86", "3 X2 46.27"]);
     let (_, text, _) = cchc(&["explain", DIR, "--unit", "X1", "--criterion", "2.1"]);
     assert!(
-        text.contains("official:2.1 (6 of 11; late: tests/fixtures/service766/dossiers.csv lines 3, 5, 7, 9, 12)"),
+        text.contains("official:2.1 (6 of 11; late: tests/fixtures/service766/dossiers.csv lines 3, 5, 7, 9, 12; not judged (no due date, no maximum time): tests/fixtures/service766/dossiers.csv line 11)"),
         "{text}"
     );
     let (_, text, _) = cchc(&["explain", DIR, "--unit", "X1", "--criterion", "1.1"]);
@@ -360,7 +360,7 @@ fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations
         ]
     );
     assert!(out.lines().nth(1).unwrap().contains(
-        "7/11 → score 12.73,\"official:2.1 (6 of 11; late: tests/fixtures/service766/dossiers.csv lines 3, 5, 7, 9, 12)"
+        "7/11 → score 12.73,\"official:2.1 (6 of 11; late: tests/fixtures/service766/dossiers.csv lines 3, 5, 7, 9, 12; not judged (no due date, no maximum time): tests/fixtures/service766/dossiers.csv line 11)"
     ), "{out}");
     assert_eq!(err.matches("[official-differs]").count(), 4, "{err}");
     assert!(

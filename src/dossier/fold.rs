@@ -834,7 +834,13 @@ fn places(src: &source::Source, shown: &str, lines: &[u64]) -> String {
     if src.is_dataset() {
         each.join(", ")
     } else {
-        format!("{shown} {} {}", src.line_word(), each.join(", "))
+        let word = src.line_word();
+        let word = if each.len() == 1 {
+            word.trim_end_matches('s')
+        } else {
+            word
+        };
+        format!("{shown} {word} {}", each.join(", "))
     }
 }
 
@@ -937,21 +943,27 @@ fn official_counts(
             (k.clone(), g)
         })
         .collect();
-    let late = rows
-        .iter()
-        .filter(|(_, g)| !g.late_lines.is_empty())
-        .map(|(k, g)| {
-            let mut at = places(src, shown, &g.late_lines);
-            if g.tally.late > g.late_lines.len() as u64 {
-                at.push_str(", …");
-            }
-            (k.clone(), at)
-        })
-        .collect();
+    // Where each key's late and unjudged dossiers are, in words ("…" past the first).
+    let located = |lines: fn(&super::Gathered) -> (&[u64], u64)| {
+        rows.iter()
+            .filter(|(_, g)| !lines(g).0.is_empty())
+            .map(|(k, g)| {
+                let (kept, all) = lines(g);
+                let mut at = places(src, shown, kept);
+                if all > kept.len() as u64 {
+                    at.push_str(", …");
+                }
+                (k.clone(), at)
+            })
+            .collect::<BTreeMap<String, String>>()
+    };
+    let late = located(|g| (&g.late_lines, g.tally.late));
+    let unjudged = located(|g| (&g.unknown_lines, g.tally.unknown));
     Some(super::OfficialCounts {
         rows,
         columns: src.columns.iter().cloned().collect(),
         late,
+        unjudged,
         uncatalogued,
     })
 }

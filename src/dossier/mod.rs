@@ -645,6 +645,9 @@ pub struct OfficialCounts {
     pub columns: std::collections::BTreeSet<String>,
     /// Where each key's first late dossiers are, in words (`dossiers.csv lines 3, 5`).
     pub late: std::collections::BTreeMap<String, String>,
+    /// Where each key's first dossiers that could not be judged are (no due date and
+    /// no maximum time: out of 2.1), in words.
+    pub unjudged: std::collections::BTreeMap<String, String>,
     /// The log's procedures the catalogue does not list (when one is given), sorted.
     pub uncatalogued: Vec<String>,
 }

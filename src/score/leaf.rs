@@ -556,7 +556,7 @@ fn official_words(i: &crate::portal::Indicator, n: Option<u64>, d: Option<u64>) 
     let late = i
         .against
         .as_deref()
-        .map_or_else(String::new, |p| format!("; late: {p}"));
+        .map_or_else(String::new, |p| format!("; {p}"));
     match (n, d) {
         (Some(n), Some(d)) => format!("official:{id} ({n} of {d}{late})"),
         _ => format!("official:{id}"),

@@ -139,8 +139,14 @@ fn day(s: &str) -> Result<Option<i64>, ()> {
     }
 }
 
+/// A value of a closed list (`Full`, `toàn trình`, `Working days`) as the lists spell
+/// it: trimmed, NFC, lower case, spaces as `_`.
+fn word(s: &str) -> String {
+    normalize(s).to_lowercase().replace(' ', "_")
+}
+
 fn parse_online(s: &str) -> Option<Online> {
-    let s = normalize(s).replace(' ', "_");
+    let s = word(s);
     match s.as_str() {
         "" | "none" | "0" | "khong" | "không" => Some(Online::None),
         "partial" | "mot_phan" | "một_phần" => Some(Online::Partial),
@@ -157,7 +163,7 @@ fn parse_max_time(n: &str, unit: &str) -> Result<Option<MaxTime>, String> {
     let v: u32 = n
         .parse()
         .map_err(|_| format!("max_time `{n}` is not a whole number"))?;
-    let unit = normalize(unit).replace(' ', "_");
+    let unit = word(unit);
     Ok(Some(match unit.as_str() {
         "" | "working_days" | "ngay_lam_viec" | "ngày_làm_việc" => MaxTime::WorkingDays(v),
         "days" | "ngay" | "ngày" => MaxTime::Days(v),
@@ -225,7 +231,7 @@ impl Catalogue {
         let text = |n: &str| Some(normalize(get(n))).filter(|s| !s.is_empty());
         Ok(Entry {
             unit: text("unit_id"),
-            level: text("level"),
+            level: Some(word(get("level"))).filter(|s| !s.is_empty()),
             rule: ProcedureRule {
                 max_time,
                 paper_result: flag_of("paper_result", false)?,
@@ -257,7 +263,7 @@ impl Catalogue {
     /// The procedures a unit handles: the rows naming it, else (no `unit_id` on a
     /// row) those whose level is the unit's `kind`, and rows naming neither; one per id.
     pub fn of_unit(&self, unit: &str, kind: Option<&str>) -> Vec<OfficialProcedure> {
-        let kind = kind.map(normalize);
+        let kind = kind.map(word);
         let mut seen = BTreeMap::new();
         for e in &self.entries {
             let mine = match (&e.unit, &e.level) {
@@ -301,7 +307,7 @@ fn row_stats(input: &str, table: &Table, used: usize) -> crate::input::RowStats 
 pub const PETITION_COLUMNS: [&str; 3] = ["pakn_id", "unit_id", "received_at"];
 
 fn parse_outcome(s: &str) -> Option<Outcome> {
-    let s = normalize(s).replace(' ', "_");
+    let s = word(s);
     match s.as_str() {
         "" | "pending" => Some(Outcome::Pending),
         "handled" | "da_xu_ly" | "đã_xử_lý" => Some(Outcome::Handled),
@@ -375,7 +381,7 @@ impl Petitions {
         if finished.is_some_and(|f| f < received) {
             return Err("finished_at is before received_at".into());
         }
-        let reaction = normalize(get("reaction"));
+        let reaction = word(get("reaction"));
         let disliked = match reaction.as_str() {
             "" | "like" | "hai_long" | "hài_lòng" => false,
             "dislike" | "khong_hai_long" | "không_hài_lòng" => true,

@@ -788,3 +788,23 @@ fn the_catalogue_and_the_petitions_read_from_workbooks_with_vietnamese_headers()
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
 }
+
+#[test]
+fn closed_lists_read_in_any_case() {
+    // Spreadsheets capitalise: `Full`, `Commune`, `Working_Days`, `Handled`, `Dislike`.
+    let tmp = copy(|name, t| match name {
+        "procedures.csv" => t
+            .replace(",full,", ",Full,")
+            .replace("commune,", "Commune,")
+            .replace(",working_days", ",Working days")
+            .replace(",hours", ",HOURS"),
+        "petitions.csv" => t
+            .replace(",handled,", ",Handled,")
+            .replace(",dislike,", ",Dislike,"),
+        "units.csv" => t.replace(",commune", ",COMMUNE"),
+        _ => t,
+    });
+    let (code, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
+}

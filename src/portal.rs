@@ -145,6 +145,42 @@ fn word(s: &str) -> String {
     normalize(s).to_lowercase().replace(' ', "_")
 }
 
+/// A level of government as the catalogue's `level` and the register's `kind` may
+/// write it, English or Vietnamese (`xã`, `phường`, `sở`, `tỉnh`…): `commune`,
+/// `department` or `province`; anything else as written (in [`word`]'s form).
+fn level(s: &str) -> String {
+    let w = word(s);
+    let is = |names: &[&str]| names.contains(&w.as_str());
+    if is(&[
+        "commune",
+        "xa",
+        "xã",
+        "phuong",
+        "phường",
+        "thi_tran",
+        "thị_trấn",
+        "dac_khu",
+        "đặc_khu",
+    ]) {
+        "commune".into()
+    } else if is(&[
+        "department",
+        "so",
+        "sở",
+        "ban",
+        "nganh",
+        "ngành",
+        "so_ban_nganh",
+        "sở_ban_ngành",
+    ]) {
+        "department".into()
+    } else if is(&["province", "tinh", "tỉnh", "thanh_pho", "thành_phố"]) {
+        "province".into()
+    } else {
+        w
+    }
+}
+
 fn parse_online(s: &str) -> Option<Online> {
     let s = word(s);
     match s.as_str() {
@@ -231,7 +267,7 @@ impl Catalogue {
         let text = |n: &str| Some(normalize(get(n))).filter(|s| !s.is_empty());
         Ok(Entry {
             unit: text("unit_id"),
-            level: Some(word(get("level"))).filter(|s| !s.is_empty()),
+            level: Some(level(get("level"))).filter(|s| !s.is_empty()),
             rule: ProcedureRule {
                 max_time,
                 paper_result: flag_of("paper_result", false)?,
@@ -263,7 +299,7 @@ impl Catalogue {
     /// The procedures a unit handles: the rows naming it, else (no `unit_id` on a
     /// row) those whose level is the unit's `kind`, and rows naming neither; one per id.
     pub fn of_unit(&self, unit: &str, kind: Option<&str>) -> Vec<OfficialProcedure> {
-        let kind = kind.map(word);
+        let kind = kind.map(level);
         let mut seen = BTreeMap::new();
         for e in &self.entries {
             let mine = match (&e.unit, &e.level) {

@@ -801,7 +801,10 @@ fn closed_lists_read_in_any_case() {
         "petitions.csv" => t
             .replace(",handled,", ",Handled,")
             .replace(",dislike,", ",Dislike,"),
-        "units.csv" => t.replace(",commune", ",COMMUNE"),
+        // A Vietnamese register: the kind of each unit as it is called.
+        "units.csv" => t
+            .replacen(",commune", ",Xã", 2)
+            .replace(",commune", ",Phường"),
         _ => t,
     });
     let (code, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);

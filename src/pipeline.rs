@@ -834,7 +834,7 @@ fn indicators_of(
     opts: &dossier::Options,
     diags: &mut Vec<Diagnostic>,
 ) -> Indicators {
-    let kinds = units
+    let kinds: BTreeMap<String, String> = units
         .iter()
         .filter_map(|u| Some((u.id.clone(), u.attr("kind")?.to_string())))
         .collect();
@@ -848,6 +848,7 @@ fn indicators_of(
     diags.extend(portal::calendar_finding(gathered));
     diags.extend(portal::petition_units(inputs, &indicators));
     diags.extend(portal::catalogue_finding(inputs, gathered));
+    diags.extend(portal::catalogue_units(inputs, &kinds, &indicators));
     indicators
 }
 

@@ -694,6 +694,39 @@ pub fn catalogue_finding(
     })
 }
 
+/// An `indicator-without-input` warning naming the units the catalogue gives no
+/// procedure (no row names them, and their `kind` matches no row's `level`): their
+/// procedure indicators have nothing in their denominators.
+pub fn catalogue_units(
+    inputs: &Inputs,
+    kinds: &BTreeMap<String, String>,
+    units: &BTreeMap<String, Vec<Indicator>>,
+) -> Option<Diagnostic> {
+    let c = inputs.catalogue.as_ref()?;
+    let none: Vec<&str> = units
+        .keys()
+        .filter(|u| c.of_unit(u, kinds.get(*u).map(String::as_str)).is_empty())
+        .map(String::as_str)
+        .collect();
+    let shown: Vec<&str> = none.iter().take(10).copied().collect();
+    let more = if none.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    (!none.is_empty()).then(|| {
+        Diagnostic::new(
+            Code::IndicatorWithoutInput,
+            format!(
+                "{} unit(s) handle none of the catalogue's procedures ({}{more}): no row names them (unit_id) or their kind (level), so 1.1–1.3, 3.1, 3.2, 3.5, 3.5b and 4.5a have nothing to count",
+                none.len(),
+                shown.join(", ")
+            ),
+        )
+        .at(&c.file, None)
+    })
+}
+
 /// The `out-of-calendar` warning: dossiers the official rules could not judge
 /// because a day (a due date moved by a supplement, a procedure's maximum time) falls
 /// outside the calendar's years.

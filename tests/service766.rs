@@ -811,3 +811,30 @@ fn closed_lists_read_in_any_case() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
 }
+
+#[test]
+fn units_the_catalogue_gives_no_procedure_are_named() {
+    // No register: the catalogue's rows name a level, and no unit has a kind.
+    let (code, out, err) = cchc(&[
+        "metrics",
+        "--method",
+        "766",
+        "--dossiers",
+        &format!("{DIR}/dossiers.csv"),
+        "--procedures",
+        &format!("{DIR}/procedures.csv"),
+        "--period",
+        "2026-03",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("2 unit(s) handle none of the catalogue's procedures (X1, X3)"),
+        "{err}"
+    );
+    assert_eq!(scores(&out, &[("X1", "1.3")]), ["X1 1.3 na"]);
+    // With the register's kinds, nothing of the kind is said.
+    let (_, _, err) = cchc(&["metrics", DIR, "--format", "csv"]);
+    assert!(!err.contains("handle none"), "{err}");
+}

@@ -678,16 +678,14 @@ pub fn catalogue_finding(
     gathered: &crate::dossier::OfficialCounts,
 ) -> Option<Diagnostic> {
     let c = inputs.catalogue.as_ref()?;
-    let u = &gathered.uncatalogued;
-    let shown: Vec<&str> = u.iter().take(10).map(String::as_str).collect();
-    let more = if u.len() > shown.len() { ", …" } else { "" };
+    let u: Vec<&str> = gathered.uncatalogued.iter().map(String::as_str).collect();
     (!u.is_empty()).then(|| {
         Diagnostic::new(
             Code::ProcedureNotInCatalogue,
             format!(
-                "{} procedure(s) of the log are not in the catalogue ({}{more}): their dossiers have no paper-result rule and no maximum time",
+                "{} procedure(s) of the log are not in the catalogue ({}): their dossiers have no paper-result rule and no maximum time",
                 u.len(),
-                shown.join(", ")
+                listed(&u)
             ),
         )
         .at(&c.file, None)
@@ -696,35 +694,63 @@ pub fn catalogue_finding(
 
 /// An `indicator-without-input` warning naming the units the catalogue gives no
 /// procedure (no row names them, and their `kind` matches no row's `level`): their
-/// procedure indicators have nothing in their denominators.
+/// procedure indicators have nothing in their denominators; and a
+/// `unit-not-in-register` warning naming the units its rows name that the index does
+/// not have (those rows count nowhere).
 pub fn catalogue_units(
     inputs: &Inputs,
     kinds: &BTreeMap<String, String>,
     units: &BTreeMap<String, Vec<Indicator>>,
-) -> Option<Diagnostic> {
-    let c = inputs.catalogue.as_ref()?;
+) -> Vec<Diagnostic> {
+    let Some(c) = inputs.catalogue.as_ref() else {
+        return Vec::new();
+    };
     let none: Vec<&str> = units
         .keys()
         .filter(|u| c.of_unit(u, kinds.get(*u).map(String::as_str)).is_empty())
         .map(String::as_str)
         .collect();
-    let shown: Vec<&str> = none.iter().take(10).copied().collect();
-    let more = if none.len() > shown.len() {
-        ", …"
-    } else {
-        ""
-    };
-    (!none.is_empty()).then(|| {
-        Diagnostic::new(
+    let strangers: BTreeSet<&str> = (c.entries.iter())
+        .filter_map(|e| e.unit.as_deref())
+        .filter(|u| !units.contains_key(*u))
+        .collect();
+    let strangers: Vec<&str> = strangers.into_iter().collect();
+    let mut out = Vec::new();
+    if !none.is_empty() {
+        out.push(Diagnostic::new(
             Code::IndicatorWithoutInput,
             format!(
-                "{} unit(s) handle none of the catalogue's procedures ({}{more}): no row names them (unit_id) or their kind (level), so 1.1–1.3, 3.1, 3.2, 3.5, 3.5b and 4.5a have nothing to count",
+                "{} unit(s) handle none of the catalogue's procedures ({}): no row names them (unit_id) or their kind (level), so 1.1–1.3, 3.1, 3.2, 3.5, 3.5b and 4.5a have nothing to count",
                 none.len(),
-                shown.join(", ")
+                listed(&none)
             ),
-        )
-        .at(&c.file, None)
-    })
+        ));
+    }
+    if !strangers.is_empty() {
+        out.push(Diagnostic::new(
+            Code::UnitNotInRegister,
+            format!(
+                "the catalogue names {} unit(s) the index does not have ({}): their rows count nowhere",
+                strangers.len(),
+                listed(&strangers)
+            ),
+        ));
+    }
+    out.into_iter().map(|d| d.at(&c.file, None)).collect()
+}
+
+/// The first ten names, and `…` when there are more.
+fn listed(names: &[&str]) -> String {
+    let mut s = names
+        .iter()
+        .take(10)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > 10 {
+        s.push_str(", …");
+    }
+    s
 }
 
 /// The `out-of-calendar` warning: dossiers the official rules could not judge

@@ -834,7 +834,30 @@ fn units_the_catalogue_gives_no_procedure_are_named() {
         "{err}"
     );
     assert_eq!(scores(&out, &[("X1", "1.3")]), ["X1 1.3 na"]);
-    // With the register's kinds, nothing of the kind is said.
-    let (_, _, err) = cchc(&["metrics", DIR, "--format", "csv"]);
+    // With the register's kinds, nothing of the kind is said; a row naming a unit the
+    // index does not have is.
+    let tmp = copy(|name, t| match name {
+        // A unit_id column: P4 handled by Z7 only, the others by the level's units.
+        "procedures.csv" => t
+            .lines()
+            .map(|l| {
+                let unit = match l.split(',').next() {
+                    Some("procedure_id") => "unit_id",
+                    Some("P4") => "Z7",
+                    _ => "",
+                };
+                let (id, rest) = l.split_once(',').unwrap();
+                format!("{id},{unit},{rest}\n")
+            })
+            .collect(),
+        _ => t,
+    });
+    let (_, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
     assert!(!err.contains("handle none"), "{err}");
+    assert!(
+        err.contains("the catalogue names 1 unit(s) the index does not have (Z7)"),
+        "{err}"
+    );
+    // P4 is Z7's only: X1 handles P1–P3 (1.3: P1 and P3 complete of 3).
+    assert!(out.contains("X1,CKMB,1.3,2,3,66.67,1.33,2\n"), "{out}");
 }

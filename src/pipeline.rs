@@ -679,6 +679,15 @@ fn metrics_setup(
 ) -> Result<(crate::project::InputFile, dossier::Options, Vec<Diagnostic>), Error> {
     let (log, period) = log_and_period(spec)?;
     let mut diagnostics = spec.notes.clone();
+    if let Some(f) = &spec.petitions {
+        diagnostics.push(
+            Diagnostic::new(
+                crate::diag::Code::InputNotUsed,
+                "cchc's own metrics do not read petitions; `--method 766` does",
+            )
+            .at(&f.shown, None),
+        );
+    }
     let ids = match &spec.units {
         Some(f) => {
             let (units, _) = units(spec, f, "group", false, &mut diagnostics)?;

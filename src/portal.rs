@@ -81,6 +81,16 @@ pub struct Indicator {
     pub time_unit: Option<&'static str>,
 }
 
+impl Indicator {
+    /// Its numerator and denominator when its ratio is the one over the other — not
+    /// where it combines two shares (3.3 × the sync ratio, 5.4).
+    pub fn counts(&self) -> Option<(u64, u64)> {
+        let (n, d) = (self.numerator?, self.denominator?);
+        (self.ratio.is_some() && self.ratio == Exact::ratio(&Exact::from(n), &Exact::from(d)))
+            .then_some((n, d))
+    }
+}
+
 /// One procedure of the catalogue and who handles it.
 #[derive(Debug, Clone)]
 struct Entry {

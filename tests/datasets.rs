@@ -18,7 +18,7 @@ fn hand_rows() -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-pub fn write_part(path: &Path, header: &[String], rows: &[Vec<String>]) {
+fn write_part(path: &Path, header: &[String], rows: &[Vec<String>]) {
     let columns = header
         .iter()
         .enumerate()

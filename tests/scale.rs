@@ -34,6 +34,15 @@ fn metrics(log: &Path, tmpdir: &Path, extra: &[&str]) -> (i32, String, String) {
     crate::common::outcome(&mut c)
 }
 
+/// The dossiers received in a metrics table (its second column), over every unit.
+fn received(table: &str) -> u64 {
+    table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse::<u64>().unwrap())
+        .sum()
+}
+
 #[test]
 fn a_small_budget_spills_and_finds_the_same_duplicates() {
     let tmp = tempfile::tempdir().unwrap();
@@ -58,12 +67,7 @@ fn a_small_budget_spills_and_finds_the_same_duplicates() {
     assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
     assert_eq!(counts_memory, counts_spilled);
     // The later D1234 (received in the period) is left out: one count per dossier.
-    let received: u64 = counts_spilled
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(1).unwrap().parse::<u64>().unwrap())
-        .sum();
-    assert_eq!(received, 150_000);
+    assert_eq!(received(&counts_spilled), 150_000);
     // Every run file and the folder are gone.
     assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0);
 }
@@ -433,11 +437,6 @@ fn one_id_repeated_past_the_tables_budget_is_merged_from_the_runs() {
     assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
     assert_eq!(in_memory, spilled);
     // D99 is one dossier, not 30,000 (nor 30,001: D99 is among the 150,000 too).
-    let received: u64 = spilled
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(1).unwrap().parse::<u64>().unwrap())
-        .sum();
-    assert_eq!(received, 150_000);
+    assert_eq!(received(&spilled), 150_000);
     assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0);
 }

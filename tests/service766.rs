@@ -17,6 +17,11 @@ fn cchc(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `cchc metrics ARGS --format csv`.
+fn metrics(args: &[&str]) -> (i32, String, String) {
+    cchc(&[&["metrics"], args, &["--format", "csv"]].concat())
+}
+
 /// `unit,indicator → score` of a metrics CSV, for the rows asked.
 fn scores(csv: &str, wanted: &[(&str, &str)]) -> Vec<String> {
     wanted
@@ -35,7 +40,7 @@ fn scores(csv: &str, wanted: &[(&str, &str)]) -> Vec<String> {
 
 #[test]
 fn the_hand_worked_month_is_reproduced_indicator_by_indicator() {
-    let (code, out, err) = cchc(&["metrics", DIR, "--method", "766", "--format", "csv"]);
+    let (code, out, err) = metrics(&[DIR, "--method", "766"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
     // D10's procedure PX is not in the catalogue: said once.
@@ -141,7 +146,7 @@ fn an_absent_input_makes_its_indicators_not_applicable_with_one_finding() {
         _ => text,
     });
     let dir = tmp.path().to_str().unwrap();
-    let (code, out, err) = cchc(&["metrics", dir, "--format", "csv"]);
+    let (code, out, err) = metrics(&[dir]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         scores(
@@ -165,7 +170,7 @@ fn an_absent_input_makes_its_indicators_not_applicable_with_one_finding() {
         "cchc.toml" => text.replace("procedures = \"procedures.csv\"\n", ""),
         _ => text,
     });
-    let (_, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    let (_, out, err) = metrics(&[tmp.path().to_str().unwrap()]);
     assert_eq!(
         scores(&out, &[("X1", "1.1"), ("X1", "4.1")]),
         ["X1 1.1 na", "X1 4.1 na"]
@@ -189,14 +194,7 @@ fn the_4_2_curve_is_one_line_of_the_framework() {
     std::fs::write(tmp.path().join("fw.toml"), linear).unwrap();
     let dir = tmp.path().to_str().unwrap();
     let fw_path = tmp.path().join("fw.toml");
-    let (code, out, err) = cchc(&[
-        "metrics",
-        dir,
-        "--framework",
-        fw_path.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (code, out, err) = metrics(&[dir, "--framework", fw_path.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     // X1: 2 of 6 → 4 × 1/3 (was 5/3 full at 80%); X3: 1 of 2 → 2 (was 2.5).
     assert_eq!(
@@ -220,7 +218,7 @@ fn row_order_the_logs_split_and_parquet_change_no_byte() {
             "dossiers.csv" => format!("{header}\n{}\n", order.join("\n")),
             _ => t,
         });
-        let (_, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+        let (_, out, err) = metrics(&[tmp.path().to_str().unwrap()]);
         assert_eq!(out, want, "{err}");
     }
     // A dataset of two Parquet files, flags typed as booleans and counts as integers.
@@ -234,14 +232,7 @@ fn row_order_the_logs_split_and_parquet_change_no_byte() {
     typed_part(&logs.join("part-0.parquet"), &names, &rows[..6]);
     typed_part(&logs.join("part-1.parquet"), &names, &rows[6..]);
     let dir = tmp.path().to_str().unwrap();
-    let (code, out, err) = cchc(&[
-        "metrics",
-        dir,
-        "--dossiers",
-        logs.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let (code, out, err) = metrics(&[dir, "--dossiers", logs.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, want);
 }
@@ -397,17 +388,7 @@ fn reconcile_lists_each_figure_the_portal_prints_otherwise_with_both_derivations
 #[test]
 fn without_a_checklist_the_checklist_criterion_is_not_applicable_and_nothing_is_said() {
     let log = format!("{DIR}/dossiers.csv");
-    let (code, out, err) = cchc(&[
-        "metrics",
-        "--method",
-        "766",
-        "--dossiers",
-        &log,
-        "--period",
-        "2026-03",
-        "--format",
-        "csv",
-    ]);
+    let (code, out, err) = metrics(&["--method", "766", "--dossiers", &log, "--period", "2026-03"]);
     assert_eq!(code, 0, "{err}");
     // The units come from the log (X1, X3: X2 has no dossier); 4.6 is na, not 0.
     assert_eq!(
@@ -471,7 +452,7 @@ fn an_independent_reading_of_the_index_agrees_cell_for_cell() {
             "{}",
             String::from_utf8_lossy(&theirs.stderr)
         );
-        let (code, ours, err) = cchc(&["metrics", p.to_str().unwrap(), "--format", "csv"]);
+        let (code, ours, err) = metrics(&[p.to_str().unwrap()]);
         assert_eq!(code, 0, "{err}");
         let theirs = String::from_utf8(theirs.stdout).unwrap();
         assert!(ours.lines().count() > 20);
@@ -511,7 +492,7 @@ fn the_demo_is_the_generators_output() {
 
 #[test]
 fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
-    let (code, out, err) = cchc(&["metrics", DIR, "--by", "procedure", "--format", "csv"]);
+    let (code, out, err) = metrics(&[DIR, "--by", "procedure"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out.lines().next(),
@@ -531,7 +512,7 @@ fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
     // PX's D10 (stopped, no due date, not in the catalogue) cannot be judged.
     assert!(out.contains("X1,PX,2.1,0,0,,\n"), "{out}");
     // Every additive indicator's counts add up to the unit's (the unit's table).
-    let (_, units, _) = cchc(&["metrics", DIR, "--format", "csv"]);
+    let (_, units, _) = metrics(&[DIR]);
     for id in ["1.4", "2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5b"] {
         for unit in ["X1", "X3"] {
             let sum = |col: usize| -> u64 {
@@ -649,16 +630,13 @@ fn a_recorded_drill_down_verifies_too() {
 #[test]
 fn a_log_without_the_official_columns_says_what_it_cannot_judge() {
     // The PAR demo's log: none of the official method's columns.
-    let (code, out, err) = cchc(&[
-        "metrics",
+    let (code, out, err) = metrics(&[
         "--method",
         "766",
         "--dossiers",
         "fixtures/demo/dossiers.csv",
         "--period",
         "2025",
-        "--format",
-        "csv",
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(err.matches("[supplements-unknown]").count(), 1, "{err}");
@@ -675,7 +653,7 @@ fn a_log_without_the_official_columns_says_what_it_cannot_judge() {
         "{out}"
     );
     // A log with them says nothing of the kind.
-    let (_, _, err) = cchc(&["metrics", DIR, "--format", "csv"]);
+    let (_, _, err) = metrics(&[DIR]);
     assert!(!err.contains("supplements-unknown"), "{err}");
 }
 
@@ -692,7 +670,7 @@ fn a_catalogue_beyond_reason_is_reported_not_trusted() {
             .replace(",0,0,10,days", ",0,0,99999999999,days"),
         _ => t,
     });
-    let (code, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    let (code, out, err) = metrics(&[tmp.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("[out-of-calendar]") && err.contains("1 dossier(s)"),
@@ -775,15 +753,12 @@ fn the_catalogue_and_the_petitions_read_from_workbooks_with_vietnamese_headers()
         ],
         &procedures,
     );
-    let (code, out, err) = cchc(&[
-        "metrics",
+    let (code, out, err) = metrics(&[
         tmp.path().to_str().unwrap(),
         "--petitions",
         petitions.to_str().unwrap(),
         "--procedures",
         procedures.to_str().unwrap(),
-        "--format",
-        "csv",
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
@@ -807,7 +782,7 @@ fn closed_lists_read_in_any_case() {
             .replace(",commune", ",Phường"),
         _ => t,
     });
-    let (code, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    let (code, out, err) = metrics(&[tmp.path().to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, crate::common::read(format!("{DIR}/expected.csv")));
 }
@@ -815,8 +790,7 @@ fn closed_lists_read_in_any_case() {
 #[test]
 fn units_the_catalogue_gives_no_procedure_are_named() {
     // No register: the catalogue's rows name a level, and no unit has a kind.
-    let (code, out, err) = cchc(&[
-        "metrics",
+    let (code, out, err) = metrics(&[
         "--method",
         "766",
         "--dossiers",
@@ -825,8 +799,6 @@ fn units_the_catalogue_gives_no_procedure_are_named() {
         &format!("{DIR}/procedures.csv"),
         "--period",
         "2026-03",
-        "--format",
-        "csv",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -852,7 +824,7 @@ fn units_the_catalogue_gives_no_procedure_are_named() {
             .collect(),
         _ => t,
     });
-    let (_, out, err) = cchc(&["metrics", tmp.path().to_str().unwrap(), "--format", "csv"]);
+    let (_, out, err) = metrics(&[tmp.path().to_str().unwrap()]);
     assert!(!err.contains("handle none"), "{err}");
     assert!(
         err.contains("the catalogue names 1 unit(s) the index does not have (Z7)"),
@@ -860,4 +832,24 @@ fn units_the_catalogue_gives_no_procedure_are_named() {
     );
     // P4 is Z7's only: X1 handles P1–P3 (1.3: P1 and P3 complete of 3).
     assert!(out.contains("X1,CKMB,1.3,2,3,66.67,1.33,2\n"), "{out}");
+}
+
+#[test]
+fn cchcs_own_metrics_say_they_do_not_read_petitions() {
+    let petitions = format!("{DIR}/petitions.csv");
+    let (code, _, err) = metrics(&[
+        "--dossiers",
+        "fixtures/demo/dossiers.csv",
+        "--procedures",
+        "fixtures/demo/procedures.csv",
+        "--period",
+        "2025",
+        "--petitions",
+        &petitions,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("[input-not-used]") && err.contains("`--method 766` does"),
+        "{err}"
+    );
 }

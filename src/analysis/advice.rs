@@ -233,11 +233,8 @@ fn official_candidate(
 ) -> Option<(String, String, String, Change)> {
     let mut all = inputs.official.clone()?;
     let i = all.iter_mut().find(|i| i.id == id)?;
-    let (num, den) = (i.numerator?, i.denominator?);
     // A combined share (3.3: × the sync ratio) is not moved by its numerator alone.
-    if i.ratio != Exact::ratio(&Exact::from(num), &Exact::from(den)) {
-        return None;
-    }
+    let (num, den) = i.counts()?;
     let need = (from * Decimal::from(den) / Decimal::ONE_HUNDRED)
         .ceil()
         .to_u64()?;

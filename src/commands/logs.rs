@@ -105,8 +105,9 @@ fn by_procedure(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> Resul
     let m = m?;
     let findings = m.diagnostics.clone();
     // The framework decides nothing here, but it is the run's: `verify` resolves it.
-    let fw = pipeline::load_framework(spec).ok();
-    let rec = recording(a.record.record.as_ref(), "metrics", spec, None, fw.as_ref());
+    let to = a.record.record.as_ref();
+    let fw = to.and_then(|_| pipeline::load_framework(spec).ok());
+    let rec = recording(to, "metrics", spec, None, fw.as_ref());
     Ok(recorded(
         (m, lang),
         procedure_report,

@@ -391,7 +391,7 @@ impl Fold {
         }
         let f = &f.trimmed();
         let parsed = row::parse_given(f, self.setup.comma)
-            .and_then(|(d, due)| Ok((d, due, row::extras(f)?)));
+            .and_then(|(d, due, _)| Ok((d, due, row::extras(f)?)));
         let (d, due, extras) = match parsed {
             Ok(p) => p,
             Err(bad) => return self.skip(line, bad),

@@ -765,11 +765,6 @@ impl Gathered {
         self.out_of_calendar += o.out_of_calendar;
     }
 
-    /// Whether nothing was gathered.
-    pub fn is_empty(&self) -> bool {
-        *self == Gathered::default()
-    }
-
     /// Names the procedures of the bits (`names[i]`: the scan's procedure `i`).
     pub fn name_procedures(&mut self, names: &[String]) {
         let named = |b: &[u64]| bits(b).map(|i| names[i as usize].clone()).collect();

@@ -580,14 +580,12 @@ pub fn parse(
     comma: bool,
 ) -> Result<Dossier, Invalid> {
     let t = f.typed;
-    let (mut d, given) = parse_given(f, comma)?;
+    let (mut d, given, received) = parse_given(f, comma)?;
     d.due = match given {
         Some(s) => s.day,
         // A dossier refused at intake counts nowhere, so it needs no deadline.
         None if d.status == Status::Refused => d.received,
         None => {
-            let received = stamp(t[slot::received_at], f.received_at(), "received_at")?
-                .ok_or_else(|| bad(Code::BadDate, "received_at", f.received_at()))?;
             let proc = procedures
                 .and_then(|p| p.get(trim(f.procedure_id())))
                 .ok_or_else(|| bad(Code::NoDeadline, "procedure_id", f.procedure_id()))?;
@@ -606,10 +604,11 @@ pub fn parse(
 }
 
 /// Parses and checks one row's values without computing a deadline: the dossier
-/// (its `due` the day received when the log gives none) and the log's due date, if
-/// any. The official method reads the procedure's maximum time instead
-/// ([`super::official`]); [`parse`] computes a deadline from the register.
-pub fn parse_given(f: &Fields, comma: bool) -> Result<(Dossier, Option<Stamp>), Invalid> {
+/// (its `due` the day received when the log gives none), the log's due date, if any,
+/// and the receipt's stamp (a computed deadline reads its minute). The official
+/// method reads the procedure's maximum time instead ([`super::official`]); [`parse`]
+/// computes a deadline from the register.
+pub fn parse_given(f: &Fields, comma: bool) -> Result<(Dossier, Option<Stamp>, Stamp), Invalid> {
     let t = f.typed;
     for i in [
         slot::dossier_id,
@@ -650,7 +649,7 @@ pub fn parse_given(f: &Fields, comma: bool) -> Result<(Dossier, Option<Stamp>), 
         e_result: flag(t[slot::e_result], f.e_result(), "e_result")?,
         rating,
     };
-    Ok((d, given))
+    Ok((d, given, received))
 }
 
 /// The columns only the official method reads (`--method 766`), checked.

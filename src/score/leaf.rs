@@ -535,16 +535,15 @@ fn official(
         return unavailable(ctx, why);
     }
     let (fraction, words) = match found {
-        Some(i) => match (&i.ratio, i.numerator, i.denominator) {
-            (None, n, d) => (None, official_words(i, n, d)),
-            (Some(_), Some(n), Some(d))
-                if i.ratio == Exact::ratio(&Exact::from(n), &Exact::from(d)) =>
-            {
-                let words = official_words(i, Some(n), Some(d));
-                (Some((Exact::from(n), Exact::from(d))), words)
-            }
-            (Some(r), n, d) => (Some((r.clone(), Exact::one())), official_words(i, n, d)),
-        },
+        Some(i) => {
+            let words = official_words(i, i.numerator, i.denominator);
+            let fraction = match (i.counts(), &i.ratio) {
+                (Some((n, d)), _) => Some((Exact::from(n), Exact::from(d))),
+                (None, Some(r)) => Some((r.clone(), Exact::one())),
+                (None, None) => None,
+            };
+            (fraction, words)
+        }
         None => (None, format!("official:{id} (no dossiers)")),
     };
     let origin = format!("the official indicator {id}");

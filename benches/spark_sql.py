@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Runs `cchc metrics --emit-sql spark` in local Spark on the test fixtures and compares
-every cell with cchc's own table (as tests/sql.rs does for DuckDB).
+every cell with cchc's own table (as tests/sql.rs does for DuckDB); and, for the
+official method, scores the counts Spark computes (`--method 766 --emit-sql spark`, then
+`--counts`) and compares the table, by unit and by procedure, with the log's (as
+tests/sql766.rs does for DuckDB).
 
     pip install pyspark          # and a JRE (Debian: openjdk-17-jre-headless)
     cargo build --release
@@ -61,6 +64,38 @@ def hand_dataset():
     return out
 
 
+OFFICIAL = ["tests/fixtures/service766", "fixtures/service-766"]
+
+
+def run(args):
+    p = subprocess.run([CCHC] + args, cwd=ROOT, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"cchc {' '.join(args)}: {p.stderr}")
+    return p.stdout
+
+
+def official_case(spark, project):
+    """The official counts computed by Spark, scored by cchc, against the log's table."""
+    sql = run(["metrics", project, "--method", "766", "--emit-sql", "spark"])
+    (spark.read.csv(os.path.join(ROOT, project, "dossiers.csv"), header=True, encoding="UTF-8")
+     .createOrReplaceTempView("dossiers"))
+    df = spark.sql(sql)
+    counts = os.path.join(tempfile.mkdtemp(prefix="cchc-spark-"), "counts.csv")
+    with open(counts, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(df.columns)
+        for r in df.collect():
+            w.writerow(["" if v is None else str(v) for v in r])
+    failed = 0
+    for by in ["unit", "procedure"]:
+        args = ["metrics", project, "--method", "766", "--by", by, "--format", "csv", "--quiet"]
+        ours, theirs = run(args), run(args + ["--counts", counts])
+        same = ours == theirs
+        failed += not same
+        print(f"{'same' if same else 'DIFFERENT'}  {ours.count(chr(10)) - 1:3} rows  {project} --method 766 --by {by} (Spark's counts)", flush=True)
+    return failed
+
+
 def main():
     from pyspark.sql import SparkSession
 
@@ -89,8 +124,11 @@ def main():
             for a, b in zip(ours, theirs):
                 if a != b:
                     print("  cchc :", a, "\n  spark:", b)
+    for project in OFFICIAL:
+        failed += official_case(spark, project)
     print(f"\nSpark {spark.version}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"{len(CASES)} cases in {time.time() - t0:.0f} s: {len(CASES) - failed} equal, {failed} different")
+          f"{len(CASES) + 2 * len(OFFICIAL)} cases in {time.time() - t0:.0f} s: "
+          f"{len(CASES) + 2 * len(OFFICIAL) - failed} equal, {failed} different")
     spark.stop()
     sys.exit(1 if failed else 0)
 

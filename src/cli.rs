@@ -313,6 +313,12 @@ pub struct LogArgs {
     /// Petitions (PAKN: pakn_id, unit_id, received_at, outcome, …), for the official service index's 5.2–5.4
     #[arg(long, value_name = "FILE")]
     pub petitions: Option<PathBuf>,
+    /// Under --method 766, in place of the log: the official counts per unit and procedure that `--method 766 --emit-sql` computed in a warehouse, saved as CSV
+    #[arg(long, value_name = "FILE")]
+    pub counts: Option<PathBuf>,
+    /// Under --method 766: last year's dossiers received per unit (unit_id, received), 1.4's denominator for a unit that received nothing (÷ 12 a month, ÷ 4 a quarter)
+    #[arg(long, value_name = "FILE")]
+    pub previous_counts: Option<PathBuf>,
     /// A working-day calendar CSV (default: the built-in Vietnamese holidays)
     #[arg(long, value_name = "FILE")]
     pub calendar: Option<PathBuf>,
@@ -350,6 +356,8 @@ impl LogArgs {
             dossiers: self.dossiers.clone(),
             procedures: self.procedures.clone(),
             petitions: self.petitions.clone(),
+            counts: self.counts.clone(),
+            previous_counts: self.previous_counts.clone(),
             calendar: self.calendar.clone(),
             convention: self.convention,
             skip_invalid: self.skip_invalid,
@@ -409,7 +417,7 @@ pub struct MetricsArgs {
     /// MiB of dossier-id hashes (8 bytes a dossier) the duplicate-id check keeps in memory; beyond it, sorted runs go to a temporary folder (TMPDIR) [default: 128]
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
     pub id_check_memory: Option<u64>,
-    /// Print one SQL query that computes this table in a warehouse (same period, grouping, rates, working-day deadlines) instead of computing it; only the log's header is read (cchc's own method only, not --method 766)
+    /// Print one SQL query that computes this table in a warehouse (same period, grouping, rates, working-day deadlines) instead of computing it; only the log's header is read. Under --method 766 the query computes the official counts per unit and procedure: save its result as CSV and score it with --counts
     #[arg(long, value_enum, value_name = "DIALECT", conflicts_with_all = ["format", "record", "wide"])]
     pub emit_sql: Option<crate::dossier::Dialect>,
     #[command(flatten)]

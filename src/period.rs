@@ -67,6 +67,22 @@ impl Convention {
 }
 
 impl Period {
+    /// How many whole months the period spans, from its first day to the day before
+    /// the same day that many months later (a month 1, a quarter 3, a year 12, under
+    /// any convention); None for a period of days that is not whole months (or longer
+    /// than a year).
+    pub fn whole_months(&self) -> Option<u32> {
+        let (y, m, d) = (self.from.year(), self.from.month(), self.from.day());
+        (1..=12u32).find(|k| {
+            let months = i64::from(y) * 12 + i64::from(m) - 1 + i64::from(*k);
+            let (ny, nm) = (months.div_euclid(12), months.rem_euclid(12) + 1);
+            let next = i32::try_from(ny)
+                .ok()
+                .and_then(|ny| Date::new(ny, nm as u32, d));
+            next.is_some_and(|n| n.to_days() - 1 == self.to.to_days())
+        })
+    }
+
     /// Parses a period under a reporting convention (explicit `FROM..TO` ranges are
     /// taken as written).
     pub fn parse_with(text: &str, convention: Convention) -> Result<Period, PeriodError> {

@@ -214,12 +214,13 @@ fn load_with(
         None
     };
     if !framework.uses_official() {
-        diagnostics.extend(not_used(
-            &framework,
-            &spec.petitions,
-            "official-indicator",
-            "the petitions file",
-        ));
+        for (input, what) in [
+            (&spec.petitions, "the petitions file"),
+            (&spec.previous_counts, "last year's counts"),
+            (&spec.counts, "the counts file"),
+        ] {
+            diagnostics.extend(not_used(&framework, input, "official-indicator", what));
+        }
     }
     let survey = unit_survey(spec, &framework, &units.0, &mut diagnostics)?;
     let officials = unit_officials(spec, &framework, &units.0, &mut diagnostics)?;
@@ -342,26 +343,36 @@ fn unit_dossiers(
     progress: dossier::Progress,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(MetricsTable, Option<OfficialLoaded>), Error> {
-    let log = spec.dossiers.as_ref().ok_or_else(|| {
-        Error::Usage(format!(
-            "framework {} scores criteria on the dossier log: set inputs.dossiers in cchc.toml or give --dossiers",
-            framework.id
-        ))
-    })?;
     let period = period.cloned().ok_or_else(|| {
         Error::Usage(
             "the dossier criteria need a period: set `period` in cchc.toml or give --period".into(),
         )
     })?;
     let ids = units.iter().map(|u| u.id.clone()).collect();
-    if framework.uses_official() {
+    let own = framework
+        .leaves
+        .iter()
+        .any(|l| l.dossier_metric().is_some());
+    if framework.uses_official() && !(own && spec.counts.is_some()) {
         let (opts, inputs) =
             official_options(spec, period, dossier::GroupBy::Unit, Some(ids), diags)?;
-        let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+        let table = official_scan(spec, &opts, progress)?;
         diags.extend(table.diagnostics.iter().cloned());
         let indicators = indicators_of(&table, &inputs, units, framework, &opts, diags);
         return Ok((table, Some((indicators, inputs.stats()))));
     }
+    if spec.counts.is_some() {
+        return Err(Error::Usage(format!(
+            "framework {} scores cchc's own dossier metrics, which a counts file (--counts) does not hold: give the log (--dossiers)",
+            framework.id
+        )));
+    }
+    let log = spec.dossiers.as_ref().ok_or_else(|| {
+        Error::Usage(format!(
+            "framework {} scores criteria on the dossier log: set inputs.dossiers in cchc.toml or give --dossiers",
+            framework.id
+        ))
+    })?;
     let opts = dossier_options(
         spec,
         period,
@@ -373,6 +384,33 @@ fn unit_dossiers(
     let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
     diags.extend(table.diagnostics.iter().cloned());
     Ok((table, None))
+}
+
+/// What the log contributes under the official method: its scan, or the counts file a
+/// warehouse computed from it (`--counts`), read in its place.
+fn official_scan(
+    spec: &Spec,
+    opts: &dossier::Options,
+    progress: dossier::Progress,
+) -> Result<MetricsTable, Error> {
+    if let Some(f) = &spec.counts {
+        let t = spec.read_table(f, Input::Counts, &dossier::counts_columns())?;
+        return Ok(dossier::read_counts(&t, opts)?);
+    }
+    let log = spec.dossiers.as_ref().ok_or_else(|| {
+        Error::Usage(
+            "no dossier log: give --dossiers FILE (.csv or .parquet), or --counts FILE (the official counts a warehouse computed)".into(),
+        )
+    })?;
+    Ok(dossier::compute(&log.path, &log.shown, opts, progress)?)
+}
+
+/// The period a run names (`--period`, or the manifest's).
+fn spec_period(spec: &Spec) -> Result<Period, Error> {
+    let period = spec.period.as_deref().ok_or_else(|| {
+        Error::Usage("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)".into())
+    })?;
+    Ok(Period::parse_with(period, spec.convention)?)
 }
 
 /// The `input-not-used` warning for an input the project names but the framework never
@@ -603,9 +641,23 @@ pub fn official_options(
         }
         None => None,
     };
+    let previous = match &spec.previous_counts {
+        Some(f) => {
+            let months = opts.period.whole_months().ok_or_else(|| {
+                Error::Usage(format!(
+                    "--previous-counts scales last year's count to the period (÷ 12 a month, ÷ 4 a quarter): period {} is not whole months",
+                    opts.period.label
+                ))
+            })?;
+            let t = spec.read_table(f, Input::PreviousCounts, &portal::PREVIOUS_COLUMNS)?;
+            Some(portal::Previous::read(&t, months).map_err(Error::Usage)?)
+        }
+        None => None,
+    };
     let inputs = portal::Inputs {
         catalogue,
         petitions,
+        previous,
     };
     let times = by == dossier::GroupBy::Procedure;
     opts.official = Some(std::sync::Arc::new(inputs.setup(window, times)));
@@ -661,10 +713,7 @@ pub struct Metrics {
 
 /// The log and the period a metrics run needs.
 fn log_and_period(spec: &Spec) -> Result<(InputFile, Period), Error> {
-    let period = spec.period.as_deref().ok_or_else(|| {
-        Error::Usage("no period: give --period (2025, 2025-Q1, 2025-03 or FROM..TO)".into())
-    })?;
-    let period = Period::parse_with(period, spec.convention)?;
+    let period = spec_period(spec)?;
     let log = spec.dossiers.clone().ok_or_else(|| {
         Error::Usage("no dossier log: give --dossiers FILE (.csv or .parquet)".into())
     })?;
@@ -678,12 +727,21 @@ fn metrics_setup(
     rates: dossier::RateDefinitions,
 ) -> Result<(crate::project::InputFile, dossier::Options, Vec<Diagnostic>), Error> {
     let (log, period) = log_and_period(spec)?;
+    if spec.counts.is_some() {
+        return Err(Error::Usage(
+            "--counts holds the official method's counts: use it with --method 766".into(),
+        ));
+    }
     let mut diagnostics = spec.notes.clone();
-    if let Some(f) = &spec.petitions {
+    for (f, what) in [
+        (&spec.petitions, "petitions"),
+        (&spec.previous_counts, "last year's counts"),
+    ] {
+        let Some(f) = f else { continue };
         diagnostics.push(
             Diagnostic::new(
                 crate::diag::Code::InputNotUsed,
-                "cchc's own metrics do not read petitions; `--method 766` does",
+                format!("cchc's own metrics do not read {what}; `--method 766` does"),
             )
             .at(&f.shown, None),
         );
@@ -729,6 +787,27 @@ pub fn metrics_sql(
 ) -> Result<(String, Vec<Diagnostic>), Error> {
     let (log, opts, mut diagnostics) = metrics_setup(spec, by, rates)?;
     let sql = dossier::emit_sql(&log.path, &log.shown, &opts, dialect)?;
+    crate::diag::sort(&mut diagnostics);
+    Ok((sql, diagnostics))
+}
+
+/// The query computing the official method's counts per unit and procedure in a
+/// warehouse (`--method 766 --emit-sql`), and the findings of the inputs it was built
+/// from (the catalogue, petitions, calendar). Its result is a counts file (`--counts`).
+pub fn metrics_official_sql(
+    spec: &Spec,
+    dialect: dossier::Dialect,
+) -> Result<(String, Vec<Diagnostic>), Error> {
+    if spec.counts.is_some() {
+        return Err(Error::Usage(
+            "--emit-sql computes the counts from the log: leave --counts out".into(),
+        ));
+    }
+    let (log, period) = log_and_period(spec)?;
+    let mut diagnostics = spec.notes.clone();
+    let by = dossier::GroupBy::Unit;
+    let (opts, _) = official_options(spec, period, by, None, &mut diagnostics)?;
+    let sql = dossier::emit_official_sql(&log.path, &log.shown, &opts, dialect)?;
     crate::diag::sort(&mut diagnostics);
     Ok((sql, diagnostics))
 }
@@ -890,7 +969,7 @@ pub fn metrics_official(
     progress: dossier::Progress,
 ) -> Result<OfficialMetrics, Error> {
     let framework = official_framework(spec)?;
-    let (log, period) = log_and_period(spec)?;
+    let period = spec_period(spec)?;
     let mut diagnostics = spec.notes.clone();
     let register = match &spec.units {
         Some(f) => Some(units(
@@ -912,7 +991,7 @@ pub fn metrics_official(
         ids,
         &mut diagnostics,
     )?;
-    let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+    let table = official_scan(spec, &opts, progress)?;
     diagnostics.extend(table.diagnostics.iter().cloned());
     let registered = register.as_ref().map_or(&[][..], |(u, _)| u.as_slice());
     let indicators = indicators_of(
@@ -975,11 +1054,11 @@ pub fn metrics_official_by_procedure(
     spec: &Spec,
     progress: dossier::Progress,
 ) -> Result<ProcedureMetrics, Error> {
-    let (log, period) = log_and_period(spec)?;
+    let period = spec_period(spec)?;
     let mut diagnostics = spec.notes.clone();
     let by = dossier::GroupBy::Procedure;
     let (opts, inputs) = official_options(spec, period.clone(), by, None, &mut diagnostics)?;
-    let table = dossier::compute(&log.path, &log.shown, &opts, progress)?;
+    let table = official_scan(spec, &opts, progress)?;
     diagnostics.extend(table.diagnostics.iter().cloned());
     let gathered = table.official.clone().unwrap_or_default();
     let rows = portal::by_procedure(&gathered, &inputs, window_of(&period), &opts.calendar);
@@ -992,7 +1071,6 @@ pub fn metrics_official_by_procedure(
     diagnostics.extend(portal::supplement_finding(&scored, &gathered.columns));
     diagnostics.extend(portal::calendar_finding(&gathered));
     diagnostics.extend(portal::catalogue_finding(&inputs, &gathered));
-    diagnostics.extend(portal::calendar_finding(&gathered));
     crate::diag::sort(&mut diagnostics);
     Ok(ProcedureMetrics {
         rows,

@@ -349,6 +349,80 @@ fn row_stats(input: &str, table: &Table, used: usize) -> crate::input::RowStats 
     }
 }
 
+/// Last year's dossiers received per unit (`--previous-counts`): 1.4's denominator
+/// for a unit that received nothing in the period, the portal's fallback.
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    /// Per unit (normalised id): (last year's count, its line).
+    pub by_unit: BTreeMap<String, (u64, usize)>,
+    /// The period's share of a year: whole months (a month 1, a quarter 3, a year 12).
+    pub months: u32,
+    /// Rows read, used, left out.
+    pub stats: crate::input::RowStats,
+    /// The file, as named in messages.
+    pub file: String,
+}
+
+/// The columns a previous-counts file needs.
+pub const PREVIOUS_COLUMNS: [&str; 2] = ["unit_id", "received"];
+
+impl Previous {
+    /// Reads last year's counts for a period of `months` whole months. A count that is
+    /// not a whole number, and a unit twice, stop the run: each would change a figure.
+    pub fn read(table: &Table, months: u32) -> Result<Previous, String> {
+        let mut by_unit = BTreeMap::new();
+        for row in &table.rows {
+            let r = RowOf { table, row };
+            let at = table.at(row);
+            let unit = crate::input::normalize(r.get("unit_id"));
+            if unit.is_empty() {
+                return Err(format!("{at}: unit_id is empty"));
+            }
+            let text = r.get("received");
+            let n: u64 = text.parse().map_err(|_| {
+                format!(
+                    "{at}: received `{}`: not a count (a whole number, 0 or more)",
+                    crate::term::clip(text, crate::term::QUOTE)
+                )
+            })?;
+            if let Some((_, first)) = by_unit.insert(unit.clone(), (n, row.line)) {
+                return Err(format!(
+                    "{at}: unit `{}` is already on line {first}",
+                    crate::term::clip(&unit, crate::term::QUOTE)
+                ));
+            }
+        }
+        Ok(Previous {
+            stats: row_stats("previous_counts", table, by_unit.len()),
+            file: table.file.to_string(),
+            by_unit,
+            months,
+        })
+    }
+
+    /// A unit's fallback denominator: last year's count × months ÷ 12, rounded half up
+    /// to a whole dossier (the portal does not publish its rounding), and the words
+    /// saying so; None when the file does not give the unit.
+    pub fn fallback(&self, unit: &str) -> Option<(u64, String)> {
+        let &(n, line) = self.by_unit.get(unit)?;
+        let m = u64::from(self.months);
+        let d = (n * m * 2 + 12) / 24;
+        let share = match self.months {
+            12 => "× 1".to_string(),
+            1 => "÷ 12".to_string(),
+            3 => "÷ 4".to_string(),
+            k => format!("× {k}/12"),
+        };
+        Some((
+            d,
+            format!(
+                "none received: the denominator is last year's {n} {share} = {d} ({}:{line})",
+                self.file
+            ),
+        ))
+    }
+}
+
 /// The columns a petitions file needs.
 pub const PETITION_COLUMNS: [&str; 3] = ["pakn_id", "unit_id", "received_at"];
 
@@ -465,6 +539,8 @@ pub struct Sources<'a> {
     pub late: Option<&'a str>,
     /// Where its first dossiers that could not be judged are, in words.
     pub unjudged: Option<&'a str>,
+    /// 1.4's fallback denominator for a unit that received nothing, and its words.
+    pub previous: Option<(u64, String)>,
 }
 
 /// 2.1's dossiers in words: the late ones, and those it could not judge.
@@ -533,7 +609,7 @@ pub fn indicators(s: &Sources, cal: &Calendar) -> Vec<Indicator> {
         .map(|&id| {
             let why = missing(id, s);
             let share = shares.iter().find(|x| x.id == id).filter(|_| why.is_none());
-            Indicator {
+            let mut i = Indicator {
                 id,
                 numerator: share.and_then(|x| x.numerator),
                 denominator: share.and_then(|x| x.denominator),
@@ -541,9 +617,24 @@ pub fn indicators(s: &Sources, cal: &Calendar) -> Vec<Indicator> {
                 against: (id == "2.1").then(|| against(s)).flatten(),
                 time_unit: None,
                 missing: why,
+            };
+            if id == "1.4" && i.denominator == Some(0) {
+                fall_back(&mut i, s.previous.as_ref());
             }
+            i
         })
         .collect()
+}
+
+/// 1.4 for a unit that received nothing: last year's count stands for the
+/// denominator (nothing received, nothing synced: the ratio is 0); none, or 0, leaves
+/// it empty, for the framework's `on-empty`.
+fn fall_back(i: &mut Indicator, previous: Option<&(u64, String)>) {
+    if let Some((d, words)) = previous.filter(|(d, _)| *d > 0) {
+        i.denominator = Some(*d);
+        i.ratio = Some(Exact::zero());
+        i.against = Some(words.clone());
+    }
 }
 
 /// The indicators that have a value per procedure (the dossier indicators but 5.4,
@@ -580,6 +671,7 @@ pub fn by_procedure(
                 window,
                 late: gathered.late.get(key).map(String::as_str),
                 unjudged: gathered.unjudged.get(key).map(String::as_str),
+                previous: None,
             };
             let all = indicators(&sources, cal);
             let mut kept: Vec<Indicator> = all
@@ -664,21 +756,26 @@ pub fn petition_units(
     inputs: &Inputs,
     units: &BTreeMap<String, Vec<Indicator>>,
 ) -> Vec<Diagnostic> {
-    let Some(p) = &inputs.petitions else {
-        return Vec::new();
-    };
-    p.by_unit
-        .keys()
-        .filter(|u| !units.contains_key(*u))
-        .map(|u| {
+    let petitions = inputs.petitions.as_ref().map(|p| {
+        let keys: Vec<&String> = p.by_unit.keys().collect();
+        (keys, &p.file, "petitions", "its petitions count nowhere")
+    });
+    let previous = inputs.previous.as_ref().map(|p| {
+        let keys: Vec<&String> = p.by_unit.keys().collect();
+        (keys, &p.file, "last year's counts", "they are not read")
+    });
+    let mut out = Vec::new();
+    for (keys, file, what, so) in petitions.into_iter().chain(previous) {
+        out.extend(keys.into_iter().filter(|u| !units.contains_key(*u)).map(|u| {
             Diagnostic::new(
                 Code::UnitNotInRegister,
-                format!("unit `{u}` has petitions but no dossiers and is not in the unit register: its petitions count nowhere"),
+                format!("unit `{u}` has {what} but no dossiers and is not in the unit register: {so}"),
             )
-            .at(&p.file, None)
+            .at(file, None)
             .unit(u)
-        })
-        .collect()
+        }));
+    }
+    out
 }
 
 /// The `procedure-not-in-catalogue` warning: the log's procedures the catalogue does
@@ -825,6 +922,8 @@ pub struct Inputs {
     pub catalogue: Option<Catalogue>,
     /// The petitions.
     pub petitions: Option<Petitions>,
+    /// Last year's counts (1.4's fallback).
+    pub previous: Option<Previous>,
 }
 
 impl Inputs {
@@ -832,7 +931,8 @@ impl Inputs {
     pub fn stats(&self) -> Vec<crate::input::RowStats> {
         let c = self.catalogue.as_ref().map(|c| c.stats.clone());
         let p = self.petitions.as_ref().map(|p| p.stats.clone());
-        c.into_iter().chain(p).collect()
+        let l = self.previous.as_ref().map(|p| p.stats.clone());
+        c.into_iter().chain(p).chain(l).collect()
     }
 
     /// What the log's scan needs from them: the procedures' rules and the dossiers a
@@ -884,6 +984,7 @@ pub fn compute(
                 window,
                 late: gathered.late.get(key).map(String::as_str),
                 unjudged: gathered.unjudged.get(key).map(String::as_str),
+                previous: inputs.previous.as_ref().and_then(|p| p.fallback(key)),
             };
             (key.clone(), indicators(&sources, cal))
         })

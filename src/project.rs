@@ -40,6 +40,8 @@ struct RawInputs {
     officials: Option<String>,
     procedures: Option<String>,
     petitions: Option<String>,
+    counts: Option<String>,
+    previous_counts: Option<String>,
     calendar: Option<String>,
     lineage: Option<String>,
 }
@@ -63,6 +65,10 @@ pub struct Overrides {
     pub procedures: Option<PathBuf>,
     /// `--petitions FILE`.
     pub petitions: Option<PathBuf>,
+    /// `--counts FILE`.
+    pub counts: Option<PathBuf>,
+    /// `--previous-counts FILE`.
+    pub previous_counts: Option<PathBuf>,
     /// `--survey FILE`.
     pub survey: Option<PathBuf>,
     /// `--officials FILE`.
@@ -110,6 +116,8 @@ impl Overrides {
             dossiers: join(self.dossiers),
             procedures: join(self.procedures),
             petitions: join(self.petitions),
+            counts: join(self.counts),
+            previous_counts: join(self.previous_counts),
             survey: join(self.survey),
             officials: join(self.officials),
             calendar: join(self.calendar),
@@ -166,6 +174,11 @@ pub struct Spec {
     pub procedures: Option<InputFile>,
     /// The petitions (PAKN), for the official service index.
     pub petitions: Option<InputFile>,
+    /// The official counts a warehouse computed (`--method 766 --emit-sql`), read in
+    /// place of the dossier log.
+    pub counts: Option<InputFile>,
+    /// Last year's dossiers received per unit (1.4's fallback for an empty period).
+    pub previous_counts: Option<InputFile>,
     /// The working-day calendar (default: the built-in one).
     pub calendar: Option<InputFile>,
     /// The unit lineage across mergers.
@@ -202,6 +215,8 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         officials: None,
         procedures: None,
         petitions: None,
+        counts: None,
+        previous_counts: None,
         calendar: None,
         lineage: None,
         columns: Default::default(),
@@ -236,6 +251,8 @@ pub fn resolve(o: &Overrides) -> Result<Spec, Error> {
         (&mut spec.officials, &o.officials),
         (&mut spec.procedures, &o.procedures),
         (&mut spec.petitions, &o.petitions),
+        (&mut spec.counts, &o.counts),
+        (&mut spec.previous_counts, &o.previous_counts),
         (&mut spec.calendar, &o.calendar),
         (&mut spec.lineage, &o.lineage),
     ] {
@@ -276,6 +293,8 @@ fn read_manifest(manifest_path: &Path, dir: &Path, spec: &mut Spec) -> Result<()
     spec.officials = raw.inputs.officials.map(&at);
     spec.procedures = raw.inputs.procedures.map(&at);
     spec.petitions = raw.inputs.petitions.map(&at);
+    spec.counts = raw.inputs.counts.map(&at);
+    spec.previous_counts = raw.inputs.previous_counts.map(&at);
     spec.calendar = raw.inputs.calendar.map(&at);
     spec.lineage = raw.inputs.lineage.map(&at);
     spec.columns = columns(raw.columns, &shown)?;

@@ -176,6 +176,8 @@ pub fn spec_inputs(spec: &crate::project::Spec) -> Vec<(String, PathBuf)> {
         ("officials", &spec.officials),
         ("procedures", &spec.procedures),
         ("petitions", &spec.petitions),
+        ("counts", &spec.counts),
+        ("previous_counts", &spec.previous_counts),
         ("calendar", &spec.calendar),
         ("lineage", &spec.lineage),
     ];
@@ -296,7 +298,7 @@ fn check(r: &Record) -> Result<(), String> {
 }
 
 /// The roles of a record's inputs.
-const INPUT_ROLES: [&str; 12] = [
+const INPUT_ROLES: [&str; 14] = [
     "manifest",
     "framework",
     "units",
@@ -306,6 +308,8 @@ const INPUT_ROLES: [&str; 12] = [
     "officials",
     "procedures",
     "petitions",
+    "counts",
+    "previous_counts",
     "calendar",
     "lineage",
     "previous",

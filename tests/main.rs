@@ -32,6 +32,7 @@ mod service766;
 mod shapes;
 mod snapshots;
 mod sql;
+mod sql766;
 mod survey;
 mod terminal;
 mod verify;

@@ -114,7 +114,7 @@ fn score_ranks_on_the_official_index_and_explain_names_the_late_dossiers() {
 }
 
 /// The fixture copied to a temporary folder, `edit` applied to each file's text.
-fn copy(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+pub(crate) fn copy(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     for f in std::fs::read_dir(root().join(DIR)).unwrap() {
         let f = f.unwrap().path();
@@ -237,7 +237,7 @@ fn row_order_the_logs_split_and_parquet_change_no_byte() {
     assert_eq!(out, want);
 }
 
-fn typed_part(path: &std::path::Path, header: &[String], rows: &[Vec<String>]) {
+pub(crate) fn typed_part(path: &std::path::Path, header: &[String], rows: &[Vec<String>]) {
     use cchc::dossier::ParquetValues as Values;
     let flags = [
         "paid_online",
@@ -284,9 +284,21 @@ fn the_official_method_refuses_what_it_cannot_honour() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("use it with --method 766"), "{err}");
-    let (code, _, err) = cchc(&["metrics", DIR, "--method", "766", "--emit-sql", "duckdb"]);
-    assert_ne!(code, 0);
-    assert!(err.contains("has no query yet"), "{err}");
+    let (code, _, err) = cchc(&[
+        "metrics",
+        DIR,
+        "--method",
+        "766",
+        "--emit-sql",
+        "duckdb",
+        "--counts",
+        "counts.csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("computes the counts from the log: leave --counts out"),
+        "{err}"
+    );
     let (code, _, err) = cchc(&["metrics", DIR, "--framework", "par-province"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("scores no official indicator"), "{err}");
@@ -850,6 +862,75 @@ fn cchcs_own_metrics_say_they_do_not_read_petitions() {
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("[input-not-used]") && err.contains("`--method 766` does"),
+        "{err}"
+    );
+}
+
+#[test]
+fn last_years_count_stands_for_the_1_4_denominator_of_a_unit_that_received_nothing() {
+    // X2 received nothing. Last year's 130 dossiers: a month is 130 ÷ 12 = 10.83 → 11,
+    // a quarter 130 ÷ 4 = 32.5 → 33 (half up), a year 130. Nothing received, nothing
+    // synced: 0 of them, 0 points, as without the file; X1, which received dossiers,
+    // keeps its own denominator; X9 is not in the index.
+    let tmp = tempfile::tempdir().unwrap();
+    let prev = tmp.path().join("previous.csv");
+    std::fs::write(&prev, "unit_id,received\nX1,500\nX2,130\nX9,4\n").unwrap();
+    let p = prev.to_str().unwrap();
+    for (period, want) in [
+        ("2026-03", "X2,CKMB,1.4,0,11,0.00,0.00,6"),
+        ("2026-Q1", "X2,CKMB,1.4,0,33,0.00,0.00,6"),
+        ("2026", "X2,CKMB,1.4,0,130,0.00,0.00,6"),
+    ] {
+        let (code, out, err) = metrics(&[DIR, "--period", period, "--previous-counts", p]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.lines().any(|l| l == want), "{period}: {out}");
+        let x1 = out.lines().find(|l| l.starts_with("X1,CKMB,1.4,")).unwrap();
+        assert!(!x1.starts_with("X1,CKMB,1.4,0,"), "{x1}");
+        assert!(
+            err.contains(
+                "unit `X9` has last year's counts but no dossiers and is not in the unit register"
+            ),
+            "{err}"
+        );
+    }
+    let (_, out, _) = metrics(&[DIR]);
+    assert!(out.contains("X2,CKMB,1.4,0,0,,0.00,6"), "{out}");
+    // explain says where the denominator came from.
+    let (code, out, err) = cchc(&["explain", DIR, "--unit", "X2", "--previous-counts", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("none received: the denominator is last year's 130 ÷ 12 = 11"),
+        "{out}"
+    );
+    // A period of days is not a share of a year; a count that is not one stops the run.
+    let (code, _, err) = metrics(&[
+        DIR,
+        "--period",
+        "2026-03-01..2026-03-15",
+        "--previous-counts",
+        p,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not whole months"), "{err}");
+    std::fs::write(&prev, "unit_id,received\nX2,13O\n").unwrap();
+    let (code, _, err) = metrics(&[DIR, "--previous-counts", p]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("previous.csv:2: received `13O`: not a count"),
+        "{err}"
+    );
+    std::fs::write(&prev, "unit_id,received\nX2,1\nX2,2\n").unwrap();
+    let (code, _, err) = metrics(&[DIR, "--previous-counts", p]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("previous.csv:3: unit `X2` is already on line 2"),
+        "{err}"
+    );
+    // cchc's own method has no such fallback, and says the file is not read.
+    let (code, _, err) = metrics(&["fixtures/demo", "--previous-counts", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("cchc's own metrics do not read last year's counts"),
         "{err}"
     );
 }

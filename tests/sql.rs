@@ -18,7 +18,7 @@ for row in rel.fetchall():
 "#;
 
 /// Whether DuckDB can run here; `.ci/run` installs it and sets CCHC_REQUIRE_DUCKDB.
-fn duckdb() -> bool {
+pub(crate) fn duckdb() -> bool {
     let ok = Command::new("python3")
         .args(["-c", "import duckdb"])
         .output()
@@ -33,7 +33,7 @@ fn duckdb() -> bool {
     ok
 }
 
-fn run_duckdb(sql: &str) -> String {
+pub(crate) fn run_duckdb(sql: &str) -> String {
     let mut child = Command::new("python3")
         .args(["-c", RUN])
         .stdin(Stdio::piped())

@@ -22,20 +22,9 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("--rate-definition: {e}"))?;
     let lang: Lang = a.output.lang;
     if let Some(dialect) = a.emit_sql {
-        if let Some(e) = a.output.out.as_deref().and_then(|o| o.extension()) {
-            if !e.eq_ignore_ascii_case("sql") {
-                bail!(
-                    "--emit-sql writes SQL; --out ends in .{}: give a .sql file",
-                    escape_lines(&e.to_string_lossy())
-                );
-            }
-        }
+        sql_out(&a)?;
         let (sql, findings) = pipeline::metrics_sql(&spec, a.by, rates, dialect)?;
-        let product = Product::Text {
-            text: sql,
-            out: a.output.out.clone(),
-        };
-        return Ok(Outcome::new(product, findings, lang, a.output.quiet));
+        return Ok(sql_outcome(sql, findings, &a));
     }
     let (pb, tick) = progress(&env, a.output.quiet);
     let m = pipeline::metrics(&spec, a.by, rates, tick);
@@ -44,6 +33,28 @@ pub fn metrics(a: MetricsArgs, env: &Env) -> Result<Outcome> {
     let findings = m.diagnostics.clone();
     let rec = recording(a.record.record.as_ref(), "metrics", &spec, None, None);
     Ok(recorded((m, lang), metrics_report, a.output, findings, rec))
+}
+
+/// Refuses an `--out` that is not a .sql file for `--emit-sql`.
+fn sql_out(a: &MetricsArgs) -> Result<()> {
+    if let Some(e) = a.output.out.as_deref().and_then(|o| o.extension()) {
+        if !e.eq_ignore_ascii_case("sql") {
+            bail!(
+                "--emit-sql writes SQL; --out ends in .{}: give a .sql file",
+                escape_lines(&e.to_string_lossy())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of `--emit-sql`: the query, written where `--out` says.
+fn sql_outcome(sql: String, findings: Vec<crate::diag::Diagnostic>, a: &MetricsArgs) -> Outcome {
+    let product = Product::Text {
+        text: sql,
+        out: a.output.out.clone(),
+    };
+    Outcome::new(product, findings, a.output.lang, a.output.quiet)
 }
 
 /// A report's outcome with its findings and, if asked (`--record`), its record.
@@ -65,8 +76,13 @@ fn metrics_official(a: MetricsArgs, env: &Env, spec: &crate::project::Spec) -> R
     if !a.rate_definition.is_empty() {
         bail!("--rate-definition changes cchc's own rates; the official method's definitions are fixed (DOMAIN.md): leave it out with --method 766");
     }
-    if a.emit_sql.is_some() {
-        bail!("--emit-sql writes the query of cchc's metrics table; the official method (--method 766) has no query yet");
+    if let Some(dialect) = a.emit_sql {
+        if a.by != crate::dossier::GroupBy::Unit {
+            bail!("--method 766 --emit-sql computes the counts per unit and procedure, from which both the index and --by procedure are scored: leave --by out");
+        }
+        sql_out(&a)?;
+        let (sql, findings) = pipeline::metrics_official_sql(spec, dialect)?;
+        return Ok(sql_outcome(sql, findings, &a));
     }
     let lang: Lang = a.output.lang;
     match a.by {

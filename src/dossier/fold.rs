@@ -848,23 +848,7 @@ fn finish(mut fold: Fold, shown: &str, opts: &Options, src: &source::Source) -> 
     let mut diagnostics = skipped_findings(&fold, shown, src);
     let by_unit = matches!(opts.by, GroupBy::Unit | GroupBy::UnitMonth);
     if let (Some(units), true) = (&opts.units, by_unit) {
-        let known: BTreeSet<&str> = units.iter().map(String::as_str).collect();
-        let absent: Vec<String> = fold
-            .slots
-            .keys()
-            .filter(|k| !known.contains(k.as_str()))
-            .cloned()
-            .collect();
-        for k in absent {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::UnitNotInRegister,
-                    format!("unit `{k}` has dossiers but is not in the unit register"),
-                )
-                .at(shown, None)
-                .unit(&k),
-            );
-        }
+        diagnostics.extend(super::not_in_register(fold.slots.keys(), units, shown));
         for u in units {
             fold.slot(u);
         }

@@ -17,6 +17,7 @@
 
 mod calendar;
 mod columnar;
+mod counts;
 mod csvlog;
 mod fold;
 mod hashes;
@@ -27,6 +28,7 @@ mod procedures;
 mod row;
 mod source;
 mod sql;
+mod sql766;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
 pub use official::{
@@ -717,6 +719,53 @@ pub mod probe {
     pub use super::row::{
         extras, parse, parse_stamp, trim, usual, usual_extras, Fields, TextRow, WIDTH,
     };
+}
+
+/// The `unit-not-in-register` findings: the keys (units with dossiers) the register
+/// does not have.
+fn not_in_register<'a>(
+    keys: impl Iterator<Item = &'a String>,
+    units: &[String],
+    shown: &str,
+) -> Vec<Diagnostic> {
+    let known: std::collections::BTreeSet<&str> = units.iter().map(String::as_str).collect();
+    keys.filter(|k| !known.contains(k.as_str()))
+        .map(|k| {
+            Diagnostic::new(
+                Code::UnitNotInRegister,
+                format!("unit `{k}` has dossiers but is not in the unit register"),
+            )
+            .at(shown, None)
+            .unit(k)
+        })
+        .collect()
+}
+
+/// The columns of an official counts file (`--counts`), as the query of
+/// [`emit_official_sql`] writes them.
+pub fn counts_columns() -> Vec<&'static str> {
+    counts::columns()
+}
+
+/// The official method's indicators' inputs from a counts file (`--counts`), read in
+/// place of the log, under `opts` (the official setup, by unit or by procedure).
+pub fn read_counts(
+    table: &crate::input::Table,
+    opts: &Options,
+) -> Result<MetricsTable, DossierError> {
+    counts::read(table, opts)
+}
+
+/// The query computing, in a warehouse, the official counts of the log at `path` per
+/// unit and procedure (`--method 766 --emit-sql`): the counts file [`read_counts`]
+/// reads. Only the log's header is read.
+pub fn emit_official_sql(
+    path: &Path,
+    shown: &str,
+    opts: &Options,
+    dialect: sql::Dialect,
+) -> Result<String, DossierError> {
+    sql766::emit(path, shown, opts, dialect)
 }
 
 /// Computes the metrics table of a dossier log (`.csv` or `.parquet`). `progress` is

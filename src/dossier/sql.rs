@@ -43,14 +43,14 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Dialect::DuckDb => "duckdb",
             Dialect::Spark => "spark",
         }
     }
 
-    fn text(self) -> &'static str {
+    pub(super) fn text(self) -> &'static str {
         match self {
             Dialect::DuckDb => "VARCHAR",
             Dialect::Spark => "STRING",
@@ -58,7 +58,7 @@ impl Dialect {
     }
 
     /// A quoted identifier.
-    fn ident(self, name: &str) -> String {
+    pub(super) fn ident(self, name: &str) -> String {
         match self {
             Dialect::DuckDb => format!("\"{}\"", name.replace('"', "\"\"")),
             Dialect::Spark => format!("`{}`", name.replace('`', "``")),
@@ -66,7 +66,7 @@ impl Dialect {
     }
 
     /// A string literal (Spark also reads backslash escapes in literals).
-    fn lit(self, s: &str) -> String {
+    pub(super) fn lit(self, s: &str) -> String {
         let s = s.replace('\'', "''");
         match self {
             Dialect::DuckDb => format!("'{s}'"),
@@ -75,17 +75,33 @@ impl Dialect {
     }
 
     /// Integer division of non-negative integers.
-    fn idiv(self, a: &str, b: &str) -> String {
+    pub(super) fn idiv(self, a: &str, b: &str) -> String {
         match self {
             Dialect::DuckDb => format!("(({a}) // ({b}))"),
             Dialect::Spark => format!("(({a}) div ({b}))"),
         }
     }
 
-    fn plus_days(self, date: &str, n: &str) -> String {
+    pub(super) fn plus_days(self, date: &str, n: &str) -> String {
         match self {
             Dialect::DuckDb => format!("({date} + CAST({n} AS INTEGER))"),
             Dialect::Spark => format!("date_add({date}, CAST({n} AS INT))"),
+        }
+    }
+
+    /// Calendar days from `a` to `b`.
+    pub(super) fn day_diff(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("date_diff('day', {a}, {b})"),
+            Dialect::Spark => format!("datediff({b}, {a})"),
+        }
+    }
+
+    /// The same day `n` months later (the month's last day where it has no such day).
+    pub(super) fn plus_months(self, date: &str, n: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("CAST({date} + to_months(CAST({n} AS INTEGER)) AS DATE)"),
+            Dialect::Spark => format!("add_months({date}, CAST({n} AS INT))"),
         }
     }
 
@@ -96,14 +112,14 @@ impl Dialect {
         }
     }
 
-    fn nfc(self, x: &str) -> String {
+    pub(super) fn nfc(self, x: &str) -> String {
         match self {
             Dialect::DuckDb => format!("nfc_normalize({x})"),
             Dialect::Spark => x.to_string(),
         }
     }
 
-    fn matches(self, x: &str, pattern: &str) -> String {
+    pub(super) fn matches(self, x: &str, pattern: &str) -> String {
         match self {
             Dialect::DuckDb => format!("regexp_matches({x}, {})", self.lit(pattern)),
             Dialect::Spark => format!("({x} RLIKE {})", self.lit(pattern)),
@@ -129,9 +145,10 @@ impl Dialect {
 const STAMP: &str = "^(?:([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})|([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}))(?:[ T]([0-9]{1,2}):([0-9]{2})(?::[0-9]{2}(?:[.][0-9]{1,9})?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$";
 
 /// The stamp columns: (column, prefix in the query).
-const STAMPS: [(&str, &str); 3] = [("received_at", "r"), ("due_at", "du"), ("finished_at", "f")];
+pub(super) const STAMPS: [(&str, &str); 3] =
+    [("received_at", "r"), ("due_at", "du"), ("finished_at", "f")];
 
-fn date_lit(day: i64) -> String {
+pub(super) fn date_lit(day: i64) -> String {
     Date::from_days(day).map_or_else(String::new, |d| d.to_string())
 }
 
@@ -147,8 +164,8 @@ pub fn emit(
     q.push_str("WITH\n");
     let ctes = [
         ("log", log_cte(&log, dialect)),
-        ("tok", tok_cte(dialect)),
-        ("st", st_cte(dialect)),
+        ("tok", tok_cte(dialect, &STAMPS)),
+        ("st", st_cte(dialect, &STAMPS)),
         ("cal_exceptions", exceptions_cte(opts)),
         ("days", days_cte(opts, dialect)),
         ("procs", procs_cte(opts, dialect)),
@@ -159,19 +176,29 @@ pub fn emit(
         ("keys", keys_cte(opts, dialect)),
         ("t", totals_cte()),
     ];
+    Ok(assemble(q, &ctes, &final_select(opts, dialect), dialect))
+}
+
+/// The header, the named subqueries and the final select, as one statement.
+pub(super) fn assemble(
+    mut q: String,
+    ctes: &[(&str, String)],
+    last: &str,
+    dialect: Dialect,
+) -> String {
     let body: Vec<String> = ctes
         .iter()
         .map(|(name, sql)| format!("{name} AS (\n{sql}\n)"))
         .collect();
     q.push_str(&body.join(",\n"));
     q.push('\n');
-    q.push_str(&final_select(opts, dialect));
+    q.push_str(last);
     if dialect == Dialect::DuckDb {
         // The DuckDB shell runs a statement at its semicolon (`duckdb < metrics.sql`).
         q.push(';');
     }
     q.push('\n');
-    Ok(q)
+    q
 }
 
 /// What the query computes, and what it assumes, as comments.
@@ -195,6 +222,14 @@ fn header(opts: &Options, dialect: Dialect, log: &SqlLog) -> String {
         "-- Deadlines without due_at: procedures' processing_days in working days, calendar: {}",
         one_line(&opts.calendar.source)
     );
+    h.push_str(&assumptions(dialect, log));
+    h
+}
+
+/// What every query assumes of the log, and how Spark is to be set up for it.
+pub(super) fn assumptions(dialect: Dialect, log: &SqlLog) -> String {
+    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    let mut h = String::new();
     h.push_str("-- Assumes a log that `cchc metrics` reads without findings (rows are not validated here, duplicate ids not removed).\n");
     if dialect == Dialect::Spark {
         h.push_str("-- Spark: set spark.sql.session.timeZone to Asia/Ho_Chi_Minh (typed timestamps are read in it); ids are not Unicode-normalised.\n");
@@ -212,7 +247,7 @@ fn header(opts: &Options, dialect: Dialect, log: &SqlLog) -> String {
 }
 
 /// The log's columns as trimmed text under cchc's names (absent ones empty).
-fn log_cte(log: &SqlLog, dialect: Dialect) -> String {
+pub(super) fn log_cte(log: &SqlLog, dialect: Dialect) -> String {
     let cols: Vec<String> = super::row::Fields::COLUMNS
         .iter()
         .map(|name| {
@@ -275,9 +310,9 @@ fn from_clause(log: &SqlLog, dialect: Dialect) -> String {
 }
 
 /// The stamp columns cut into the grammar's groups.
-fn tok_cte(dialect: Dialect) -> String {
+pub(super) fn tok_cte(dialect: Dialect, stamps: &[(&str, &str)]) -> String {
     let mut cols = vec!["*".to_string()];
-    for (col, p) in STAMPS {
+    for &(col, p) in stamps {
         for g in 1..=9 {
             cols.push(format!(
                 "coalesce(regexp_extract({col}, {}, {g}), '') AS {p}_{g}",
@@ -290,9 +325,9 @@ fn tok_cte(dialect: Dialect) -> String {
 
 /// Each stamp as a local day (and, received_at, its local minute): a zone moves the
 /// instant to UTC+7, which may change the day.
-fn st_cte(dialect: Dialect) -> String {
+pub(super) fn st_cte(dialect: Dialect, stamps: &[(&str, &str)]) -> String {
     let mut cols = vec!["*".to_string()];
-    for (_, p) in STAMPS {
+    for &(_, p) in stamps {
         let num = |a: u8, b: u8| format!("CAST(nullif({p}_{a} || {p}_{b}, '') AS INT)");
         let date = format!("make_date({}, {}, {})", num(1, 6), num(2, 5), num(3, 4));
         let zone = format!(
@@ -317,7 +352,7 @@ fn st_cte(dialect: Dialect) -> String {
 }
 
 /// Days whose status differs from the weekday rule.
-fn exceptions_cte(opts: &Options) -> String {
+pub(super) fn exceptions_cte(opts: &Options) -> String {
     let rows: Vec<String> = opts
         .calendar
         .exceptions()
@@ -332,7 +367,7 @@ fn exceptions_cte(opts: &Options) -> String {
 }
 
 /// `SELECT * FROM (VALUES …) AS alias`, or an empty relation of `empty` columns.
-fn values(rows: &[String], alias: &str, empty: &str) -> String {
+pub(super) fn values(rows: &[String], alias: &str, empty: &str) -> String {
     if rows.is_empty() {
         return format!("  SELECT {empty} WHERE false");
     }
@@ -343,7 +378,7 @@ fn values(rows: &[String], alias: &str, empty: &str) -> String {
 }
 
 /// Every day of the calendar, whether it is worked, and the working days up to it.
-fn days_cte(opts: &Options, dialect: Dialect) -> String {
+pub(super) fn days_cte(opts: &Options, dialect: Dialect) -> String {
     let (first, last) = opts.calendar.range();
     format!(
         "  SELECT day, working, sum(CASE WHEN working THEN 1 ELSE 0 END) OVER (ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n\n  FROM (\n    SELECT g.day, coalesce(e.working, NOT ({})) AS working\n    FROM ({}) AS g LEFT JOIN cal_exceptions AS e ON e.day = g.day\n  ) AS x",

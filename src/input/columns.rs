@@ -35,11 +35,15 @@ pub enum Input {
     Audit,
     /// The portal's published service-index figures (`cchc reconcile --official`).
     Official,
+    /// The official counts a warehouse computed (`cchc metrics --method 766 --counts`).
+    Counts,
+    /// Last year's dossiers received per unit (`--previous-counts`).
+    PreviousCounts,
 }
 
 impl Input {
     /// Every input.
-    pub const ALL: [Input; 11] = [
+    pub const ALL: [Input; 13] = [
         Input::Units,
         Input::Checklist,
         Input::Dossiers,
@@ -51,6 +55,8 @@ impl Input {
         Input::Lineage,
         Input::Audit,
         Input::Official,
+        Input::Counts,
+        Input::PreviousCounts,
     ];
 
     /// Its name in `cchc.toml` (`[columns.<name>]`).
@@ -67,6 +73,8 @@ impl Input {
             Input::Lineage => "lineage",
             Input::Audit => "audit",
             Input::Official => "official",
+            Input::Counts => "counts",
+            Input::PreviousCounts => "previous_counts",
         }
     }
 
@@ -249,6 +257,36 @@ impl Input {
                 ("numerator", &["Tử số"]),
                 ("denominator", &["Mẫu số"]),
                 ("score", &["Điểm", "Điểm đạt"]),
+            ],
+            Input::Counts => &[
+                ("unit_id", &[]),
+                ("procedure_id", &[]),
+                ("touching", &[]),
+                ("received", &[]),
+                ("synced", &[]),
+                ("processed", &[]),
+                ("on_time", &[]),
+                ("late", &[]),
+                ("unknown", &[]),
+                ("online", &[]),
+                ("received_online", &[]),
+                ("fee", &[]),
+                ("paid_online", &[]),
+                ("resolved", &[]),
+                ("digitized", &[]),
+                ("paper_resolved", &[]),
+                ("paper_e_result", &[]),
+                ("reused", &[]),
+                ("personal_store", &[]),
+                ("citizen_db", &[]),
+                ("flagged", &[]),
+                ("time_total", &[]),
+                ("timed", &[]),
+                ("log_columns", &[]),
+            ],
+            Input::PreviousCounts => &[
+                ("unit_id", &["Mã đơn vị", "Mã cơ quan"]),
+                ("received", &["Số hồ sơ tiếp nhận", "Tiếp nhận"]),
             ],
             Input::Audit => &[
                 ("unit_id", &["Mã đơn vị", "Mã tỉnh", "Mã ĐV"]),

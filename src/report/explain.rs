@@ -567,11 +567,12 @@ fn input_words(run: &Run, leaf: &Leaf, res: &crate::score::LeafResult, w: &Words
         Some(RatioSource::Officials(_)) => "officials",
         _ => "checklist",
     };
+    // The log's figures may come from a warehouse's counts file (`--counts`) instead.
     let file = run
         .scoring
         .stats
         .iter()
-        .find(|s| s.input == input)
+        .find(|s| s.input == input || (input == "dossiers" && s.input == "counts"))
         .map_or(input, |s| s.file.as_str());
     if input == "checklist" {
         format!("{file}: {}", w.no_row)

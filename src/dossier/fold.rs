@@ -412,17 +412,19 @@ impl Fold {
         setup: &super::official::Setup,
     ) -> bool {
         self.enter(ids.dossier_id);
+        // Its procedure is numbered (and named for the catalogue's findings) whether or
+        // not the dossier counts.
         let (proc_index, rule) = self.procedure(ids.procedure_id, setup);
-        let petition = !setup.petitioned.is_empty() && setup.petitioned.contains(ids.dossier_id);
-        let od = super::official::of_row(d, due, extras, rule, petition);
         // Received after the period, or ended before it: gathers nothing, and gives
         // its key no row (an open dossier received by the period's end is in 2.1).
         let w = setup.window;
-        let ended_before =
-            od.end != super::official::End::Open && d.finished.is_some_and(|f| f < w.first);
+        let ended_before = super::official::End::of(d.status) != super::official::End::Open
+            && d.finished.is_some_and(|f| f < w.first);
         if d.received > w.last || ended_before {
             return false;
         }
+        let petition = !setup.petitioned.is_empty() && setup.petitioned.contains(ids.dossier_id);
+        let od = super::official::of_row(d, due, extras, rule, petition);
         // By procedure: each unit's procedures (the drill-down of a unit's figures).
         let slot = match self.setup.by {
             GroupBy::Procedure => {

@@ -40,6 +40,24 @@ pub enum End {
     Withdrawn,
 }
 
+impl End {
+    /// Where a dossier of this status stands.
+    #[inline]
+    pub fn of(status: super::row::Status) -> End {
+        use super::row::Status;
+        match status {
+            Status::Resolved => End::Resolved,
+            Status::Returned => End::Returned,
+            Status::Withdrawn => End::Withdrawn,
+            Status::Refused => End::Refused,
+            Status::Stopped => End::Stopped,
+            Status::Received | Status::Processing | Status::Paused | Status::Supplement => {
+                End::Open
+            }
+        }
+    }
+}
+
 /// A procedure's maximum processing time (`max_time` in `time_unit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxTime {
@@ -801,15 +819,8 @@ pub fn of_row(
     rule: Option<ProcedureRule>,
     petition: bool,
 ) -> Dossier {
-    use super::row::{Channel, Status};
-    let end = match d.status {
-        Status::Resolved => End::Resolved,
-        Status::Returned => End::Returned,
-        Status::Withdrawn => End::Withdrawn,
-        Status::Refused => End::Refused,
-        Status::Stopped => End::Stopped,
-        Status::Received | Status::Processing | Status::Paused | Status::Supplement => End::Open,
-    };
+    use super::row::Channel;
+    let end = End::of(d.status);
     let rule = rule.unwrap_or_default();
     Dossier {
         received: d.received,

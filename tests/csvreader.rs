@@ -140,6 +140,49 @@ proptest! {
 }
 
 #[test]
+fn a_guessed_cut_that_proves_wrong_is_read_again_exactly() {
+    // Blocks with quotes are cut at their last line break on a guess the workers check.
+    // Each text below defeats the guess at some block size — a line break inside a
+    // quoted field where a block ends, a quote inside an unquoted field, a quoted field
+    // still open at the end — and at every size the records, their lines and the
+    // errors are the csv crate's.
+    let texts = [
+        "a,\"1\",x\nb,\"long\nfield\nover\nlines\",y\nc,\"3\",z\n",
+        "a,\"1\",x\nb,2\"in\"side,y\nc,\"3\",z\nd,\"4\",w\n",
+        "\"a\",\"b\nc\"\n\"d\",\"e\"\"f\"\n\n\"g\",h\n",
+    ];
+    for t in texts {
+        let theirs = reference_lines(t.as_bytes(), b',').expect("a valid text");
+        let mut again = 0;
+        for block in 1..=t.len() + 1 {
+            let (ours, read_again) =
+                cchc::dossier::probe::csv_records_again(t.as_bytes(), b',', block).unwrap();
+            assert_eq!(ours, theirs, "{t:?} in blocks of {block}");
+            again += usize::from(read_again);
+        }
+        assert!(again > 0, "{t:?}: the guess never failed");
+    }
+    // A regularly quoted log (escaped quotes, separators inside quotes) is read once.
+    let regular = "\"a\",\"1,5\",\"say \"\"hi\"\"\"\n\"b\",\"2\",\"\"\n\"c\",\"3\",x\n";
+    for block in [5, 9, 17, 1 << 20] {
+        let (rows, again) =
+            cchc::dossier::probe::csv_records_again(regular.as_bytes(), b',', block).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert!(!again, "blocks of {block}: read twice");
+    }
+    let open = "a,\"1\"\nb,\"2\nc,3\nd,4\n";
+    for block in 1..=open.len() + 1 {
+        let e = cchc::dossier::probe::csv_records(open.as_bytes(), b',', block)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("text:3: a quoted field is not closed"),
+            "{block}: {e}"
+        );
+    }
+}
+
+#[test]
 fn line_numbers_count_breaks_inside_quotes_and_blank_lines() {
     let t = "a,\"x\ny\",c\n\nb,2\r\n\"q\"\"\",3";
     let rows = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 3).unwrap();

@@ -14,11 +14,13 @@
 //! crate's tokenizer) reads it: a field that starts with `"` runs to the next lone
 //! `"`, `""` inside it is one `"`, and it may hold the separator or line breaks. Blocks
 //! without a `"` take a plain path that splits at separators; blocks whose quotes are
-//! all regular (each opens a field or escapes one, as writers write them) are cut and
-//! split the same way at the separators outside quotes, found from the quotes' parity
-//! ([`quoted_cut`]); only a block with an irregular quote goes through csv-core. A
-//! record's line is the physical line it starts on; a record is at most
-//! [`MAX_RECORD`] bytes.
+//! all regular (each opens a field or escapes one, as writers write them) are split the
+//! same way at the separators outside quotes, found from the quotes' parity. Such a
+//! block is cut at its last line break on a guess its worker checks while splitting
+//! ([`scan`]); a log where the guess fails (a line break inside a quoted field, an
+//! irregular quote) is read again with exact cuts ([`quoted_cut`]), and a block with
+//! an irregular quote then goes through csv-core. A record's line is the physical line
+//! it starts on; a record is at most [`MAX_RECORD`] bytes.
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
 use super::row::Fields;
@@ -70,6 +72,9 @@ struct Block {
     /// in it: then its records split at the separators and line breaks outside quotes,
     /// 64 bytes at a time, as csv-core would split them.
     regular: bool,
+    /// Whether its cut is a guess ([`guessed_cut`]) its worker checks: every quote
+    /// regular, and its last line break outside quotes.
+    guessed: bool,
     /// Whether it is the file's last (its last record may lack a line break).
     last: bool,
 }
@@ -77,15 +82,46 @@ struct Block {
 /// Streams every record of the log through `visitor` and returns it when done. If
 /// the visitor stops (or a line cannot be read), the records before it have all been
 /// seen, so the earliest problem in the file is the one reported.
+///
+/// A block with quotes is first cut at its last line break, on the guess that no
+/// quoted field holds one there; its worker checks the guess as it splits the block
+/// (the quotes' parity it computes anyway), so the reading thread reads no byte twice.
+/// Should a block prove irregular or cut inside a quoted field, or the scan fail, the
+/// scan is redone with the exact cuts ([`quoted_cut`], csv-core): the same records,
+/// findings and errors either way, and a log with line breaks inside its quoted fields
+/// read twice.
 pub fn scan<V: Visitor>(layout: &Layout, visitor: V) -> Result<V, DossierError> {
+    scan_again(layout, visitor).map(|(v, _)| v)
+}
+
+/// [`scan`], and whether the log was read again with exact cuts.
+fn scan_again<V: Visitor>(layout: &Layout, visitor: V) -> Result<(V, bool), DossierError> {
+    let spare = visitor.fork();
+    let wrong = std::sync::atomic::AtomicBool::new(false);
+    match scan_as(layout, visitor, Some(&wrong)) {
+        Ok(v) if !wrong.load(std::sync::atomic::Ordering::Acquire) => Ok((v, false)),
+        _ => scan_as(layout, spare, None).map(|v| (v, true)),
+    }
+}
+
+/// [`scan`] with guessed cuts (`wrong`: set when a guess proves wrong) or exact ones.
+fn scan_as<V: Visitor>(
+    layout: &Layout,
+    visitor: V,
+    wrong: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<V, DossierError> {
     // Buffers go back to the reader once read: no fresh pages to fault in per block.
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
+    let guess = wrong.is_some();
     fan_out(
         visitor,
-        |feed| read_blocks(layout, &feed, &pool_rx),
+        |feed| read_blocks(layout, &feed, &pool_rx, guess),
         |block: Block, v: &mut V| {
             let stop = records(layout, &block, v);
             let _ = pool_tx.send(block.bytes);
+            if let (Some(Stop::Retry), Some(w)) = (&stop, wrong) {
+                w.store(true, std::sync::atomic::Ordering::Release);
+            }
             stop
         },
     )
@@ -117,6 +153,7 @@ fn read_blocks(
     layout: &Layout,
     feed: &Feed<Block>,
     pool: &mpsc::Receiver<Vec<u8>>,
+    guess: bool,
 ) -> Result<(), DossierError> {
     let io = |e: std::io::Error| read_err(layout, None, format!("cannot read: {e}"));
     let mut file: Box<dyn Read> = match layout.text {
@@ -158,7 +195,11 @@ fn read_blocks(
             at: cut,
             quoted,
             regular,
-        } = cut_of(data, layout.separator, eof);
+        } = if guess {
+            guessed_cut(data, eof)
+        } else {
+            cut_of(data, layout.separator, eof)
+        };
         let cut = cut.unwrap_or(0);
         let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
         if filled - cut > MAX_RECORD {
@@ -176,6 +217,7 @@ fn read_blocks(
             len: cut,
             quoted,
             regular,
+            guessed: guess && quoted,
             last: eof,
         };
         if !feed.send(block) {
@@ -218,6 +260,22 @@ fn cut_of(data: &[u8], sep: u8, eof: bool) -> Cut {
         at,
         quoted,
         regular,
+    }
+}
+
+/// The guessed cut of the bytes read: after the last line break (the end, at the end
+/// of the file), taken as the end of a record and the quoting as regular — which the
+/// worker checks ([`Breaks::wrong`]).
+fn guessed_cut(data: &[u8], eof: bool) -> Cut {
+    let at = if eof {
+        Some(data.len())
+    } else {
+        memchr::memrchr(b'\n', data).map(|i| i + 1)
+    };
+    Cut {
+        at,
+        quoted: memchr::memchr(b'"', data).is_some(),
+        regular: true,
     }
 }
 
@@ -417,7 +475,15 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
     // Checked once for the block; fields are cut at ASCII bytes, so each stays valid.
     // Bytes that are not UTF-8 end the block, after the whole records before them (an
     // earlier unusable row is still the first problem reported).
-    let (whole, not_utf8) = match std::str::from_utf8(&block.bytes[..block.len]) {
+    // simdutf8 checks 32 or 64 bytes at a time on any text (the standard check
+    // slows to a byte at a time past the first letter with a diacritic: a tenth of a
+    // Vietnamese log's scan); on bad bytes the standard check says where.
+    let bytes = &block.bytes[..block.len];
+    let checked = match simdutf8::basic::from_utf8(bytes) {
+        Ok(w) => Ok(w),
+        Err(_) => std::str::from_utf8(bytes),
+    };
+    let (whole, not_utf8) = match checked {
         Ok(w) => (w, None),
         Err(e) => {
             let valid = &block.bytes[..e.valid_up_to()];
@@ -438,8 +504,10 @@ fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop
     };
     if block.quoted && !block.regular {
         text.quoted(v, block.last)
+    } else if block.quoted {
+        text.regular_counted(v, block.guessed)
     } else {
-        text.plain(v, block.quoted)
+        text.plain(v)
     }
 }
 
@@ -519,12 +587,9 @@ impl Text<'_> {
     /// Records without quotes, or regularly quoted: fields end at a separator, records
     /// at a line break, found for the whole block by [`Breaks`] (outside quotes, when
     /// `quoted`; a field that starts with `"` is then unquoted as csv-core would).
-    fn plain<V: Visitor>(mut self, v: &mut V, quoted: bool) -> Option<Stop> {
+    fn plain<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
-        if quoted {
-            return self.regular(v);
-        }
         // Each column's slot in the fields (one past them for a column not read).
         let place: Vec<usize> = (self.layout.slots.iter())
             .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
@@ -581,13 +646,37 @@ impl Text<'_> {
 }
 
 impl Text<'_> {
+    /// [`Text::regular`], with the processor's own bit count where it has one: the path
+    /// counts each field's quotes in bit masks, and the portable count is a dozen
+    /// instructions (a tenth of a quoted log's scan, benches/README.md).
+    fn regular_counted<V: Visitor>(self, v: &mut V, guessed: bool) -> Option<Stop> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the processor has the instruction: checked just above.
+            return unsafe { self.regular_popcnt(v, guessed) };
+        }
+        self.regular(v, guessed)
+    }
+
+    /// [`Text::regular`] compiled with the `popcnt` instruction (inlined here).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn regular_popcnt<V: Visitor>(self, v: &mut V, guessed: bool) -> Option<Stop> {
+        self.regular(v, guessed)
+    }
+
     /// Regularly quoted records ([`Block::regular`]): split at the separators and line
     /// breaks outside quotes, written over the last record's fields as the plain path
     /// does; a field that starts with `"` loses its quotes (borrowed from the text). A
     /// record with a `""` inside a quoted field is the rare one: its fields are
     /// unescaped into a buffer ([`Text::escaped`]). Line breaks inside quotes are
     /// counted from [`Breaks`]' masks, not by a second pass over the record.
-    fn regular<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+    ///
+    /// `guessed`: the block's cut is a guess; a quote that is not regular, or a last
+    /// line break inside quotes, stops it with [`Stop::Retry`] before the record it is
+    /// in is delivered.
+    #[inline(always)]
+    fn regular<V: Visitor>(mut self, v: &mut V, guessed: bool) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
         // Each column's slot in the fields (one past them for a column not read).
@@ -629,27 +718,22 @@ impl Text<'_> {
             if column >= place.len() {
                 return self.too_many(line, column + 1);
             }
-            // The last field: a `\r` before the line break goes before unquoting, and
-            // one left after it too (`"a"\r` is `a`), as csv-core's caller does.
-            let b = if bytes[start..end].ends_with(b"\r") {
-                end - 1
-            } else {
-                end
-            };
             let quotes_now = breaks.quotes_before(end);
-            let mut last = match unquote_counted(&whole[start..b], quotes_now - quotes_at) {
-                Unquoted::Slice(x, y) => &whole[start + x..start + y],
-                Unquoted::Owned(_) => {
+            let mut last = match last_field(&whole[start..end], quotes_now - quotes_at) {
+                Some(last) => last,
+                None => {
                     escaped = true;
                     ""
                 }
             };
-            last = last.strip_suffix('\r').unwrap_or(last);
             for &p in &place[column..] {
                 if let Some(f) = fields.values.get_mut(p) {
                     *f = last; // then "" for each column a short record lacks
                 }
                 last = "";
+            }
+            if guessed && breaks.wrong {
+                return Some(Stop::Retry);
             }
             let stop = if escaped {
                 self.escaped(v, line, &whole[record..end])
@@ -732,6 +816,19 @@ fn unquote_counted(field: &str, quotes: u64) -> Unquoted {
     }
 }
 
+/// A record's last field, before its line break, unquoted (None: it holds an escaped
+/// quote, and is unescaped with its record). A `\r` before the line break goes before
+/// unquoting, and one left after it too (`"a"\r` is `a`), as csv-core's caller does.
+#[inline(always)]
+fn last_field(field: &str, quotes: u64) -> Option<&str> {
+    let trimmed = field.strip_suffix('\r').unwrap_or(field);
+    let last = match unquote_counted(trimmed, quotes) {
+        Unquoted::Slice(x, y) => &trimmed[x..y],
+        Unquoted::Owned(_) => return None,
+    };
+    Some(last.strip_suffix('\r').unwrap_or(last))
+}
+
 /// What csv-core makes of a field of a regular block: a field that does not start with
 /// `"` as it is; else the quotes dropped, `""` inside them read as one `"`, and text
 /// after the closing quote kept.
@@ -787,6 +884,12 @@ struct Breaks<'a> {
     quotes: u64,
     /// With quotes: the quotes before `base`.
     quotes_counted: u64,
+    /// With quotes: bit 0 set when a quote may open a field at the next 64 bytes'
+    /// first byte (the previous byte ended a field, or closed a quoted one).
+    may_open: u64,
+    /// With quotes: a quote is not regular ([`quoted_cut`]'s rule), or the text ends
+    /// inside quotes — the bytes so far do not split as csv-core would split them.
+    wrong: bool,
 }
 
 impl<'a> Breaks<'a> {
@@ -803,6 +906,8 @@ impl<'a> Breaks<'a> {
             inner_counted: 0,
             quotes: 0,
             quotes_counted: 0,
+            may_open: 1,
+            wrong: false,
         };
         b.mask = b.mask_at(0);
         b
@@ -810,7 +915,7 @@ impl<'a> Breaks<'a> {
 
     /// The bit mask of the 64 bytes from `at` (fewer at the end of the text). Called
     /// for each 64 bytes in order: with quotes, it carries whether they end inside.
-    #[inline]
+    #[inline(always)]
     fn mask_at(&mut self, at: usize) -> u64 {
         let rest = &self.bytes[at.min(self.bytes.len())..];
         if self.quoted {
@@ -837,7 +942,7 @@ impl<'a> Breaks<'a> {
 impl Breaks<'_> {
     /// The separators and line breaks of the 64 bytes `rest` starts with that are
     /// outside quotes (an odd number of quotes before a byte puts it inside).
-    #[inline]
+    #[inline(always)]
     fn outside_quotes(&mut self, rest: &[u8]) -> u64 {
         let mut chunk = [0u8; 64];
         let n = rest.len().min(64);
@@ -863,6 +968,13 @@ impl Breaks<'_> {
         inside ^= self.inside;
         self.inside = if inside >> 63 == 1 { u64::MAX } else { 0 };
         let keep = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
+        // The regularity of the quotes, as quoted_cut checks it: a quote that opens a
+        // field stands at its start, or right after a closing quote.
+        let ends = hits | (q & !inside);
+        let opening = q & inside & keep;
+        self.wrong |= opening & !((ends << 1) | self.may_open) != 0;
+        self.may_open = ends >> 63;
+        self.wrong |= rest.len() <= 64 && self.inside != 0;
         self.inner = newlines & inside & keep;
         self.quotes = q & keep;
         hits & !inside & keep
@@ -871,7 +983,7 @@ impl Breaks<'_> {
     /// The bits of `bits` (a mask of the 64 bytes from `base`) before `at`, added to
     /// `counted` (those before `base`): `at` is a position the iterator has just given,
     /// or the end of the text once it has given `None`.
-    #[inline]
+    #[inline(always)]
     fn before(&self, at: usize, bits: u64, counted: u64) -> u64 {
         let below = match at.checked_sub(self.base) {
             Some(k) if k < 64 => bits & ((1u64 << k) - 1),
@@ -882,14 +994,14 @@ impl Breaks<'_> {
     }
 
     /// The quotes before `at` (as [`Breaks::inner_before`] counts line breaks).
-    #[inline]
+    #[inline(always)]
     fn quotes_before(&self, at: usize) -> u64 {
         self.before(at, self.quotes, self.quotes_counted)
     }
 
     /// The line breaks inside quotes before `at`, a position the iterator has just
     /// given (or the end of the text, once it has given `None`).
-    #[inline]
+    #[inline(always)]
     fn inner_before(&self, at: usize) -> u64 {
         self.before(at, self.inner, self.inner_counted)
     }
@@ -898,7 +1010,7 @@ impl Breaks<'_> {
 impl Iterator for Breaks<'_> {
     type Item = usize;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
             self.inner_counted += u64::from(self.inner.count_ones());
@@ -933,6 +1045,16 @@ pub fn records_of(
     separator: u8,
     block_size: usize,
 ) -> Result<Vec<(u64, Vec<String>)>, DossierError> {
+    records_again(text, separator, block_size).map(|(rows, _)| rows)
+}
+
+/// [`records_of`], and whether the text was read again with exact cuts (a guessed cut
+/// proved wrong, or the first reading failed).
+pub fn records_again(
+    text: &[u8],
+    separator: u8,
+    block_size: usize,
+) -> Result<(Vec<(u64, Vec<String>)>, bool), DossierError> {
     struct Collect(Vec<(u64, Vec<String>)>);
     impl Visitor for Collect {
         fn row(&mut self, line: u64, f: &Fields) -> bool {
@@ -957,7 +1079,7 @@ pub fn records_of(
         slots: (0..Fields::COLUMNS.len()).map(Some).collect(),
         text: Some(text),
     };
-    let mut rows = scan(&layout, Collect(Vec::new()))?.0;
+    let (Collect(mut rows), again) = scan_again(&layout, Collect(Vec::new()))?;
     rows.sort_by_key(|r| r.0);
-    Ok(rows)
+    Ok((rows, again))
 }

@@ -714,7 +714,8 @@ pub fn emit_sql(
 #[doc(hidden)]
 pub mod probe {
     pub use super::csvlog::{
-        quoted_cut, quoted_records_end, records_of as csv_records, MAX_RECORD,
+        quoted_cut, quoted_records_end, records_again as csv_records_again,
+        records_of as csv_records, MAX_RECORD,
     };
     pub use super::row::{
         extras, parse, parse_stamp, trim, usual, usual_extras, Fields, TextRow, WIDTH,

@@ -47,6 +47,10 @@ pub enum Stop {
     Visitor,
     /// The batch cannot be read; the scan fails with this error.
     Read(DossierError),
+    /// The batch was cut on a guess that proved wrong (a CSV block cut at a line break
+    /// inside a quoted field): the scan is to be redone without guessing. Left, as a
+    /// visitor's stop is, for the producer's caller to act on.
+    Retry,
 }
 
 /// The channel into the workers, closed by taking the sender out.

@@ -1040,13 +1040,12 @@ fn deliver<V: Visitor>(v: &mut V, line: u64, values: [&str; Fields::COLUMNS.len(
 /// `block_size` bytes: (line, its first 13 fields trimmed), in file order — for the
 /// fuzz target and the tests that compare this reader with the `csv` crate. The text
 /// has no header; its first line is numbered 2, as under a header.
-pub fn records_of(
-    text: &[u8],
-    separator: u8,
-    block_size: usize,
-) -> Result<Vec<(u64, Vec<String>)>, DossierError> {
+pub fn records_of(text: &[u8], separator: u8, block_size: usize) -> Result<Records, DossierError> {
     records_again(text, separator, block_size).map(|(rows, _)| rows)
 }
+
+/// Every record of a text: (line, fields).
+pub type Records = Vec<(u64, Vec<String>)>;
 
 /// [`records_of`], and whether the text was read again with exact cuts (a guessed cut
 /// proved wrong, or the first reading failed).
@@ -1054,7 +1053,7 @@ pub fn records_again(
     text: &[u8],
     separator: u8,
     block_size: usize,
-) -> Result<(Vec<(u64, Vec<String>)>, bool), DossierError> {
+) -> Result<(Records, bool), DossierError> {
     struct Collect(Vec<(u64, Vec<String>)>);
     impl Visitor for Collect {
         fn row(&mut self, line: u64, f: &Fields) -> bool {

@@ -428,27 +428,9 @@ fn an_independent_reading_of_the_index_agrees_cell_for_cell() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let mut projects = vec![root().join("fixtures/service-766"), root().join(DIR)];
-    for seed in [1, 2, 3, 4] {
+    for (seed, procedures) in [(1, 12), (2, 30), (3, 5), (4, 60)] {
         let out = tmp.path().join(format!("p{seed}"));
-        let made = Command::new("python3")
-            .arg(root().join("fixtures/service-766/generate.py"))
-            .args([
-                "--seed",
-                &seed.to_string(),
-                "--dossiers",
-                "700",
-                "--procedures",
-            ])
-            .arg(["12", "30", "5", "60"][seed as usize - 1])
-            .args(["--petitions", "80", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
+        generated(seed, 700, procedures, 80, &out);
         projects.push(out);
     }
     for p in &projects {
@@ -932,5 +914,29 @@ fn last_years_count_stands_for_the_1_4_denominator_of_a_unit_that_received_nothi
     assert!(
         err.contains("cchc's own metrics do not read last year's counts"),
         "{err}"
+    );
+}
+
+/// A project of the demo's generator (`fixtures/service-766/generate.py`) at `out`.
+pub(crate) fn generated(
+    seed: u32,
+    dossiers: u32,
+    procedures: u32,
+    petitions: u32,
+    out: &std::path::Path,
+) {
+    let n = |x: u32| x.to_string();
+    let made = Command::new("python3")
+        .arg(root().join("fixtures/service-766/generate.py"))
+        .args(["--seed", &n(seed), "--dossiers", &n(dossiers)])
+        .args(["--procedures", &n(procedures), "--petitions", &n(petitions)])
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
     );
 }

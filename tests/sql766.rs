@@ -71,20 +71,9 @@ fn the_warehouse_counts_score_to_the_same_table_on_the_fixtures_and_generated_lo
     same_from_counts("tests/fixtures/service766", &[]);
     same_from_counts("fixtures/service-766", &[]);
     let tmp = tempfile::tempdir().unwrap();
-    for (seed, procedures) in [(5, "8"), (6, "40")] {
+    for (seed, procedures) in [(5, 8), (6, 40)] {
         let out = tmp.path().join(format!("p{seed}"));
-        let made = Command::new("python3")
-            .arg(root().join("fixtures/service-766/generate.py"))
-            .args(["--seed", &seed.to_string(), "--dossiers", "900"])
-            .args(["--procedures", procedures, "--petitions", "60", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
+        crate::service766::generated(seed, 900, procedures, 60, &out);
         same_from_counts(out.to_str().unwrap(), &[]);
     }
 }
@@ -112,13 +101,7 @@ fn a_typed_parquet_dataset_and_every_spelling_give_the_same_counts() {
     // A generated log rewritten with the other spellings cchc reads: DD/MM/YYYY, UTC
     // stamps, Vietnamese channel and status names, flags as x and TRUE, capitals.
     let out = tempfile::tempdir().unwrap();
-    let made = Command::new("python3")
-        .arg(root().join("fixtures/service-766/generate.py"))
-        .args(["--seed", "9", "--dossiers", "800", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(made.status.success());
+    crate::service766::generated(9, 800, 40, 120, out.path());
     let log = out.path().join("dossiers.csv");
     let text = std::fs::read_to_string(&log).unwrap();
     let mut lines = text.lines();

@@ -379,12 +379,16 @@ impl Previous {
                 return Err(format!("{at}: unit_id is empty"));
             }
             let text = r.get("received");
-            let n: u64 = text.parse().map_err(|_| {
-                format!(
-                    "{at}: received `{}`: not a count (a whole number, 0 or more)",
-                    crate::term::clip(text, crate::term::QUOTE)
-                )
-            })?;
+            let n: u64 = text
+                .parse()
+                .ok()
+                .filter(|n| *n <= crate::dossier::MAX_COUNT)
+                .ok_or_else(|| {
+                    format!(
+                        "{at}: received `{}`: not a count (a whole number from 0 to 10^12)",
+                        crate::term::clip(text, crate::term::QUOTE)
+                    )
+                })?;
             if let Some((_, first)) = by_unit.insert(unit.clone(), (n, row.line)) {
                 return Err(format!(
                     "{at}: unit `{}` is already on line {first}",

@@ -158,7 +158,7 @@ fn a_counts_file_that_does_not_hold_together_is_refused_with_its_line() {
     let tmp = tempfile::tempdir().unwrap();
     let good = "unit_id,procedure_id,touching,received,synced,processed,on_time,late,unknown,online,received_online,fee,paid_online,resolved,digitized,paper_resolved,paper_e_result,reused,personal_store,citizen_db,flagged,time_total,timed,log_columns\n\
                 X1,P1,5,4,3,5,3,2,0,2,2,1,1,3,2,0,0,1,1,2,1,14,3,synced\n";
-    let cases: [(&str, &str); 7] = [
+    let cases: [(&str, &str); 8] = [
         (
             "X1,P1,5,4,3,5,3,2,0,2,2,1,1,3,2,0,0,1,1,2,1,14,three,synced",
             "timed `three`: not a count",
@@ -186,6 +186,11 @@ fn a_counts_file_that_does_not_hold_together_is_refused_with_its_line() {
         (
             ",P1,5,4,3,5,3,2,0,2,2,1,1,3,2,0,0,1,1,2,1,14,3,synced",
             "unit_id is empty",
+        ),
+        (
+            // Beyond any log (and beyond what sums of a file could hold in 64 bits).
+            "X1,P1,1000000000001,4,3,5,3,2,0,2,2,1,1,3,2,0,0,1,1,2,1,14,3,synced",
+            "touching `1000000000001`: not a count (a whole number from 0 to 10^12)",
         ),
     ];
     let out = tmp.path().join("out.csv");

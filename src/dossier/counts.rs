@@ -69,17 +69,30 @@ const WITHIN: [(&str, &str); 17] = [
     ("timed", "resolved"),
 ];
 
+/// The largest count a row may hold: more dossiers than any log has (a national year
+/// is about 10^8), small enough that no sum of a file's counts can overflow.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+/// The most rows a counts file may have: one per unit and procedure, for every commune
+/// of the country and every procedure, is well under it; with [`MAX_COUNT`] it keeps
+/// every sum within 64 bits.
+pub const MAX_ROWS: usize = 10_000_000;
+
 /// One row's counts, checked.
 fn row_counts(table: &Table, row: &crate::input::Row) -> Result<[u64; 21], String> {
     let mut v = [0u64; 21];
     for (i, name) in COUNTS.iter().enumerate() {
         let text = table.col(name).map_or("", |c| &row[c]);
-        v[i] = text.parse::<u64>().map_err(|_| {
-            format!(
-                "{name} `{}`: not a count (a whole number, 0 or more)",
-                crate::term::clip(text, crate::term::QUOTE)
-            )
-        })?;
+        v[i] = text
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= MAX_COUNT)
+            .ok_or_else(|| {
+                format!(
+                    "{name} `{}`: not a count (a whole number from 0 to 10^12)",
+                    crate::term::clip(text, crate::term::QUOTE)
+                )
+            })?;
     }
     let get = |n: &str| v[COUNTS.iter().position(|c| *c == n).unwrap_or(0)];
     for (num, den) in WITHIN {
@@ -209,6 +222,15 @@ pub fn read(table: &Table, opts: &Options) -> Result<MetricsTable, DossierError>
         .official
         .as_ref()
         .ok_or_else(|| read_err(&table.file, "a counts file is read under --method 766"))?;
+    if table.rows.len() > MAX_ROWS {
+        return Err(read_err(
+            &table.file,
+            format!(
+                "{} rows: a counts file has one per unit and procedure, at most {MAX_ROWS}",
+                table.rows.len()
+            ),
+        ));
+    }
     let mut g = Gather::default();
     for row in &table.rows {
         g.row(table, row, opts, setup.times)?;

@@ -742,6 +742,8 @@ fn not_in_register<'a>(
         .collect()
 }
 
+pub use counts::MAX_COUNT;
+
 /// The columns of an official counts file (`--counts`), as the query of
 /// [`emit_official_sql`] writes them.
 pub fn counts_columns() -> Vec<&'static str> {

@@ -61,6 +61,16 @@ fn same_from_counts(dir: &str, args: &[&str]) {
         };
         assert_eq!(strip(&err), strip(&err2), "{dir} by {by}");
     }
+    // A run on the counts is recorded with them, and verifies.
+    let (rec, out) = (tmp.path().join("run.json"), tmp.path().join("out.csv"));
+    let (r, o) = (rec.to_str().unwrap(), out.to_str().unwrap());
+    let run = [&["metrics", dir, "--method", "766", "--counts", c], args].concat();
+    let (code, _, err) = cchc(&[&run[..], &["--record", r, "--out", o]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(crate::common::read(&rec).contains("\"counts\""));
+    let (code, said, err) = cchc(&["verify", r]);
+    assert_eq!(code, 0, "{said}{err}");
+    assert!(said.contains("reproduced byte for byte"), "{said}");
 }
 
 #[test]

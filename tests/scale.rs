@@ -418,14 +418,22 @@ fn a_row_group_outside_the_period_is_never_decoded() {
 
 #[test]
 fn one_id_repeated_past_the_tables_budget_is_merged_from_the_runs() {
-    // 30,000 copies of one id fill one bucket of the spilled hashes past what a table
-    // may hold under a 1 MiB budget: that bucket is merged from the run files instead,
-    // and finds the same duplicates as the check in memory.
+    // 30,000 (or 70,000) copies of one id fill one bucket of the spilled hashes past
+    // what a table may hold under a 1 MiB budget: that bucket is merged from the run
+    // files instead, and finds the same duplicates as the check in memory — from
+    // shares of it small enough to be written unsorted (sorted when read), and from
+    // shares written sorted.
+    for copies in [30_000, 70_000] {
+        repeated_past_the_budget(copies);
+    }
+}
+
+fn repeated_past_the_budget(copies: usize) {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("log.csv");
     log(&path, 150_000);
     let mut text = std::fs::read_to_string(&path).unwrap();
-    for _ in 0..30_000 {
+    for _ in 0..copies {
         text.push_str("D99,U2,2025-03-03,direct,resolved,2025-03-10,2025-03-04\n");
     }
     std::fs::write(&path, text).unwrap();

@@ -166,8 +166,7 @@ fn d_cte(dialect: Dialect) -> String {
 }
 
 /// Whether a dossier touches the period (received by its end, not ended before it),
-/// its end for 2.1 (open at the period's end: that day), and whether it was received
-/// in the period.
+/// and its end for 2.1 (open at the period's end: that day).
 fn e_cte(w: super::Window) -> String {
     let (first, last) = (sql::date_lit(w.first), sql::date_lit(w.last));
     format!(

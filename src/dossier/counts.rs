@@ -94,7 +94,7 @@ fn row_counts(table: &Table, row: &crate::input::Row) -> Result<[u64; 21], Strin
                 )
             })?;
     }
-    let get = |n: &str| v[COUNTS.iter().position(|c| *c == n).unwrap_or(0)];
+    let get = |n: &str| count(&v, n);
     for (num, den) in WITHIN {
         if get(num) > get(den) {
             return Err(format!(
@@ -113,6 +113,11 @@ fn row_counts(table: &Table, row: &crate::input::Row) -> Result<[u64; 21], Strin
         ));
     }
     Ok(v)
+}
+
+/// The count named `name` of a row's counts (in [`COUNTS`]' order).
+fn count(v: &[u64; 21], name: &str) -> u64 {
+    COUNTS.iter().position(|c| *c == name).map_or(0, |i| v[i])
 }
 
 fn tally_of(v: &[u64; 21], times: bool) -> Tally {
@@ -188,7 +193,7 @@ impl Gather {
         if !procedure.is_empty() {
             self.procedures.insert(procedure.clone());
         }
-        if v[0] == 0 {
+        if count(&v, "touching") == 0 {
             return Ok(()); // its dossiers touch no day of the period: no row for its unit
         }
         let key = if opts.by == GroupBy::Procedure {
@@ -196,7 +201,10 @@ impl Gather {
         } else {
             unit
         };
-        for (map, n) in [(&mut self.late, v[5]), (&mut self.unjudged, v[6])] {
+        for (map, n) in [
+            (&mut self.late, count(&v, "late")),
+            (&mut self.unjudged, count(&v, "unknown")),
+        ] {
             if n > 0 {
                 let e = map.entry(key.clone()).or_default();
                 e.0.push(row.line);
@@ -205,10 +213,10 @@ impl Gather {
         }
         let g = self.rows.entry(key).or_default();
         g.tally += tally_of(&v, times);
-        if v[8] > 0 {
+        if count(&v, "received_online") > 0 {
             g.used.online.insert(procedure.clone());
         }
-        if v[10] > 0 {
+        if count(&v, "paid_online") > 0 {
             g.used.paid_online.insert(procedure);
         }
         Ok(())

@@ -934,7 +934,7 @@ fn indicators_of(
     diags.extend(portal::missing_findings(&scored, &indicators));
     diags.extend(portal::supplement_finding(&scored, &gathered.columns));
     diags.extend(portal::calendar_finding(gathered));
-    diags.extend(portal::petition_units(inputs, &indicators));
+    diags.extend(portal::input_units(inputs, &indicators));
     diags.extend(portal::catalogue_finding(inputs, gathered));
     diags.extend(portal::catalogue_units(inputs, &kinds, &indicators));
     indicators

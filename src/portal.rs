@@ -754,9 +754,10 @@ pub fn from_catalogue(id: &str) -> bool {
     PROCEDURE_INDICATORS.contains(&id)
 }
 
-/// A `unit-not-in-register` warning for each unit with petitions that has no row of
-/// the index (neither in the register nor in the log): its petitions count nowhere.
-pub fn petition_units(
+/// A `unit-not-in-register` warning for each unit with petitions, or with last year's
+/// counts, that has no row of the index (neither in the register nor in the log): what
+/// those files say of it counts nowhere.
+pub fn input_units(
     inputs: &Inputs,
     units: &BTreeMap<String, Vec<Indicator>>,
 ) -> Vec<Diagnostic> {

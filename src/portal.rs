@@ -757,10 +757,7 @@ pub fn from_catalogue(id: &str) -> bool {
 /// A `unit-not-in-register` warning for each unit with petitions, or with last year's
 /// counts, that has no row of the index (neither in the register nor in the log): what
 /// those files say of it counts nowhere.
-pub fn input_units(
-    inputs: &Inputs,
-    units: &BTreeMap<String, Vec<Indicator>>,
-) -> Vec<Diagnostic> {
+pub fn input_units(inputs: &Inputs, units: &BTreeMap<String, Vec<Indicator>>) -> Vec<Diagnostic> {
     let petitions = inputs.petitions.as_ref().map(|p| {
         let keys: Vec<&String> = p.by_unit.keys().collect();
         (keys, &p.file, "petitions", "its petitions count nowhere")

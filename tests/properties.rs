@@ -409,3 +409,70 @@ proptest! {
         }
     }
 }
+
+/// A fraction as num's own rational reduces it (the reference: its own gcd and
+/// arithmetic), written as `Exact::fraction` writes one.
+fn reference_text(r: &num_rational::BigRational) -> String {
+    if r.is_integer() {
+        r.numer().to_string()
+    } else {
+        format!("{}/{}", r.numer(), r.denom())
+    }
+}
+
+/// Fractions whose sums outgrow 64 bits: denominators are counts up to a million.
+fn fractions() -> impl Strategy<Value = Vec<(i64, i64)>> {
+    prop::collection::vec((-2_000_000i64..2_000_000, 1i64..1_000_000), 1..40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Exact's arithmetic past the small form (its own reduction, a running sum
+    /// reduced once, products and quotients reduced crosswise, rounding without
+    /// reducing) gives num's rational values, digit for digit.
+    #[test]
+    fn exact_arithmetic_past_64_bits_is_num_rationals(
+        xs in fractions(),
+        ys in fractions(),
+        k in 1i64..1000,
+        long in prop::collection::vec((-2_000_000i64..2_000_000, 1i64..1_000_000), 250..320),
+    ) {
+        use num_bigint::BigInt;
+        use num_rational::BigRational;
+        use num_traits::{One, Signed, Zero};
+        let exact = |&(n, d): &(i64, i64)| Exact::ratio(&Exact::int(n), &Exact::int(d)).unwrap();
+        let big = |&(n, d): &(i64, i64)| BigRational::new(BigInt::from(n), BigInt::from(d));
+        let (sx, sy): (Exact, Exact) = (xs.iter().map(exact).sum(), ys.iter().map(exact).sum());
+        let mut fold = Exact::zero();
+        for x in &xs {
+            fold += exact(x);
+        }
+        let (rx, ry): (BigRational, BigRational) = (xs.iter().map(big).sum(), ys.iter().map(big).sum());
+        prop_assert_eq!(sx.fraction(), reference_text(&rx));
+        prop_assert_eq!(fold.fraction(), reference_text(&rx));
+        // A sum long enough that the running sum reduces on the way (past 4096 bits).
+        let long_sum: Exact = long.iter().map(exact).sum();
+        let long_reference: BigRational = long.iter().map(big).sum();
+        prop_assert_eq!(long_sum.fraction(), reference_text(&long_reference));
+        prop_assert_eq!((sx.clone() + &sy).fraction(), reference_text(&(&rx + &ry)));
+        prop_assert_eq!((sx.clone() - &sy).fraction(), reference_text(&(&rx - &ry)));
+        prop_assert_eq!((sx.clone() * &sy).fraction(), reference_text(&(&rx * &ry)));
+        let kx = sx.clone() * &Exact::int(k);
+        prop_assert_eq!(kx.fraction(), reference_text(&(&rx * BigRational::from_integer(BigInt::from(k)))));
+        if !ry.is_zero() {
+            let q = Exact::ratio(&sx, &sy).unwrap();
+            prop_assert_eq!(q.fraction(), reference_text(&(&rx / &ry)));
+        }
+        // Rounding: half up to 2 places, against the reference's own.
+        let scaled = &rx * BigRational::from_integer(BigInt::from(100));
+        let (fl, twice) = (scaled.floor(), (&scaled - scaled.floor()) * BigRational::from_integer(BigInt::from(2)));
+        let half_up = if twice >= BigRational::one() && !(twice == BigRational::one() && rx.is_negative()) {
+            fl + BigRational::one()
+        } else {
+            fl
+        };
+        let rounded = sx.round(2, cchc::num::RoundingMode::HalfUp);
+        prop_assert_eq!(rounded * Decimal::from(100), Decimal::from_str_exact(&half_up.to_integer().to_string()).unwrap());
+    }
+}

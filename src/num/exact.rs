@@ -36,6 +36,22 @@ fn gcd(a: i128, b: i128) -> i128 {
     a as i128
 }
 
+/// The greatest common divisor of two big integers (≥ 0). num's own gcd (binary)
+/// takes a step per bit of the larger when the other is small — a count of dossiers
+/// against a sum of shares' denominator of hundreds of bits — so a first step of
+/// Euclid's brings the larger down to the size of the smaller.
+fn big_gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    let (a, b) = (a.abs(), b.abs());
+    let (large, small) = if a >= b { (a, b) } else { (b, a) };
+    if small.is_zero() {
+        return large;
+    }
+    if large.bits() > small.bits() + 64 {
+        return (large % &small).gcd(&small);
+    }
+    large.gcd(&small)
+}
+
 fn pow10(n: u32) -> BigInt {
     num_traits::pow(BigInt::from(10u8), n as usize)
 }
@@ -108,7 +124,7 @@ impl Exact {
                 }
             }
         }
-        Some(Exact::from_big(num.big() / den.big()))
+        Some(num.mul_big(&den.recip()))
     }
 
     /// Whether it is 0.
@@ -170,8 +186,9 @@ impl Exact {
     }
 
     fn round_big(&self, places: u32, mode: RoundingMode) -> Decimal {
-        let scaled = self.big() * BigRational::from_integer(pow10(places));
-        let (num, den) = (scaled.numer(), scaled.denom());
+        // Scaled without reducing: the rounding reads the quotient and remainder only.
+        let x = self.big();
+        let (num, den) = (&(x.numer() * pow10(places)), x.denom());
         let (q, r) = num.div_mod_floor(den);
         // floor(x) = q, x − q = r/den in [0, 1): compare 2r with den.
         let twice: BigInt = &r * BigInt::from(2u8);
@@ -295,27 +312,73 @@ impl Exact {
 
     /// |self| × 10^places, truncated, in digits.
     fn truncated_big(&self, places: u32) -> String {
-        let scaled = self.big() * BigRational::from_integer(pow10(places));
-        scaled.trunc().to_integer().abs().to_string()
+        let x = self.big();
+        ((x.numer() * pow10(places)) / x.denom()).abs().to_string()
     }
 
     fn add_ref(&self, o: &Exact) -> Exact {
-        if let (Some((a, b)), Some((c, d))) = (self.parts(), o.parts()) {
-            let sum = if b == d {
-                a.checked_add(c).map(|n| (n, b))
-            } else {
-                let g = gcd(b, d);
-                let (bg, dg) = (b / g, d / g);
-                a.checked_mul(dg)
-                    .zip(c.checked_mul(bg))
-                    .and_then(|(x, y)| x.checked_add(y))
-                    .zip(b.checked_mul(dg))
-            };
-            if let Some(x) = sum.and_then(|(n, m)| Exact::small(n, m)) {
-                return x;
-            }
+        if o.is_zero() {
+            return self.clone();
         }
-        Exact::from_big(self.big() + o.big())
+        if self.is_zero() {
+            return o.clone();
+        }
+        self.add_small(o).unwrap_or_else(|| self.add_big(o))
+    }
+
+    /// `a/b + c/d` with `g = gcd(b, d)`: `(a·(d/g) + c·(b/g)) / (b·(d/g))`, reduced by
+    /// the gcd of that numerator and `g` alone (both in lowest terms: no other factor
+    /// can be common).
+    fn add_big(&self, o: &Exact) -> Exact {
+        let (x, y) = (self.big(), o.big());
+        let (a, b, c, d) = (x.numer(), x.denom(), y.numer(), y.denom());
+        let g = big_gcd(b, d);
+        let (bg, dg) = (b / &g, d / &g);
+        let n = a * &dg + c * &bg;
+        let h = big_gcd(&n, &g);
+        if h.is_one() {
+            return Exact::from_big(BigRational::new_raw(n, b * dg));
+        }
+        Exact::from_big(BigRational::new_raw(n / &h, b / &h * dg))
+    }
+
+    /// `(a/b)·(c/d)`, each numerator reduced against the other's denominator first.
+    fn mul_big(&self, o: &Exact) -> Exact {
+        let (x, y) = (self.big(), o.big());
+        let (a, b, c, d) = (x.numer(), x.denom(), y.numer(), y.denom());
+        let (g1, g2) = (big_gcd(a, d), big_gcd(c, b));
+        let (g1, g2) = (g1.max(BigInt::one()), g2.max(BigInt::one()));
+        Exact::from_big(BigRational::new_raw(
+            (a / &g1) * (c / &g2),
+            (b / &g2) * (d / &g1),
+        ))
+    }
+
+    /// `1/self` (self ≠ 0), its sign on the numerator.
+    fn recip(&self) -> Exact {
+        let x = self.big();
+        let (n, d) = (x.numer(), x.denom());
+        if n.is_negative() {
+            Exact::from_big(BigRational::new_raw(-d, -n))
+        } else {
+            Exact::from_big(BigRational::new_raw(d.clone(), n.clone()))
+        }
+    }
+
+    /// The sum when both and it fit the small form.
+    fn add_small(&self, o: &Exact) -> Option<Exact> {
+        let ((a, b), (c, d)) = (self.parts()?, o.parts()?);
+        let (n, m) = if b == d {
+            (a.checked_add(c)?, b)
+        } else {
+            let g = gcd(b, d);
+            let (bg, dg) = (b / g, d / g);
+            (
+                a.checked_mul(dg)?.checked_add(c.checked_mul(bg)?)?,
+                b.checked_mul(dg)?,
+            )
+        };
+        Exact::small(n, m)
     }
 
     fn mul_ref(&self, o: &Exact) -> Exact {
@@ -327,7 +390,7 @@ impl Exact {
                 return x;
             }
         }
-        Exact::from_big(self.big() * o.big())
+        self.mul_big(o)
     }
 }
 
@@ -455,12 +518,83 @@ op!(Mul, mul, MulAssign, mul_assign, Exact::mul_ref);
 
 impl std::iter::Sum for Exact {
     fn sum<I: Iterator<Item = Exact>>(iter: I) -> Exact {
-        iter.fold(Exact::zero(), |a, b| a + b)
+        let mut a = Accum::default();
+        iter.for_each(|x| a.add(&x));
+        a.total()
     }
 }
 
 impl<'a> std::iter::Sum<&'a Exact> for Exact {
     fn sum<I: Iterator<Item = &'a Exact>>(iter: I) -> Exact {
-        iter.fold(Exact::zero(), |a, b| a + b)
+        let mut a = Accum::default();
+        iter.for_each(|x| a.add(x));
+        a.total()
+    }
+}
+
+/// Past this many bits of denominator an [`Accum`] reduces its sum: each unreduced
+/// addition multiplies the denominators, and the cost of multiplying grows with them.
+const REDUCE_ABOVE_BITS: u64 = 4096;
+
+/// A running sum of [`Exact`]s. Small values add in `i128` as [`Exact`]'s `+` does;
+/// once the sum outgrows the small form, fractions add without being reduced
+/// (`a/b + c/d = (ad + cb)/bd`), and the sum is reduced once, when it is read. A
+/// unit's official index adds some twenty shares whose denominators are counts of
+/// dossiers: their common denominator is hundreds of bits, and reducing after every
+/// addition (two greatest common divisors of such numbers) was most of the time of
+/// a national run's scoring (benches/README.md).
+#[derive(Debug, Clone, Default)]
+pub struct Accum {
+    /// The sum while it fits the small form.
+    small: Exact,
+    /// Past it: numerator and denominator (> 0), not reduced.
+    big: Option<(BigInt, BigInt)>,
+}
+
+impl Accum {
+    /// Adds `x`.
+    pub fn add(&mut self, x: &Exact) {
+        if self.big.is_none() {
+            if let Some(sum) = self.small.add_small(x) {
+                self.small = sum;
+                return;
+            }
+            let b = self.small.big();
+            self.big = Some((b.numer().clone(), b.denom().clone()));
+        }
+        if let Some((n, d)) = &mut self.big {
+            let (xn, xd) = match &x.0 {
+                Repr::Small(a, b) => (BigInt::from(*a), BigInt::from(*b)),
+                Repr::Big(r) => (r.numer().clone(), r.denom().clone()),
+            };
+            if *d == xd {
+                *n += xn;
+            } else {
+                *n = &*n * &xd + xn * &*d;
+                *d *= xd;
+            }
+            if d.bits() > REDUCE_ABOVE_BITS {
+                let g = big_gcd(n, d);
+                *n /= &g;
+                *d /= &g;
+            }
+        }
+    }
+
+    /// Subtracts `x`.
+    pub fn sub(&mut self, x: &Exact) {
+        self.add(&-x.clone());
+    }
+
+    /// The sum, in lowest terms.
+    pub fn total(self) -> Exact {
+        match self.big {
+            Some((n, d)) => {
+                // d > 0: a product of denominators.
+                let g = big_gcd(&n, &d);
+                Exact::from_big(BigRational::new_raw(n / &g, d / &g))
+            }
+            None => self.small,
+        }
     }
 }

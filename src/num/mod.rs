@@ -12,7 +12,7 @@
 
 mod exact;
 
-pub use exact::Exact;
+pub use exact::{Accum, Exact};
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;

@@ -18,7 +18,7 @@ use crate::framework::{Effect, Framework, OnEmpty};
 use crate::input::checklist::ChecklistRow;
 use crate::input::units::Unit;
 use crate::input::{Place, RowStats};
-use crate::num::Exact;
+use crate::num::{Accum, Exact};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -391,6 +391,9 @@ impl Totals {
             index_exact: Exact::zero(),
             index: Decimal::ZERO,
         };
+        // Summed in accumulators, reduced once each (see `Accum`).
+        let (mut scored, mut bonus, mut penalty) = <(Accum, Accum, Accum)>::default();
+        let mut areas = vec![Accum::default(); fw.areas.len()];
         for (def, r) in fw.leaves.iter().zip(leaves) {
             let o = r.outcome(stage);
             if !o.applicable {
@@ -398,21 +401,23 @@ impl Totals {
             }
             match def.effect {
                 Effect::Scored => {
-                    t.scored += &o.points;
+                    scored.add(&o.points);
                     t.max += def.max;
                     t.area_max[def.area] += def.max;
-                    t.areas[def.area] += &o.points;
+                    areas[def.area].add(&o.points);
                 }
                 Effect::Bonus => {
-                    t.bonus += &o.points;
-                    t.areas[def.area] += &o.points;
+                    bonus.add(&o.points);
+                    areas[def.area].add(&o.points);
                 }
                 Effect::Penalty => {
-                    t.penalty += &o.points;
-                    t.areas[def.area] -= &o.points;
+                    penalty.add(&o.points);
+                    areas[def.area].sub(&o.points);
                 }
             }
         }
+        (t.scored, t.bonus, t.penalty) = (scored.total(), bonus.total(), penalty.total());
+        t.areas = areas.into_iter().map(Accum::total).collect();
         let scale = Exact::from(fw.scale);
         if !fw.parts.is_empty() {
             t.parts = fw.parts.iter().map(|p| t.part(fw, p)).collect();

@@ -272,6 +272,10 @@ const FLAGS: [usize; 3] = [slot::paid_online, slot::digitized, slot::e_result];
 /// The rows a typed batch converts at once ([`Fast`]): its buffers (about 50 bytes a
 /// row) stay well inside a core's cache.
 const CHUNK: usize = 4096;
+/// How many rows ahead a typed scan tells the visitor of a row's unit (see
+/// [`super::pool::Visitor::ahead`]): far enough for the fetch to arrive, near enough
+/// to stay in the cache.
+const AHEAD: usize = 8;
 
 impl<'a> Fast<'a> {
     fn of(readers: &'a [View<'a>], index: &[Option<usize>]) -> Option<Fast<'a>> {
@@ -332,6 +336,15 @@ impl<'a> Fast<'a> {
         match self.text[k] {
             Some(a) => super::row::trim(a.get(row).unwrap_or("")),
             None => "",
+        }
+    }
+
+    /// The unit id [`AHEAD`] rows past `row` ("" past the batch's end or when null).
+    #[inline]
+    fn unit_ahead(&self, row: usize) -> &'a str {
+        match self.text[1] {
+            Some(a) if row + AHEAD < a.len() => a.get(row + AHEAD).unwrap_or(""),
+            _ => "",
         }
     }
 
@@ -517,6 +530,9 @@ impl Batch<'_> {
                 }
             }
             let line = self.first + row as u64;
+            if let Some(f) = fast.as_ref() {
+                v.ahead(f.unit_ahead(row));
+            }
             if let Some((ids, d)) = fast.as_ref().and_then(|f| f.dossier(row)) {
                 match v.dossier(line, &ids, &d) {
                     Some(true) => return Ok(Some(Stop::Visitor)),

@@ -25,6 +25,9 @@ pub trait Visitor: Send + 'static {
     ) -> Option<bool> {
         None
     }
+    /// The unit of a row a few rows ahead (a typed batch, where the next rows are at
+    /// hand): a hint to fetch what that row will touch.
+    fn ahead(&mut self, _unit_id: &str) {}
     /// Called after each batch.
     fn batch_end(&mut self) {}
     /// Rows the scan left unread because they touch no day of the period (a typed

@@ -457,3 +457,64 @@ proptest! {
         prop_assert!(fast >= core && block[core..fast].iter().all(|&b| b == b'\n'));
     }
 }
+
+#[test]
+fn a_log_read_again_shows_its_rows_once_in_the_progress() {
+    // A quoted note with line breaks defeats the guessed cut at small blocks, and the
+    // log is read again with exact cuts: the progress must then count from where it
+    // stood, not on top of the first try's rows.
+    let mut log = String::from(
+        "dossier_id,unit_id,received_at,channel,status,procedure_id,due_at,finished_at,note\n",
+    );
+    let rows = 40u64;
+    for i in 0..rows {
+        let note = if i % 3 == 0 {
+            "\"seen\nby the office\nand signed\""
+        } else {
+            "\"ok\""
+        };
+        log.push_str(&format!(
+            "D{i},U{},2025-04-03 10:00,direct,resolved,P1,2025-04-10 17:00,2025-04-09 16:00,{note}\n",
+            i % 4
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.csv");
+    std::fs::write(&path, &log).unwrap();
+    for block in [24, 40, 64, 100, 160] {
+        let opts = cchc::dossier::Options {
+            period: cchc::period::Period::parse("2025-04").unwrap(),
+            by: cchc::dossier::GroupBy::Unit,
+            skip_invalid: false,
+            procedures: None,
+            calendar: cchc::dossier::Calendar::builtin(),
+            units: None,
+            rates: Default::default(),
+            decimal_comma: false,
+            scan: cchc::dossier::ScanOptions {
+                block_size: block,
+                ..Default::default()
+            },
+            sheet: None,
+            aliases: Default::default(),
+            official: None,
+        };
+        let shown = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let into = shown.clone();
+        let t = cchc::dossier::compute(
+            &path,
+            "log.csv",
+            &opts,
+            std::sync::Arc::new(move |n| into.lock().unwrap().push(n)),
+        )
+        .unwrap();
+        let received: u64 = t.rows.iter().map(|(_, c)| c.received).sum();
+        assert_eq!(received, rows, "blocks of {block}");
+        let shown = shown.lock().unwrap();
+        assert_eq!(shown.last(), Some(&rows), "blocks of {block}: {shown:?}");
+        assert!(
+            shown.iter().all(|&n| n <= rows),
+            "blocks of {block}: the progress went past the log's rows: {shown:?}"
+        );
+    }
+}

@@ -97,10 +97,14 @@ pub fn scan<V: Visitor>(layout: &Layout, visitor: V) -> Result<V, DossierError> 
 /// [`scan`], and whether the log was read again with exact cuts.
 fn scan_again<V: Visitor>(layout: &Layout, visitor: V) -> Result<(V, bool), DossierError> {
     let spare = visitor.fork();
+    let shown = visitor.progress();
     let wrong = std::sync::atomic::AtomicBool::new(false);
     match scan_as(layout, visitor, Some(&wrong)) {
         Ok(v) if !wrong.load(std::sync::atomic::Ordering::Acquire) => Ok((v, false)),
-        _ => scan_as(layout, spare, None).map(|v| (v, true)),
+        _ => {
+            spare.rewind(shown);
+            scan_as(layout, spare, None).map(|v| (v, true))
+        }
     }
 }
 

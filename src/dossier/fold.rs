@@ -638,6 +638,15 @@ impl Visitor for Fold {
         self.early_slot(unit_id);
     }
 
+    fn progress(&self) -> u64 {
+        self.setup.read_by_all.load(Ordering::Relaxed)
+    }
+
+    fn rewind(&self, rows: u64) {
+        self.setup.read_by_all.store(rows, Ordering::Relaxed);
+        (self.setup.progress)(rows);
+    }
+
     fn batch_end(&mut self) {
         let new = self.read - self.reported;
         self.reported = self.read;

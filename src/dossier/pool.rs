@@ -28,6 +28,13 @@ pub trait Visitor: Send + 'static {
     /// The unit of a row a few rows ahead (a typed batch, where the next rows are at
     /// hand): a hint to fetch what that row will touch.
     fn ahead(&mut self, _unit_id: &str) {}
+    /// What the progress shown so far stands at (rows), for [`Visitor::rewind`].
+    fn progress(&self) -> u64 {
+        0
+    }
+    /// Sets the progress shown back to `rows`: a scan that reads the log again
+    /// (a guessed cut proved wrong) counts its rows once.
+    fn rewind(&self, _rows: u64) {}
     /// Called after each batch.
     fn batch_end(&mut self) {}
     /// Rows the scan left unread because they touch no day of the period (a typed

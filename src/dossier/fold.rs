@@ -74,9 +74,6 @@ impl Hasher for IdHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
-/// A key of up to 15 bytes and its length in one word (None for a longer key). Read
-/// with overlapping loads, not a copy to the stack and back: that round trip stalls
-/// the load that follows it, once per row.
 /// Asks for the cache line at `p` (a hint: it never faults, whatever the address).
 #[inline(always)]
 fn prefetch(p: *const u8) {
@@ -89,6 +86,9 @@ fn prefetch(p: *const u8) {
     let _ = p;
 }
 
+/// A key of up to 15 bytes and its length in one word (None for a longer key). Read
+/// with overlapping loads, not a copy to the stack and back: that round trip stalls
+/// the load that follows it, once per row.
 fn packed(key: &str) -> Option<u128> {
     let b = key.as_bytes();
     let n = b.len();

@@ -63,8 +63,9 @@ fn reference_lines(text: &[u8], sep: u8) -> Option<Vec<(u64, Vec<String>)>> {
     Some(out)
 }
 
-/// A field: plain (no quote, separator or line break) or quoted (anything, `"`
-/// doubled).
+/// A field: plain (no quote, separator or line break), quoted (anything, `"`
+/// doubled), or quoted with plain text after its closing quote (`"x"ă`, which csv-core
+/// reads as `xă`).
 fn field(sep: char) -> impl Strategy<Value = String> {
     let plain = proptest::collection::vec(
         prop_oneof![Just('a'), Just('ă'), Just(' '), Just('7')],
@@ -88,7 +89,8 @@ fn field(sep: char) -> impl Strategy<Value = String> {
             c.into_iter().collect::<String>().replace('"', "\"\"")
         )
     });
-    prop_oneof![3 => plain, 2 => inner]
+    let after = (inner.clone(), plain.clone()).prop_map(|(q, p)| q + &p);
+    prop_oneof![3 => plain, 2 => inner, 1 => after]
 }
 
 fn text(sep: char) -> impl Strategy<Value = String> {
@@ -272,6 +274,24 @@ fn fields_are_trimmed_of_every_kind_of_space() {
         .collect();
     assert_eq!(pairs, vec![("\0a\"", "\0b\0 \r&\""), ("x", "y")]);
     assert_eq!(Some(ours), reference(t.as_bytes(), b','));
+}
+
+/// The reader cuts fields next to the separators without looking for a letter's end,
+/// which is sound only for an ASCII separator: every other byte is refused, on plain,
+/// regularly quoted and irregular texts, whatever the block.
+#[test]
+fn a_separator_that_is_not_ascii_is_refused() {
+    let texts = ["aă,b\nc,d\n", "\"ă\",\"b\"\n\"c\",d\n", "a,b\"c\"\nd\n"];
+    for sep in 0x80..=0xffu8 {
+        for t in texts {
+            for block in [3, 8 << 20] {
+                let e = cchc::dossier::probe::csv_records(t.as_bytes(), sep, block)
+                    .expect_err("a separator that is not ASCII")
+                    .to_string();
+                assert!(e.contains("not an ASCII character"), "{sep:#x} {t:?}: {e}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -516,5 +536,44 @@ fn a_log_read_again_shows_its_rows_once_in_the_progress() {
             shown.iter().all(|&n| n <= rows),
             "blocks of {block}: the progress went past the log's rows: {shown:?}"
         );
+    }
+}
+
+/// A regularly quoted log whose note column (not read) holds `""` or text after a
+/// closing quote on every row, and whose unit ids (read) hold them on some rows: the
+/// note changes nothing, and each unit id is read as csv-core reads it (`"U""1"` is
+/// `U"1`, `"U"2` is `U2`) — on rows of every length, so that the odd quotes fall on
+/// every side of the reader's 64-byte windows, in one block and in small ones.
+#[test]
+fn odd_quotes_count_only_in_the_columns_read() {
+    let header =
+        "\"dossier_id\",\"note\",\"unit_id\",\"received_at\",\"channel\",\"status\",\"due_at\"\n";
+    let (mut quoted, mut plain) = (header.to_string(), header.replace('"', ""));
+    for n in 0..90 {
+        let pad = "x".repeat(n % 67);
+        let note = match n % 3 {
+            0 => format!("\"ghi chú {pad}, \"\"xem\"\" lại\""),
+            1 => format!("\"ghi chú {pad}\"ă"),
+            _ => format!("\"{pad}\""),
+        };
+        let (unit, unit_read) = match n % 4 {
+            0 => ("\"U\"\"1\"", "U\"1"), // read by csv-core (a quote inside)
+            1 => ("\"U\"2", "U2"),
+            _ => ("\"U3\"", "U3"),
+        };
+        let rest = "\"2025-03-02\",\"direct\",\"received\",\"2025-03-20\"";
+        quoted.push_str(&format!("\"D{n}\",{note},{unit},{rest}\r\n"));
+        plain.push_str(&format!(
+            "D{n},n,{unit_read},2025-03-02,direct,received,2025-03-20\n"
+        ));
+    }
+    let (c, want, e) = metrics_of(&plain, &[]);
+    assert_eq!(c, 0, "{e}");
+    assert!(want.contains("\"U\"\"1\",23,"), "{want}");
+    for block in [None, Some("61"), Some("200")] {
+        let extra: Vec<&str> = block.map_or(vec![], |b| vec!["--csv-block-size", b]);
+        let (c, got, e) = metrics_of(&quoted, &extra);
+        assert_eq!(c, 0, "{e}");
+        assert_eq!(got, want, "blocks of {block:?}");
     }
 }

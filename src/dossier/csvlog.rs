@@ -476,6 +476,12 @@ impl Splitter {
 
 /// Hands one block's records to the visitor; Some if it stopped early.
 fn records<V: Visitor>(layout: &Layout, block: &Block, v: &mut V) -> Option<Stop> {
+    if !layout.separator.is_ascii() {
+        // Fields are cut next to the separators without looking for a letter's end
+        // ([`cut`]): a byte of a multi-byte letter would cut inside it.
+        let e = read_err(layout, None, "the separator is not an ASCII character");
+        return Some(Stop::Read(e));
+    }
     // Checked once for the block; fields are cut at ASCII bytes, so each stays valid.
     // Bytes that are not UTF-8 end the block, after the whole records before them (an
     // earlier unusable row is still the first problem reported).
@@ -611,7 +617,7 @@ impl Text<'_> {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
                         if let Some(f) = place.get(column).and_then(|&p| fields.values.get_mut(p)) {
-                            *f = &whole[start..i];
+                            *f = cut(whole, start, i);
                         }
                         column += 1;
                         start = i + 1;
@@ -631,7 +637,7 @@ impl Text<'_> {
             if column >= place.len() {
                 return self.too_many(line, column + 1);
             }
-            let last = &whole[start..end];
+            let last = cut(whole, start, end);
             let mut last = last.strip_suffix('\r').unwrap_or(last);
             for &p in &place[column..] {
                 if let Some(f) = fields.values.get_mut(p) {
@@ -688,10 +694,12 @@ impl Text<'_> {
 
     /// Regularly quoted records ([`Block::regular`]): split at the separators and line
     /// breaks outside quotes, written over the last record's fields as the plain path
-    /// does; a field that starts with `"` loses its quotes (borrowed from the text). A
-    /// record with a `""` inside a quoted field is the rare one: its fields are
-    /// unescaped into a buffer ([`Text::escaped`]). Line breaks inside quotes are
-    /// counted from [`Breaks`]' masks, not by a second pass over the record.
+    /// does; a field `"…"` loses its quotes (borrowed from the text). A record with an
+    /// odd quote ([`Breaks`]: `""` inside a quoted field, or text after one) in a
+    /// column the scan reads is the rare one: its fields are unescaped into a buffer
+    /// ([`Text::escaped`]); in a column not read (a note with `""` on every row) it
+    /// costs a look at the read values. Line breaks inside quotes are counted from the
+    /// masks, not by a second pass over the record.
     ///
     /// `guessed`: the block's cut is a guess; a quote that is not regular, or a last
     /// line break inside quotes, stops it with [`Stop::Retry`] before the record it is
@@ -707,20 +715,15 @@ impl Text<'_> {
         let mut fields = Fields::default();
         let mut breaks = Breaks::new(bytes, sep, true);
         let mut line = self.line;
-        let (mut record, mut inner_before, mut quotes_at) = (0, 0, 0);
+        let (mut record, mut inner_before) = (0, 0);
         while record < bytes.len() {
-            let (mut column, mut start, mut escaped) = (0, record, false);
+            let (mut column, mut start) = (0, record);
             let end = loop {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
-                        let quotes_now = breaks.quotes_before(i);
                         if let Some(f) = place.get(column).and_then(|&p| fields.values.get_mut(p)) {
-                            match unquote_counted(&whole[start..i], quotes_now - quotes_at) {
-                                Unquoted::Slice(x, y) => *f = &whole[start + x..start + y],
-                                Unquoted::Owned(_) => escaped = true,
-                            }
+                            *f = regular_field(whole, start, i);
                         }
-                        quotes_at = quotes_now;
                         column += 1;
                         start = i + 1;
                     }
@@ -739,20 +742,18 @@ impl Text<'_> {
             if column >= place.len() {
                 return self.too_many(line, column + 1);
             }
-            let quotes_now = breaks.quotes_before(end);
-            let mut last = match last_field(&whole[start..end], quotes_now - quotes_at) {
-                Some(last) => last,
-                None => {
-                    escaped = true;
-                    ""
-                }
-            };
+            let mut last = last_field(whole, start, end);
             for &p in &place[column..] {
                 if let Some(f) = fields.values.get_mut(p) {
                     *f = last; // then "" for each column a short record lacks
                 }
                 last = "";
             }
+            // An odd quote in a read field: the record is unquoted byte by byte. One
+            // in a column not read changes nothing.
+            let escaped = breaks.odd_read(record, end, |at| {
+                fields.values.iter().any(|f| near(whole, f, at))
+            });
             if guessed && breaks.wrong {
                 return Some(Stop::Retry);
             }
@@ -767,7 +768,6 @@ impl Text<'_> {
             let inner_now = breaks.inner_before(end);
             line += inner_now - inner_before + 1;
             inner_before = inner_now;
-            quotes_at = quotes_now;
             record = end + 1;
         }
         self.not_utf8.map(Stop::Read)
@@ -822,32 +822,60 @@ enum Unquoted {
     Owned(String),
 }
 
-/// [`unquote`] of a field whose quotes the masks have counted already: none, or one
-/// at each end (the usual quoted field), is a range without looking at the bytes
-/// between; anything else is unquoted byte by byte.
-#[inline]
-fn unquote_counted(field: &str, quotes: u64) -> Unquoted {
-    let b = field.as_bytes();
-    match quotes {
-        0 => Unquoted::Slice(0, b.len()),
-        2 if b.len() >= 2 && b[0] == b'"' && b[b.len() - 1] == b'"' => {
-            Unquoted::Slice(1, b.len() - 1)
-        }
-        _ => unquote(field),
+/// A field of a regular record whose quotes are all at its ends: `"…"` without its
+/// quotes, any other field as it is. (A field with an odd quote, which [`Breaks`]
+/// finds, is not read right so: [`Text::regular`] then unquotes its record again.)
+#[inline(always)]
+fn regular_field(whole: &str, start: usize, end: usize) -> &str {
+    let b = whole.as_bytes();
+    let quoted = end > start + 1 && b[start] == b'"' && b[end - 1] == b'"';
+    if quoted {
+        cut(whole, start + 1, end - 1)
+    } else {
+        cut(whole, start, end)
     }
 }
 
-/// A record's last field, before its line break, unquoted (None: it holds an escaped
-/// quote, and is unescaped with its record). A `\r` before the line break goes before
-/// unquoting, and one left after it too (`"a"\r` is `a`), as csv-core's caller does.
+/// Whether the byte at `at` of `whole` is in the field that `value` (cut from `whole`
+/// by [`regular_field`] or [`last_field`]) was cut from: between the byte before it
+/// (an opening quote) and the three after it (a closing quote, `\r` and `\r`). A value
+/// not cut from `whole` (a column the record lacks) holds no byte of it.
 #[inline(always)]
-fn last_field(field: &str, quotes: u64) -> Option<&str> {
-    let trimmed = field.strip_suffix('\r').unwrap_or(field);
-    let last = match unquote_counted(trimmed, quotes) {
-        Unquoted::Slice(x, y) => &trimmed[x..y],
-        Unquoted::Owned(_) => return None,
+fn near(whole: &str, value: &str, at: usize) -> bool {
+    let start = (value.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    start <= at + 1 && at <= start.saturating_add(value.len() + 3)
+}
+
+/// `whole[a..b]` without the check that `a` and `b` fall between letters, which was a
+/// tenth of a quoted log's scan. The callers cut at 0, at the text's end, and next to
+/// the ASCII bytes the masks find (separators, line breaks, `"`, `\r`): a position
+/// holding an ASCII byte, or right after one, starts a letter, as UTF-8 never has an
+/// ASCII byte inside a multi-byte letter. [`records`] refuses a separator that is not
+/// ASCII. Out of bounds or reversed gives "".
+#[inline(always)]
+fn cut(whole: &str, a: usize, b: usize) -> &str {
+    debug_assert!(whole.is_char_boundary(a) && whole.is_char_boundary(b));
+    if a <= b && b <= whole.len() {
+        // SAFETY: a <= b <= len (just checked); both are letter boundaries (above).
+        unsafe { whole.get_unchecked(a..b) }
+    } else {
+        ""
+    }
+}
+
+/// A regular record's last field, before its line break, as [`regular_field`]: a `\r`
+/// before the line break goes before unquoting, and one left after it too (`"a"\r` is
+/// `a`), as csv-core's caller does.
+#[inline(always)]
+fn last_field(whole: &str, start: usize, end: usize) -> &str {
+    let b = whole.as_bytes();
+    let end = if end > start && b[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
     };
-    Some(last.strip_suffix('\r').unwrap_or(last))
+    let last = regular_field(whole, start, end);
+    last.strip_suffix('\r').unwrap_or(last)
 }
 
 /// What csv-core makes of a field of a regular block: a field that does not start with
@@ -901,10 +929,11 @@ struct Breaks<'a> {
     inner: u64,
     /// With quotes: the line breaks inside quotes before `base`.
     inner_counted: u64,
-    /// With quotes: the quotes in the 64 bytes from `base`, as bits.
-    quotes: u64,
-    /// With quotes: the quotes before `base`.
-    quotes_counted: u64,
+    /// With quotes: where the odd quotes are, in order, from the record being read to
+    /// the end of the 64 bytes from `base` — closing quotes not followed by a
+    /// separator, a line break (`\r\n` too) or the text's end: the `""` inside a quoted
+    /// field, or text after its closing quote.
+    odd: Vec<usize>,
     /// With quotes: bit 0 set when a quote may open a field at the next 64 bytes'
     /// first byte (the previous byte ended a field, or closed a quoted one).
     may_open: u64,
@@ -925,8 +954,7 @@ impl<'a> Breaks<'a> {
             mask: 0,
             inner: 0,
             inner_counted: 0,
-            quotes: 0,
-            quotes_counted: 0,
+            odd: Vec::new(),
             may_open: 1,
             wrong: false,
         };
@@ -940,7 +968,7 @@ impl<'a> Breaks<'a> {
     fn mask_at(&mut self, at: usize) -> u64 {
         let rest = &self.bytes[at.min(self.bytes.len())..];
         if self.quoted {
-            return self.outside_quotes(rest);
+            return self.outside_quotes(rest, at);
         }
         if rest.len() < 64 {
             let sep = self.sep.to_array()[0];
@@ -964,7 +992,7 @@ impl Breaks<'_> {
     /// The separators and line breaks of the 64 bytes `rest` starts with that are
     /// outside quotes (an odd number of quotes before a byte puts it inside).
     #[inline(always)]
-    fn outside_quotes(&mut self, rest: &[u8]) -> u64 {
+    fn outside_quotes(&mut self, rest: &[u8], at: usize) -> u64 {
         let mut chunk = [0u8; 64];
         let n = rest.len().min(64);
         let bytes: &[u8] = if n == 64 {
@@ -973,14 +1001,15 @@ impl Breaks<'_> {
             chunk[..n].copy_from_slice(rest);
             &chunk
         };
-        let quote = u8x16::splat(b'"');
-        let (mut q, mut hits, mut newlines) = (0u64, 0u64, 0u64);
+        let (quote, cr) = (u8x16::splat(b'"'), u8x16::splat(b'\r'));
+        let (mut q, mut hits, mut newlines, mut crs) = (0u64, 0u64, 0u64, 0u64);
         for (k, piece) in bytes.chunks_exact(16).enumerate() {
             let v = u8x16::from(<[u8; 16]>::try_from(piece).unwrap_or_default());
             let nl = v.cmp_eq(self.newline);
             hits |= u64::from((v.cmp_eq(self.sep) | nl).move_mask() as u16) << (16 * k);
             newlines |= u64::from(nl.move_mask() as u16) << (16 * k);
             q |= u64::from(v.cmp_eq(quote).move_mask() as u16) << (16 * k);
+            crs |= u64::from(v.cmp_eq(cr).move_mask() as u16) << (16 * k);
         }
         let mut inside = q;
         for shift in [1, 2, 4, 8, 16, 32] {
@@ -997,8 +1026,31 @@ impl Breaks<'_> {
         self.may_open = ends >> 63;
         self.wrong |= rest.len() <= 64 && self.inside != 0;
         self.inner = newlines & inside & keep;
-        self.quotes = q & keep;
+        let mut odd = q & !inside & keep & !self.field_ends(rest, n, hits, newlines, crs);
+        while odd != 0 {
+            self.odd.push(at + odd.trailing_zeros() as usize);
+            odd &= odd - 1;
+        }
         hits & !inside & keep
+    }
+
+    /// The bytes of the 64 that `rest` starts with (`n` of them in the text) after
+    /// which a field ends: a separator or a line break follows (`hits`, `newlines`),
+    /// or `\r\n` (`crs`), or the text ends.
+    #[inline(always)]
+    fn field_ends(&self, rest: &[u8], n: usize, hits: u64, newlines: u64, crs: u64) -> u64 {
+        let sep = self.sep.to_array()[0];
+        let (b64, b65) = (rest.get(64).copied(), rest.get(65).copied());
+        let crlf = crs & ((newlines >> 1) | u64::from(b64 == Some(b'\n')) << 63);
+        let last = match b64 {
+            None => true,
+            Some(b) => b == sep || b == b'\n' || (b == b'\r' && b65 == Some(b'\n')),
+        };
+        let ends = (hits | crlf) >> 1 | u64::from(last) << 63;
+        match n {
+            1..64 => ends | 1 << (n - 1),
+            _ => ends,
+        }
     }
 
     /// The bits of `bits` (a mask of the 64 bytes from `base`) before `at`, added to
@@ -1014,10 +1066,18 @@ impl Breaks<'_> {
         counted + u64::from(below.count_ones())
     }
 
-    /// The quotes before `at` (as [`Breaks::inner_before`] counts line breaks).
+    /// Whether an odd quote from `from` to `end` (a record: `end` is a position the
+    /// iterator has just given, or the text's end) is one that `read` holds; the odd
+    /// quotes before `end` are then dropped.
     #[inline(always)]
-    fn quotes_before(&self, at: usize) -> u64 {
-        self.before(at, self.quotes, self.quotes_counted)
+    fn odd_read(&mut self, from: usize, end: usize, read: impl Fn(usize) -> bool) -> bool {
+        if self.odd.is_empty() {
+            return false;
+        }
+        let n = self.odd.partition_point(|&p| p < end);
+        let hit = self.odd[..n].iter().any(|&p| p >= from && read(p));
+        self.odd.drain(..n);
+        hit
     }
 
     /// The line breaks inside quotes before `at`, a position the iterator has just
@@ -1036,8 +1096,6 @@ impl Iterator for Breaks<'_> {
         while self.mask == 0 {
             self.inner_counted += u64::from(self.inner.count_ones());
             self.inner = 0;
-            self.quotes_counted += u64::from(self.quotes.count_ones());
-            self.quotes = 0;
             self.base += 64;
             if self.base >= self.bytes.len() {
                 return None;

@@ -12,7 +12,8 @@ use proptest::prelude::*;
 /// left out; `None` when a record has more (the scan refuses those).
 fn reference(text: &[u8], sep: u8) -> Option<Vec<Vec<String>>> {
     Some(
-        reference_lines(text, sep)?
+        reference_lines(text, sep)
+            .ok()?
             .into_iter()
             .map(|r| r.1)
             .collect(),
@@ -20,8 +21,9 @@ fn reference(text: &[u8], sep: u8) -> Option<Vec<Vec<String>>> {
 }
 
 /// [`reference`] with each record's line: 2 + the line breaks before its first byte
-/// (inside quotes too), as the scan numbers a text without its header.
-fn reference_lines(text: &[u8], sep: u8) -> Option<Vec<(u64, Vec<String>)>> {
+/// (inside quotes too), as the scan numbers a text without its header; Err(the line)
+/// of the first record with too many fields.
+fn reference_lines(text: &[u8], sep: u8) -> Result<Vec<(u64, Vec<String>)>, u64> {
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -39,7 +41,7 @@ fn reference_lines(text: &[u8], sep: u8) -> Option<Vec<(u64, Vec<String>)>> {
         }
         let line = 2 + text[..start].iter().filter(|&&b| b == b'\n').count() as u64;
         if rec.len() > WIDTH {
-            return None;
+            return Err(line);
         }
         let n = rec.len();
         let mut fields: Vec<String> = rec
@@ -60,7 +62,7 @@ fn reference_lines(text: &[u8], sep: u8) -> Option<Vec<(u64, Vec<String>)>> {
         fields.resize(WIDTH, String::new());
         out.push((line, fields));
     }
-    Some(out)
+    Ok(out)
 }
 
 /// A field: plain (no quote, separator or line break), quoted (anything, `"`
@@ -126,12 +128,15 @@ proptest! {
     ) {
         let ours = cchc::dossier::probe::csv_records(t.as_bytes(), sep as u8, block);
         match reference_lines(t.as_bytes(), sep as u8) {
-            None => {
+            Err(line) => {
+                // The first such record's line, from a guessed reading or an exact one.
                 let e = ours.expect_err("more fields than columns is an error").to_string();
+                let says = format!("text:{line}: this row has");
+                prop_assert!(e.contains(&says), "{} (want line {}) {:?}", e, line, t);
                 let says = format!("fields but the header has {WIDTH} columns");
                 prop_assert!(e.contains(&says), "{}", e);
             }
-            Some(theirs) => {
+            Ok(theirs) => {
                 let ours = ours.map_err(|e| TestCaseError::fail(format!("{e}\n{t:?}")))?;
                 // Each record on the line it starts on: line breaks inside quotes and
                 // blank lines counted.
@@ -158,7 +163,8 @@ fn a_guessed_cut_that_proves_wrong_is_read_again_exactly() {
         let mut again = 0;
         for block in 1..=t.len() + 1 {
             let (ours, read_again) =
-                cchc::dossier::probe::csv_records_again(t.as_bytes(), b',', block).unwrap();
+                cchc::dossier::probe::csv_records_again(t.as_bytes(), b',', block);
+            let ours = ours.unwrap();
             assert_eq!(ours, theirs, "{t:?} in blocks of {block}");
             again += usize::from(read_again);
         }
@@ -168,8 +174,8 @@ fn a_guessed_cut_that_proves_wrong_is_read_again_exactly() {
     let regular = "\"a\",\"1,5\",\"say \"\"hi\"\"\"\n\"b\",\"2\",\"\"\n\"c\",\"3\",x\n";
     for block in [5, 9, 17, 1 << 20] {
         let (rows, again) =
-            cchc::dossier::probe::csv_records_again(regular.as_bytes(), b',', block).unwrap();
-        assert_eq!(rows.len(), 3);
+            cchc::dossier::probe::csv_records_again(regular.as_bytes(), b',', block);
+        assert_eq!(rows.unwrap().len(), 3);
         assert!(!again, "blocks of {block}: read twice");
     }
     let open = "a,\"1\"\nb,\"2\nc,3\nd,4\n";
@@ -575,5 +581,48 @@ fn odd_quotes_count_only_in_the_columns_read() {
         let (c, got, e) = metrics_of(&quoted, &extra);
         assert_eq!(c, 0, "{e}");
         assert_eq!(got, want, "blocks of {block:?}");
+    }
+}
+
+/// An error in a regularly quoted log (a row with too many fields, bytes that are not
+/// UTF-8), where no line break stands inside quotes, is reported from the first,
+/// guessed reading — the log is not read a second time to find the same error — and
+/// it is the error exact cuts give: the same line, whatever the blocks. Where the guess
+/// is wrong before the error (a quote inside an unquoted field, a line break inside
+/// quotes), the log is read again and the error still names its line.
+#[test]
+fn an_error_in_a_quoted_log_is_reported_from_the_first_reading() {
+    let wide = vec!["\"x\""; WIDTH + 1].join(",");
+    let many = format!(
+        "this row has {} fields but the header has {WIDTH} columns",
+        WIDTH + 1
+    );
+    let cases: [(Vec<u8>, String, bool); 3] = [
+        (
+            format!("\"a\",\"1,5\"\n\"b\",\"x\"\"y\"\n{wide}\n\"c\",\"3\"\n").into_bytes(),
+            format!("text:4: {many}"),
+            false,
+        ),
+        (
+            [&b"\"a\",\"1\"\n\"b\",\"x,y\"\n\"c\",\"\xff\"\n\"d\",\"4\"\n"[..]].concat(),
+            "text:4: the line is not valid UTF-8".to_string(),
+            false,
+        ),
+        (
+            format!("\"a\",\"1\"\nb,2\"in\"side\n\"c\",\"x\ny\"\n{wide}\n").into_bytes(),
+            format!("text:6: {many}"),
+            true,
+        ),
+    ];
+    for (text, says, wrong_guess) in cases {
+        let mut again = 0;
+        for block in (1..=text.len() + 1).chain([1 << 20]) {
+            let (read, read_again) = cchc::dossier::probe::csv_records_again(&text, b',', block);
+            let e = read.expect_err("an error").to_string();
+            assert!(e.contains(&says), "blocks of {block}: {e}");
+            again += usize::from(read_again);
+            if !wrong_guess {}
+        }
+        assert_eq!(again > 0, wrong_guess, "{says}");
     }
 }

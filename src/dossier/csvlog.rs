@@ -19,7 +19,8 @@
 //! block is cut at its last line break on a guess its worker checks while splitting
 //! ([`scan`]); a log where the guess fails (a line break inside a quoted field, an
 //! irregular quote) is read again with exact cuts ([`quoted_cut`]), and a block with
-//! an irregular quote then goes through csv-core. A record's line is the physical line
+//! an irregular quote then goes through csv-core; an error found with no guess wrong
+//! is reported from the first reading. A record's line is the physical line
 //! it starts on; a record is at most [`MAX_RECORD`] bytes.
 
 use super::pool::{fan_out, Feed, Stop, Visitor};
@@ -91,21 +92,26 @@ struct Block {
 /// findings and errors either way, and a log with line breaks inside its quoted fields
 /// read twice.
 pub fn scan<V: Visitor>(layout: &Layout, visitor: V) -> Result<V, DossierError> {
-    scan_again(layout, visitor).map(|(v, _)| v)
+    scan_again(layout, visitor).0
 }
 
 /// [`scan`], and whether the log was read again with exact cuts.
-fn scan_again<V: Visitor>(layout: &Layout, visitor: V) -> Result<(V, bool), DossierError> {
+///
+/// A guessed reading that ends in an error, with no guess found wrong, is not read
+/// again: the blocks before the error's were read to their ends (the workers finish
+/// every block before the first stop), so their cuts proved right, and the error's
+/// block checks its own quoting before it reports a record's error
+/// ([`Text::regular`]) — the error is the one exact cuts would give.
+fn scan_again<V: Visitor>(layout: &Layout, visitor: V) -> (Result<V, DossierError>, bool) {
     let spare = visitor.fork();
     let shown = visitor.progress();
     let wrong = std::sync::atomic::AtomicBool::new(false);
-    match scan_as(layout, visitor, Some(&wrong)) {
-        Ok(v) if !wrong.load(std::sync::atomic::Ordering::Acquire) => Ok((v, false)),
-        _ => {
-            spare.rewind(shown);
-            scan_as(layout, spare, None).map(|v| (v, true))
-        }
+    let guessed = scan_as(layout, visitor, Some(&wrong));
+    if !wrong.load(std::sync::atomic::Ordering::Acquire) {
+        return (guessed, false);
     }
+    spare.rewind(shown);
+    (scan_as(layout, spare, None), true)
 }
 
 /// [`scan`] with guessed cuts (`wrong`: set when a guess proves wrong) or exact ones.
@@ -116,10 +122,9 @@ fn scan_as<V: Visitor>(
 ) -> Result<V, DossierError> {
     // Buffers go back to the reader once read: no fresh pages to fault in per block.
     let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    let guess = wrong.is_some();
     fan_out(
         visitor,
-        |feed| read_blocks(layout, &feed, &pool_rx, guess),
+        |feed| read_blocks(layout, &feed, &pool_rx, wrong),
         |block: Block, v: &mut V| {
             let stop = records(layout, &block, v);
             let _ = pool_tx.send(block.bytes);
@@ -151,23 +156,29 @@ fn too_long(layout: &Layout, line: u64) -> DossierError {
     )
 }
 
+/// The log's data, after its header: the file, or the text already in memory.
+fn data_of<'a>(layout: &Layout<'a>) -> std::io::Result<Box<dyn Read + 'a>> {
+    Ok(match layout.text {
+        Some(t) => Box::new(t.get(layout.data_start as usize..).unwrap_or_default()),
+        None => {
+            let mut f = std::fs::File::open(layout.path)?;
+            f.seek(SeekFrom::Start(layout.data_start))?;
+            Box::new(f)
+        }
+    })
+}
+
 /// The reading thread: blocks of about [`BLOCK`] bytes, each cut after its last whole
 /// record, with the line its first record starts on.
 fn read_blocks(
     layout: &Layout,
     feed: &Feed<Block>,
     pool: &mpsc::Receiver<Vec<u8>>,
-    guess: bool,
+    wrong: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<(), DossierError> {
+    let guess = wrong.is_some();
     let io = |e: std::io::Error| read_err(layout, None, format!("cannot read: {e}"));
-    let mut file: Box<dyn Read> = match layout.text {
-        Some(t) => Box::new(t.get(layout.data_start as usize..).unwrap_or_default()),
-        None => {
-            let mut f = std::fs::File::open(layout.path).map_err(io)?;
-            f.seek(SeekFrom::Start(layout.data_start)).map_err(io)?;
-            Box::new(f)
-        }
-    };
+    let mut file = data_of(layout).map_err(io)?;
     let size = layout.block_size.max(1);
     // The bytes after the last cut: the start of the next block's first record.
     let mut carry: Vec<u8> = Vec::new();
@@ -207,7 +218,11 @@ fn read_blocks(
         let cut = cut.unwrap_or(0);
         let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
         if filled - cut > MAX_RECORD {
-            // An unclosed quote would otherwise pull the rest of the file in.
+            // An unclosed quote would otherwise pull the rest of the file in. On a
+            // guessed cut the line may not be the record's: exact cuts say.
+            if let (Some(w), true) = (wrong, quoted) {
+                w.store(true, std::sync::atomic::Ordering::Release);
+            }
             return Err(too_long(layout, line + lines));
         }
         carry.clear();
@@ -607,7 +622,7 @@ impl Text<'_> {
         // Every record's fields are written over the last one's (a short record
         // empties the ones it lacks): no array to clear or copy per record.
         let mut fields = Fields::default();
-        let mut breaks = Breaks::new(bytes, sep, false);
+        let mut breaks = Breaks::new(bytes, sep, false, false);
         let mut line = self.line;
         let mut record = 0;
         while record < bytes.len() {
@@ -713,7 +728,7 @@ impl Text<'_> {
             .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
             .collect();
         let mut fields = Fields::default();
-        let mut breaks = Breaks::new(bytes, sep, true);
+        let mut breaks = Breaks::new(bytes, sep, true, self.not_utf8.is_some());
         let mut line = self.line;
         let (mut record, mut inner_before) = (0, 0);
         while record < bytes.len() {
@@ -731,13 +746,19 @@ impl Text<'_> {
                     None => break bytes.len(),
                 }
             };
-            if end - record > MAX_RECORD {
-                return Some(Stop::Read(too_long(self.layout, line)));
-            }
+            // Bytes that are not UTF-8 end the text (inside quotes, maybe): their line
+            // counts every line break before them, whatever the cuts.
             if end == bytes.len() {
                 if let Some(e) = self.not_utf8.take() {
                     return Some(Stop::Read(e));
                 }
+            }
+            // A wrong guess before the record's errors: they are then not the file's.
+            if guessed && breaks.wrong {
+                return Some(Stop::Retry);
+            }
+            if end - record > MAX_RECORD {
+                return Some(Stop::Read(too_long(self.layout, line)));
             }
             if column >= place.len() {
                 return self.too_many(line, column + 1);
@@ -754,9 +775,6 @@ impl Text<'_> {
             let escaped = breaks.odd_read(record, end, |at| {
                 fields.values.iter().any(|f| near(whole, f, at))
             });
-            if guessed && breaks.wrong {
-                return Some(Stop::Retry);
-            }
             let stop = if escaped {
                 self.escaped(v, line, &whole[record..end])
             } else {
@@ -940,10 +958,13 @@ struct Breaks<'a> {
     /// With quotes: a quote is not regular ([`quoted_cut`]'s rule), or the text ends
     /// inside quotes — the bytes so far do not split as csv-core would split them.
     wrong: bool,
+    /// The text stops early, at bytes that are not UTF-8: its end is not the block's,
+    /// and may fall inside quotes without the cut being wrong.
+    cut_short: bool,
 }
 
 impl<'a> Breaks<'a> {
-    fn new(bytes: &'a [u8], sep: u8, quoted: bool) -> Breaks<'a> {
+    fn new(bytes: &'a [u8], sep: u8, quoted: bool, cut_short: bool) -> Breaks<'a> {
         let mut b = Breaks {
             bytes,
             sep: u8x16::splat(sep),
@@ -957,6 +978,7 @@ impl<'a> Breaks<'a> {
             odd: Vec::new(),
             may_open: 1,
             wrong: false,
+            cut_short,
         };
         b.mask = b.mask_at(0);
         b
@@ -1024,7 +1046,7 @@ impl Breaks<'_> {
         let opening = q & inside & keep;
         self.wrong |= opening & !((ends << 1) | self.may_open) != 0;
         self.may_open = ends >> 63;
-        self.wrong |= rest.len() <= 64 && self.inside != 0;
+        self.wrong |= rest.len() <= 64 && self.inside != 0 && !self.cut_short;
         self.inner = newlines & inside & keep;
         let mut odd = q & !inside & keep & !self.field_ends(rest, n, hits, newlines, crs);
         while odd != 0 {
@@ -1120,19 +1142,19 @@ fn deliver<V: Visitor>(v: &mut V, line: u64, values: [&str; Fields::COLUMNS.len(
 /// fuzz target and the tests that compare this reader with the `csv` crate. The text
 /// has no header; its first line is numbered 2, as under a header.
 pub fn records_of(text: &[u8], separator: u8, block_size: usize) -> Result<Records, DossierError> {
-    records_again(text, separator, block_size).map(|(rows, _)| rows)
+    records_again(text, separator, block_size).0
 }
 
 /// Every record of a text: (line, fields).
 pub type Records = Vec<(u64, Vec<String>)>;
 
 /// [`records_of`], and whether the text was read again with exact cuts (a guessed cut
-/// proved wrong, or the first reading failed).
+/// proved wrong).
 pub fn records_again(
     text: &[u8],
     separator: u8,
     block_size: usize,
-) -> Result<(Records, bool), DossierError> {
+) -> (Result<Records, DossierError>, bool) {
     struct Collect(Vec<(u64, Vec<String>)>);
     impl Visitor for Collect {
         fn row(&mut self, line: u64, f: &Fields) -> bool {
@@ -1157,7 +1179,10 @@ pub fn records_again(
         slots: (0..Fields::COLUMNS.len()).map(Some).collect(),
         text: Some(text),
     };
-    let (Collect(mut rows), again) = scan_again(&layout, Collect(Vec::new()))?;
-    rows.sort_by_key(|r| r.0);
-    Ok((rows, again))
+    let (read, again) = scan_again(&layout, Collect(Vec::new()));
+    let rows = read.map(|Collect(mut rows)| {
+        rows.sort_by_key(|r| r.0);
+        rows
+    });
+    (rows, again)
 }

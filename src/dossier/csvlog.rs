@@ -220,7 +220,7 @@ fn read_blocks(
         if filled - cut > MAX_RECORD {
             // An unclosed quote would otherwise pull the rest of the file in. On a
             // guessed cut the line may not be the record's: exact cuts say.
-            if let (Some(w), true) = (wrong, quoted) {
+            if let Some(w) = wrong.filter(|_| quoted) {
                 w.store(true, std::sync::atomic::Ordering::Release);
             }
             return Err(too_long(layout, line + lines));
@@ -718,7 +718,7 @@ impl Text<'_> {
     ///
     /// `guessed`: the block's cut is a guess; a quote that is not regular, or a last
     /// line break inside quotes, stops it with [`Stop::Retry`] before the record it is
-    /// in is delivered.
+    /// in is delivered or its errors reported.
     #[inline(always)]
     fn regular<V: Visitor>(mut self, v: &mut V, guessed: bool) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
@@ -791,7 +791,8 @@ impl Text<'_> {
         self.not_utf8.map(Stop::Read)
     }
 
-    /// A regular record with `""` inside a quoted field: split at the separators
+    /// A regular record with an odd quote in a read field (`""` inside a quoted field,
+    /// or text after its closing quote): split at the separators
     /// outside quotes (the quotes' parity, as [`Breaks`] reads it), each read field
     /// unquoted into one buffer, then delivered. True to stop.
     fn escaped<V: Visitor>(&self, v: &mut V, line: u64, record: &str) -> bool {

@@ -545,15 +545,16 @@ fn a_log_read_again_shows_its_rows_once_in_the_progress() {
     }
 }
 
-/// A regularly quoted log whose note column (not read) holds `""` or text after a
-/// closing quote on every row, and whose unit ids (read) hold them on some rows: the
-/// note changes nothing, and each unit id is read as csv-core reads it (`"U""1"` is
-/// `U"1`, `"U"2` is `U2`) — on rows of every length, so that the odd quotes fall on
-/// every side of the reader's 64-byte windows, in one block and in small ones.
+/// A regularly quoted log whose note columns (not read, on both sides of the unit
+/// ids) hold `""` or text after a closing quote on every row, and whose unit ids
+/// (read) hold them on some rows: the notes change nothing, and each unit id is read
+/// as csv-core reads it (`"U""1"` is `U"1`, `"U"2` is `U2`) — on rows of every length,
+/// so that the odd quotes fall on every side of the reader's 64-byte windows, in one
+/// block and in small ones. (A unit id's odd quote taken for its neighbour's, a column
+/// not read, would leave `U""1` unread.)
 #[test]
 fn odd_quotes_count_only_in_the_columns_read() {
-    let header =
-        "\"dossier_id\",\"note\",\"unit_id\",\"received_at\",\"channel\",\"status\",\"due_at\"\n";
+    let header = "\"dossier_id\",\"note\",\"unit_id\",\"note2\",\"received_at\",\"channel\",\"status\",\"due_at\"\n";
     let (mut quoted, mut plain) = (header.to_string(), header.replace('"', ""));
     for n in 0..90 {
         let pad = "x".repeat(n % 67);
@@ -568,9 +569,9 @@ fn odd_quotes_count_only_in_the_columns_read() {
             _ => ("\"U3\"", "U3"),
         };
         let rest = "\"2025-03-02\",\"direct\",\"received\",\"2025-03-20\"";
-        quoted.push_str(&format!("\"D{n}\",{note},{unit},{rest}\r\n"));
+        quoted.push_str(&format!("\"D{n}\",{note},{unit},{note},{rest}\r\n"));
         plain.push_str(&format!(
-            "D{n},n,{unit_read},2025-03-02,direct,received,2025-03-20\n"
+            "D{n},n,{unit_read},n,2025-03-02,direct,received,2025-03-20\n"
         ));
     }
     let (c, want, e) = metrics_of(&plain, &[]);

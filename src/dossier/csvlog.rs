@@ -713,8 +713,8 @@ impl Text<'_> {
     /// odd quote ([`Breaks`]: `""` inside a quoted field, or text after one) in a
     /// column the scan reads is the rare one: its fields are unescaped into a buffer
     /// ([`Text::escaped`]); in a column not read (a note with `""` on every row) it
-    /// costs a look at the read values. Line breaks inside quotes are counted from the
-    /// masks, not by a second pass over the record.
+    /// costs a look at its column, counted from the masks. Line breaks inside quotes
+    /// are counted from the masks too, not by a second pass over the record.
     ///
     /// `guessed`: the block's cut is a guess; a quote that is not regular, or a last
     /// line break inside quotes, stops it with [`Stop::Retry`] before the record it is
@@ -733,6 +733,7 @@ impl Text<'_> {
         let (mut record, mut inner_before) = (0, 0);
         while record < bytes.len() {
             let (mut column, mut start) = (0, record);
+            let first = breaks.given;
             let end = loop {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
@@ -772,8 +773,10 @@ impl Text<'_> {
             }
             // An odd quote in a read field: the record is unquoted byte by byte. One
             // in a column not read changes nothing.
-            let escaped = breaks.odd_read(record, end, |at| {
-                fields.values.iter().any(|f| near(whole, f, at))
+            let escaped = breaks.odd_read(first, end, |column| {
+                place
+                    .get(column)
+                    .is_some_and(|&p| p < Fields::COLUMNS.len())
             });
             let stop = if escaped {
                 self.escaped(v, line, &whole[record..end])
@@ -853,16 +856,6 @@ fn regular_field(whole: &str, start: usize, end: usize) -> &str {
     } else {
         cut(whole, start, end)
     }
-}
-
-/// Whether the byte at `at` of `whole` is in the field that `value` (cut from `whole`
-/// by [`regular_field`] or [`last_field`]) was cut from: between the byte before it
-/// (an opening quote) and the three after it (a closing quote, `\r` and `\r`). A value
-/// not cut from `whole` (a column the record lacks) holds no byte of it.
-#[inline(always)]
-fn near(whole: &str, value: &str, at: usize) -> bool {
-    let start = (value.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
-    start <= at + 1 && at <= start.saturating_add(value.len() + 3)
 }
 
 /// `whole[a..b]` without the check that `a` and `b` fall between letters, which was a
@@ -951,8 +944,11 @@ struct Breaks<'a> {
     /// With quotes: where the odd quotes are, in order, from the record being read to
     /// the end of the 64 bytes from `base` — closing quotes not followed by a
     /// separator, a line break (`\r\n` too) or the text's end: the `""` inside a quoted
-    /// field, or text after its closing quote.
-    odd: Vec<usize>,
+    /// field, or text after its closing quote — each with the number of separators
+    /// and line breaks (outside quotes) before it in the text, which says its column.
+    odd: Vec<(usize, u64)>,
+    /// The separators and line breaks given so far (each one field's end).
+    given: u64,
     /// With quotes: bit 0 set when a quote may open a field at the next 64 bytes'
     /// first byte (the previous byte ended a field, or closed a quoted one).
     may_open: u64,
@@ -977,6 +973,7 @@ impl<'a> Breaks<'a> {
             inner: 0,
             inner_counted: 0,
             odd: Vec::new(),
+            given: 0,
             may_open: 1,
             wrong: false,
             cut_short,
@@ -1049,12 +1046,16 @@ impl Breaks<'_> {
         self.may_open = ends >> 63;
         self.wrong |= rest.len() <= 64 && self.inside != 0 && !self.cut_short;
         self.inner = newlines & inside & keep;
+        let outside = hits & !inside & keep;
         let mut odd = q & !inside & keep & !self.field_ends(rest, n, hits, newlines, crs);
         while odd != 0 {
-            self.odd.push(at + odd.trailing_zeros() as usize);
+            // Every break before these 64 bytes has been given when they are read.
+            let k = odd.trailing_zeros();
+            let before = self.given + u64::from((outside & ((1u64 << k) - 1)).count_ones());
+            self.odd.push((at + k as usize, before));
             odd &= odd - 1;
         }
-        hits & !inside & keep
+        outside
     }
 
     /// The bytes of the 64 that `rest` starts with (`n` of them in the text) after
@@ -1089,16 +1090,18 @@ impl Breaks<'_> {
         counted + u64::from(below.count_ones())
     }
 
-    /// Whether an odd quote from `from` to `end` (a record: `end` is a position the
-    /// iterator has just given, or the text's end) is one that `read` holds; the odd
-    /// quotes before `end` are then dropped.
+    /// Whether an odd quote of a record is in a column `read` says is read: the record
+    /// starts after the first `first` breaks given and ends at `end` (a position the
+    /// iterator has just given, or the text's end). The odd quotes before `end` are
+    /// then dropped.
     #[inline(always)]
-    fn odd_read(&mut self, from: usize, end: usize, read: impl Fn(usize) -> bool) -> bool {
+    fn odd_read(&mut self, first: u64, end: usize, read: impl Fn(usize) -> bool) -> bool {
         if self.odd.is_empty() {
             return false;
         }
-        let n = self.odd.partition_point(|&p| p < end);
-        let hit = self.odd[..n].iter().any(|&p| p >= from && read(p));
+        let n = self.odd.partition_point(|&(p, _)| p < end);
+        let hit = (self.odd[..n].iter())
+            .any(|&(_, before)| before.checked_sub(first).is_some_and(|c| read(c as usize)));
         self.odd.drain(..n);
         hit
     }
@@ -1127,6 +1130,7 @@ impl Iterator for Breaks<'_> {
         }
         let i = self.base + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
+        self.given += 1;
         Some(i)
     }
 }

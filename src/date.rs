@@ -297,7 +297,7 @@ impl DayMemo {
     }
 
     /// [`parse_stamp`], remembering date parts.
-    #[inline]
+    #[inline(always)]
     pub fn parse_stamp(&self, s: &str) -> Option<Stamp> {
         usual_stamp(s.as_bytes(), |b| self.day(b)).or_else(|| full_stamp(s))
     }
@@ -307,7 +307,7 @@ impl DayMemo {
 /// `DD/MM/YYYY`, then ` HH:MM` or `THH:MM`, then `:SS` (no zone). None for anything
 /// else, which the full grammar then reads: this only answers where [`parse_stamp`]
 /// gives the same.
-#[inline]
+#[inline(always)]
 fn usual_stamp(b: &[u8], day_of: impl FnOnce(&[u8]) -> Option<i64>) -> Option<Stamp> {
     if !matches!(b.len(), 10 | 16 | 19) || !fixed_layout(b) {
         return None;

@@ -733,7 +733,7 @@ impl Text<'_> {
         let (mut record, mut inner_before) = (0, 0);
         while record < bytes.len() {
             let (mut column, mut start) = (0, record);
-            let first = breaks.given;
+            let first = breaks.breaks_before(record);
             let end = loop {
                 match breaks.next() {
                     Some(i) if bytes[i] == sep => {
@@ -947,8 +947,11 @@ struct Breaks<'a> {
     /// field, or text after its closing quote — each with the number of separators
     /// and line breaks (outside quotes) before it in the text, which says its column.
     odd: Vec<(usize, u64)>,
-    /// The separators and line breaks given so far (each one field's end).
-    given: u64,
+    /// With quotes: the separators and line breaks outside quotes in the 64 bytes from
+    /// `base` (each one field's end), as bits.
+    outside: u64,
+    /// With quotes: the separators and line breaks outside quotes before `base`.
+    outside_counted: u64,
     /// With quotes: bit 0 set when a quote may open a field at the next 64 bytes'
     /// first byte (the previous byte ended a field, or closed a quoted one).
     may_open: u64,
@@ -973,7 +976,8 @@ impl<'a> Breaks<'a> {
             inner: 0,
             inner_counted: 0,
             odd: Vec::new(),
-            given: 0,
+            outside: 0,
+            outside_counted: 0,
             may_open: 1,
             wrong: false,
             cut_short,
@@ -1049,12 +1053,14 @@ impl Breaks<'_> {
         let outside = hits & !inside & keep;
         let mut odd = q & !inside & keep & !self.field_ends(rest, n, hits, newlines, crs);
         while odd != 0 {
-            // Every break before these 64 bytes has been given when they are read.
+            // Those before these 64 bytes are counted when they are read.
             let k = odd.trailing_zeros();
-            let before = self.given + u64::from((outside & ((1u64 << k) - 1)).count_ones());
+            let below = outside & ((1u64 << k) - 1);
+            let before = self.outside_counted + u64::from(below.count_ones());
             self.odd.push((at + k as usize, before));
             odd &= odd - 1;
         }
+        self.outside = outside;
         outside
     }
 
@@ -1078,8 +1084,8 @@ impl Breaks<'_> {
     }
 
     /// The bits of `bits` (a mask of the 64 bytes from `base`) before `at`, added to
-    /// `counted` (those before `base`): `at` is a position the iterator has just given,
-    /// or the end of the text once it has given `None`.
+    /// `counted` (those before `base`): `at` is a position the iterator has just given
+    /// (or the one after it), or the end of the text once it has given `None`.
     #[inline(always)]
     fn before(&self, at: usize, bits: u64, counted: u64) -> u64 {
         let below = match at.checked_sub(self.base) {
@@ -1091,9 +1097,9 @@ impl Breaks<'_> {
     }
 
     /// Whether an odd quote of a record is in a column `read` says is read: the record
-    /// starts after the first `first` breaks given and ends at `end` (a position the
-    /// iterator has just given, or the text's end). The odd quotes before `end` are
-    /// then dropped.
+    /// starts after the first `first` separators and line breaks outside quotes, and
+    /// ends at `end` (a position the iterator has just given, or the text's end). The
+    /// odd quotes before `end` are then dropped.
     #[inline(always)]
     fn odd_read(&mut self, first: u64, end: usize, read: impl Fn(usize) -> bool) -> bool {
         if self.odd.is_empty() {
@@ -1104,6 +1110,14 @@ impl Breaks<'_> {
             .any(|&(_, before)| before.checked_sub(first).is_some_and(|c| read(c as usize)));
         self.odd.drain(..n);
         hit
+    }
+
+    /// The separators and line breaks outside quotes before `at`, the start of a
+    /// record (right after a line break the iterator has just given, or the text's
+    /// start).
+    #[inline(always)]
+    fn breaks_before(&self, at: usize) -> u64 {
+        self.before(at, self.outside, self.outside_counted)
     }
 
     /// The line breaks inside quotes before `at`, a position the iterator has just
@@ -1121,7 +1135,8 @@ impl Iterator for Breaks<'_> {
     fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
             self.inner_counted += u64::from(self.inner.count_ones());
-            self.inner = 0;
+            self.outside_counted += u64::from(self.outside.count_ones());
+            (self.inner, self.outside) = (0, 0);
             self.base += 64;
             if self.base >= self.bytes.len() {
                 return None;
@@ -1130,7 +1145,6 @@ impl Iterator for Breaks<'_> {
         }
         let i = self.base + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
-        self.given += 1;
         Some(i)
     }
 }

@@ -511,7 +511,7 @@ impl<'a> UsualRow<'a> for TextRow<'_, 'a> {
     fn text(&self, slot: usize) -> &'a str {
         trim(self.fields.values[slot])
     }
-    #[inline]
+    #[inline(always)]
     fn stamp(&self, slot: usize) -> Option<Option<Stamp>> {
         match trim(self.fields.values[slot]) {
             "" => Some(None),

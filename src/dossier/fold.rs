@@ -64,8 +64,15 @@ impl Hasher for IdHasher {
         }
         self.0 = h;
     }
+    /// A packed short key ([`packed`]) of the unit and procedure maps: one folded
+    /// multiply (the product's halves XORed), not two finalisers — the map looks up
+    /// a key or two per row, and the finalisers' four dependent multiplies were most
+    /// of a lookup's wait. These maps compare whole keys and hold a few thousand, so
+    /// a spread over the buckets is all they need of the hash.
     fn write_u128(&mut self, v: u128) {
-        self.0 = mix(self.0 ^ v as u64 ^ mix((v >> 64) as u64));
+        let (lo, hi) = (self.0 ^ v as u64, (v >> 64) as u64);
+        let m = u128::from(lo ^ 0x243f_6a88_85a3_08d3) * u128::from(hi ^ 0x1319_8a2e_0370_7344);
+        self.0 = (m as u64) ^ (m >> 64) as u64;
     }
     fn finish(&self) -> u64 {
         self.0

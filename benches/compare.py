@@ -5,7 +5,9 @@ For each log given (CSV, Parquet, or a dataset folder), runs alternate in one se
 cchc, DuckDB with the bench's query (`text`: every column cast to text and parsed, as
 a text log needs), DuckDB with a simpler query (`native`: DuckDB's own type detection
 and casts, `CAST(received_at AS DATE)`), cchc, ... Each run is its own process; its
-peak memory is that process's maximum resident set (wait4). Both DuckDB queries must
+peak memory is that process's maximum resident set (wait4). Before the timed runs, each
+of the three runs once untimed (`--warmup`; the first run after another tool's or another
+log's was the slowest of a series, for cchc and DuckDB alike). Both DuckDB queries must
 give cchc's counts for every unit. Prints each log's medians, ratios and peaks, then
 one Markdown table of every log.
 
@@ -158,7 +160,7 @@ def warm(path):
                 pass
 
 
-def compare(log, runs, period, extra, dmy=False):
+def compare(log, runs, period, extra, dmy=False, warmup=1):
     """Times one log; returns its summary row (None if the counts differ)."""
     frm, to = "2025-01-01", "2025-12-31"
     outs = {"cchc": "/tmp/cchc-bench-cchc.csv", "duckdb": "/tmp/cchc-bench-duckdb.csv",
@@ -171,6 +173,9 @@ def compare(log, runs, period, extra, dmy=False):
     }
     results = {k: [] for k in cmds}
     warm(log)
+    for _ in range(warmup):
+        for cmd in cmds.values():
+            timed(cmd)
     for i in range(runs):
         for name, cmd in cmds.items():
             results[name].append(timed(cmd))
@@ -205,6 +210,8 @@ def main():
                          "units, procedures, seconds, extra and reordered columns)")
     ap.add_argument("--rows", type=int, default=10_000_000, help="rows of a generated shape")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="untimed runs of each tool before the timed ones, per log")
     ap.add_argument("--period", default="2025")
     ap.add_argument("--cchc-arg", action="append", default=[],
                     help="an extra argument for cchc (e.g. --cchc-arg=--id-check-memory=32)")
@@ -228,11 +235,11 @@ def main():
         ap.error("name a log, or --shapes")
     rows, ok = [], True
     for log, dmy in logs:
-        row, same = compare(log, a.runs, a.period, a.cchc_arg, dmy=dmy)
+        row, same = compare(log, a.runs, a.period, a.cchc_arg, dmy=dmy, warmup=a.warmup)
         rows.append(row)
         ok = ok and same
     print(f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"cchc args: {' '.join(a.cchc_arg) or '-'}\n")
+          f"cchc args: {' '.join(a.cchc_arg) or '-'}, warm-up runs: {a.warmup}\n")
     print("| log | cchc | DuckDB (bench query) | DuckDB (native query) | ratio (bench) "
           "| ratio (native) | cchc peak | DuckDB peaks | same counts |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -947,6 +947,9 @@ struct Breaks<'a> {
     /// field, or text after its closing quote — each with the number of separators
     /// and line breaks (outside quotes) before it in the text, which says its column.
     odd: Vec<(usize, u64)>,
+    /// With quotes: how many of `odd` are already looked at (dropped in bulk, not one
+    /// record's at a time: that moved the rest of the list on every record).
+    odd_seen: usize,
     /// With quotes: the separators and line breaks outside quotes in the 64 bytes from
     /// `base` (each one field's end), as bits.
     outside: u64,
@@ -976,6 +979,7 @@ impl<'a> Breaks<'a> {
             inner: 0,
             inner_counted: 0,
             odd: Vec::new(),
+            odd_seen: 0,
             outside: 0,
             outside_counted: 0,
             may_open: 1,
@@ -1102,13 +1106,21 @@ impl Breaks<'_> {
     /// odd quotes before `end` are then dropped.
     #[inline(always)]
     fn odd_read(&mut self, first: u64, end: usize, read: impl Fn(usize) -> bool) -> bool {
-        if self.odd.is_empty() {
+        let pending = self.odd.get(self.odd_seen..).unwrap_or_default();
+        if pending.is_empty() {
             return false;
         }
-        let n = self.odd.partition_point(|&(p, _)| p < end);
-        let hit = (self.odd[..n].iter())
+        let n = pending.partition_point(|&(p, _)| p < end);
+        let hit = (pending[..n].iter())
             .any(|&(_, before)| before.checked_sub(first).is_some_and(|c| read(c as usize)));
-        self.odd.drain(..n);
+        self.odd_seen += n;
+        if self.odd_seen == self.odd.len() {
+            self.odd.clear();
+            self.odd_seen = 0;
+        } else if self.odd_seen >= 64 {
+            self.odd.drain(..self.odd_seen);
+            self.odd_seen = 0;
+        }
         hit
     }
 

@@ -3,10 +3,11 @@
 //! Why not polars here: its generic CSV path (a quote-aware line count, then
 //! tokenising, then building string columns that the fold reads back as `&str`) took
 //! most of a scan's time (benches/README.md has the profiles). A log has one fixed
-//! shape, so the reader does only what it needs: one thread reads the file in blocks cut at record ends and counts their
-//! lines; each worker checks a block's UTF-8 once, splits its records and hands the
-//! fields to its own copy of the [`Visitor`]; the copies are merged at the end. Memory
-//! is a few blocks in flight, whatever the file's size. Fields go to the visitor as
+//! shape, so the reader does only what it needs: each worker in turn reads the next
+//! block of the file into its own buffer, cut at a record's end, and counts its lines
+//! ([`Reader`]); then it checks the block's UTF-8 once, splits its records and hands
+//! the fields to its own copy of the [`Visitor`]; the copies are merged at the end.
+//! Memory is a block per worker, whatever the file's size. Fields go to the visitor as
 //! the file holds them, untrimmed ([`Fields`] says why). Parquet goes to the same
 //! workers a row group at a time ([`super::parquet`]).
 //!
@@ -23,17 +24,16 @@
 //! is reported from the first reading. A record's line is the physical line
 //! it starts on; a record is at most [`MAX_RECORD`] bytes.
 
-use super::pool::{fan_out, Feed, Stop, Visitor};
+use super::pool::{pull, Stop, Visitor};
 use super::row::Fields;
 use super::DossierError;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::mpsc;
 use wide::u8x16;
 
 /// Bytes read per block by default (a block grows when one record is longer): small
-/// enough that a block a worker takes soon after it was read is still partly in the
-/// cache (benches/README.md has the sizes measured). Memory in flight is a few blocks.
+/// enough that the block a worker has just read is still in its core's cache as it
+/// splits it (benches/README.md has the sizes measured). Memory is a block per worker.
 pub const BLOCK: usize = 2 << 20;
 
 /// The longest record read (1 MiB; a dossier's record is well under 1 KiB). A record
@@ -86,7 +86,7 @@ struct Block {
 ///
 /// A block with quotes is first cut at its last line break, on the guess that no
 /// quoted field holds one there; its worker checks the guess as it splits the block
-/// (the quotes' parity it computes anyway), so the reading thread reads no byte twice.
+/// (the quotes' parity it computes anyway), so the reader reads no byte twice.
 /// Should a block prove irregular or cut inside a quoted field, or the scan fail, the
 /// scan is redone with the exact cuts ([`quoted_cut`], csv-core): the same records,
 /// findings and errors either way, and a log with line breaks inside its quoted fields
@@ -120,14 +120,13 @@ fn scan_as<V: Visitor>(
     visitor: V,
     wrong: Option<&std::sync::atomic::AtomicBool>,
 ) -> Result<V, DossierError> {
-    // Buffers go back to the reader once read: no fresh pages to fault in per block.
-    let (pool_tx, pool_rx) = mpsc::channel::<Vec<u8>>();
-    fan_out(
+    let mut reader = Reader::new(layout, wrong)?;
+    pull(
         visitor,
-        |feed| read_blocks(layout, &feed, &pool_rx, wrong),
-        |block: Block, v: &mut V| {
-            let stop = records(layout, &block, v);
-            let _ = pool_tx.send(block.bytes);
+        // A worker's buffer comes back with its next block: no fresh pages per block.
+        |spent: Option<Block>| reader.next(spent.map(|b| b.bytes).unwrap_or_default()),
+        |block: &Block, v: &mut V| {
+            let stop = records(layout, block, v);
             if let (Some(Stop::Retry), Some(w)) = (&stop, wrong) {
                 w.store(true, std::sync::atomic::Ordering::Release);
             }
@@ -157,7 +156,7 @@ fn too_long(layout: &Layout, line: u64) -> DossierError {
 }
 
 /// The log's data, after its header: the file, or the text already in memory.
-fn data_of<'a>(layout: &Layout<'a>) -> std::io::Result<Box<dyn Read + 'a>> {
+fn data_of<'a>(layout: &Layout<'a>) -> std::io::Result<Box<dyn Read + Send + 'a>> {
     Ok(match layout.text {
         Some(t) => Box::new(t.get(layout.data_start as usize..).unwrap_or_default()),
         None => {
@@ -168,85 +167,112 @@ fn data_of<'a>(layout: &Layout<'a>) -> std::io::Result<Box<dyn Read + 'a>> {
     })
 }
 
-/// The reading thread: blocks of about [`BLOCK`] bytes, each cut after its last whole
-/// record, with the line its first record starts on.
-fn read_blocks(
-    layout: &Layout,
-    feed: &Feed<Block>,
-    pool: &mpsc::Receiver<Vec<u8>>,
-    wrong: Option<&std::sync::atomic::AtomicBool>,
-) -> Result<(), DossierError> {
-    let guess = wrong.is_some();
-    let io = |e: std::io::Error| read_err(layout, None, format!("cannot read: {e}"));
-    let mut file = data_of(layout).map_err(io)?;
-    let size = layout.block_size.max(1);
-    // The bytes after the last cut: the start of the next block's first record.
-    let mut carry: Vec<u8> = Vec::new();
-    let mut line = 2u64;
-    loop {
-        let mut buf = pool.try_recv().unwrap_or_else(|_| vec![0; size]);
-        if buf.len() < size.max(carry.len() * 2) {
-            buf.resize(size.max(carry.len() * 2), 0);
-        }
-        buf[..carry.len()].copy_from_slice(&carry);
-        let mut filled = carry.len();
-        let mut eof = false;
-        while filled < buf.len() {
-            match file.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io(e)),
-            }
-        }
-        if filled == 0 {
-            return Ok(());
-        }
-        let data = &buf[..filled];
-        let Cut {
-            at: cut,
-            quoted,
-            regular,
-        } = if guess {
-            guessed_cut(data, eof)
-        } else {
-            cut_of(data, layout.separator, eof)
-        };
-        let cut = cut.unwrap_or(0);
-        let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
-        if filled - cut > MAX_RECORD {
-            // An unclosed quote would otherwise pull the rest of the file in. On a
-            // guessed cut the line may not be the record's: exact cuts say.
-            if let Some(w) = wrong.filter(|_| quoted) {
-                w.store(true, std::sync::atomic::Ordering::Release);
-            }
-            return Err(too_long(layout, line + lines));
-        }
-        carry.clear();
-        carry.extend_from_slice(&data[cut..]);
-        if cut == 0 {
-            continue; // one record longer than the block: read on
-        }
-        let block = Block {
-            line,
-            bytes: buf,
-            len: cut,
-            quoted,
-            regular,
-            guessed: guess && quoted,
-            last: eof,
-        };
-        if !feed.send(block) {
-            return Ok(());
-        }
-        line += lines;
-        if eof && carry.is_empty() {
-            return Ok(());
-        }
+/// The reader: blocks of about [`BLOCK`] bytes, each cut after its last whole record,
+/// with the line its first record starts on. The workers take turns at it
+/// ([`pull`]): each reads its next block into its own buffer, so the block it then
+/// splits is still in its core's cache.
+struct Reader<'a> {
+    layout: &'a Layout<'a>,
+    file: Box<dyn Read + Send + 'a>,
+    wrong: Option<&'a std::sync::atomic::AtomicBool>,
+    /// The bytes after the last cut: the start of the next block's first record.
+    carry: Vec<u8>,
+    /// The line the next block starts on.
+    line: u64,
+    /// The file's end was read and cut.
+    done: bool,
+}
+
+impl<'a> Reader<'a> {
+    fn new(
+        layout: &'a Layout<'a>,
+        wrong: Option<&'a std::sync::atomic::AtomicBool>,
+    ) -> Result<Reader<'a>, DossierError> {
+        let file = data_of(layout).map_err(|e| io_err(layout, e))?;
+        Ok(Reader {
+            layout,
+            file,
+            wrong,
+            carry: Vec::new(),
+            line: 2,
+            done: false,
+        })
     }
+
+    /// The next block, read into `buf` (a worker's last block's buffer, or empty);
+    /// None at the end of the file.
+    fn next(&mut self, mut buf: Vec<u8>) -> Result<Option<Block>, DossierError> {
+        let layout = self.layout;
+        let guess = self.wrong.is_some();
+        let size = layout.block_size.max(1);
+        while !self.done {
+            let want = size.max(self.carry.len() * 2);
+            if buf.len() < want {
+                buf.resize(want, 0);
+            }
+            buf[..self.carry.len()].copy_from_slice(&self.carry);
+            let mut filled = self.carry.len();
+            let mut eof = false;
+            while filled < buf.len() {
+                match self.file.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(io_err(layout, e)),
+                }
+            }
+            if filled == 0 {
+                self.done = true;
+                return Ok(None);
+            }
+            let data = &buf[..filled];
+            let Cut {
+                at: cut,
+                quoted,
+                regular,
+            } = if guess {
+                guessed_cut(data, eof)
+            } else {
+                cut_of(data, layout.separator, eof)
+            };
+            let cut = cut.unwrap_or(0);
+            let lines = memchr::memchr_iter(b'\n', &data[..cut]).count() as u64;
+            if filled - cut > MAX_RECORD {
+                // An unclosed quote would otherwise pull the rest of the file in. On a
+                // guessed cut the line may not be the record's: exact cuts say.
+                if let Some(w) = self.wrong.filter(|_| quoted) {
+                    w.store(true, std::sync::atomic::Ordering::Release);
+                }
+                return Err(too_long(layout, self.line + lines));
+            }
+            self.carry.clear();
+            self.carry.extend_from_slice(&data[cut..]);
+            if cut == 0 {
+                continue; // one record longer than the block: read on
+            }
+            let block = Block {
+                line: self.line,
+                bytes: buf,
+                len: cut,
+                quoted,
+                regular,
+                guessed: guess && quoted,
+                last: eof,
+            };
+            self.line += lines;
+            self.done = eof && self.carry.is_empty();
+            return Ok(Some(block));
+        }
+        Ok(None)
+    }
+}
+
+/// A read error of the file.
+fn io_err(layout: &Layout, e: std::io::Error) -> DossierError {
+    read_err(layout, None, format!("cannot read: {e}"))
 }
 
 /// Where a block read ends, and how its records are to be split.
@@ -307,7 +333,7 @@ fn guessed_cut(data: &[u8], eof: bool) -> Cut {
 /// at a field's start (after a separator, a line break or the block's start) or right
 /// after a closing quote (the second of an escaped `""`): a quote inside an unquoted
 /// field, or after text that follows a closing quote, is a literal there, and such a
-/// block falls back. (The reading thread finds every block's cut; csv-core alone made
+/// block falls back. (The reader finds every block's cut; csv-core alone made
 /// it the slowest step for a log whose every field is quoted.)
 pub fn quoted_cut(bytes: &[u8], sep: u8) -> Option<Option<usize>> {
     let (quote, sep, newline) = (u8x16::splat(b'"'), u8x16::splat(sep), u8x16::splat(b'\n'));

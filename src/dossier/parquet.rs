@@ -1,6 +1,6 @@
 //! The Parquet path of the dossier scan, and the only place polars reads. Each worker
-//! decodes whole row groups itself and folds them at once: the producer only hands
-//! out (file, row group) pairs, a worker reads that group's column chunks (only the
+//! decodes whole row groups itself and folds them at once: the workers only take
+//! (file, row group) pairs in turn ([`pull`]), a worker reads that group's column chunks (only the
 //! columns the metrics need) with positional reads and decodes them with polars'
 //! Parquet decoders. Decoding is thus spread over every core, no decoded batch waits
 //! in a queue, and the file is never memory-mapped (mapped pages would count as
@@ -10,7 +10,7 @@
 //! outside it is never read, and a row outside it is left unread inside a group —
 //! both only for a typed `received_at` / `finished_at` (see [`Window`]).
 
-use super::pool::{fan_out, Feed, Stop, Visitor};
+use super::pool::{pull, Stop, Visitor};
 use super::row::{slot, Dossier, Fields, Ids, Typed, WIDTH};
 use super::{read_err, DossierError};
 use crate::date::Stamp;
@@ -668,8 +668,8 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// The Parquet scan of one file or of a dataset's files in turn: the producer hands
-/// out the row groups to read, in file order; each worker decodes its group and turns
+/// The Parquet scan of one file or of a dataset's files in turn: the workers take the
+/// row groups to read in turn, in file order; each worker decodes its group and turns
 /// it into rows ([`Batch`]). File `i`'s rows are numbered from `i << PART_BITS` + 1 (a
 /// single file from 1).
 pub fn scan<V: Visitor>(
@@ -696,15 +696,9 @@ pub fn scan<V: Visitor>(
             }
         }
     }
-    let produce = |feed: Feed<(usize, usize)>| {
-        for group in groups {
-            if !feed.send(group) {
-                break;
-            }
-        }
-        Ok(())
-    };
-    let process = |(i, g): (usize, usize), v: &mut V| -> Option<Stop> {
+    let mut groups = groups.into_iter();
+    let next = |_: Option<(usize, usize)>| Ok(groups.next());
+    let process = |&(i, g): &(usize, usize), v: &mut V| -> Option<Stop> {
         let plan = &plans[i];
         let mut read = || -> PolarsResult<Option<Stop>> {
             let df = plan.decode(g)?;
@@ -727,7 +721,7 @@ pub fn scan<V: Visitor>(
             Some(Stop::Read(read_err(plan.src.shown, why)))
         })
     };
-    let mut v = fan_out(visitor, produce, process)?;
+    let mut v = pull(visitor, next, process)?;
     if skipped > 0 {
         v.unread(skipped);
     }

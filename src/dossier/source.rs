@@ -486,13 +486,11 @@ fn scan_table<V: Visitor>(
         })
         .collect();
     let table = t.clone();
-    super::pool::fan_out(
+    let mut once = Some(());
+    super::pool::pull(
         visitor,
-        |feed| {
-            feed.send(());
-            Ok(())
-        },
-        move |(), v: &mut V| {
+        |_| Ok(once.take()),
+        move |&(), v: &mut V| {
             for row in &table.rows {
                 let mut values = [""; Fields::COLUMNS.len()];
                 for (slot, i) in values.iter_mut().zip(&slots) {

@@ -210,17 +210,15 @@ impl Hashes {
         }
         self.current.push(h);
         if self.current.len() == self.spill.chunk {
-            // The buffer is kept for the next chunk: its pages are not faulted in anew.
             let full = std::mem::take(&mut self.current);
-            self.keep(&full);
-            self.current = full;
-            self.current.clear();
+            self.keep(full);
         }
     }
 
     /// Groups a chunk and keeps it, spilling this worker's chunks if over the budget.
-    fn keep(&mut self, hashes: &[u64]) {
-        let chunk = Chunk::of(hashes);
+    fn keep(&mut self, hashes: Vec<u64>) {
+        let chunk = Chunk::of(&hashes);
+        drop(hashes);
         let n = chunk.len();
         self.chunks.push(chunk);
         let total = self.spill.in_memory.fetch_add(n, Ordering::AcqRel) + n;
@@ -278,7 +276,7 @@ impl Hashes {
         self.runs.append(&mut other.runs);
         if !other.current.is_empty() {
             let rest = std::mem::take(&mut other.current);
-            self.keep(&rest);
+            self.keep(rest);
         }
     }
 
@@ -286,7 +284,7 @@ impl Hashes {
     pub fn repeated(mut self, shown: &str) -> Result<HashSet<u64>, DossierError> {
         let rest = std::mem::take(&mut self.current);
         if !rest.is_empty() {
-            self.keep(&rest);
+            self.keep(rest);
         }
         if !self.runs.is_empty() && !self.chunks.is_empty() {
             self.write_run(); // then every hash is in a run, merged from disk

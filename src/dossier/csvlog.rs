@@ -172,8 +172,11 @@ fn data_of<'a>(layout: &Layout<'a>) -> std::io::Result<Box<dyn Read + Send + 'a>
 /// ([`pull`]): each reads its next block into its own buffer, so the block it then
 /// splits is still in its core's cache.
 struct Reader<'a> {
+    /// The log's layout (separator, block size, where the data starts).
     layout: &'a Layout<'a>,
+    /// The data after the header: the file, or the text in memory.
     file: Box<dyn Read + Send + 'a>,
+    /// Set when a guessed cut proves wrong ([`scan_as`]); None: exact cuts.
     wrong: Option<&'a std::sync::atomic::AtomicBool>,
     /// The bytes after the last cut: the start of the next block's first record.
     carry: Vec<u8>,

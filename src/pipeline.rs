@@ -664,6 +664,22 @@ pub fn official_options(
     Ok((opts, inputs))
 }
 
+/// An `input-not-used` warning for each per-unit input of the official method that
+/// was given (the petitions, last year's counts) to a run that does not read it;
+/// `why` says so for the input's name.
+fn per_unit_inputs_unused(spec: &Spec, why: impl Fn(&str) -> String) -> Vec<Diagnostic> {
+    [
+        (&spec.petitions, "petitions"),
+        (&spec.previous_counts, "last year's counts"),
+    ]
+    .into_iter()
+    .filter_map(|(f, what)| {
+        let f = f.as_ref()?;
+        Some(Diagnostic::new(crate::diag::Code::InputNotUsed, why(what)).at(&f.shown, None))
+    })
+    .collect()
+}
+
 /// The period as the official rules read it.
 pub fn window_of(p: &Period) -> dossier::Window {
     dossier::Window {
@@ -733,19 +749,9 @@ fn metrics_setup(
         ));
     }
     let mut diagnostics = spec.notes.clone();
-    for (f, what) in [
-        (&spec.petitions, "petitions"),
-        (&spec.previous_counts, "last year's counts"),
-    ] {
-        let Some(f) = f else { continue };
-        diagnostics.push(
-            Diagnostic::new(
-                crate::diag::Code::InputNotUsed,
-                format!("cchc's own metrics do not read {what}; `--method 766` does"),
-            )
-            .at(&f.shown, None),
-        );
-    }
+    diagnostics.extend(per_unit_inputs_unused(spec, |what| {
+        format!("cchc's own metrics do not read {what}; `--method 766` does")
+    }));
     let ids = match &spec.units {
         Some(f) => {
             let (units, _) = units(spec, f, "group", false, &mut diagnostics)?;
@@ -1058,6 +1064,9 @@ pub fn metrics_official_by_procedure(
     let mut diagnostics = spec.notes.clone();
     let by = dossier::GroupBy::Procedure;
     let (opts, inputs) = official_options(spec, period.clone(), by, None, &mut diagnostics)?;
+    diagnostics.extend(per_unit_inputs_unused(spec, |what| {
+        format!("`--by procedure` scores each unit's procedures; {what} are per unit: not used")
+    }));
     let table = official_scan(spec, &opts, progress)?;
     diagnostics.extend(table.diagnostics.iter().cloned());
     let gathered = table.official.clone().unwrap_or_default();

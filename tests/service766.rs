@@ -492,6 +492,12 @@ fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
         out.lines().next(),
         Some("unit_id,procedure_id,indicator,numerator,denominator,ratio,time_unit")
     );
+    // The manifest's petitions (5.2–5.4, per unit) are not used per procedure: said.
+    assert!(
+        err.contains("warning[input-not-used]")
+            && err.contains("petitions.csv: `--by procedure` scores each unit's procedures; petitions are per unit"),
+        "{err}"
+    );
     // 2.2, the mean processing time of the dossiers resolved in March, in the
     // procedure's unit. P1 (working days): D1 2/3 → 6/3 is 4, D4 5/3 → 10/3 is 3, D11
     // 20/2 → 3/3 is 7 (20/2 was a Tết holiday): 14 / 3. P2 (calendar days): D2 9, D3 9,
@@ -506,7 +512,8 @@ fn by_procedure_drills_down_and_adds_up_to_the_units_figures() {
     // PX's D10 (stopped, no due date, not in the catalogue) cannot be judged.
     assert!(out.contains("X1,PX,2.1,0,0,,\n"), "{out}");
     // Every additive indicator's counts add up to the unit's (the unit's table).
-    let (_, units, _) = metrics(&[DIR]);
+    let (_, units, unit_err) = metrics(&[DIR]);
+    assert!(!unit_err.contains("input-not-used"), "{unit_err}");
     for id in ["1.4", "2.1", "3.6", "4.1", "4.2", "4.3", "4.4", "4.5b"] {
         for unit in ["X1", "X3"] {
             let sum = |col: usize| -> u64 {

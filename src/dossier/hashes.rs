@@ -8,12 +8,12 @@
 //! is large: the check needs no order, only the merge below does). The hash range is split
 //! into one part per core (every run records where each part starts), each searched on
 //! its own thread, bucket by bucket: a bucket's share of every chunk (a few thousand
-//! hashes) through a small table that stays in cache, no sort. With runs on disk the
-//! memory chunks become one more run, and each run records where every bucket starts,
-//! so a bucket's share of each run is read with one seek into the same kind of table —
-//! no merge of the runs (a k-way merge made 10^8 rows slower per row than 10^7). Only a
-//! bucket too large for a table within the budget (a crafted log whose ids' hashes
-//! share their top bits) is merged from the runs, streaming. Memory stays at the
+//! hashes) through a small table that stays in cache, no sort. With runs on disk each
+//! run records where every bucket starts, so a bucket's share of each run is read with
+//! one seek into the same kind of table, beside the chunks still in memory — no merge
+//! of the runs (a k-way merge made 10^8 rows slower per row than 10^7). Only a bucket
+//! too large for a table within the budget (a crafted log whose ids' hashes share
+//! their top bits) is merged, streaming: the chunks in memory then go to one more run. Memory stays at the
 //! budget plus a read piece per thread whatever the number of rows: 10^9 dossiers at
 //! the default budget are about 120 runs (each worker spills about half the budget).
 //!
@@ -112,6 +112,12 @@ impl Spill {
             error: Mutex::new(None),
             parts: std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8)),
         })
+    }
+
+    /// The most hashes a bucket may have to be searched through a table (twice the
+    /// bucket: at most half a thread's share of the budget); a larger one is merged.
+    fn table_limit(&self) -> usize {
+        (self.budget / (4 * self.parts)).max(1 << 12)
     }
 
     /// The first hash of part `p` (parts split the u64 range evenly).
@@ -245,7 +251,9 @@ impl Hashes {
 
     fn write(&self, chunks: &[Chunk]) -> std::io::Result<Run> {
         let (path, file) = self.spill.create()?;
-        let mut out = BufWriter::with_capacity(1 << 16, file);
+        // Writes of 1 MiB: the file system's cost per write made 64 KiB ones take
+        // nearly twice the system time.
+        let mut out = BufWriter::with_capacity(1 << 20, file);
         let mut buckets = Vec::with_capacity(BUCKETS + 1);
         let mut sorted = Vec::with_capacity(BUCKETS);
         let mut written = 0u64;
@@ -254,9 +262,9 @@ impl Hashes {
         in_order(chunks, |piece, in_order| {
             buckets.push(written);
             sorted.push(in_order);
-            bytes.clear();
-            for &h in piece {
-                bytes.extend_from_slice(&h.to_le_bytes());
+            bytes.resize(8 * piece.len(), 0);
+            for (to, h) in bytes.chunks_exact_mut(8).zip(piece) {
+                to.copy_from_slice(&h.to_le_bytes());
             }
             written += piece.len() as u64;
             out.write_all(&bytes)
@@ -267,6 +275,19 @@ impl Hashes {
             path,
             buckets,
             sorted,
+        })
+    }
+
+    /// A bucket whose hashes, in the runs and the chunks, are too many for a table
+    /// within a thread's share of the budget ([`Spill::table_limit`]).
+    fn too_large(&self) -> Option<usize> {
+        let limit = self.spill.table_limit();
+        (0..BUCKETS).find(|&b| {
+            let on_disk: u64 = (self.runs.iter())
+                .map(|r| r.buckets[b + 1] - r.buckets[b])
+                .sum();
+            let held: usize = self.chunks.iter().map(|c| c.bucket(b).len()).sum();
+            on_disk as usize + held > limit
         })
     }
 
@@ -286,8 +307,11 @@ impl Hashes {
         if !rest.is_empty() {
             self.keep(rest);
         }
-        if !self.runs.is_empty() && !self.chunks.is_empty() {
-            self.write_run(); // then every hash is in a run, merged from disk
+        // The chunks still in memory are searched there, beside the runs (writing
+        // them out was a sixth of a 10^8 scan's spill, on one thread) — unless a bucket
+        // is too large for a table: that bucket is merged, and the merge reads runs.
+        if !self.runs.is_empty() && !self.chunks.is_empty() && self.too_large().is_some() {
+            self.write_run();
         }
         let spill = self.spill.clone();
         let failed = |e: &str| {
@@ -340,7 +364,7 @@ fn remove_runs(runs: Vec<Run>, threads: usize) {
 }
 
 /// The repeated hashes of part `p`: in the memory chunks if nothing went to disk, else
-/// in the runs (then every hash is in one).
+/// in the runs and the chunks still in memory.
 fn part_repeated(
     spill: &Spill,
     p: usize,
@@ -356,42 +380,44 @@ fn part_repeated(
             chunks,
         ));
     }
-    disk_repeated(spill, lo, if last { None } else { Some(hi) }, runs)
+    disk_repeated(spill, lo, if last { None } else { Some(hi) }, runs, chunks)
 }
 
 /// Hashes of one bucket read from the runs at a time: a bucket's share of a run is
 /// read in pieces of this many hashes.
 const PIECE: usize = 1 << 13;
 
-/// The repeated hashes in [lo, hi) of the runs on disk, bucket by bucket: each run's
-/// share of a bucket is read (one seek, then pieces) through a table in cache, as the
-/// memory chunks are — no merge. A bucket too large for a table within this thread's
-/// share of the budget (a crafted log whose ids' hashes share their top bits) is
-/// merged from the runs instead, in bounded memory.
+/// The repeated hashes in [lo, hi) of the runs on disk and the chunks still in
+/// memory, bucket by bucket: each run's share of a bucket is read (one seek, then
+/// pieces) through a table in cache, then each chunk's — no merge. A bucket too large
+/// for a table within this thread's share of the budget (a crafted log whose ids'
+/// hashes share their top bits) is merged instead, in bounded memory: [`Hashes::repeated`]
+/// then wrote the chunks out too.
 fn disk_repeated(
     spill: &Spill,
     lo: u64,
     hi: Option<u64>,
     runs: &[Run],
+    chunks: &[Chunk],
 ) -> std::io::Result<Vec<u64>> {
     let inside = |h: u64| h >= lo && hi.is_none_or(|hi| h < hi);
     let last = hi.map_or(BUCKETS - 1, |hi| bucket(hi - 1));
-    // The table is twice the bucket: at most half the thread's share of the budget.
-    let limit = (spill.budget / (4 * spill.parts)).max(1 << 12);
+    let limit = spill.table_limit();
     let mut files = (runs.iter())
         .map(|r| std::fs::File::open(&r.path))
         .collect::<std::io::Result<Vec<_>>>()?;
     let (mut out, mut table, mut found) = (Vec::new(), Vec::new(), Vec::new());
     let mut bytes = vec![0u8; 8 * PIECE];
     for b in bucket(lo)..=last {
-        let n: u64 = runs.iter().map(|r| r.buckets[b + 1] - r.buckets[b]).sum();
-        if n as usize > limit {
-            out.extend(bucket_merged(runs, b, &inside)?);
+        let on_disk: u64 = runs.iter().map(|r| r.buckets[b + 1] - r.buckets[b]).sum();
+        let n = on_disk as usize + chunks.iter().map(|c| c.bucket(b).len()).sum::<usize>();
+        if n > limit {
+            out.extend(bucket_merged(runs, chunks, b, &inside)?);
             continue;
         }
         let empty = ((b ^ 1) as u64) << (64 - BITS);
         table.clear();
-        table.resize((2 * n as usize).next_power_of_two().max(16), empty);
+        table.resize((2 * n).next_power_of_two().max(16), empty);
         found.clear();
         for (r, file) in runs.iter().zip(files.iter_mut()) {
             let (mut at, end) = (r.buckets[b], r.buckets[b + 1]);
@@ -411,6 +437,11 @@ fn disk_repeated(
                 at += k as u64;
             }
         }
+        for &h in chunks.iter().flat_map(|c| c.bucket(b)) {
+            if inside(h) && !place(&mut table, empty, h) && found.last() != Some(&h) {
+                found.push(h);
+            }
+        }
         found.sort_unstable();
         found.dedup(); // a hash seen three times is found twice
         out.extend_from_slice(&found);
@@ -419,9 +450,11 @@ fn disk_repeated(
 }
 
 /// The repeated hashes of bucket `b` that `inside` keeps, by a streaming k-way merge of
-/// the runs' shares of it (each sorted).
+/// the runs' shares of it (each sorted) and the chunks' (sorted copies: none in
+/// practice, as the chunks go to a run when a bucket is this large).
 fn bucket_merged(
     runs: &[Run],
+    chunks: &[Chunk],
     b: usize,
     inside: &dyn Fn(u64) -> bool,
 ) -> std::io::Result<Vec<u64>> {
@@ -444,6 +477,11 @@ fn bucket_merged(
             whole.sort_unstable();
             Share::Read(whole.into_iter())
         });
+    }
+    for c in chunks {
+        let mut held = c.bucket(b).to_vec();
+        held.sort_unstable();
+        sources.push(Share::Read(held.into_iter()));
     }
     let mut out = Vec::new();
     let mut last_seen = None;

@@ -22,6 +22,7 @@ mod output;
 mod outputs_trust;
 mod parquet;
 mod parsing;
+mod pool;
 mod properties;
 mod published;
 mod published_indices;

@@ -709,7 +709,8 @@ pub fn emit_sql(
 }
 
 /// What the property tests and fuzz targets hold the engine to from outside: the CSV
-/// reader's records and one row's two readings (the usual row and the general path).
+/// reader's records, one row's two readings (the usual row and the general path), and
+/// the worker pool's order of stops.
 /// Not for the rest of cchc: the architecture test keeps `src/` off it.
 #[doc(hidden)]
 pub mod probe {
@@ -717,6 +718,7 @@ pub mod probe {
         quoted_cut, quoted_records_end, records_again as csv_records_again,
         records_of as csv_records, MAX_RECORD,
     };
+    pub use super::pool::{pull, Stop, Visitor};
     pub use super::row::{
         extras, parse, parse_stamp, trim, usual, usual_extras, Fields, TextRow, WIDTH,
     };

@@ -13,9 +13,10 @@
 //! one seek into the same kind of table, beside the chunks still in memory — no merge
 //! of the runs (a k-way merge made 10^8 rows slower per row than 10^7). Only a bucket
 //! too large for a table within the budget (a crafted log whose ids' hashes share
-//! their top bits) is merged, streaming: the chunks in memory then go to one more run. Memory stays at the
-//! budget plus a read piece per thread whatever the number of rows: 10^9 dossiers at
-//! the default budget are about 120 runs (each worker spills about half the budget).
+//! their top bits) is merged, streaming: the chunks in memory then go to one more run.
+//! Memory stays at the budget plus a read piece per thread whatever the number of
+//! rows: 10^9 dossiers at the default budget are about 120 runs (each worker spills
+//! about half the budget).
 //!
 //! Run files live in a `cchc-ids-*` folder under the system's temporary folder
 //! (`TMPDIR`), registered with [`crate::output`] so that a signal or a panic removes
@@ -278,11 +279,11 @@ impl Hashes {
         })
     }
 
-    /// A bucket whose hashes, in the runs and the chunks, are too many for a table
+    /// Whether a bucket's hashes, in the runs and the chunks, are too many for a table
     /// within a thread's share of the budget ([`Spill::table_limit`]).
-    fn too_large(&self) -> Option<usize> {
+    fn any_too_large(&self) -> bool {
         let limit = self.spill.table_limit();
-        (0..BUCKETS).find(|&b| {
+        (0..BUCKETS).any(|b| {
             let on_disk: u64 = (self.runs.iter())
                 .map(|r| r.buckets[b + 1] - r.buckets[b])
                 .sum();
@@ -310,7 +311,7 @@ impl Hashes {
         // The chunks still in memory are searched there, beside the runs (writing
         // them out was a sixth of a 10^8 scan's spill, on one thread) — unless a bucket
         // is too large for a table: that bucket is merged, and the merge reads runs.
-        if !self.runs.is_empty() && !self.chunks.is_empty() && self.too_large().is_some() {
+        if !self.runs.is_empty() && !self.chunks.is_empty() && self.any_too_large() {
             self.write_run();
         }
         let spill = self.spill.clone();

@@ -617,7 +617,8 @@ pub fn dossier_options(
 }
 
 /// The dossier-engine options under the official method (`--method 766`), and the
-/// method's other inputs: the procedures file read as the catalogue, the petitions.
+/// method's other inputs: the procedures file read as the catalogue, the petitions and
+/// last year's counts (per unit: not read by procedure, where they are not used).
 pub fn official_options(
     spec: &Spec,
     period: Period,
@@ -634,15 +635,16 @@ pub fn official_options(
         None => None,
     };
     let window = window_of(&opts.period);
+    let per_unit = by != dossier::GroupBy::Procedure;
     let petitions = match &spec.petitions {
-        Some(f) => {
+        Some(f) if per_unit => {
             let t = spec.read_table(f, Input::Petitions, &portal::PETITION_COLUMNS)?;
             Some(portal::Petitions::read(&t, window, &opts.calendar, diags))
         }
-        None => None,
+        _ => None,
     };
     let previous = match &spec.previous_counts {
-        Some(f) => {
+        Some(f) if per_unit => {
             let months = opts.period.whole_months().ok_or_else(|| {
                 Error::Usage(format!(
                     "--previous-counts scales last year's count to the period (÷ 12 a month, ÷ 4 a quarter): period {} is not whole months",
@@ -652,15 +654,15 @@ pub fn official_options(
             let t = spec.read_table(f, Input::PreviousCounts, &portal::PREVIOUS_COLUMNS)?;
             Some(portal::Previous::read(&t, months).map_err(Error::Usage)?)
         }
-        None => None,
+        _ => None,
     };
     let inputs = portal::Inputs {
         catalogue,
         petitions,
         previous,
     };
-    let times = by == dossier::GroupBy::Procedure;
-    opts.official = Some(std::sync::Arc::new(inputs.setup(window, times)));
+    // Processing times (2.2) are shown by procedure only.
+    opts.official = Some(std::sync::Arc::new(inputs.setup(window, !per_unit)));
     Ok((opts, inputs))
 }
 

@@ -901,6 +901,23 @@ fn last_years_count_stands_for_the_1_4_denominator_of_a_unit_that_received_nothi
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("is not whole months"), "{err}");
+    // By procedure the per-unit count is not used, so it neither stops the run nor is
+    // read: the drill-down warns instead.
+    let (code, out, err) = metrics(&[
+        DIR,
+        "--period",
+        "2026-03-01..2026-03-15",
+        "--previous-counts",
+        p,
+        "--by",
+        "procedure",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("unit_id,procedure_id,indicator"), "{out}");
+    assert!(
+        err.contains("last year's counts are per unit: not used"),
+        "{err}"
+    );
     std::fs::write(&prev, "unit_id,received\nX2,13O\n").unwrap();
     let (code, _, err) = metrics(&[DIR, "--previous-counts", p]);
     assert_eq!(code, 2);

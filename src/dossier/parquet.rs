@@ -2,8 +2,8 @@
 //! decodes whole row groups itself and folds them at once: the workers take (file,
 //! row group) pairs in turn ([`pull`]); a worker reads that group's column chunks
 //! (only the columns the metrics need) with positional reads and decodes them with
-//! polars' Parquet decoders. Decoding is thus spread over every core, no decoded batch waits
-//! in a queue, and the file is never memory-mapped (mapped pages would count as
+//! polars' Parquet decoders. Decoding is thus spread over every core, no decoded batch
+//! waits in a queue, and the file is never memory-mapped (mapped pages would count as
 //! resident memory, and a file truncated while mapped ends the process).
 //!
 //! The period is applied twice: a row group whose min/max statistics hold only rows

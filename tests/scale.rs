@@ -448,3 +448,48 @@ fn repeated_past_the_budget(copies: usize) {
     assert_eq!(received(&spilled), 150_000);
     assert_eq!(std::fs::read_dir(&spill).unwrap().count(), 0);
 }
+
+/// A typed scan finds a row's unit a few rows ahead and hands it back with the row. A
+/// row left unread (outside the period) is never asked about, so the row as many rows
+/// after it must not take what an earlier row's unit was: interleaved units, every
+/// third row in the next year, one row group — the same table as the CSV of the rows.
+#[test]
+fn a_typed_log_with_unread_rows_between_counts_each_row_for_its_own_unit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let rows: Vec<Row> = (0..64)
+        .map(|i| {
+            let year = if i % 3 == 0 { 2026 } else { 2025 };
+            (
+                leak(format!("D{i}")),
+                leak(format!("U{}", i % 5)),
+                leak(format!("{year}-03-{:02} 08:00", 1 + i % 20)),
+                if i % 2 == 0 { "online" } else { "direct" },
+                "resolved",
+                leak(format!("{year}-04-{:02}", 1 + i % 7)),
+                Some(leak(format!("{year}-04-{:02} 10:00", 1 + i % 11))),
+            )
+        })
+        .collect();
+    let (parquet, csv) = typed_log(tmp.path(), &rows, 64);
+    let table = |log: &Path| {
+        let args: Vec<std::ffi::OsString> = ["metrics", "--dossiers"]
+            .iter()
+            .map(Into::into)
+            .chain([log.as_os_str().to_owned()])
+            .chain(
+                ["--period", "2025", "--format", "csv"]
+                    .iter()
+                    .map(Into::into),
+            )
+            .collect();
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let typed = table(&parquet);
+    assert_eq!(typed, table(&csv));
+    assert_eq!(typed.lines().count(), 6, "{typed}");
+    // U1 (rows 1, 6, 11, …, 61): 9 of its 13 rows are in 2025 (not 6, 21, 36, 51).
+    assert!(typed.contains("\nU1,9,"), "{typed}");
+}

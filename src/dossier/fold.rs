@@ -630,7 +630,13 @@ impl Visitor for Fold {
         self.add(&row::Ids::of(f), &d, computed)
     }
 
-    fn dossier(&mut self, line: u64, ids: &row::Ids, d: &row::Dossier) -> Option<bool> {
+    fn dossier(
+        &mut self,
+        line: u64,
+        ids: &row::Ids,
+        d: &row::Dossier,
+        hint: Option<usize>,
+    ) -> Option<bool> {
         if self.setup.official.is_some() {
             return None; // the official method reads more columns: the general path
         }
@@ -638,11 +644,14 @@ impl Visitor for Fold {
         if let Some(stop) = self.excluded(line, ids.dossier_id) {
             return Some(stop);
         }
-        Some(self.add(ids, d, false))
+        // The unit's slot, found when the row was ahead, by its text as stored: the
+        // map holds keys that were trimmed, so a key found so is the row's unit, and
+        // any spelling of a unit has its normalised (trimmed) spelling's slot.
+        Some(self.add_at(ids, d, false, hint))
     }
 
-    fn ahead(&mut self, unit_id: &str) {
-        self.early_slot(unit_id);
+    fn ahead(&mut self, unit_id: &str) -> Option<usize> {
+        self.early_slot(unit_id)
     }
 
     fn progress(&self) -> u64 {

@@ -276,6 +276,9 @@ const CHUNK: usize = 4096;
 /// [`super::pool::Visitor::ahead`]): far enough for the fetch to arrive, near enough
 /// to stay in the cache.
 const AHEAD: usize = 8;
+/// The rows whose hints are kept (at least [`AHEAD`] + 1: a row's hint is read before
+/// the hint of the row [`AHEAD`] on is written).
+const HINTS: usize = 16;
 
 impl<'a> Fast<'a> {
     fn of(readers: &'a [View<'a>], index: &[Option<usize>]) -> Option<Fast<'a>> {
@@ -339,11 +342,11 @@ impl<'a> Fast<'a> {
         }
     }
 
-    /// The unit id [`AHEAD`] rows past `row` ("" past the batch's end or when null).
+    /// The unit id of row `row` as stored ("" past the batch's end or when null).
     #[inline]
-    fn unit_ahead(&self, row: usize) -> &'a str {
+    fn unit_at(&self, row: usize) -> &'a str {
         match self.text[1] {
-            Some(a) if row + AHEAD < a.len() => a.get(row + AHEAD).unwrap_or(""),
+            Some(a) if row < a.len() => a.get(row).unwrap_or(""),
             _ => "",
         }
     }
@@ -517,6 +520,8 @@ impl Batch<'_> {
         let (received, finished) = (column(slot::received_at), column(slot::finished_at));
         let mut unread = 0;
         let mut fast = Fast::of(&readers, self.index);
+        // What the visitor said of a row's unit when it was AHEAD rows ahead, by row.
+        let mut hints = [(usize::MAX, None); HINTS];
         for row in 0..self.df.height() {
             if row % CHUNK == 0 {
                 if let Some(f) = fast.as_mut() {
@@ -530,11 +535,17 @@ impl Batch<'_> {
                 }
             }
             let line = self.first + row as u64;
+            // This row's hint, if it was asked for (a row the window skipped was not).
+            let hint = match hints[row % HINTS] {
+                (r, h) if r == row => h,
+                _ => None,
+            };
             if let Some(f) = fast.as_ref() {
-                v.ahead(f.unit_ahead(row));
+                let next = row + AHEAD;
+                hints[next % HINTS] = (next, v.ahead(f.unit_at(next)));
             }
             if let Some((ids, d)) = fast.as_ref().and_then(|f| f.dossier(row)) {
-                match v.dossier(line, &ids, &d) {
+                match v.dossier(line, &ids, &d, hint) {
                     Some(true) => return Ok(Some(Stop::Visitor)),
                     Some(false) => continue,
                     None => {}

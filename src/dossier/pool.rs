@@ -16,18 +16,23 @@ pub trait Visitor: Send + 'static {
     fn row(&mut self, line: u64, fields: &Fields) -> bool;
     /// A row already checked and turned into a dossier (a typed Parquet batch's fast
     /// path; its deadline was given): Some(stop), or None when this visitor wants the
-    /// row's fields instead ([`Visitor::row`]).
+    /// row's fields instead ([`Visitor::row`]). `hint`: what [`Visitor::ahead`]
+    /// returned for this very row's unit, when it was asked.
     fn dossier(
         &mut self,
         _line: u64,
         _ids: &super::row::Ids,
         _d: &super::row::Dossier,
+        _hint: Option<usize>,
     ) -> Option<bool> {
         None
     }
     /// The unit of a row a few rows ahead (a typed batch, where the next rows are at
-    /// hand): a hint to fetch what that row will touch.
-    fn ahead(&mut self, _unit_id: &str) {}
+    /// hand): a hint to fetch what that row will touch. What it returns comes back
+    /// with that row ([`Visitor::dossier`]'s `hint`), so the work is not done twice.
+    fn ahead(&mut self, _unit_id: &str) -> Option<usize> {
+        None
+    }
     /// What the progress shown so far stands at (rows), for [`Visitor::rewind`].
     fn progress(&self) -> u64 {
         0

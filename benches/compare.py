@@ -8,8 +8,12 @@ and casts, `CAST(received_at AS DATE)`), cchc, ... Each run is its own process; 
 peak memory is that process's maximum resident set (wait4). Before the timed runs, each
 of the three runs once untimed (`--warmup`; the first run after another tool's or another
 log's was the slowest of a series, for cchc and DuckDB alike). Both DuckDB queries must
-give cchc's counts for every unit. Prints each log's medians, ratios and peaks, then
-one Markdown table of every log.
+give cchc's counts for every unit. A DuckDB run also reports its query's own time,
+from `connect` to the query's end (`native query alone`): Python's start and `import
+duckdb` take ~0.2-0.3 s of each DuckDB process, a fixed cost that is not DuckDB's work
+(cchc's time is its whole process, its start included). Prints each log's medians,
+ratios (to the whole process and to the query alone) and peaks, then one Markdown
+table of every log.
 
     cargo build --release
     python3 benches/generate.py --rows 10000000 --out benches/data/log-1e7.csv

@@ -283,13 +283,7 @@ impl Hashes {
     /// within a thread's share of the budget ([`Spill::table_limit`]).
     fn any_too_large(&self) -> bool {
         let limit = self.spill.table_limit();
-        (0..BUCKETS).any(|b| {
-            let on_disk: u64 = (self.runs.iter())
-                .map(|r| r.buckets[b + 1] - r.buckets[b])
-                .sum();
-            let held: usize = self.chunks.iter().map(|c| c.bucket(b).len()).sum();
-            on_disk as usize + held > limit
-        })
+        (0..BUCKETS).any(|b| bucket_len(&self.runs, &self.chunks, b) > limit)
     }
 
     /// Adds another worker's hashes.
@@ -384,6 +378,12 @@ fn part_repeated(
     disk_repeated(spill, lo, if last { None } else { Some(hi) }, runs, chunks)
 }
 
+/// How many hashes bucket `b` holds, in the runs and in the chunks still in memory.
+fn bucket_len(runs: &[Run], chunks: &[Chunk], b: usize) -> usize {
+    let on_disk: u64 = runs.iter().map(|r| r.buckets[b + 1] - r.buckets[b]).sum();
+    on_disk as usize + chunks.iter().map(|c| c.bucket(b).len()).sum::<usize>()
+}
+
 /// Hashes of one bucket read from the runs at a time: a bucket's share of a run is
 /// read in pieces of this many hashes.
 const PIECE: usize = 1 << 13;
@@ -410,8 +410,7 @@ fn disk_repeated(
     let (mut out, mut table, mut found) = (Vec::new(), Vec::new(), Vec::new());
     let mut bytes = vec![0u8; 8 * PIECE];
     for b in bucket(lo)..=last {
-        let on_disk: u64 = runs.iter().map(|r| r.buckets[b + 1] - r.buckets[b]).sum();
-        let n = on_disk as usize + chunks.iter().map(|c| c.bucket(b).len()).sum::<usize>();
+        let n = bucket_len(runs, chunks, b);
         if n > limit {
             out.extend(bucket_merged(runs, chunks, b, &inside)?);
             continue;

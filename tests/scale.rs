@@ -108,7 +108,9 @@ type Row = (
 );
 
 /// Writes rows as typed Parquet (timestamps as timestamps, due_at as a date), in row
-/// groups of `group` rows, and the same rows as CSV.
+/// groups of `group` rows, and the same rows as CSV. polars writes a text column of a
+/// group dictionary-encoded unless its values are mostly distinct (over 128 rows, more
+/// than three in four distinct): then plainly.
 fn typed_log(dir: &Path, rows: &[Row], group: usize) -> (std::path::PathBuf, std::path::PathBuf) {
     use polars::prelude::*;
     let micros = |s: &str| {
@@ -127,9 +129,14 @@ fn typed_log(dir: &Path, rows: &[Row], group: usize) -> (std::path::PathBuf, std
             .into_datetime(TimeUnit::Microseconds, None);
     let due = Int32Chunked::from_vec("due_at".into(), rows.iter().map(|r| day(r.5)).collect())
         .into_date();
+    // An empty unit is a null in the Parquet file (an empty field in the CSV).
+    let units: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| Some(r.1).filter(|u| !u.is_empty()))
+        .collect();
     let mut df = DataFrame::new_infer_height(vec![
         Column::new("dossier_id".into(), text(|r| r.0)),
-        Column::new("unit_id".into(), text(|r| r.1)),
+        Column::new("unit_id".into(), units),
         received.into_column(),
         Column::new("channel".into(), text(|r| r.3)),
         Column::new("status".into(), text(|r| r.4)),
@@ -492,4 +499,127 @@ fn a_typed_log_with_unread_rows_between_counts_each_row_for_its_own_unit() {
     assert_eq!(typed.lines().count(), 6, "{typed}");
     // U1 (rows 1, 6, 11, …, 61): 9 of its 13 rows are in 2025 (not 6, 21, 36, 51).
     assert!(typed.contains("\nU1,9,"), "{typed}");
+}
+
+/// `cchc metrics --period 2025 --format csv` on a log, with `extra` arguments.
+fn table_of(log: &Path, extra: &[&str]) -> (i32, String, String) {
+    let args: Vec<std::ffi::OsString> = ["metrics", "--dossiers"]
+        .iter()
+        .map(Into::into)
+        .chain([log.as_os_str().to_owned()])
+        .chain(
+            ["--period", "2025", "--format", "csv"]
+                .iter()
+                .chain(extra)
+                .map(Into::into),
+        )
+        .collect();
+    run(&args)
+}
+
+/// Whether each row group's `unit_id` chunk has a dictionary page.
+fn unit_dictionaries(parquet: &Path) -> Vec<bool> {
+    let mut f = std::fs::File::open(parquet).unwrap();
+    let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
+    meta.row_groups
+        .iter()
+        .map(|g| {
+            let chunk = g
+                .columns_under_root_iter("unit_id")
+                .unwrap()
+                .next()
+                .unwrap();
+            chunk.dictionary_page_offset().is_some()
+        })
+        .collect()
+}
+
+/// A typed scan reads a unit column stored as a dictionary as its keys, and looks each
+/// unit up once per row group; a group stored plainly is read as text. Groups of both
+/// kinds, units spelled with spaces, a null unit and rows outside the period between:
+/// the same table as the CSV of the rows, and the same row refused.
+#[test]
+fn a_unit_column_read_as_its_dictionary_counts_as_the_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let unit = |i: usize| match i / 150 {
+        1 => leak(format!("V{i}")), // 150 distinct units: stored plainly
+        _ => [" U1", "U2", "U3 ", "U4", "U2"][i % 5],
+    };
+    let rows: Vec<Row> = (0..450)
+        .map(|i| {
+            let year = if i % 7 == 3 { 2026 } else { 2025 };
+            (
+                leak(format!("D{i}")),
+                if i == 400 { "" } else { unit(i) },
+                leak(format!("{year}-03-{:02} 08:00", 1 + i % 20)),
+                ["online", "direct", "postal"][i % 3],
+                ["resolved", "processing", "returned"][i % 3],
+                leak(format!("{year}-04-{:02}", 1 + i % 7)),
+                (i % 3 != 1).then(|| leak(format!("{year}-04-{:02} 10:00", 1 + i % 11))),
+            )
+        })
+        .collect();
+    let (parquet, csv) = typed_log(tmp.path(), &rows, 150);
+    assert_eq!(unit_dictionaries(&parquet), [true, false, true]);
+    // The null unit stops both runs at the same row (the CSV's line counts its header).
+    let (code, _, err) = table_of(&parquet, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("log.parquet:401: unit_id"), "{err}");
+    let (code, _, err) = table_of(&csv, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("log.csv:402: unit_id"), "{err}");
+    let (c1, typed, e1) = table_of(&parquet, &["--skip-invalid"]);
+    let (c2, text, e2) = table_of(&csv, &["--skip-invalid"]);
+    assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
+    assert_eq!(typed, text);
+    // U1..U4, and the V units of 2025: 22 of the 150 rows are in 2026.
+    assert_eq!(typed.lines().count(), 1 + 4 + 128, "{typed}");
+    // U2 (spelled once per five rows as U2, once as U2 too: i % 5 = 1 or 4) takes 120
+    // rows of the first and last groups, the null one apart; 103 of them are in 2025.
+    assert!(typed.contains("\nU2,103,"), "{typed}");
+}
+
+/// A column chunk may start as a dictionary and go on plainly (pyarrow and parquet-mr
+/// write that when the dictionary outgrows its page): such a chunk is read as text, and
+/// counts as the same rows in CSV (tests/fixtures/mixed-pages).
+#[test]
+fn a_unit_chunk_of_dictionary_and_plain_pages_counts_as_the_csv() {
+    use polars_parquet::parquet::page::{CompressedPage, FormatEncoding};
+    let dir = Path::new("tests/fixtures/mixed-pages");
+    let parquet = dir.join("log.parquet");
+    // The fixture is what it says: a dictionary page, then pages of both encodings.
+    let mut f = std::fs::File::open(&parquet).unwrap();
+    let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
+    let chunk = meta.row_groups[0]
+        .columns_under_root_iter("unit_id")
+        .unwrap()
+        .next()
+        .unwrap();
+    let range = chunk.byte_range();
+    let bytes = std::fs::read(&parquet).unwrap()[range.start as usize..range.end as usize].to_vec();
+    let mut pages = polars_parquet::parquet::read::PageReader::new(
+        std::io::Cursor::new(polars_buffer::Buffer::from_vec(bytes)),
+        chunk,
+        vec![],
+        usize::MAX,
+    );
+    assert!(pages.read_dict().unwrap().is_some());
+    let encodings: Vec<FormatEncoding> = pages
+        .map(|p| match p.unwrap() {
+            CompressedPage::Data(d) => d.header().encoding(),
+            CompressedPage::Dict(_) => panic!("a second dictionary page"),
+        })
+        .collect();
+    assert!(
+        encodings.contains(&FormatEncoding::RLE_DICTIONARY),
+        "{encodings:?}"
+    );
+    assert!(encodings.contains(&FormatEncoding::PLAIN), "{encodings:?}");
+    let (c1, typed, e1) = table_of(&parquet, &[]);
+    let (c2, text, e2) = table_of(&dir.join("log.csv"), &[]);
+    assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
+    assert_eq!(typed, text);
+    assert_eq!(typed.lines().count(), 1 + 3 + 2000, "{typed}");
+    assert!(typed.contains("\nU2,333,"), "{typed}");
 }

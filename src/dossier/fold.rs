@@ -9,6 +9,7 @@
 
 use super::hashes::{Hashes, Spill};
 use super::pool::Visitor;
+use super::prefetch;
 use super::row::{self, Fields, Invalid};
 use super::source::{self, ALL_COLUMNS};
 use super::{reason, Counts, DossierError, GroupBy, MetricsTable, Options};
@@ -80,18 +81,6 @@ impl Hasher for IdHasher {
 }
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
-
-/// Asks for the cache line at `p` (a hint: it never faults, whatever the address).
-#[inline(always)]
-fn prefetch(p: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `prefetcht0` reads nothing the program sees and cannot fault.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
 
 /// A key of up to 15 bytes and its length in one word (None for a longer key). Read
 /// with overlapping loads, not a copy to the stack and back: that round trip stalls
@@ -542,13 +531,19 @@ impl Fold {
             return None;
         }
         let s = *self.short.get(&packed(unit)?)?;
+        self.fetch_counts(s);
+        Some(s)
+    }
+
+    /// Asks for the cache lines of slot `s`'s counts (a hint: reads nothing).
+    #[inline]
+    fn fetch_counts(&self, s: usize) {
         let at = self
             .counts
             .as_ptr()
             .wrapping_add(s * self.setup.windows.len());
         prefetch(at.cast());
         prefetch(at.cast::<u8>().wrapping_add(64));
-        Some(s)
     }
 
     /// [`Fold::add`], with the slot of the row's unit when it is known already.
@@ -652,6 +647,10 @@ impl Visitor for Fold {
 
     fn ahead(&mut self, unit_id: &str) -> Option<usize> {
         self.early_slot(unit_id)
+    }
+
+    fn fetch(&mut self, slot: usize) {
+        self.fetch_counts(slot);
     }
 
     fn progress(&self) -> u64 {

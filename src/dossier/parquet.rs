@@ -9,6 +9,11 @@
 //! The period is applied twice: a row group whose min/max statistics hold only rows
 //! outside it is never read, and a row outside it is left unread inside a group —
 //! both only for a typed `received_at` / `finished_at` (see [`Window`]).
+//!
+//! A `unit_id` chunk stored wholly as a dictionary (as writers store a column of few
+//! distinct values) is read as its keys and values ([`dictionary`]): each unit is then
+//! looked up in the fold once per row group, not once per row ([`Hints`]) — on a log
+//! of thousands of units that look-up missed the cache on most rows.
 
 use super::pool::{pull, Stop, Visitor};
 use super::row::{slot, Dossier, Fields, Ids, Typed, WIDTH};
@@ -17,7 +22,13 @@ use crate::date::Stamp;
 use polars::io::parquet::read::_internal::to_deserializer;
 use polars::io::parquet::read::FileMetadata;
 use polars::prelude::*;
-use std::io::{Read, Seek, SeekFrom};
+use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::datatypes::{IntegerType, Metadata, DTYPE_CATEGORICAL_NEW};
+use polars_buffer::Buffer;
+use polars_parquet::parquet::metadata::ColumnChunkMetadata;
+use polars_parquet::parquet::page::{CompressedPage, FormatEncoding};
+use polars_parquet::parquet::read::PageReader;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -104,6 +115,9 @@ enum Owned {
     /// Values per second, and the seconds added to reach Vietnam's local time (7 hours
     /// for an instant stored with a time zone; 0 for a naive local timestamp).
     Stamp(Int64Chunked, i64, i64),
+    /// A text column read as its dictionary: each row's key, and the distinct values
+    /// ([`Plan::dictionary`]).
+    Dict(PrimitiveArray<u32>, Utf8ViewArray),
 }
 
 /// Seconds from the epoch to Vietnam's local time (UTC+7, no daylight saving).
@@ -119,6 +133,7 @@ enum View<'a> {
     Bool(&'a Arr<BooleanType>),
     Date(&'a Arr<Int32Type>),
     Stamp(&'a Arr<Int64Type>, i64, i64),
+    Dict(&'a PrimitiveArray<u32>, &'a Utf8ViewArray),
     /// An empty batch.
     None,
 }
@@ -150,6 +165,7 @@ impl Owned {
             Owned::Bool(a) => a.downcast_iter().next().map(View::Bool),
             Owned::Date(a) => a.downcast_iter().next().map(View::Date),
             Owned::Stamp(a, p, o) => a.downcast_iter().next().map(|x| View::Stamp(x, *p, *o)),
+            Owned::Dict(keys, values) => Some(View::Dict(keys, values)),
         };
         v.unwrap_or(View::None)
     }
@@ -174,14 +190,43 @@ fn stamp_value(v: i64, per_second: i64, offset: i64) -> Typed {
     })
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
+    /// Row `i` of a text column as stored (None for a null, or a column of another
+    /// type). A dictionary's key is checked against its values.
+    #[inline(always)]
+    fn text(&self, i: usize) -> Option<&'a str> {
+        match *self {
+            View::Text(a) => a.get(i),
+            View::Dict(keys, values) => {
+                let k = keys.is_valid(i).then(|| keys.value(i) as usize)?;
+                (k < values.len()).then(|| values.value(k))
+            }
+            _ => None,
+        }
+    }
+
+    /// The column's length (0 for [`View::None`]).
+    fn len(&self) -> usize {
+        match self {
+            View::Text(a) => a.len(),
+            View::Int(a) | View::Stamp(a, _, _) => a.len(),
+            View::Float(a) => a.len(),
+            View::Bool(a) => a.len(),
+            View::Date(a) => a.len(),
+            View::Dict(keys, _) => keys.len(),
+            View::None => 0,
+        }
+    }
+
     /// Row `i`: its text (typed columns give none) and its typed value. Inlined into
     /// the per-row loop: the column's type is then checked once per value, not twice.
     #[inline(always)]
-    fn get(&self, i: usize) -> (&str, Typed) {
+    fn get(&self, i: usize) -> (&'a str, Typed) {
         let typed = |v: Option<Typed>| ("", v.unwrap_or(Typed::Null));
         match self {
-            View::Text(a) => (super::row::trim(a.get(i).unwrap_or("")), Typed::Text),
+            View::Text(_) | View::Dict(..) => {
+                (super::row::trim(self.text(i).unwrap_or("")), Typed::Text)
+            }
             View::Int(a) => typed(a.get(i).map(Typed::Int)),
             View::Float(a) => typed(a.get(i).map(Typed::Float)),
             View::Bool(a) => typed(a.get(i).map(Typed::Bool)),
@@ -222,7 +267,9 @@ impl View<'_> {
             View::Bool(a) => convert!(a, Typed::Bool),
             View::Date(a) => convert!(a, |d: &i32| date_value(*d)),
             View::Stamp(a, p, o) => convert!(a, |v: &i64| stamp_value(*v, *p, *o)),
-            View::Text(_) | View::None => out.extend(rows.map(|i| f(self.get(i).1))),
+            View::Text(_) | View::Dict(..) | View::None => {
+                out.extend(rows.map(|i| f(self.get(i).1)))
+            }
         }
     }
 }
@@ -239,7 +286,7 @@ struct Fast<'a> {
     /// The typed batch's columns in [`Fields::COLUMNS`]' order.
     cols: [&'a View<'a>; WIDTH],
     /// The text columns: dossier_id, unit_id, channel, status, procedure_id.
-    text: [Option<&'a Arr<StringType>>; 5],
+    text: [Option<&'a View<'a>>; 5],
     /// The first row of the chunk converted.
     start: usize,
     /// received_at, due_at, finished_at: a date or timestamp, a null (Some(None)), or
@@ -287,7 +334,7 @@ impl<'a> Fast<'a> {
             *c = idx.map(|i| &readers[i]);
         }
         let is = |slot: usize, ok: fn(&View) -> bool| cols[slot].is_none_or(|v| ok(v));
-        let text = |v: &View| matches!(v, View::Text(_));
+        let text = |v: &View| matches!(v, View::Text(_) | View::Dict(..));
         let date = |v: &View| matches!(v, View::Date(_) | View::Stamp(..));
         let number = |v: &View| matches!(v, View::Int(_) | View::Float(_));
         let flag = |v: &View| matches!(v, View::Bool(_) | View::Int(_));
@@ -300,10 +347,7 @@ impl<'a> Fast<'a> {
         if !(required && typed) {
             return None;
         }
-        let text = |slot: usize| match cols[slot] {
-            Some(View::Text(a)) => Some(*a),
-            _ => None,
-        };
+        let text = |slot: usize| cols[slot].filter(|v| text(v));
         Some(Fast {
             cols: cols.map(|c| c.unwrap_or(&View::None)),
             text: TEXT.map(text),
@@ -337,7 +381,7 @@ impl<'a> Fast<'a> {
     #[inline]
     fn text(&self, k: usize, row: usize) -> &'a str {
         match self.text[k] {
-            Some(a) => super::row::trim(a.get(row).unwrap_or("")),
+            Some(v) => super::row::trim(v.text(row).unwrap_or("")),
             None => "",
         }
     }
@@ -346,7 +390,7 @@ impl<'a> Fast<'a> {
     #[inline]
     fn unit_at(&self, row: usize) -> &'a str {
         match self.text[1] {
-            Some(a) if row < a.len() => a.get(row).unwrap_or(""),
+            Some(v) if row < v.len() => v.text(row).unwrap_or(""),
             _ => "",
         }
     }
@@ -494,11 +538,82 @@ impl View<'_> {
     }
 }
 
+/// What the visitor said of the units of the rows [`AHEAD`], kept by row; and, when
+/// the unit column is read as its dictionary, by key: a unit is then looked up once
+/// per row group, not once per row (on a log of thousands of units the look-up misses
+/// the cache on most rows).
+struct Hints {
+    rows: [(usize, Option<usize>); HINTS],
+    /// Each key's slot, once the visitor knew it (`u32::MAX`: not yet).
+    by_key: Vec<u32>,
+}
+
+impl Hints {
+    /// The hints of a batch whose unit column is `unit`: a dictionary's units the
+    /// visitor knows already are looked up at once, one after another (the look-ups'
+    /// misses overlap).
+    fn new<V: Visitor>(v: &mut V, unit: &View) -> Hints {
+        let by_key = match unit {
+            View::Dict(_, values) => (0..values.len())
+                .map(|k| {
+                    v.ahead(values.value(k))
+                        .and_then(|s| u32::try_from(s).ok())
+                        .unwrap_or(u32::MAX)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Hints {
+            rows: [(usize::MAX, None); HINTS],
+            by_key,
+        }
+    }
+
+    /// Row `row`'s hint, if it was asked for (a row the window skipped was not).
+    #[inline]
+    fn take(&self, row: usize) -> Option<usize> {
+        match self.rows[row % HINTS] {
+            (r, h) if r == row => h,
+            _ => None,
+        }
+    }
+
+    /// Tells the visitor of row `next`'s unit and keeps what it says.
+    #[inline]
+    fn ask<V: Visitor>(&mut self, v: &mut V, fast: &Fast, unit: &View, next: usize) {
+        let key = match unit {
+            View::Dict(keys, values) if next < keys.len() && keys.is_valid(next) => {
+                let k = keys.value(next) as usize;
+                // The row will read its unit's text from the dictionary.
+                super::prefetch(values.views().as_ptr().wrapping_add(k).cast());
+                Some(k)
+            }
+            _ => None,
+        };
+        let known = key.and_then(|k| self.by_key.get(k).copied());
+        let hint = match known {
+            Some(s) if s != u32::MAX => {
+                v.fetch(s as usize);
+                Some(s as usize)
+            }
+            _ => {
+                let h = v.ahead(fast.unit_at(next));
+                if let (Some(s), Some(known)) = (h, key.and_then(|k| self.by_key.get_mut(k))) {
+                    *known = u32::try_from(s).unwrap_or(u32::MAX);
+                }
+                h
+            }
+        };
+        self.rows[next % HINTS] = (next, hint);
+    }
+}
+
 /// One row group of a file, decoded, turned into rows for a visitor.
 struct Batch<'a> {
-    df: &'a DataFrame,
-    /// The columns read, and each of [`Fields::COLUMNS`]' place among them.
-    present: &'a [String],
+    /// The columns read, in the order of [`Plan::present`], and how many rows.
+    columns: &'a [Owned],
+    height: usize,
+    /// Each of [`Fields::COLUMNS`]' place among the columns read.
     index: &'a [Option<usize>],
     /// The number of the group's first row.
     first: u64,
@@ -509,23 +624,18 @@ impl Batch<'_> {
     /// Hands every row to the visitor in file order — rows outside the window left
     /// unread, then the fast path, else the general one; Some(stop) if it stopped.
     fn rows<V: Visitor>(&self, v: &mut V) -> PolarsResult<Option<Stop>> {
-        let owned = self
-            .present
-            .iter()
-            .map(|c| self.df.column(c.as_str()).and_then(Owned::of))
-            .collect::<PolarsResult<Vec<Owned>>>()?;
-        let readers: Vec<View> = owned.iter().map(Owned::view).collect();
+        let readers: Vec<View> = self.columns.iter().map(Owned::view).collect();
         let none = View::None;
         let column = |s: usize| self.index[s].map_or(&none, |i| &readers[i]);
         let (received, finished) = (column(slot::received_at), column(slot::finished_at));
+        let unit = column(slot::unit_id);
         let mut unread = 0;
         let mut fast = Fast::of(&readers, self.index);
-        // What the visitor said of a row's unit when it was AHEAD rows ahead, by row.
-        let mut hints = [(usize::MAX, None); HINTS];
-        for row in 0..self.df.height() {
+        let mut hints = Hints::new(v, unit);
+        for row in 0..self.height {
             if row % CHUNK == 0 {
                 if let Some(f) = fast.as_mut() {
-                    f.convert(row..(row + CHUNK).min(self.df.height()));
+                    f.convert(row..(row + CHUNK).min(self.height));
                 }
             }
             if let Some(w) = &self.window {
@@ -535,14 +645,9 @@ impl Batch<'_> {
                 }
             }
             let line = self.first + row as u64;
-            // This row's hint, if it was asked for (a row the window skipped was not).
-            let hint = match hints[row % HINTS] {
-                (r, h) if r == row => h,
-                _ => None,
-            };
+            let hint = hints.take(row);
             if let Some(f) = fast.as_ref() {
-                let next = row + AHEAD;
-                hints[next % HINTS] = (next, v.ahead(f.unit_at(next)));
+                hints.ask(v, f, unit, row + AHEAD);
             }
             if let Some((ids, d)) = fast.as_ref().and_then(|f| f.dossier(row)) {
                 match v.dossier(line, &ids, &d, hint) {
@@ -636,8 +741,9 @@ impl<'a> Plan<'a> {
 
     /// Reads and decodes row group `g`'s wanted columns, cast where cchc reads another
     /// type. Each column chunk is read with one positional read of the byte range the
-    /// footer gives (checked against the file's length first).
-    fn decode(&self, g: usize) -> PolarsResult<DataFrame> {
+    /// footer gives (checked against the file's length first). Every column must hold
+    /// the group's number of rows.
+    fn decode(&self, g: usize) -> PolarsResult<Vec<Owned>> {
         let group = &self.footer.meta.row_groups[g];
         let mut file = std::fs::File::open(self.src.path)?;
         let size = file.metadata()?.len();
@@ -657,26 +763,99 @@ impl<'a> Plan<'a> {
                 let mut bytes = vec![0u8; (range.end - range.start) as usize];
                 file.seek(SeekFrom::Start(range.start))?;
                 file.read_exact(&mut bytes)?;
-                parts.push((chunk, polars_buffer::Buffer::from_vec(bytes)));
+                parts.push((chunk, Buffer::from_vec(bytes)));
             }
-            let series = if parts.is_empty() {
-                Series::full_null(
-                    name.as_str().into(),
-                    group.num_rows(),
-                    &DataType::from_arrow_field(field),
-                )
-            } else {
-                let (arrays, _) = to_deserializer(parts, field.clone(), None)?;
-                Series::try_from((field, arrays))?
+            let unit = name.as_str() == Fields::COLUMNS[slot::unit_id];
+            let column = match unit.then(|| dictionary(&parts, field)).flatten() {
+                Some(d) => d?,
+                None => Owned::of(&typed_series(parts, field, group.num_rows())?.into_column())?,
             };
-            let series = match read_as(series.dtype()) {
-                Some(t) => series.cast(&t)?,
-                None => series,
-            };
-            columns.push(series.into_column());
+            let len = column.view().len();
+            if len != group.num_rows() {
+                polars_bail!(ComputeError: "column {name}: {len} values in a row group of {} rows", group.num_rows());
+            }
+            columns.push(column);
         }
-        DataFrame::new(group.num_rows(), columns)
+        Ok(columns)
     }
+}
+
+/// A column's chunks decoded into a series of the type cchc reads it in (all nulls
+/// when the group has no chunk of it).
+fn typed_series(
+    parts: Vec<(&ColumnChunkMetadata, Buffer<u8>)>,
+    field: &ArrowField,
+    rows: usize,
+) -> PolarsResult<Series> {
+    let series = if parts.is_empty() {
+        Series::full_null(field.name.clone(), rows, &DataType::from_arrow_field(field))
+    } else {
+        let (arrays, _) = to_deserializer(parts, field.clone(), None)?;
+        Series::try_from((field, arrays))?
+    };
+    match read_as(series.dtype()) {
+        Some(t) => series.cast(&t),
+        None => Ok(series),
+    }
+}
+
+/// A text column read as its dictionary — each row's key into the distinct values the
+/// chunk stores first — when it is one chunk whose pages are all dictionary-encoded
+/// (what writers write for a column of few distinct values, such as units). None to
+/// read it as text: another type, no dictionary, or a page stored plainly (writers
+/// fall back to that when the dictionary grows large). The pages' headers are read
+/// first, so that polars' dictionary decoder is never given a chunk it does not take.
+fn dictionary(
+    parts: &[(&ColumnChunkMetadata, Buffer<u8>)],
+    field: &ArrowField,
+) -> Option<PolarsResult<Owned>> {
+    let [(chunk, bytes)] = parts else {
+        return None;
+    };
+    if field.dtype != ArrowDataType::Utf8View || !all_dictionary(chunk, bytes) {
+        return None;
+    }
+    let mut marked = field.clone();
+    marked.dtype = ArrowDataType::Dictionary(
+        IntegerType::UInt32,
+        Box::new(ArrowDataType::Utf8View),
+        false,
+    );
+    let mut metadata = Metadata::new();
+    metadata.insert(DTYPE_CATEGORICAL_NEW.into(), "".into());
+    marked.metadata = Some(Arc::new(metadata));
+    let decoded = to_deserializer(vec![(*chunk, bytes.clone())], marked, None);
+    Some(decoded.and_then(|(arrays, _)| {
+        let [array] = arrays.as_slice() else {
+            polars_bail!(ComputeError: "column {}: {} arrays from one chunk", field.name, arrays.len());
+        };
+        let dict = array
+            .as_any()
+            .downcast_ref::<DictionaryArray<u32>>()
+            .ok_or_else(|| polars_err!(ComputeError: "column {}: not read as a dictionary", field.name))?;
+        let values = dict
+            .values()
+            .as_any()
+            .downcast_ref::<Utf8ViewArray>()
+            .ok_or_else(|| polars_err!(ComputeError: "column {}: a dictionary of other values", field.name))?;
+        Ok(Owned::Dict(dict.keys().clone(), values.clone()))
+    }))
+}
+
+/// Whether a column chunk starts with a dictionary page and every data page after it
+/// is dictionary-encoded (headers only: nothing is decompressed).
+fn all_dictionary(chunk: &ColumnChunkMetadata, bytes: &Buffer<u8>) -> bool {
+    let mut pages = PageReader::new(Cursor::new(bytes.clone()), chunk, vec![], usize::MAX);
+    if !matches!(pages.read_dict(), Ok(Some(_))) {
+        return false;
+    }
+    pages.all(|p| match p {
+        Ok(CompressedPage::Data(d)) => matches!(
+            d.header().encoding(),
+            FormatEncoding::RLE_DICTIONARY | FormatEncoding::PLAIN_DICTIONARY
+        ),
+        _ => false,
+    })
 }
 
 /// The Parquet scan of one file or of a dataset's files in turn: the workers take the
@@ -712,10 +891,10 @@ pub fn scan<V: Visitor>(
     let process = |&(i, g): &(usize, usize), v: &mut V| -> Option<Stop> {
         let plan = &plans[i];
         let mut read = || -> PolarsResult<Option<Stop>> {
-            let df = plan.decode(g)?;
+            let columns = plan.decode(g)?;
             Batch {
-                df: &df,
-                present: &plan.present,
+                columns: &columns,
+                height: plan.footer.meta.row_groups[g].num_rows(),
                 index: &plan.index,
                 first: plan.base + plan.starts[g],
                 window: plan.window,

@@ -33,6 +33,10 @@ pub trait Visitor: Send + 'static {
     fn ahead(&mut self, _unit_id: &str) -> Option<usize> {
         None
     }
+    /// The row a few rows ahead has the unit whose [`Visitor::ahead`] gave `slot`
+    /// before (a typed batch that reads its units as a dictionary looks each up once):
+    /// a hint to fetch what that row will touch.
+    fn fetch(&mut self, _slot: usize) {}
     /// What the progress shown so far stands at (rows), for [`Visitor::rewind`].
     fn progress(&self) -> u64 {
         0

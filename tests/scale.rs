@@ -534,10 +534,11 @@ fn unit_dictionaries(parquet: &Path) -> Vec<bool> {
         .collect()
 }
 
-/// A typed scan reads a unit column stored as a dictionary as its keys, and looks each
-/// unit up once per row group; a group stored plainly is read as text. Groups of both
-/// kinds, units spelled with spaces, a null unit and rows outside the period between:
-/// the same table as the CSV of the rows, and the same row refused.
+/// A typed scan reads a text column stored as a dictionary as its keys: each unit is
+/// looked up, each channel and status parsed, once per row group; a group stored
+/// plainly is read as text. Groups of both kinds, units, channels and statuses spelled
+/// with spaces and capitals, a null unit, a status that is none, rows outside the
+/// period between: the same table as the CSV of the rows, and the same rows refused.
 #[test]
 fn a_unit_column_read_as_its_dictionary_counts_as_the_csv() {
     let tmp = tempfile::tempdir().unwrap();
@@ -553,8 +554,11 @@ fn a_unit_column_read_as_its_dictionary_counts_as_the_csv() {
                 leak(format!("D{i}")),
                 if i == 400 { "" } else { unit(i) },
                 leak(format!("{year}-03-{:02} 08:00", 1 + i % 20)),
-                ["online", "direct", "postal"][i % 3],
-                ["resolved", "processing", "returned"][i % 3],
+                ["online", " TRUC_TIEP", "bcci "][i % 3],
+                match i {
+                    420 => "pending", // not a status: refused as in the CSV
+                    _ => ["resolved", "Processing ", " RETURNED"][i % 3],
+                },
                 leak(format!("{year}-04-{:02}", 1 + i % 7)),
                 (i % 3 != 1).then(|| leak(format!("{year}-04-{:02} 10:00", 1 + i % 11))),
             )
@@ -573,6 +577,13 @@ fn a_unit_column_read_as_its_dictionary_counts_as_the_csv() {
     let (c2, text, e2) = table_of(&csv, &["--skip-invalid"]);
     assert_eq!((c1, c2), (0, 0), "{e1}{e2}");
     assert_eq!(typed, text);
+    for e in [&e1, &e2] {
+        assert!(
+            e.contains("[missing-value]") && e.contains("[unknown-status]"),
+            "{e}"
+        );
+    }
+    assert!(e1.contains("[unknown-status] (first at rows 421)"), "{e1}");
     // U1..U4, and the V units of 2025: 22 of the 150 rows are in 2026.
     assert_eq!(typed.lines().count(), 1 + 4 + 128, "{typed}");
     // U2 (spelled once per five rows as U2, once as U2 too: i % 5 = 1 or 4) takes 120

@@ -10,13 +10,14 @@
 //! outside it is never read, and a row outside it is left unread inside a group —
 //! both only for a typed `received_at` / `finished_at` (see [`Window`]).
 //!
-//! A `unit_id` chunk stored wholly as a dictionary (as writers store a column of few
-//! distinct values) is read as its keys and values ([`dictionary`]): each unit is then
-//! looked up in the fold once per row group, not once per row ([`Hints`]) — on a log
-//! of thousands of units that look-up missed the cache on most rows.
+//! A text chunk stored wholly as a dictionary (as writers store a column of few
+//! distinct values: units, channels, statuses, procedures) is read as its keys and
+//! values ([`dictionary`]): each unit is then looked up in the fold once per row group,
+//! not once per row ([`Hints`]) — on a log of thousands of units that look-up missed
+//! the cache on most rows — and each channel and status parsed once ([`Fast`]).
 
 use super::pool::{pull, Stop, Visitor};
-use super::row::{slot, Dossier, Fields, Ids, Typed, WIDTH};
+use super::row::{slot, Channel, Dossier, Fields, Ids, Status, Typed, WIDTH};
 use super::{read_err, DossierError};
 use crate::date::Stamp;
 use polars::io::parquet::read::_internal::to_deserializer;
@@ -296,6 +297,21 @@ struct Fast<'a> {
     /// paid_online, digitized, e_result.
     flags: [Vec<Option<bool>>; 3],
     rating: Vec<Option<Option<u8>>>,
+    /// A channel or status column read as its dictionary: each value parsed once, by
+    /// key (empty for a column read as text).
+    channels: Vec<Option<Channel>>,
+    statuses: Vec<Option<Status>>,
+}
+
+/// Each value of a column read as its dictionary, trimmed and parsed (empty for another
+/// column).
+fn parsed<T>(column: Option<&View>, parse: fn(&str) -> Option<T>) -> Vec<Option<T>> {
+    match column {
+        Some(View::Dict(_, values)) => (0..values.len())
+            .map(|k| parse(super::row::trim(values.value(k))))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The columns a dossier needs, the text ones, the dates and the flags, by slot.
@@ -356,6 +372,8 @@ impl<'a> Fast<'a> {
             fee: Vec::with_capacity(CHUNK),
             flags: Default::default(),
             rating: Vec::with_capacity(CHUNK),
+            channels: parsed(cols[slot::channel], Channel::parse),
+            statuses: parsed(cols[slot::status], Status::parse),
         })
     }
 
@@ -393,6 +411,19 @@ impl<'a> Fast<'a> {
             Some(v) if row < v.len() => v.text(row).unwrap_or(""),
             _ => "",
         }
+    }
+
+    /// Row `row`'s value parsed once per key of a dictionary column (None for a null,
+    /// as for empty text).
+    #[inline]
+    fn by_key<T: Copy>(
+        &self,
+        keys: &PrimitiveArray<u32>,
+        row: usize,
+        table: &[Option<T>],
+    ) -> Option<T> {
+        let k = keys.is_valid(row).then(|| keys.value(row) as usize)?;
+        table.get(k).copied().flatten()
     }
 
     /// Row `row` as a checked dossier, or None to take the general path.
@@ -447,6 +478,20 @@ impl<'a> super::row::UsualRow<'a> for FastRow<'_, 'a> {
     #[inline]
     fn rating(&self) -> Option<Option<u8>> {
         self.fast.rating[self.row - self.fast.start]
+    }
+    #[inline]
+    fn channel(&self) -> Option<Channel> {
+        match self.fast.cols[slot::channel] {
+            View::Dict(keys, _) => self.fast.by_key(keys, self.row, &self.fast.channels),
+            _ => Channel::parse(self.text(slot::channel)),
+        }
+    }
+    #[inline]
+    fn status(&self) -> Option<Status> {
+        match self.fast.cols[slot::status] {
+            View::Dict(keys, _) => self.fast.by_key(keys, self.row, &self.fast.statuses),
+            _ => Status::parse(self.text(slot::status)),
+        }
     }
 }
 
@@ -765,8 +810,7 @@ impl<'a> Plan<'a> {
                 file.read_exact(&mut bytes)?;
                 parts.push((chunk, Buffer::from_vec(bytes)));
             }
-            let unit = name.as_str() == Fields::COLUMNS[slot::unit_id];
-            let column = match unit.then(|| dictionary(&parts, field)).flatten() {
+            let column = match dictionary(&parts, field) {
                 Some(d) => d?,
                 None => Owned::of(&typed_series(parts, field, group.num_rows())?.into_column())?,
             };

@@ -493,6 +493,16 @@ pub trait UsualRow<'a> {
     fn flag(&self, slot: usize) -> Option<bool>;
     /// The rating, 1–5 or none.
     fn rating(&self) -> Option<Option<u8>>;
+    /// The channel (None when its text is not one).
+    #[inline]
+    fn channel(&self) -> Option<Channel> {
+        Channel::parse(self.text(slot::channel))
+    }
+    /// The status (None when its text is not one).
+    #[inline]
+    fn status(&self) -> Option<Status> {
+        Status::parse(self.text(slot::status))
+    }
 }
 
 /// A text row (every field text, none typed) for [`usual`], with the log's decimal
@@ -545,8 +555,8 @@ pub fn usual<'a>(r: &impl UsualRow<'a>) -> Option<(Ids<'a>, Dossier)> {
     if ids.dossier_id.is_empty() || ids.unit_id.is_empty() {
         return None;
     }
-    let channel = Channel::parse(r.text(slot::channel))?;
-    let status = Status::parse(r.text(slot::status))?;
+    let channel = r.channel()?;
+    let status = r.status()?;
     let received = r.stamp(slot::received_at)??;
     let finished = r.stamp(slot::finished_at)?;
     if finish_problem(status, received, finished).is_some() {

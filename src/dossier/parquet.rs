@@ -848,7 +848,8 @@ fn typed_series(
 /// (what writers write for a column of few distinct values, such as units). None to
 /// read it as text: another type, no dictionary, or a page stored plainly (writers
 /// fall back to that when the dictionary grows large). The pages' headers are read
-/// first, so that polars' dictionary decoder is never given a chunk it does not take.
+/// first, so that polars' dictionary decoder is never given a chunk it does not take
+/// (it fails on a plain page, and unwraps the dictionary's size).
 fn dictionary(
     parts: &[(&ColumnChunkMetadata, Buffer<u8>)],
     field: &ArrowField,

@@ -480,17 +480,7 @@ fn a_typed_log_with_unread_rows_between_counts_each_row_for_its_own_unit() {
         .collect();
     let (parquet, csv) = typed_log(tmp.path(), &rows, 64);
     let table = |log: &Path| {
-        let args: Vec<std::ffi::OsString> = ["metrics", "--dossiers"]
-            .iter()
-            .map(Into::into)
-            .chain([log.as_os_str().to_owned()])
-            .chain(
-                ["--period", "2025", "--format", "csv"]
-                    .iter()
-                    .map(Into::into),
-            )
-            .collect();
-        let (code, out, err) = run(&args);
+        let (code, out, err) = table_of(log, &[]);
         assert_eq!(code, 0, "{err}");
         out
     };

@@ -259,7 +259,7 @@ fn leaf_lines(run: &Run, u: &UnitResult, l: usize, width: usize, w: &Words, out:
         out,
         "{pad}{} {} ({}{illustrative})",
         w.rule,
-        leaf.rule.name(),
+        trace::rule_name(leaf, w.lang),
         trace::rule_summary(leaf, w.lang)
     );
     if let Some(n) = &leaf.note {

@@ -124,8 +124,8 @@ fn words(fw: &Framework, leaf: &Leaf, r: &Reading, fallback: bool, lang: Lang) -
                     on_empty.name()
                 ),
                 format!(
-                    "{source}: mẫu số bằng 0, on-empty = {} → {outcome}",
-                    on_empty.name()
+                    "{source}: mẫu số bằng 0, {} → {outcome}",
+                    on_empty_words(*on_empty, lang)
                 ),
             )
         }
@@ -246,6 +246,31 @@ pub fn staged(
     }
 }
 
+/// A rule's name for its reader: the framework file's key (`steps`), after its
+/// Vietnamese words under `--lang vi` (``theo bậc `steps` ``).
+pub fn rule_name(leaf: &Leaf, lang: Lang) -> String {
+    let key = leaf.rule.name();
+    let words = match &leaf.rule {
+        Rule::Choice { .. } => "chọn mức",
+        Rule::Steps { .. } => "theo bậc",
+        Rule::Proportional { .. } => "tỷ lệ thuận",
+        Rule::PerCount { .. } => "theo số lần",
+        Rule::Manual => "chấm trực tiếp",
+    };
+    lang.pick(key.to_string(), format!("{words} `{key}`"))
+}
+
+/// What a ratio whose denominator is 0 gives, in words (`zero` in English, the key of
+/// framework files).
+fn on_empty_words(on_empty: OnEmpty, lang: Lang) -> &'static str {
+    match (lang, on_empty) {
+        (Lang::En, _) => on_empty.name(),
+        (Lang::Vi, OnEmpty::Full) => "đủ điểm",
+        (Lang::Vi, OnEmpty::Zero) => "0 điểm",
+        (Lang::Vi, OnEmpty::Na) => "không áp dụng",
+    }
+}
+
 /// The rule of a leaf in a few words (`≥100% 2 | ≥80% 1 | empty zero`).
 pub fn rule_summary(leaf: &Leaf, lang: Lang) -> String {
     let empty = match lang {
@@ -265,16 +290,19 @@ pub fn rule_summary(leaf: &Leaf, lang: Lang) -> String {
                 .iter()
                 .map(|st| format!("≥{}% {}", plain(st.from), plain(st.points)))
                 .collect();
-            s.push(format!("{empty} {}", on_empty.name()));
+            s.push(format!("{empty} {}", on_empty_words(*on_empty, lang)));
             s.join(" | ")
         }
         Rule::Proportional {
             target, on_empty, ..
         } => {
             format!(
-                "max × min(ratio ÷ {}%, 1) | {empty} {}",
-                plain(*target),
-                on_empty.name()
+                "{} | {empty} {}",
+                lang.pick(
+                    format!("max × min(ratio ÷ {}%, 1)", plain(*target)),
+                    format!("tối đa × min(tỷ lệ ÷ {}%, 1)", plain(*target)),
+                ),
+                on_empty_words(*on_empty, lang)
             )
         }
         Rule::PerCount { each } => lang.pick(
@@ -283,7 +311,7 @@ pub fn rule_summary(leaf: &Leaf, lang: Lang) -> String {
         ),
         Rule::Manual => lang.pick(
             "as appraised (self-score when not appraised), 0..max".into(),
-            "theo điểm thẩm định (chưa thẩm định: điểm tự đánh giá), 0..max".into(),
+            "theo điểm thẩm định (chưa thẩm định: điểm tự đánh giá), từ 0 đến tối đa".into(),
         ),
     }
 }

@@ -117,7 +117,7 @@ enum Owned {
     /// for an instant stored with a time zone; 0 for a naive local timestamp).
     Stamp(Int64Chunked, i64, i64),
     /// A text column read as its dictionary: each row's key, and the distinct values
-    /// ([`Plan::dictionary`]).
+    /// ([`dictionary`]).
     Dict(PrimitiveArray<u32>, Utf8ViewArray),
 }
 
@@ -676,7 +676,8 @@ impl Batch<'_> {
         let unit = column(slot::unit_id);
         let mut unread = 0;
         let mut fast = Fast::of(&readers, self.index);
-        let mut hints = Hints::new(v, unit);
+        // Only the fast path takes hints.
+        let mut hints = Hints::new(v, if fast.is_some() { unit } else { &none });
         for row in 0..self.height {
             if row % CHUNK == 0 {
                 if let Some(f) = fast.as_mut() {

@@ -256,6 +256,11 @@ const AFTER: [Row; 3] = [
     ),
 ];
 
+/// A generated value that lives as long as a [`Row`]'s fields (a test's few rows).
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
 fn run(args: &[std::ffi::OsString]) -> (i32, String, String) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cchc"));
     c.args(args);
@@ -463,7 +468,6 @@ fn repeated_past_the_budget(copies: usize) {
 #[test]
 fn a_typed_log_with_unread_rows_between_counts_each_row_for_its_own_unit() {
     let tmp = tempfile::tempdir().unwrap();
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let rows: Vec<Row> = (0..64)
         .map(|i| {
             let year = if i % 3 == 0 { 2026 } else { 2025 };
@@ -532,7 +536,6 @@ fn unit_dictionaries(parquet: &Path) -> Vec<bool> {
 #[test]
 fn a_unit_column_read_as_its_dictionary_counts_as_the_csv() {
     let tmp = tempfile::tempdir().unwrap();
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let unit = |i: usize| match i / 150 {
         1 => leak(format!("V{i}")), // 150 distinct units: stored plainly
         _ => [" U1", "U2", "U3 ", "U4", "U2"][i % 5],
@@ -632,7 +635,6 @@ fn a_unit_chunk_of_dictionary_and_plain_pages_counts_as_the_csv() {
 #[test]
 fn dictionary_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let rows: Vec<Row> = (0..300)
         .map(|i| {
             (

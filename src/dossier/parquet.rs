@@ -303,6 +303,14 @@ struct Fast<'a> {
     statuses: Vec<Option<Status>>,
 }
 
+/// Row `row`'s value of a dictionary column from `table`, its values parsed once by key
+/// ([`parsed`]); None for a null, as for empty text.
+#[inline]
+fn by_key<T: Copy>(keys: &PrimitiveArray<u32>, row: usize, table: &[Option<T>]) -> Option<T> {
+    let k = keys.is_valid(row).then(|| keys.value(row) as usize)?;
+    table.get(k).copied().flatten()
+}
+
 /// Each value of a column read as its dictionary, trimmed and parsed (empty for another
 /// column).
 fn parsed<T>(column: Option<&View>, parse: fn(&str) -> Option<T>) -> Vec<Option<T>> {
@@ -413,19 +421,6 @@ impl<'a> Fast<'a> {
         }
     }
 
-    /// Row `row`'s value parsed once per key of a dictionary column (None for a null,
-    /// as for empty text).
-    #[inline]
-    fn by_key<T: Copy>(
-        &self,
-        keys: &PrimitiveArray<u32>,
-        row: usize,
-        table: &[Option<T>],
-    ) -> Option<T> {
-        let k = keys.is_valid(row).then(|| keys.value(row) as usize)?;
-        table.get(k).copied().flatten()
-    }
-
     /// Row `row` as a checked dossier, or None to take the general path.
     fn dossier(&self, row: usize) -> Option<(Ids<'a>, Dossier)> {
         super::row::usual(&FastRow { fast: self, row })
@@ -482,14 +477,14 @@ impl<'a> super::row::UsualRow<'a> for FastRow<'_, 'a> {
     #[inline]
     fn channel(&self) -> Option<Channel> {
         match self.fast.cols[slot::channel] {
-            View::Dict(keys, _) => self.fast.by_key(keys, self.row, &self.fast.channels),
+            View::Dict(keys, _) => by_key(keys, self.row, &self.fast.channels),
             _ => Channel::parse(self.text(slot::channel)),
         }
     }
     #[inline]
     fn status(&self) -> Option<Status> {
         match self.fast.cols[slot::status] {
-            View::Dict(keys, _) => self.fast.by_key(keys, self.row, &self.fast.statuses),
+            View::Dict(keys, _) => by_key(keys, self.row, &self.fast.statuses),
             _ => Status::parse(self.text(slot::status)),
         }
     }
@@ -643,8 +638,8 @@ impl Hints {
             }
             _ => {
                 let h = v.ahead(fast.unit_at(next));
-                if let (Some(s), Some(known)) = (h, key.and_then(|k| self.by_key.get_mut(k))) {
-                    *known = u32::try_from(s).unwrap_or(u32::MAX);
+                if let (Some(s), Some(cached)) = (h, key.and_then(|k| self.by_key.get_mut(k))) {
+                    *cached = u32::try_from(s).unwrap_or(u32::MAX);
                 }
                 h
             }

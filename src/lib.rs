@@ -36,6 +36,7 @@
 
 pub mod analysis;
 pub mod atomic;
+pub mod caught;
 pub mod cli;
 pub mod commands;
 pub mod date;

@@ -96,8 +96,9 @@ fn guard() {
         std::process::exit(code);
     });
     std::panic::set_hook(Box::new(|info| {
-        // A workbook reader catches a panic inside its dependency and reports the file.
-        if cchc::input::workbook::panic_is_caught() {
+        // A reader of files from other hands (workbooks, Parquet logs) catches a panic
+        // inside its dependency and reports the file.
+        if cchc::caught::panic_is_caught() {
             return;
         }
         cchc::atomic::cleanup();

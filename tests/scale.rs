@@ -628,10 +628,65 @@ fn a_unit_chunk_of_dictionary_and_plain_pages_counts_as_the_csv() {
     assert!(typed.contains("\nU2,333,"), "{typed}");
 }
 
+/// Changes bytes in the chunks of `columns` of `parquet`, `runs` times (one to four
+/// bytes each, from a fixed seed so that a failure repeats), and runs `metrics` on
+/// each changed file: it must read it (exit 0) or refuse it naming the file (exit 2),
+/// never crash or report an internal error. How many were read and refused.
+fn changed_bytes(parquet: &Path, columns: &[&str], runs: usize, seed: u64) -> (usize, usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut f = std::fs::File::open(parquet).unwrap();
+    let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
+    let chunks: Vec<std::ops::Range<u64>> = meta
+        .row_groups
+        .iter()
+        .flat_map(|g| {
+            columns.iter().map(|c| {
+                g.columns_under_root_iter(c)
+                    .unwrap()
+                    .next()
+                    .unwrap()
+                    .byte_range()
+            })
+        })
+        .collect();
+    let bytes = std::fs::read(parquet).unwrap();
+    let mut seed = seed;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let changed = tmp.path().join("changed.parquet");
+    let (mut read, mut refused) = (0, 0);
+    for _ in 0..runs {
+        let mut b = bytes.clone();
+        let r = &chunks[(next() % chunks.len() as u64) as usize];
+        for _ in 0..1 + next() % 4 {
+            let at = r.start + next() % (r.end - r.start);
+            b[at as usize] = next() as u8;
+        }
+        std::fs::write(&changed, &b).unwrap();
+        let (code, _, err) = table_of(&changed, &[]);
+        let what = parquet.display();
+        assert!(code == 0 || code == 2, "{what}: exit {code}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("internal error"),
+            "{what}: {err}"
+        );
+        if code == 2 {
+            assert!(err.contains("changed.parquet"), "{err}");
+            refused += 1;
+        } else {
+            read += 1;
+        }
+    }
+    (read, refused)
+}
+
 /// Crafted dictionary chunks are a class of hostile input: bytes changed anywhere in
 /// the unit, channel and status chunks (dictionary pages, page headers, keys) give a
-/// clear error naming the file, or a file still read — never a crash. A fixed seed, so
-/// that a failure repeats.
+/// clear error naming the file, or a file still read — never a crash.
 #[test]
 fn dictionary_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
@@ -650,49 +705,139 @@ fn dictionary_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
         .collect();
     let (parquet, _) = typed_log(tmp.path(), &rows, 150);
     assert_eq!(unit_dictionaries(&parquet), [true, true]);
-    let mut f = std::fs::File::open(&parquet).unwrap();
-    let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
-    let chunks: Vec<std::ops::Range<u64>> = meta
-        .row_groups
-        .iter()
-        .flat_map(|g| {
-            ["unit_id", "channel", "status"].map(|c| {
-                g.columns_under_root_iter(c)
-                    .unwrap()
-                    .next()
-                    .unwrap()
-                    .byte_range()
-            })
-        })
-        .collect();
-    let bytes = std::fs::read(&parquet).unwrap();
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
-    let changed = tmp.path().join("changed.parquet");
-    let (mut read, mut refused) = (0, 0);
-    for _ in 0..120 {
-        let mut b = bytes.clone();
-        let r = &chunks[(next() % chunks.len() as u64) as usize];
-        for _ in 0..1 + next() % 4 {
-            let at = r.start + next() % (r.end - r.start);
-            b[at as usize] = next() as u8;
-        }
-        std::fs::write(&changed, &b).unwrap();
-        let (code, _, err) = table_of(&changed, &[]);
-        assert!(code == 0 || code == 2, "exit {code}: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        if code == 2 {
-            assert!(err.contains("changed.parquet"), "{err}");
-            refused += 1;
-        } else {
-            read += 1;
-        }
-    }
+    let columns = ["unit_id", "channel", "status"];
+    let (read, refused) = changed_bytes(&parquet, &columns, 120, 0x9E37_79B9_7F4A_7C15);
     // Both happen: a changed key can still name a unit; most changes are refused.
     assert!(read > 0 && refused > read, "read {read}, refused {refused}");
+}
+
+/// The page forms of a column chunk: each data page's version and encoding.
+fn page_forms(parquet: &Path, group: usize, column: &str) -> Vec<(u8, String)> {
+    use polars_parquet::parquet::page::{CompressedPage, DataPageHeader, FormatEncoding};
+    let mut f = std::fs::File::open(parquet).unwrap();
+    let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
+    let chunk = meta.row_groups[group]
+        .columns_under_root_iter(column)
+        .unwrap()
+        .next()
+        .unwrap();
+    let range = chunk.byte_range();
+    let bytes = std::fs::read(parquet).unwrap()[range.start as usize..range.end as usize].to_vec();
+    polars_parquet::parquet::read::PageReader::new(
+        std::io::Cursor::new(polars_buffer::Buffer::from_vec(bytes)),
+        chunk,
+        vec![],
+        usize::MAX,
+    )
+    .map(|p| match p.unwrap() {
+        CompressedPage::Data(d) => {
+            let version = match d.header() {
+                DataPageHeader::V1(_) => 1,
+                DataPageHeader::V2(_) => 2,
+            };
+            let encoding = match d.header().encoding() {
+                FormatEncoding::PLAIN => "PLAIN",
+                FormatEncoding::RLE => "RLE",
+                _ => "other",
+            };
+            (version, encoding.to_string())
+        }
+        CompressedPage::Dict(_) => (0, "dictionary".into()),
+    })
+    .collect()
+}
+
+/// A boolean column is decoded by cchc when its values are PLAIN (pages of version 1
+/// or 2, compressed or not, nullable or required), and by polars otherwise (RLE
+/// values): every form counts as the same rows in CSV (tests/fixtures/flags: nulls at
+/// random, a long run of nulls and one of trues, many pages a chunk, three row groups).
+#[test]
+fn flags_of_every_page_form_count_as_the_csv() {
+    let dir = Path::new("tests/fixtures/flags");
+    let (code, text, err) = table_of(&dir.join("log.csv"), &[]);
+    assert_eq!(code, 0, "{err}");
+    // Of U1's 1,250 dossiers 589 were resolved; 38.77% of those with a fee paid online,
+    // 60.56% of the received digitised, 53.82% of the resolved with an e-result.
+    assert!(
+        text.contains(
+            "\nU1,1250,0,589,362,69,158,323,338,338,411,419,73.17,32.88,38.77,60.56,53.82,\n"
+        ),
+        "{text}"
+    );
+    for (file, version, encoding) in [
+        ("v1-snappy", 1, "PLAIN"),
+        ("v1-none", 1, "PLAIN"),
+        ("v2-zstd", 2, "PLAIN"),
+        ("v2-none", 2, "PLAIN"),
+        ("v2-rle", 2, "RLE"),
+    ] {
+        let parquet = dir.join(format!("{file}.parquet"));
+        for column in ["paid_online", "digitized", "e_result"] {
+            let forms = page_forms(&parquet, 1, column);
+            assert!(forms.len() > 1, "{file} {column}: {forms:?}");
+            assert!(
+                forms.iter().all(|(v, e)| *v == version && e == encoding),
+                "{file} {column}: {forms:?}"
+            );
+        }
+        let (code, typed, err) = table_of(&parquet, &[]);
+        assert_eq!(code, 0, "{file}: {err}");
+        assert_eq!(typed, text, "{file}");
+    }
+}
+
+/// Crafted boolean chunks are a class of hostile input: bytes changed anywhere in the
+/// flags' chunks (page headers, levels' lengths and runs, values), in pages of both
+/// versions, give a clear error naming the file or a file still read — never a crash,
+/// and never an allocation a header asked for.
+#[test]
+fn boolean_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
+    let flags = ["paid_online", "digitized", "e_result"];
+    for (file, seed) in [
+        ("v1-none", 0x2545_F491_4F6C_DD1D),
+        ("v2-none", 0x1234_5678_9ABC_DEF1),
+    ] {
+        let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
+        let (read, refused) = changed_bytes(&parquet, &flags, 60, seed);
+        // Both happen: a changed value bit is still a flag; a changed header is refused.
+        assert!(
+            read > 0 && refused > 0,
+            "{file}: read {read}, refused {refused}"
+        );
+    }
+}
+
+/// Every column chunk is checked before polars decodes it: changed bytes in any column
+/// (text plain or as a dictionary, timestamps, dates, numbers, flags), in pages of
+/// both versions, compressed or not, are refused naming the file or read — never a
+/// crash, an internal error (polars' decoders panic or abort on some headers and
+/// data: each header is checked first, a panic left is caught as the column's error),
+/// or an allocation a header asked for.
+#[test]
+fn any_column_chunk_with_changed_bytes_is_refused_or_read_never_a_crash() {
+    let columns = [
+        "dossier_id",
+        "unit_id",
+        "received_at",
+        "channel",
+        "status",
+        "due_at",
+        "finished_at",
+        "fee",
+        "paid_online",
+        "digitized",
+        "e_result",
+    ];
+    for (file, seed) in [
+        ("v1-none", 0x0DDB_1A5E_5BAD_5EED),
+        ("v2-none", 0x5851_F42D_4C95_7F2D),
+        ("v1-snappy", 0x2127_599B_F432_5C37),
+    ] {
+        let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
+        let (read, refused) = changed_bytes(&parquet, &columns, 80, seed);
+        assert!(
+            read > 0 && refused > 0,
+            "{file}: read {read}, refused {refused}"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 //! refusal; every table's rows are as wide as its header; every cell is within Excel's
 //! sheet and no longer than Excel allows. (libFuzzer's -timeout and -rss_limit_mb
 //! hold the time and memory of each run.) A panic inside calamine's `.xls` parser that
-//! our reader catches and refuses (as the binary does, see `workbook::panic_is_caught`)
+//! our reader catches and refuses (as the binary does, see `caught::panic_is_caught`)
 //! is not a finding; any other panic aborts as libFuzzer wants.
 #![no_main]
 use cchc::input::columns::Aliases;
@@ -16,7 +16,7 @@ const DEMO: &str = include_str!("../../criteria/par-commune-2025.toml");
 fuzz_target!(init: {
     let abort = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !cchc::input::workbook::panic_is_caught() {
+        if !cchc::caught::panic_is_caught() {
             abort(info);
         }
     }));

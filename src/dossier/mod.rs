@@ -15,6 +15,7 @@
 //! [`Counts`], [`MetricsTable`] and plain Rust types, so a polars upgrade touches this
 //! folder alone.
 
+mod booleans;
 mod calendar;
 mod columnar;
 mod counts;
@@ -22,6 +23,7 @@ mod csvlog;
 mod fold;
 mod hashes;
 mod official;
+mod pages;
 mod parquet;
 mod pool;
 mod procedures;

@@ -16,6 +16,7 @@
 //! not once per row ([`Hints`]) — on a log of thousands of units that look-up missed
 //! the cache on most rows — and each channel and status parsed once ([`Fast`]).
 
+use super::booleans;
 use super::pool::{pull, Stop, Visitor};
 use super::row::{slot, Channel, Dossier, Fields, Ids, Status, Typed, WIDTH};
 use super::{read_err, DossierError};
@@ -27,9 +28,7 @@ use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray}
 use polars_arrow::datatypes::{IntegerType, Metadata, DTYPE_CATEGORICAL_NEW};
 use polars_buffer::Buffer;
 use polars_parquet::parquet::metadata::ColumnChunkMetadata;
-use polars_parquet::parquet::page::{CompressedPage, FormatEncoding};
-use polars_parquet::parquet::read::PageReader;
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -119,6 +118,8 @@ enum Owned {
     /// A text column read as its dictionary: each row's key, and the distinct values
     /// ([`dictionary`]).
     Dict(PrimitiveArray<u32>, Utf8ViewArray),
+    /// A boolean column read by cchc: a byte a row, 0, 1 or [`booleans::NULL`].
+    Flags(Vec<u8>),
 }
 
 /// Seconds from the epoch to Vietnam's local time (UTC+7, no daylight saving).
@@ -135,6 +136,7 @@ enum View<'a> {
     Date(&'a Arr<Int32Type>),
     Stamp(&'a Arr<Int64Type>, i64, i64),
     Dict(&'a PrimitiveArray<u32>, &'a Utf8ViewArray),
+    Flags(&'a [u8]),
     /// An empty batch.
     None,
 }
@@ -167,6 +169,7 @@ impl Owned {
             Owned::Date(a) => a.downcast_iter().next().map(View::Date),
             Owned::Stamp(a, p, o) => a.downcast_iter().next().map(|x| View::Stamp(x, *p, *o)),
             Owned::Dict(keys, values) => Some(View::Dict(keys, values)),
+            Owned::Flags(f) => Some(View::Flags(f)),
         };
         v.unwrap_or(View::None)
     }
@@ -215,6 +218,7 @@ impl<'a> View<'a> {
             View::Bool(a) => a.len(),
             View::Date(a) => a.len(),
             View::Dict(keys, _) => keys.len(),
+            View::Flags(f) => f.len(),
             View::None => 0,
         }
     }
@@ -231,6 +235,7 @@ impl<'a> View<'a> {
             View::Int(a) => typed(a.get(i).map(Typed::Int)),
             View::Float(a) => typed(a.get(i).map(Typed::Float)),
             View::Bool(a) => typed(a.get(i).map(Typed::Bool)),
+            View::Flags(f) => typed(flag_value(f[i])),
             View::Date(a) => typed(a.get(i).map(date_value)),
             View::Stamp(a, per_second, offset) => {
                 typed(a.get(i).map(|v| stamp_value(v, *per_second, *offset)))
@@ -266,6 +271,11 @@ impl<'a> View<'a> {
             View::Int(a) => convert!(a, |v: &i64| Typed::Int(*v)),
             View::Float(a) => convert!(a, |v: &f64| Typed::Float(*v)),
             View::Bool(a) => convert!(a, Typed::Bool),
+            View::Flags(v) => out.extend(
+                v[rows]
+                    .iter()
+                    .map(|&b| f(flag_value(b).unwrap_or(Typed::Null))),
+            ),
             View::Date(a) => convert!(a, |d: &i32| date_value(*d)),
             View::Stamp(a, p, o) => convert!(a, |v: &i64| stamp_value(*v, *p, *o)),
             View::Text(_) | View::Dict(..) | View::None => {
@@ -273,6 +283,12 @@ impl<'a> View<'a> {
             }
         }
     }
+}
+
+/// A flag's byte ([`booleans`]) as a typed value; None for a null.
+#[inline(always)]
+fn flag_value(b: u8) -> Option<Typed> {
+    (b != booleans::NULL).then_some(Typed::Bool(b == 1))
 }
 
 /// The fast path of a typed batch: when ids, channel and status are text, dates are
@@ -361,7 +377,7 @@ impl<'a> Fast<'a> {
         let text = |v: &View| matches!(v, View::Text(_) | View::Dict(..));
         let date = |v: &View| matches!(v, View::Date(_) | View::Stamp(..));
         let number = |v: &View| matches!(v, View::Int(_) | View::Float(_));
-        let flag = |v: &View| matches!(v, View::Bool(_) | View::Int(_));
+        let flag = |v: &View| matches!(v, View::Bool(_) | View::Flags(_) | View::Int(_));
         let required = REQUIRED.iter().all(|&s| cols[s].is_some());
         let typed = TEXT.iter().all(|&s| is(s, text))
             && STAMPS.iter().all(|&s| is(s, date))
@@ -804,12 +820,22 @@ impl<'a> Plan<'a> {
                 let mut bytes = vec![0u8; (range.end - range.start) as usize];
                 file.seek(SeekFrom::Start(range.start))?;
                 file.read_exact(&mut bytes)?;
-                parts.push((chunk, Buffer::from_vec(bytes)));
+                let facts = super::pages::Chunk {
+                    values: chunk.num_values(),
+                    physical: chunk.physical_type(),
+                    flat: chunk.descriptor().descriptor.max_rep_level == 0,
+                };
+                let pages = super::pages::check(&bytes, &facts, group.num_rows())
+                    .map_err(|e| polars_err!(ComputeError: "column {name}: {e}"))?;
+                parts.push((chunk, Buffer::from_vec(bytes), pages.all_dictionary));
             }
-            let column = match dictionary(&parts, field) {
-                Some(d) => d?,
-                None => Owned::of(&typed_series(parts, field, group.num_rows())?.into_column())?,
-            };
+            let rows = group.num_rows();
+            let column = contained(name, || {
+                match dictionary(&parts, field).or_else(|| flags(&parts, rows)) {
+                    Some(d) => d,
+                    None => Owned::of(&typed_series(&parts, field, rows)?.into_column()),
+                }
+            })?;
             let len = column.view().len();
             if len != group.num_rows() {
                 polars_bail!(ComputeError: "column {name}: {len} values in a row group of {} rows", group.num_rows());
@@ -822,20 +848,33 @@ impl<'a> Plan<'a> {
 
 /// A column's chunks decoded into a series of the type cchc reads it in (all nulls
 /// when the group has no chunk of it).
-fn typed_series(
-    parts: Vec<(&ColumnChunkMetadata, Buffer<u8>)>,
-    field: &ArrowField,
-    rows: usize,
-) -> PolarsResult<Series> {
+fn typed_series(parts: &[Part], field: &ArrowField, rows: usize) -> PolarsResult<Series> {
     let series = if parts.is_empty() {
         Series::full_null(field.name.clone(), rows, &DataType::from_arrow_field(field))
     } else {
-        let (arrays, _) = to_deserializer(parts, field.clone(), None)?;
+        let chunks = parts.iter().map(|(c, b, _)| (*c, b.clone())).collect();
+        let (arrays, _) = to_deserializer(chunks, field.clone(), None)?;
         Series::try_from((field, arrays))?
     };
     match read_as(series.dtype()) {
         Some(t) => series.cast(&t),
         None => Ok(series),
+    }
+}
+
+/// A column chunk read from the file, its bytes, and whether its headers say it is
+/// wholly dictionary-encoded ([`super::pages::check`]).
+type Part<'a> = (&'a ColumnChunkMetadata, Buffer<u8>, bool);
+
+/// Decodes column `name` through `f`: its error, or a panic in a decoder (on data its
+/// headers did not show to be damaged), named with the column.
+fn contained(name: &str, f: impl FnOnce() -> PolarsResult<Owned>) -> PolarsResult<Owned> {
+    match crate::caught::catching(f) {
+        Ok(Ok(column)) => Ok(column),
+        Ok(Err(e)) => Err(polars_err!(ComputeError: "column {name}: {e}")),
+        Err(why) => Err(polars_err!(
+            ComputeError: "column {name}: data the Parquet decoder cannot read ({why})"
+        )),
     }
 }
 
@@ -846,14 +885,11 @@ fn typed_series(
 /// fall back to that when the dictionary grows large). The pages' headers are read
 /// first, so that polars' dictionary decoder is never given a chunk it does not take
 /// (it fails on a plain page, and unwraps the dictionary's size).
-fn dictionary(
-    parts: &[(&ColumnChunkMetadata, Buffer<u8>)],
-    field: &ArrowField,
-) -> Option<PolarsResult<Owned>> {
-    let [(chunk, bytes)] = parts else {
+fn dictionary(parts: &[Part], field: &ArrowField) -> Option<PolarsResult<Owned>> {
+    let [(chunk, bytes, all_dictionary)] = parts else {
         return None;
     };
-    if field.dtype != ArrowDataType::Utf8View || !all_dictionary(chunk, bytes) {
+    if field.dtype != ArrowDataType::Utf8View || !all_dictionary {
         return None;
     }
     let mut marked = field.clone();
@@ -883,20 +919,17 @@ fn dictionary(
     }))
 }
 
-/// Whether a column chunk starts with a dictionary page and every data page after it
-/// is dictionary-encoded (headers only: nothing is decompressed).
-fn all_dictionary(chunk: &ColumnChunkMetadata, bytes: &Buffer<u8>) -> bool {
-    let mut pages = PageReader::new(Cursor::new(bytes.clone()), chunk, vec![], usize::MAX);
-    if !matches!(pages.read_dict(), Ok(Some(_))) {
-        return false;
-    }
-    pages.all(|p| match p {
-        Ok(CompressedPage::Data(d)) => matches!(
-            d.header().encoding(),
-            FormatEncoding::RLE_DICTIONARY | FormatEncoding::PLAIN_DICTIONARY
-        ),
-        _ => false,
-    })
+/// A boolean column read by cchc ([`booleans`]) when it is one chunk in the form that
+/// reads; None to leave it to polars.
+fn flags(parts: &[Part], rows: usize) -> Option<PolarsResult<Owned>> {
+    let [(chunk, bytes, _)] = parts else {
+        return None;
+    };
+    let read = booleans::decode(chunk, bytes, rows)?;
+    Some(
+        read.map(Owned::Flags)
+            .map_err(|e| polars_err!(ComputeError: "{e}")),
+    )
 }
 
 /// The Parquet scan of one file or of a dataset's files in turn: the workers take the

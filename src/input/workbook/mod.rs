@@ -82,20 +82,6 @@ impl Failure {
     }
 }
 
-thread_local! {
-    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn catching(on: bool) {
-    CATCHING.with(|c| c.set(on));
-}
-
-/// Whether a panic on this thread is being caught by a workbook reader (the binary's
-/// panic hook then leaves it to be reported as a failure of the file).
-pub fn panic_is_caught() -> bool {
-    CATCHING.with(std::cell::Cell::get)
-}
-
 /// A sheet of a workbook: its name and whether Excel shows its tab.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetInfo {

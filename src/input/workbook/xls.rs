@@ -355,10 +355,7 @@ fn records(stream: &[u8]) -> impl Iterator<Item = (u32, &[u8])> {
 
 /// Runs calamine, turning a panic inside it into a failure.
 fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, Failure> {
-    super::catching(true);
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    super::catching(false);
-    match r {
+    match crate::caught::catching(f) {
         Ok(Ok(t)) => Ok(t),
         Ok(Err(e)) => Err(bad(e)),
         Err(_) => Err(bad(

@@ -628,16 +628,11 @@ fn a_unit_chunk_of_dictionary_and_plain_pages_counts_as_the_csv() {
     assert!(typed.contains("\nU2,333,"), "{typed}");
 }
 
-/// Changes bytes in the chunks of `columns` of `parquet`, `runs` times (one to four
-/// bytes each, from a fixed seed so that a failure repeats), and runs `metrics` on
-/// each changed file: it must read it (exit 0) or refuse it naming the file (exit 2),
-/// never crash or report an internal error. How many were read and refused.
-fn changed_bytes(parquet: &Path, columns: &[&str], runs: usize, seed: u64) -> (usize, usize) {
-    let tmp = tempfile::tempdir().unwrap();
+/// The byte ranges of the chunks of `columns` in every row group of `parquet`.
+fn chunk_ranges(parquet: &Path, columns: &[&str]) -> Vec<std::ops::Range<u64>> {
     let mut f = std::fs::File::open(parquet).unwrap();
     let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
-    let chunks: Vec<std::ops::Range<u64>> = meta
-        .row_groups
+    meta.row_groups
         .iter()
         .flat_map(|g| {
             columns.iter().map(|c| {
@@ -648,7 +643,20 @@ fn changed_bytes(parquet: &Path, columns: &[&str], runs: usize, seed: u64) -> (u
                     .byte_range()
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Changes bytes of `parquet` in `chunks` (one of the ranges, one to four bytes each
+/// time), `runs` times from a fixed seed so that a failure repeats, and runs `metrics`
+/// on each changed file: it must read it (exit 0) or refuse it naming the file (exit
+/// 2), never crash or report an internal error. How many were read and refused.
+fn changed_bytes(
+    parquet: &Path,
+    chunks: &[std::ops::Range<u64>],
+    runs: usize,
+    seed: u64,
+) -> (usize, usize) {
+    let tmp = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(parquet).unwrap();
     let mut seed = seed;
     let mut next = move || {
@@ -705,8 +713,8 @@ fn dictionary_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
         .collect();
     let (parquet, _) = typed_log(tmp.path(), &rows, 150);
     assert_eq!(unit_dictionaries(&parquet), [true, true]);
-    let columns = ["unit_id", "channel", "status"];
-    let (read, refused) = changed_bytes(&parquet, &columns, 120, 0x9E37_79B9_7F4A_7C15);
+    let chunks = chunk_ranges(&parquet, &["unit_id", "channel", "status"]);
+    let (read, refused) = changed_bytes(&parquet, &chunks, 120, 0x9E37_79B9_7F4A_7C15);
     // Both happen: a changed key can still name a unit; most changes are refused.
     assert!(read > 0 && refused > read, "read {read}, refused {refused}");
 }
@@ -798,7 +806,7 @@ fn boolean_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
         ("v2-none", 0x1234_5678_9ABC_DEF1),
     ] {
         let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
-        let (read, refused) = changed_bytes(&parquet, &flags, 60, seed);
+        let (read, refused) = changed_bytes(&parquet, &chunk_ranges(&parquet, &flags), 60, seed);
         // Both happen: a changed value bit is still a flag; a changed header is refused.
         assert!(
             read > 0 && refused > 0,
@@ -834,10 +842,31 @@ fn any_column_chunk_with_changed_bytes_is_refused_or_read_never_a_crash() {
         ("v1-snappy", 0x2127_599B_F432_5C37),
     ] {
         let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
-        let (read, refused) = changed_bytes(&parquet, &columns, 80, seed);
+        let chunks = chunk_ranges(&parquet, &columns);
+        let (read, refused) = changed_bytes(&parquet, &chunks, 80, seed);
         assert!(
             read > 0 && refused > 0,
             "{file}: read {read}, refused {refused}"
         );
+    }
+}
+
+/// A damaged footer is the same class: bytes changed in the footer (the schema, the
+/// row groups' rows, each column chunk's place, size and statistics) are refused
+/// naming the file or read, never an internal error — polars' footer reader panics on
+/// some (caught), and the scan takes no place or count from it unchecked.
+#[test]
+fn a_footer_with_changed_bytes_is_refused_or_read_never_a_crash() {
+    for (file, seed) in [
+        ("v1-none", 0x6C07_8965_1234_ABCD),
+        ("v2-zstd", 0x0F0F_3C3C_5A5A_9696),
+    ] {
+        let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
+        let bytes = std::fs::read(&parquet).unwrap();
+        let end = bytes.len() as u64 - 8;
+        let length = u32::from_le_bytes(bytes[end as usize..end as usize + 4].try_into().unwrap());
+        let footer = end - u64::from(length)..end;
+        let (read, refused) = changed_bytes(&parquet, &[footer], 80, seed);
+        assert!(refused > 0, "{file}: read {read}, refused {refused}");
     }
 }

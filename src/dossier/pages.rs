@@ -144,7 +144,17 @@ fn page(
             if !first {
                 return Err("a dictionary page after the first page".into());
             }
-            count("its dictionary's entries", d.num_values)?
+            let n = count("its dictionary's entries", d.num_values)?;
+            // A chunk's dictionary holds its distinct values (no more than its rows),
+            // and a text value takes at least its 4-byte length.
+            let most = match chunk.physical {
+                PhysicalType::ByteArray => size / 4,
+                _ => size,
+            };
+            if (chunk.flat && n as u64 > chunk.values as u64) || n > most {
+                return Err(format!("a dictionary of {n} entries in {size} bytes"));
+            }
+            n
         }
         PageType::DATA_PAGE => {
             let d = h

@@ -38,11 +38,43 @@ struct Footer {
     schema: Arc<ArrowSchema>,
 }
 
+/// The most rows of a row group cchc reads (what it decodes of a group is held at
+/// once): writers write 122,880 (DuckDB) to about a million (pyarrow) rows a group.
+const MAX_GROUP_ROWS: usize = 1 << 26;
+
+/// Reads a file's footer, and checks what the scan takes from it as given: each row
+/// group's rows within [`MAX_GROUP_ROWS`], each column chunk's place within the file.
+/// polars' footer reader panics on some damaged footers: that is caught, as an error.
 fn footer(path: &Path) -> PolarsResult<Footer> {
-    let mut reader = ParquetReader::new(std::fs::File::open(path)?);
-    let schema = reader.schema()?;
-    let meta = reader.get_metadata()?.clone();
-    Ok(Footer { meta, schema })
+    let read = || -> PolarsResult<Footer> {
+        let file = std::fs::File::open(path)?;
+        let size = file.metadata()?.len();
+        let mut reader = ParquetReader::new(file);
+        let schema = reader.schema()?;
+        let meta = reader.get_metadata()?.clone();
+        for (g, group) in meta.row_groups.iter().enumerate() {
+            let rows = group.num_rows();
+            if rows > MAX_GROUP_ROWS {
+                polars_bail!(ComputeError: "row group {} of {rows} rows (cchc reads groups of at most {MAX_GROUP_ROWS} rows: write the file with smaller row groups)", g + 1);
+            }
+            for chunk in group.parquet_columns() {
+                let start = chunk
+                    .dictionary_page_offset()
+                    .unwrap_or(chunk.data_page_offset());
+                let len = chunk.compressed_size();
+                let end = u64::try_from(start)
+                    .ok()
+                    .zip(u64::try_from(len).ok())
+                    .and_then(|(a, b)| a.checked_add(b));
+                if end.is_none_or(|e| e > size) {
+                    polars_bail!(ComputeError: "row group {}: a column said to lie at bytes {start} to {start} + {len} of a file of {size}", g + 1);
+                }
+            }
+        }
+        Ok(Footer { meta, schema })
+    };
+    crate::caught::catching(read)
+        .map_err(|why| polars_err!(ComputeError: "its footer is damaged ({why})"))?
 }
 
 /// The column names of a Parquet file.
@@ -951,9 +983,16 @@ pub fn scan<V: Visitor>(
     let mut groups = Vec::new();
     for (i, p) in plans.iter().enumerate() {
         for (g, group) in p.footer.meta.row_groups.iter().enumerate() {
-            if p.window
-                .is_some_and(|w| w.skips(group, &p.footer.meta.footer_buf))
-            {
+            // A group's statistics come from the footer: reading them is polars'.
+            let skips = crate::caught::catching(|| {
+                p.window
+                    .is_some_and(|w| w.skips(group, &p.footer.meta.footer_buf))
+            })
+            .map_err(|why| {
+                let why = format!("row group {}: statistics it cannot read ({why})", g + 1);
+                read_err(p.src.shown, why)
+            })?;
+            if skips {
                 skipped += group.num_rows() as u64;
             } else {
                 groups.push((i, g));

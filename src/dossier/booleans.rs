@@ -28,9 +28,6 @@ use std::io::Cursor;
 /// A row's byte for a null.
 pub const NULL: u8 = 2;
 
-/// The most rows of a row group read this way (more goes to polars, as before).
-const MAX_ROWS: usize = 1 << 26;
-
 /// The bytes a page of `n` boolean values may take once decompressed: the levels'
 /// length prefix, levels of at most 2 bytes a row (an RLE run of one, the worst a
 /// writer does) and a bit a value, with room to spare.
@@ -45,7 +42,8 @@ enum Read {
 }
 
 /// The chunk's rows, one byte each (0, 1 or [`NULL`]); `None` when it is not in the
-/// one form this reads; an error naming what is wrong when it is, but broken.
+/// one form this reads; an error naming what is wrong when it is, but broken. `rows`
+/// is the group's, bounded when the footer was read.
 pub fn decode(
     chunk: &ColumnChunkMetadata,
     bytes: &Buffer<u8>,
@@ -56,7 +54,6 @@ pub fn decode(
     if chunk.physical_type() != PhysicalType::Boolean
         || leaf.max_rep_level != 0
         || !(0..=1).contains(&levels)
-        || rows > MAX_ROWS
     {
         return None;
     }
@@ -215,6 +212,44 @@ impl Bits<'_> {
         self.at += 1;
         Some(bit)
     }
+
+    /// The next 57 values or more (fewer near the end), from the lowest bit, without
+    /// taking them.
+    #[inline(always)]
+    fn window(&self) -> u64 {
+        let i = self.at >> 3;
+        let word = match self.bytes.get(i..i + 8) {
+            Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+            None => {
+                let mut w = [0u8; 8];
+                let tail = self.bytes.get(i..).unwrap_or_default();
+                w[..tail.len()].copy_from_slice(tail);
+                u64::from_le_bytes(w)
+            }
+        };
+        word >> (self.at & 7)
+    }
+
+    /// Rows for 8 levels at once (`levels`, one bit each from the lowest): each valid
+    /// row takes the next value, each other is [`NULL`]. None when the values end
+    /// first.
+    #[inline(always)]
+    fn eight(&mut self, levels: u8) -> Option<[u8; 8]> {
+        let valid = levels.count_ones() as usize;
+        if self.at + valid > self.bytes.len() * 8 {
+            return None;
+        }
+        let mut w = self.window();
+        let mut rows = [0u8; 8];
+        for (j, row) in rows.iter_mut().enumerate() {
+            let v = u64::from((levels >> j) & 1);
+            // The value's bit where the level is 1, else 2 (branch-free).
+            *row = ((w & v) | ((v ^ 1) << 1)) as u8;
+            w >>= v;
+        }
+        self.at += valid;
+        Some(rows)
+    }
 }
 
 /// Reads `n` definition levels (one bit each, RLE/bit-packed hybrid) from `def`,
@@ -234,13 +269,11 @@ fn levels(def: &[u8], n: usize, bits: &mut Bits, out: &mut Vec<u8>) -> Result<()
                 .get(at..at + take.div_ceil(8))
                 .ok_or("a page's levels end early")?;
             for (i, &byte) in packed.iter().enumerate() {
-                for j in 0..(take - i * 8).min(8) {
-                    out.push(if (byte >> j) & 1 == 1 {
-                        bits.next().ok_or(SHORT)?
-                    } else {
-                        NULL
-                    });
-                }
+                // The last group may be cut short by the page's rows: its other
+                // levels are not rows, and take no value.
+                let k = (take - i * 8).min(8);
+                let byte = if k < 8 { byte & ((1u8 << k) - 1) } else { byte };
+                out.extend_from_slice(&bits.eight(byte).ok_or(SHORT)?[..k]);
             }
             at = (at + groups).min(def.len());
         } else {
@@ -252,7 +285,10 @@ fn levels(def: &[u8], n: usize, bits: &mut Bits, out: &mut Vec<u8>) -> Result<()
             match level {
                 0 => out.resize(out.len() + take, NULL),
                 1 => {
-                    for _ in 0..take {
+                    for _ in 0..take / 8 {
+                        out.extend_from_slice(&bits.eight(0xff).ok_or(SHORT)?);
+                    }
+                    for _ in 0..take % 8 {
                         out.push(bits.next().ok_or(SHORT)?);
                     }
                 }

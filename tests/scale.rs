@@ -2,6 +2,8 @@
 //! hashes within `--id-check-memory` and spills sorted runs to TMPDIR beyond it — the
 //! same duplicates, the same counts, and no file left behind.
 
+use polars_parquet_format::thrift::protocol::{TCompactInputProtocol, TCompactOutputProtocol};
+use polars_parquet_format::FileMetaData;
 use std::path::Path;
 use std::process::Command;
 
@@ -868,5 +870,70 @@ fn a_footer_with_changed_bytes_is_refused_or_read_never_a_crash() {
         let footer = end - u64::from(length)..end;
         let (read, refused) = changed_bytes(&parquet, &[footer], 80, seed);
         assert!(refused > 0, "{file}: read {read}, refused {refused}");
+    }
+}
+
+/// `parquet` with its footer rewritten by `change` (the thrift FileMetaData, as read
+/// and written by the Parquet format's own types), at `to`.
+fn with_footer(parquet: &Path, to: &Path, change: impl Fn(&mut FileMetaData)) {
+    let bytes = std::fs::read(parquet).unwrap();
+    let end = bytes.len() - 8;
+    let length = u32::from_le_bytes(bytes[end..end + 4].try_into().unwrap()) as usize;
+    let mut footer = &bytes[end - length..end];
+    let mut meta =
+        FileMetaData::read_from_in_protocol(&mut TCompactInputProtocol::new(&mut footer, 1 << 24))
+            .unwrap();
+    change(&mut meta);
+    let mut written = Vec::new();
+    meta.write_to_out_protocol(&mut TCompactOutputProtocol::new(&mut written))
+        .unwrap();
+    let mut out = bytes[..end - length].to_vec();
+    out.extend_from_slice(&written);
+    out.extend_from_slice(&(written.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"PAR1");
+    std::fs::write(to, out).unwrap();
+}
+
+/// What a footer says the scan takes as given: a row group's rows (what cchc holds
+/// of a group at once) are bounded before anything is allocated for them, and a
+/// column chunk said to lie past the file's end is refused before it is read — each a
+/// clear error naming the file and the group, whatever the numbers.
+#[test]
+fn a_footer_claiming_huge_groups_or_columns_past_the_end_is_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parquet = Path::new("tests/fixtures/flags/v1-none.parquet");
+    let changed = tmp.path().join("claims.parquet");
+    // As written, the file is read: the rewrite itself changes nothing.
+    with_footer(parquet, &changed, |_| {});
+    let (code, _, err) = table_of(&changed, &[]);
+    assert_eq!(code, 0, "{err}");
+    for rows in [(1i64 << 26) + 1, 1 << 40, i64::MAX] {
+        with_footer(parquet, &changed, |m| {
+            m.row_groups[1].num_rows = rows;
+            m.num_rows = rows;
+        });
+        let (code, _, err) = table_of(&changed, &[]);
+        assert_eq!(code, 2, "{rows}: {err}");
+        assert!(err.contains("claims.parquet"), "{err}");
+        assert!(
+            err.contains(&format!("row group 2 of {rows} rows")),
+            "{err}"
+        );
+    }
+    for (offset, size) in [(1i64 << 40, 100i64), (i64::MAX - 10, 100), (8, i64::MAX)] {
+        with_footer(parquet, &changed, |m| {
+            let chunk = m.row_groups[0].columns[0].meta_data.as_mut().unwrap();
+            chunk.data_page_offset = offset;
+            chunk.dictionary_page_offset = None;
+            chunk.total_compressed_size = size;
+        });
+        let (code, _, err) = table_of(&changed, &[]);
+        assert_eq!(code, 2, "{offset} {size}: {err}");
+        assert!(err.contains("claims.parquet"), "{err}");
+        assert!(
+            err.contains("row group 1: a column said to lie at bytes"),
+            "{err}"
+        );
+        assert!(!err.contains("internal error"), "{err}");
     }
 }

@@ -721,8 +721,8 @@ fn dictionary_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
     assert!(read > 0 && refused > read, "read {read}, refused {refused}");
 }
 
-/// The page forms of a column chunk: each data page's version and encoding.
-fn page_forms(parquet: &Path, group: usize, column: &str) -> Vec<(u8, String)> {
+/// The page forms of a column chunk: each data page's version, encoding and values.
+fn page_forms(parquet: &Path, group: usize, column: &str) -> Vec<(u8, String, usize)> {
     use polars_parquet::parquet::page::{CompressedPage, DataPageHeader, FormatEncoding};
     let mut f = std::fs::File::open(parquet).unwrap();
     let meta = polars_parquet::parquet::read::read_metadata(&mut f).unwrap();
@@ -750,9 +750,9 @@ fn page_forms(parquet: &Path, group: usize, column: &str) -> Vec<(u8, String)> {
                 FormatEncoding::RLE => "RLE",
                 _ => "other",
             };
-            (version, encoding.to_string())
+            (version, encoding.to_string(), d.num_values())
         }
-        CompressedPage::Dict(_) => (0, "dictionary".into()),
+        CompressedPage::Dict(_) => (0, "dictionary".into(), 0),
     })
     .collect()
 }
@@ -760,7 +760,8 @@ fn page_forms(parquet: &Path, group: usize, column: &str) -> Vec<(u8, String)> {
 /// A boolean column is decoded by cchc when its values are PLAIN (pages of version 1
 /// or 2, compressed or not, nullable or required), and by polars otherwise (RLE
 /// values): every form counts as the same rows in CSV (tests/fixtures/flags: nulls at
-/// random, a long run of nulls and one of trues, many pages a chunk, three row groups).
+/// random, a long run of nulls and one of trues, many pages a chunk, three row groups,
+/// pages of rows a multiple of 8 or not).
 #[test]
 fn flags_of_every_page_form_count_as_the_csv() {
     let dir = Path::new("tests/fixtures/flags");
@@ -780,15 +781,19 @@ fn flags_of_every_page_form_count_as_the_csv() {
         ("v2-zstd", 2, "PLAIN"),
         ("v2-none", 2, "PLAIN"),
         ("v2-rle", 2, "RLE"),
+        ("v1-odd", 1, "PLAIN"),
     ] {
         let parquet = dir.join(format!("{file}.parquet"));
         for column in ["paid_online", "digitized", "e_result"] {
             let forms = page_forms(&parquet, 1, column);
             assert!(forms.len() > 1, "{file} {column}: {forms:?}");
             assert!(
-                forms.iter().all(|(v, e)| *v == version && e == encoding),
+                forms.iter().all(|(v, e, _)| *v == version && e == encoding),
                 "{file} {column}: {forms:?}"
             );
+            // Pages whose rows end part way through a group of 8 levels.
+            let odd = forms.iter().any(|(_, _, n)| n % 8 != 0);
+            assert_eq!(odd, file == "v1-odd", "{file} {column}: {forms:?}");
         }
         let (code, typed, err) = table_of(&parquet, &[]);
         assert_eq!(code, 0, "{file}: {err}");

@@ -869,22 +869,26 @@ fn a_footer_with_changed_bytes_is_refused_or_read_never_a_crash() {
         ("v2-zstd", 0x0F0F_3C3C_5A5A_9696),
     ] {
         let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
-        let bytes = std::fs::read(&parquet).unwrap();
-        let end = bytes.len() as u64 - 8;
-        let length = u32::from_le_bytes(bytes[end as usize..end as usize + 4].try_into().unwrap());
-        let footer = end - u64::from(length)..end;
+        let footer = footer_range(&std::fs::read(&parquet).unwrap());
+        let footer = footer.start as u64..footer.end as u64;
         let (read, refused) = changed_bytes(&parquet, &[footer], 80, seed);
         assert!(refused > 0, "{file}: read {read}, refused {refused}");
     }
+}
+
+/// Where a Parquet file's footer lies: before its length and the closing `PAR1`.
+fn footer_range(bytes: &[u8]) -> std::ops::Range<usize> {
+    let end = bytes.len() - 8;
+    let length = u32::from_le_bytes(bytes[end..end + 4].try_into().unwrap()) as usize;
+    end - length..end
 }
 
 /// `parquet` with its footer rewritten by `change` (the thrift FileMetaData, as read
 /// and written by the Parquet format's own types), at `to`.
 fn with_footer(parquet: &Path, to: &Path, change: impl Fn(&mut FileMetaData)) {
     let bytes = std::fs::read(parquet).unwrap();
-    let end = bytes.len() - 8;
-    let length = u32::from_le_bytes(bytes[end..end + 4].try_into().unwrap()) as usize;
-    let mut footer = &bytes[end - length..end];
+    let at = footer_range(&bytes);
+    let mut footer = &bytes[at.clone()];
     let mut meta =
         FileMetaData::read_from_in_protocol(&mut TCompactInputProtocol::new(&mut footer, 1 << 24))
             .unwrap();
@@ -892,7 +896,7 @@ fn with_footer(parquet: &Path, to: &Path, change: impl Fn(&mut FileMetaData)) {
     let mut written = Vec::new();
     meta.write_to_out_protocol(&mut TCompactOutputProtocol::new(&mut written))
         .unwrap();
-    let mut out = bytes[..end - length].to_vec();
+    let mut out = bytes[..at.start].to_vec();
     out.extend_from_slice(&written);
     out.extend_from_slice(&(written.len() as u32).to_le_bytes());
     out.extend_from_slice(b"PAR1");

@@ -250,6 +250,20 @@ impl Bits<'_> {
         self.at += valid;
         Some(rows)
     }
+
+    /// Pushes the rows of the first `k` (1 to 8) of `levels` onto `out`, as
+    /// [`Bits::eight`]; the levels past `k` are not rows (a run cut short by the page's
+    /// rows), and take no value.
+    #[inline(always)]
+    fn push(&mut self, levels: u8, k: usize, out: &mut Vec<u8>) -> Result<(), &'static str> {
+        let levels = if k < 8 {
+            levels & ((1u8 << k) - 1)
+        } else {
+            levels
+        };
+        out.extend_from_slice(&self.eight(levels).ok_or(SHORT)?[..k]);
+        Ok(())
+    }
 }
 
 /// Reads `n` definition levels (one bit each, RLE/bit-packed hybrid) from `def`,
@@ -269,11 +283,7 @@ fn levels(def: &[u8], n: usize, bits: &mut Bits, out: &mut Vec<u8>) -> Result<()
                 .get(at..at + take.div_ceil(8))
                 .ok_or("a page's levels end early")?;
             for (i, &byte) in packed.iter().enumerate() {
-                // The last group may be cut short by the page's rows: its other
-                // levels are not rows, and take no value.
-                let k = (take - i * 8).min(8);
-                let byte = if k < 8 { byte & ((1u8 << k) - 1) } else { byte };
-                out.extend_from_slice(&bits.eight(byte).ok_or(SHORT)?[..k]);
+                bits.push(byte, (take - i * 8).min(8), out)?;
             }
             at = (at + groups).min(def.len());
         } else {
@@ -285,11 +295,8 @@ fn levels(def: &[u8], n: usize, bits: &mut Bits, out: &mut Vec<u8>) -> Result<()
             match level {
                 0 => out.resize(out.len() + take, NULL),
                 1 => {
-                    for _ in 0..take / 8 {
-                        out.extend_from_slice(&bits.eight(0xff).ok_or(SHORT)?);
-                    }
-                    for _ in 0..take % 8 {
-                        out.push(bits.next().ok_or(SHORT)?);
+                    for done in (0..take).step_by(8) {
+                        bits.push(0xff, (take - done).min(8), out)?;
                     }
                 }
                 _ => return Err(format!("a definition level of {level} (at most 1)")),

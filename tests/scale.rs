@@ -657,6 +657,7 @@ fn changed_bytes(
     chunks: &[std::ops::Range<u64>],
     runs: usize,
     seed: u64,
+    extra: &[&str],
 ) -> (usize, usize) {
     let tmp = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(parquet).unwrap();
@@ -677,7 +678,7 @@ fn changed_bytes(
             b[at as usize] = next() as u8;
         }
         std::fs::write(&changed, &b).unwrap();
-        let (code, _, err) = table_of(&changed, &[]);
+        let (code, _, err) = table_of(&changed, extra);
         let what = parquet.display();
         assert!(code == 0 || code == 2, "{what}: exit {code}: {err}");
         assert!(
@@ -716,7 +717,7 @@ fn dictionary_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
     let (parquet, _) = typed_log(tmp.path(), &rows, 150);
     assert_eq!(unit_dictionaries(&parquet), [true, true]);
     let chunks = chunk_ranges(&parquet, &["unit_id", "channel", "status"]);
-    let (read, refused) = changed_bytes(&parquet, &chunks, 120, 0x9E37_79B9_7F4A_7C15);
+    let (read, refused) = changed_bytes(&parquet, &chunks, 120, 0x9E37_79B9_7F4A_7C15, &[]);
     // Both happen: a changed key can still name a unit; most changes are refused.
     assert!(read > 0 && refused > read, "read {read}, refused {refused}");
 }
@@ -813,7 +814,8 @@ fn boolean_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
         ("v2-none", 0x1234_5678_9ABC_DEF1),
     ] {
         let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
-        let (read, refused) = changed_bytes(&parquet, &chunk_ranges(&parquet, &flags), 60, seed);
+        let (read, refused) =
+            changed_bytes(&parquet, &chunk_ranges(&parquet, &flags), 60, seed, &[]);
         // Both happen: a changed value bit is still a flag; a changed header is refused.
         assert!(
             read > 0 && refused > 0,
@@ -850,7 +852,105 @@ fn any_column_chunk_with_changed_bytes_is_refused_or_read_never_a_crash() {
     ] {
         let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
         let chunks = chunk_ranges(&parquet, &columns);
-        let (read, refused) = changed_bytes(&parquet, &chunks, 80, seed);
+        let (read, refused) = changed_bytes(&parquet, &chunks, 80, seed, &[]);
+        assert!(
+            read > 0 && refused > 0,
+            "{file}: read {read}, refused {refused}"
+        );
+    }
+}
+
+/// A text column stored plainly is decoded by cchc (pages of version 1 or 2,
+/// compressed or not, nullable or required): every form counts as the same rows in CSV
+/// (tests/fixtures/texts: ids of 6 to 40 bytes, Vietnamese ones, ids with spaces
+/// around them, empty and null ids, a duplicate, a null channel; units stored plainly
+/// too, one of them Vietnamese).
+#[test]
+fn plain_text_of_every_page_form_counts_as_the_csv() {
+    let dir = Path::new("tests/fixtures/texts");
+    let skip = ["--skip-invalid"];
+    let (code, text, err) = table_of(&dir.join("log.csv"), &skip);
+    assert_eq!(code, 0, "{err}");
+    // 65 ids empty or null (rows 5, 102, … and 7, 96, …) and 57 channels null (rows 0,
+    // 53, …), two rows both: 120 rows skipped; row 2999 repeats row 1500's id. The
+    // other 2,879 rows are received in 2025.
+    assert!(
+        err.contains("120 rows skipped: a required value is empty"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 row skipped: this dossier_id appears on an earlier row too"),
+        "{err}"
+    );
+    assert!(text.contains("\nSở Tư pháp,720,"), "{text}");
+    let received: u32 = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse::<u32>().unwrap())
+        .sum();
+    assert_eq!(received, 2879, "{text}");
+    for (file, version) in [("v1-snappy", 1), ("v1-none", 1), ("v2-zstd", 2)] {
+        let parquet = dir.join(format!("{file}.parquet"));
+        for column in ["dossier_id", "unit_id"] {
+            let forms = page_forms(&parquet, 1, column);
+            assert!(forms.len() > 1, "{file} {column}: {forms:?}");
+            assert!(
+                forms.iter().all(|(v, e, _)| *v == version && e == "PLAIN"),
+                "{file} {column}: {forms:?}"
+            );
+        }
+        // Pages of 125 rows: a page's last run of levels ends part way through a
+        // group of 8.
+        let odd = page_forms(&parquet, 1, "dossier_id")
+            .iter()
+            .any(|(_, _, n)| n % 8 != 0);
+        assert_eq!(odd, file == "v1-snappy", "{file}");
+        let (code, typed, err) = table_of(&parquet, &skip);
+        assert_eq!(code, 0, "{file}: {err}");
+        assert_eq!(typed, text, "{file}");
+        assert!(err.contains("(first at rows 3000)"), "{file}: {err}");
+    }
+}
+
+/// A text value that is not UTF-8 is refused naming the file, the row group, the
+/// column and the row — whether its bytes are wrong alone, or form a character only
+/// with the next value's (the column's text as a whole is UTF-8 then, each value not).
+#[test]
+fn text_that_is_not_utf8_is_refused_naming_its_row() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read("tests/fixtures/texts/v1-none.parquet").unwrap();
+    let find = |what: &[u8]| bytes.windows(what.len()).position(|w| w == what).unwrap();
+    let (one, two) = (find(b"D00001"), find(b"D00002"));
+    let mut alone = bytes.clone();
+    alone[one + 2] = 0xFF;
+    // `D0000\xC3` then `\xA90002`: together `é`.
+    let mut across = bytes.clone();
+    across[one + 5] = 0xC3;
+    across[two] = 0xA9;
+    for (name, changed) in [("alone", alone), ("across", across)] {
+        let path = tmp.path().join(format!("{name}.parquet"));
+        std::fs::write(&path, changed).unwrap();
+        let (code, _, err) = table_of(&path, &["--skip-invalid"]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}.parquet: rows 1-1000 (row group 1): column dossier_id: the value of the group's row 2 is not UTF-8")),
+            "{name}: {err}"
+        );
+    }
+}
+
+/// Crafted plain text chunks are the same class as the flags': bytes changed in the
+/// ids' and units' chunks (page headers, levels, lengths, values), in pages of both
+/// versions, give a clear error naming the file or a file still read.
+#[test]
+fn plain_text_chunks_with_changed_bytes_are_refused_or_read_never_a_crash() {
+    for (file, seed) in [
+        ("v1-none", 0x3C6E_F372_FE94_F82B),
+        ("v2-zstd", 0xA54F_F53A_5F1D_36F1),
+    ] {
+        let parquet = Path::new("tests/fixtures/texts").join(format!("{file}.parquet"));
+        let chunks = chunk_ranges(&parquet, &["dossier_id", "unit_id"]);
+        let (read, refused) = changed_bytes(&parquet, &chunks, 60, seed, &["--skip-invalid"]);
         assert!(
             read > 0 && refused > 0,
             "{file}: read {read}, refused {refused}"
@@ -871,7 +971,7 @@ fn a_footer_with_changed_bytes_is_refused_or_read_never_a_crash() {
         let parquet = Path::new("tests/fixtures/flags").join(format!("{file}.parquet"));
         let footer = footer_range(&std::fs::read(&parquet).unwrap());
         let footer = footer.start as u64..footer.end as u64;
-        let (read, refused) = changed_bytes(&parquet, &[footer], 80, seed);
+        let (read, refused) = changed_bytes(&parquet, &[footer], 80, seed, &[]);
         assert!(refused > 0, "{file}: read {read}, refused {refused}");
     }
 }

@@ -25,14 +25,12 @@ mod hashes;
 mod official;
 mod pages;
 mod parquet;
-mod plain;
 mod pool;
 mod procedures;
 mod row;
 mod source;
 mod sql;
 mod sql766;
-mod texts;
 
 pub use columnar::{parquet as parquet_bytes, Values as ParquetValues};
 pub use official::{

@@ -17,10 +17,8 @@
 //! the cache on most rows — and each channel and status parsed once ([`Fast`]).
 
 use super::booleans;
-use super::plain;
 use super::pool::{pull, Stop, Visitor};
 use super::row::{slot, Channel, Dossier, Fields, Ids, Status, Typed, WIDTH};
-use super::texts::{self, Text};
 use super::{read_err, DossierError};
 use crate::date::Stamp;
 use polars::io::parquet::read::_internal::to_deserializer;
@@ -154,8 +152,6 @@ enum Owned {
     Dict(PrimitiveArray<u32>, Utf8ViewArray),
     /// A boolean column read by cchc: a byte a row, 0, 1 or [`booleans::NULL`].
     Flags(Vec<u8>),
-    /// A text column stored plainly, read by cchc ([`texts`]).
-    Plain(Text),
 }
 
 /// Seconds from the epoch to Vietnam's local time (UTC+7, no daylight saving).
@@ -173,7 +169,6 @@ enum View<'a> {
     Stamp(&'a Arr<Int64Type>, i64, i64),
     Dict(&'a PrimitiveArray<u32>, &'a Utf8ViewArray),
     Flags(&'a [u8]),
-    Plain(&'a Text),
     /// An empty batch.
     None,
 }
@@ -207,7 +202,6 @@ impl Owned {
             Owned::Stamp(a, p, o) => a.downcast_iter().next().map(|x| View::Stamp(x, *p, *o)),
             Owned::Dict(keys, values) => Some(View::Dict(keys, values)),
             Owned::Flags(f) => Some(View::Flags(f)),
-            Owned::Plain(t) => Some(View::Plain(t)),
         };
         v.unwrap_or(View::None)
     }
@@ -243,7 +237,6 @@ impl<'a> View<'a> {
                 let k = keys.is_valid(i).then(|| keys.value(i) as usize)?;
                 (k < values.len()).then(|| values.value(k))
             }
-            View::Plain(t) => Some(t.get(i)),
             _ => None,
         }
     }
@@ -258,7 +251,6 @@ impl<'a> View<'a> {
             View::Date(a) => a.len(),
             View::Dict(keys, _) => keys.len(),
             View::Flags(f) => f.len(),
-            View::Plain(t) => t.len(),
             View::None => 0,
         }
     }
@@ -269,7 +261,7 @@ impl<'a> View<'a> {
     fn get(&self, i: usize) -> (&'a str, Typed) {
         let typed = |v: Option<Typed>| ("", v.unwrap_or(Typed::Null));
         match self {
-            View::Text(_) | View::Dict(..) | View::Plain(_) => {
+            View::Text(_) | View::Dict(..) => {
                 (super::row::trim(self.text(i).unwrap_or("")), Typed::Text)
             }
             View::Int(a) => typed(a.get(i).map(Typed::Int)),
@@ -318,7 +310,7 @@ impl<'a> View<'a> {
             ),
             View::Date(a) => convert!(a, |d: &i32| date_value(*d)),
             View::Stamp(a, p, o) => convert!(a, |v: &i64| stamp_value(*v, *p, *o)),
-            View::Text(_) | View::Dict(..) | View::Plain(_) | View::None => {
+            View::Text(_) | View::Dict(..) | View::None => {
                 out.extend(rows.map(|i| f(self.get(i).1)))
             }
         }
@@ -414,7 +406,7 @@ impl<'a> Fast<'a> {
             *c = idx.map(|i| &readers[i]);
         }
         let is = |slot: usize, ok: fn(&View) -> bool| cols[slot].is_none_or(|v| ok(v));
-        let text = |v: &View| matches!(v, View::Text(_) | View::Dict(..) | View::Plain(_));
+        let text = |v: &View| matches!(v, View::Text(_) | View::Dict(..));
         let date = |v: &View| matches!(v, View::Date(_) | View::Stamp(..));
         let number = |v: &View| matches!(v, View::Int(_) | View::Float(_));
         let flag = |v: &View| matches!(v, View::Bool(_) | View::Flags(_) | View::Int(_));
@@ -871,10 +863,7 @@ impl<'a> Plan<'a> {
             }
             let rows = group.num_rows();
             let column = contained(name, || {
-                let own = dictionary(&parts, field)
-                    .or_else(|| flags(&parts, rows))
-                    .or_else(|| plain_text(&parts, field, rows));
-                match own {
+                match dictionary(&parts, field).or_else(|| flags(&parts, rows)) {
                     Some(d) => d,
                     None => Owned::of(&typed_series(&parts, field, rows)?.into_column()),
                 }
@@ -968,26 +957,9 @@ fn flags(parts: &[Part], rows: usize) -> Option<PolarsResult<Owned>> {
     let [(chunk, bytes, _)] = parts else {
         return None;
     };
-    let read = plain::decode(chunk, bytes, rows, booleans::Flags::new(rows))?;
+    let read = booleans::decode(chunk, bytes, rows)?;
     Some(
-        read.map(|f| Owned::Flags(f.0))
-            .map_err(|e| polars_err!(ComputeError: "{e}")),
-    )
-}
-
-/// A text column stored plainly, read by cchc ([`texts`]) when it is one chunk in the
-/// form that reads; None to leave it to polars (a dictionary, another encoding).
-fn plain_text(parts: &[Part], field: &ArrowField, rows: usize) -> Option<PolarsResult<Owned>> {
-    let [(chunk, bytes, _)] = parts else {
-        return None;
-    };
-    if field.dtype != ArrowDataType::Utf8View || !texts::fits(chunk.uncompressed_size()) {
-        return None;
-    }
-    let read = plain::decode(chunk, bytes, rows, texts::Texts::new(rows))?;
-    Some(
-        read.and_then(texts::Texts::checked)
-            .map(Owned::Plain)
+        read.map(Owned::Flags)
             .map_err(|e| polars_err!(ComputeError: "{e}")),
     )
 }

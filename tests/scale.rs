@@ -900,8 +900,7 @@ fn plain_text_of_every_page_form_counts_as_the_csv() {
                 "{file} {column}: {forms:?}"
             );
         }
-        // Pages of 125 rows: a page's last run of levels ends part way through a
-        // group of 8.
+        // v1-snappy's pages hold 125 rows each, the others' a multiple of 8.
         let odd = page_forms(&parquet, 1, "dossier_id")
             .iter()
             .any(|(_, _, n)| n % 8 != 0);

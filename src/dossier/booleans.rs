@@ -162,9 +162,7 @@ fn data_page(
     if nullable {
         levels(def, n, &mut bits, out)?;
     } else {
-        for _ in 0..n {
-            out.push(bits.next().ok_or(SHORT)?);
-        }
+        bits.valid(n, out)?;
     }
     // Take back the buffer decompression filled, for the next page (an uncompressed
     // page's bytes are the chunk's: nothing to take back).
@@ -204,15 +202,6 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
-    /// The next value (0 or 1), None past the end.
-    #[inline(always)]
-    fn next(&mut self) -> Option<u8> {
-        let byte = *self.bytes.get(self.at >> 3)?;
-        let bit = (byte >> (self.at & 7)) & 1;
-        self.at += 1;
-        Some(bit)
-    }
-
     /// The next 57 values or more (fewer near the end), from the lowest bit, without
     /// taking them.
     #[inline(always)]
@@ -264,6 +253,16 @@ impl Bits<'_> {
         out.extend_from_slice(&self.eight(levels).ok_or(SHORT)?[..k]);
         Ok(())
     }
+
+    /// Pushes `n` rows that all hold a value (a run of level 1, or a column that is
+    /// never null), 8 at a time.
+    #[inline(always)]
+    fn valid(&mut self, n: usize, out: &mut Vec<u8>) -> Result<(), &'static str> {
+        for done in (0..n).step_by(8) {
+            self.push(0xff, (n - done).min(8), out)?;
+        }
+        Ok(())
+    }
 }
 
 /// Reads `n` definition levels (one bit each, RLE/bit-packed hybrid) from `def`,
@@ -294,11 +293,7 @@ fn levels(def: &[u8], n: usize, bits: &mut Bits, out: &mut Vec<u8>) -> Result<()
             let take = left.min(count);
             match level {
                 0 => out.resize(out.len() + take, NULL),
-                1 => {
-                    for done in (0..take).step_by(8) {
-                        bits.push(0xff, (take - done).min(8), out)?;
-                    }
-                }
+                1 => bits.valid(take, out)?,
                 _ => return Err(format!("a definition level of {level} (at most 1)")),
             }
         }

@@ -5,7 +5,34 @@
 //! stops the run at 1 MiB instead of reading the file into memory.
 
 use cchc::dossier::probe::WIDTH;
+use cchc::dossier::DossierError;
 use proptest::prelude::*;
+
+/// Every record the reader delivers: (line, fields).
+type Records = Vec<(u64, Vec<String>)>;
+
+/// The reader's records, and whether it read the text again with exact cuts — the same
+/// records, errors and readings whether or not it peeks at each next record's unit
+/// (then delivering each record one record late), which is asserted.
+fn records_again(text: &[u8], sep: u8, block: usize) -> (Result<Records, DossierError>, bool) {
+    let at_once = cchc::dossier::probe::csv_records_again(text, sep, block, false);
+    let peeking = cchc::dossier::probe::csv_records_again(text, sep, block, true);
+    let shown = |(read, again): &(Result<Records, DossierError>, bool)| {
+        (read.as_ref().map_err(ToString::to_string).cloned(), *again)
+    };
+    assert_eq!(
+        shown(&at_once),
+        shown(&peeking),
+        "peeking changed the reading, blocks of {block}: {:?}",
+        String::from_utf8_lossy(text)
+    );
+    at_once
+}
+
+/// [`records_again`]'s records.
+fn records(text: &[u8], sep: u8, block: usize) -> Result<Records, DossierError> {
+    records_again(text, sep, block).0
+}
 
 /// The records the `csv` crate reads, as the scan delivers them: the first
 /// [`WIDTH`] fields trimmed (a `\r` before the line break dropped), blank records
@@ -126,7 +153,7 @@ proptest! {
         (sep, t) in prop_oneof![Just(','), Just(';')].prop_flat_map(|s| (Just(s), text(s))),
         block in prop_oneof![1usize..48, Just(8 << 20)],
     ) {
-        let ours = cchc::dossier::probe::csv_records(t.as_bytes(), sep as u8, block);
+        let ours = records(t.as_bytes(), sep as u8, block);
         match reference_lines(t.as_bytes(), sep as u8) {
             Err(line) => {
                 // The first such record's line, from a guessed reading or an exact one.
@@ -162,8 +189,7 @@ fn a_guessed_cut_that_proves_wrong_is_read_again_exactly() {
         let theirs = reference_lines(t.as_bytes(), b',').expect("a valid text");
         let mut again = 0;
         for block in 1..=t.len() + 1 {
-            let (ours, read_again) =
-                cchc::dossier::probe::csv_records_again(t.as_bytes(), b',', block);
+            let (ours, read_again) = records_again(t.as_bytes(), b',', block);
             let ours = ours.unwrap();
             assert_eq!(ours, theirs, "{t:?} in blocks of {block}");
             again += usize::from(read_again);
@@ -173,14 +199,13 @@ fn a_guessed_cut_that_proves_wrong_is_read_again_exactly() {
     // A regularly quoted log (escaped quotes, separators inside quotes) is read once.
     let regular = "\"a\",\"1,5\",\"say \"\"hi\"\"\"\n\"b\",\"2\",\"\"\n\"c\",\"3\",x\n";
     for block in [5, 9, 17, 1 << 20] {
-        let (rows, again) =
-            cchc::dossier::probe::csv_records_again(regular.as_bytes(), b',', block);
+        let (rows, again) = records_again(regular.as_bytes(), b',', block);
         assert_eq!(rows.unwrap().len(), 3);
         assert!(!again, "blocks of {block}: read twice");
     }
     let open = "a,\"1\"\nb,\"2\nc,3\nd,4\n";
     for block in 1..=open.len() + 1 {
-        let e = cchc::dossier::probe::csv_records(open.as_bytes(), b',', block)
+        let e = records(open.as_bytes(), b',', block)
             .unwrap_err()
             .to_string();
         assert!(
@@ -193,7 +218,7 @@ fn a_guessed_cut_that_proves_wrong_is_read_again_exactly() {
 #[test]
 fn line_numbers_count_breaks_inside_quotes_and_blank_lines() {
     let t = "a,\"x\ny\",c\n\nb,2\r\n\"q\"\"\",3";
-    let rows = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 3).unwrap();
+    let rows = records(t.as_bytes(), b',', 3).unwrap();
     let got: Vec<(u64, &str, &str)> = rows
         .iter()
         .map(|(l, f)| (*l, f[0].as_str(), f[1].as_str()))
@@ -205,9 +230,7 @@ fn line_numbers_count_breaks_inside_quotes_and_blank_lines() {
 fn an_unclosed_quote_at_the_end_is_named_not_swallowed() {
     let t = "a,1\nb,\"2\nc,3\n";
     for block in [2, 5, 1 << 20] {
-        let e = cchc::dossier::probe::csv_records(t.as_bytes(), b',', block)
-            .unwrap_err()
-            .to_string();
+        let e = records(t.as_bytes(), b',', block).unwrap_err().to_string();
         assert!(
             e.contains("text:3: a quoted field is not closed"),
             "{block}: {e}"
@@ -253,9 +276,7 @@ fn a_closed_record_longer_than_the_cap_is_refused_whatever_the_block() {
         format!("a,1\nb,{long}\nc,3\n"),
     ] {
         for block in [64, 8 << 20] {
-            let e = cchc::dossier::probe::csv_records(t.as_bytes(), b',', block)
-                .unwrap_err()
-                .to_string();
+            let e = records(t.as_bytes(), b',', block).unwrap_err().to_string();
             assert!(
                 e.contains("text:3: a record runs past 1 MiB"),
                 "{block}: {e}"
@@ -269,7 +290,7 @@ fn a_closed_record_longer_than_the_cap_is_refused_whatever_the_block() {
 #[test]
 fn fields_are_trimmed_of_every_kind_of_space() {
     let t = "\0a\"\u{b},\0b\0 \r&\"\nx\u{a0},\u{3000}y\n";
-    let ours: Vec<Vec<String>> = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 8 << 20)
+    let ours: Vec<Vec<String>> = records(t.as_bytes(), b',', 8 << 20)
         .unwrap()
         .into_iter()
         .map(|r| r.1)
@@ -291,7 +312,7 @@ fn a_separator_that_is_not_ascii_is_refused() {
     for sep in 0x80..=0xffu8 {
         for t in texts {
             for block in [3, 8 << 20] {
-                let e = cchc::dossier::probe::csv_records(t.as_bytes(), sep, block)
+                let e = records(t.as_bytes(), sep, block)
                     .expect_err("a separator that is not ASCII")
                     .to_string();
                 assert!(e.contains("not an ASCII character"), "{sep:#x} {t:?}: {e}");
@@ -311,7 +332,7 @@ fn separators_on_every_side_of_the_readers_64_byte_windows_are_found() {
         t.push_str(&format!("{f},{i};{i},{f}\n"));
     }
     t.push_str("tail,end");
-    let ours = cchc::dossier::probe::csv_records(t.as_bytes(), b',', 8 << 20).unwrap();
+    let ours = records(t.as_bytes(), b',', 8 << 20).unwrap();
     let fields: Vec<Vec<String>> = ours.into_iter().map(|r| r.1).collect();
     assert_eq!(fields.len(), 151);
     assert_eq!(Some(fields), reference(t.as_bytes(), b','));
@@ -621,7 +642,7 @@ fn an_error_in_a_quoted_log_is_reported_from_the_first_reading() {
     for (text, says, wrong_guess) in cases {
         let mut again = 0;
         for block in (1..=text.len() + 1).chain([1 << 20]) {
-            let (read, read_again) = cchc::dossier::probe::csv_records_again(&text, b',', block);
+            let (read, read_again) = records_again(&text, b',', block);
             let e = read.expect_err("an error").to_string();
             assert!(e.contains(&says), "blocks of {block}: {e}");
             again += usize::from(read_again);

@@ -190,3 +190,121 @@ fn every_shape_of_a_log_gives_the_canonical_logs_bytes() {
         }
     }
 }
+
+/// A log of 6,000 units in no order: past the units from which the reader peeks at
+/// each next record's unit (fetching where its counts are found) and delivers every
+/// record one record late. Plain and quoted, with CRLF, a blank line and ids with `""`
+/// (records unquoted one by one), whole and in 4 KiB blocks: every unit's counts are
+/// the ones written, the output the same bytes, and a bad row's error names its line.
+#[test]
+fn a_log_of_thousands_of_units_counts_every_unit_in_every_shape() {
+    // Enough that each worker's copy of the counts passes the 1,024 units early.
+    const UNITS: usize = 6000;
+    // Unit u has u % 4 + 1 dossiers, the odd ones online.
+    let dossiers: Vec<(usize, usize)> = (0..UNITS)
+        .flat_map(|u| (0..u % 4 + 1).map(move |k| (u, k)))
+        .collect();
+    let n = dossiers.len();
+    // In no order: a prime step through them (not a factor of their number).
+    let order: Vec<(usize, usize)> = (0..n).map(|i| dossiers[i * 7919 % n]).collect();
+    let mut each = order.clone();
+    each.sort_unstable();
+    assert_eq!(each, dossiers, "every dossier once");
+    let header = "dossier_id,unit_id,received_at,channel,status,procedure_id,due_at,\
+                  finished_at,fee,paid_online,digitized,e_result,rating";
+    let write = |quoted: bool, end: &str, extra_at: Option<usize>| -> String {
+        let mut out = format!("{header}{end}");
+        for (i, &(u, k)) in order.iter().enumerate() {
+            let id = if quoted && i % 100 == 7 {
+                format!("D{i:06}\"x")
+            } else {
+                format!("D{i:06}")
+            };
+            let channel = if k % 2 == 1 { "online" } else { "direct" };
+            let mut cells = vec![
+                id,
+                format!("U{u:05}"),
+                "2025-03-03 08:00".to_string(),
+                channel.to_string(),
+                "resolved".to_string(),
+                "P1".to_string(),
+                "2025-03-14".to_string(),
+                "2025-03-05 10:00".to_string(),
+            ];
+            cells.extend(std::iter::repeat_n(String::new(), 5));
+            if extra_at == Some(i) {
+                cells.push("extra".to_string());
+            }
+            if quoted {
+                for c in &mut cells {
+                    *c = format!("\"{}\"", c.replace('"', "\"\""));
+                }
+            }
+            out.push_str(&cells.join(","));
+            out.push_str(end);
+            if i == n / 2 {
+                out.push_str(end); // a blank line
+            }
+        }
+        out
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, text: &str, block: Option<&str>| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let shown = path.display().to_string();
+        let mut args = vec!["metrics", "--dossiers", &shown, "--period", "2025"];
+        args.extend(["--format", "csv"]);
+        if let Some(b) = block {
+            args.extend(["--csv-block-size", b]);
+        }
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cchc"));
+        crate::common::outcome(command.args(&args))
+    };
+    let mut first: Option<String> = None;
+    for (name, quoted, end) in [
+        ("plain.csv", false, "\n"),
+        ("quoted.csv", true, "\n"),
+        ("quoted-crlf.csv", true, "\r\n"),
+    ] {
+        let text = write(quoted, end, None);
+        assert_eq!(text.contains("\"\""), quoted, "{name}");
+        for block in [None, Some("4096")] {
+            let (code, table, errors) = run(name, &text, block);
+            assert_eq!(code, 0, "{name} {block:?}: {errors}");
+            let mut lines = table.lines();
+            let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let col = |c: &str| head.iter().position(|h| *h == c).unwrap();
+            let (unit, received, online) = (col("unit_id"), col("received"), col("online"));
+            let mut seen = 0;
+            for line in lines {
+                let cells: Vec<&str> = line.split(',').collect();
+                let u: usize = cells[unit][1..].parse().unwrap();
+                let want = u % 4 + 1;
+                assert_eq!(
+                    cells[received],
+                    want.to_string(),
+                    "{name} {block:?}: {line}"
+                );
+                assert_eq!(
+                    cells[online],
+                    (want / 2).to_string(),
+                    "{name} {block:?}: {line}"
+                );
+                seen += 1;
+            }
+            assert_eq!(seen, UNITS, "{name} {block:?}");
+            match &first {
+                None => first = Some(table),
+                Some(f) => assert_eq!(&table, f, "{name} {block:?}"),
+            }
+        }
+        // A row with one field too many, late in the log: its own line is named.
+        let bad = n - 40;
+        let line = bad + 3; // the header, the row's place, and the blank line before it
+        let (code, _, says) = run(name, &write(quoted, end, Some(bad)), Some("4096"));
+        assert_eq!(code, 2, "{name}: {says}");
+        let want = format!("{name}:{line}: this row has 14 fields but the header has 13 columns");
+        assert!(says.contains(&want), "{name}: {says}");
+    }
+}

@@ -575,6 +575,18 @@ struct Text<'a> {
 }
 
 impl Text<'_> {
+    /// The error of a record `len` bytes long with `fields` fields, on `line`, if it
+    /// has one: longer than [`MAX_RECORD`], or more fields than the header's columns.
+    fn record_error(&self, line: u64, len: usize, fields: usize) -> Option<Stop> {
+        if len > MAX_RECORD {
+            Some(Stop::Read(too_long(self.layout, line)))
+        } else if fields > self.layout.slots.len() {
+            self.too_many(line, fields)
+        } else {
+            None
+        }
+    }
+
     fn too_many(&self, line: u64, n: usize) -> Option<Stop> {
         let columns = self.layout.slots.len();
         Some(Stop::Read(read_err(
@@ -638,23 +650,37 @@ impl Text<'_> {
         self.not_utf8.map(Stop::Read)
     }
 
-    /// Records without quotes, or regularly quoted: fields end at a separator, records
-    /// at a line break, found for the whole block by [`Breaks`] (outside quotes, when
-    /// `quoted`; a field that starts with `"` is then unquoted as csv-core would).
-    fn plain<V: Visitor>(mut self, v: &mut V) -> Option<Stop> {
+    /// Records without quotes: fields end at a separator, records at a line break,
+    /// found for the whole block by [`Breaks`]. With `PEEK` ([`Visitor::peeking`]) a
+    /// record is delivered once the next one is split and its unit handed to the
+    /// visitor ([`Visitor::peek`]), so that where that unit's slot is found is fetched
+    /// while the record before it is counted; without, at once.
+    fn plain<V: Visitor>(self, v: &mut V) -> Option<Stop> {
+        if v.peeking() {
+            self.plain_as::<V, true>(v)
+        } else {
+            self.plain_as::<V, false>(v)
+        }
+    }
+
+    /// [`Text::plain`], peeking at the next record's unit or not.
+    fn plain_as<V: Visitor, const PEEK: bool>(mut self, v: &mut V) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
         // Each column's slot in the fields (one past them for a column not read).
         let place: Vec<usize> = (self.layout.slots.iter())
             .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
             .collect();
-        // Every record's fields are written over the last one's (a short record
-        // empties the ones it lacks): no array to clear or copy per record.
-        let mut fields = Fields::default();
+        // Every record's fields are written over those of the last record but one (the
+        // last one, without peeking; a short record empties the ones it lacks): no
+        // array to clear or copy per record.
+        let mut two = [Fields::default(), Fields::default()];
+        let mut pending = Pending::<PEEK>::default();
         let mut breaks = Breaks::new(bytes, sep, false, false);
         let mut line = self.line;
         let mut record = 0;
         while record < bytes.len() {
+            let fields = &mut two[pending.slot()];
             let (mut column, mut start) = (0, record);
             // The end of the record: a line break, or the end of the text.
             let end = loop {
@@ -670,16 +696,15 @@ impl Text<'_> {
                     None => break bytes.len(),
                 }
             };
-            if end - record > MAX_RECORD {
-                return Some(Stop::Read(too_long(self.layout, line)));
-            }
-            if end == bytes.len() {
-                if let Some(e) = self.not_utf8.take() {
-                    return Some(Stop::Read(e)); // the record the bad bytes are in
-                }
-            }
-            if column >= place.len() {
-                return self.too_many(line, column + 1);
+            // Too long first, then the bad bytes' record, then too many fields.
+            let stop =
+                if end == bytes.len() && self.not_utf8.is_some() && end - record <= MAX_RECORD {
+                    self.not_utf8.take().map(Stop::Read) // the record the bad bytes are in
+                } else {
+                    self.record_error(line, end - record, column + 1)
+                };
+            if stop.is_some() {
+                return pending.flush(v, &two).or(stop);
             }
             let last = cut(whole, start, end);
             let mut last = last.strip_suffix('\r').unwrap_or(last);
@@ -689,13 +714,62 @@ impl Text<'_> {
                 }
                 last = "";
             }
-            if !fields.blank() && v.row(line, &fields) {
+            if pending.push(v, &two, line) {
                 return Some(Stop::Visitor);
             }
             line += 1;
             record = end + 1;
         }
-        self.not_utf8.map(Stop::Read)
+        pending.flush(v, &two).or(self.not_utf8.map(Stop::Read))
+    }
+}
+
+/// The record a CSV block has split but not yet delivered, when it peeks at the next
+/// record's unit ([`Text::plain`], [`Text::regular`]): which of two field arrays holds it, and its line.
+/// Without `PEEK` a record is delivered as soon as it is split, from the first array.
+#[derive(Default)]
+struct Pending<const PEEK: bool> {
+    /// The array the next record is split into (the other one holds this record).
+    next: usize,
+    /// The record's line; None when there is no record to deliver.
+    held: Option<u64>,
+}
+
+impl<const PEEK: bool> Pending<PEEK> {
+    /// The array the next record is split into.
+    #[inline(always)]
+    fn slot(&self) -> usize {
+        if PEEK {
+            self.next
+        } else {
+            0
+        }
+    }
+
+    /// The record just split into `two[self.slot()]` (on `line`): delivered, or
+    /// with `PEEK` held, its unit peeked at, and the one held before delivered. True
+    /// to stop (a blank line is not a dossier).
+    #[inline(always)]
+    fn push<V: Visitor>(&mut self, v: &mut V, two: &[Fields; 2], line: u64) -> bool {
+        let fields = &two[self.slot()];
+        let blank = fields.blank();
+        if !PEEK {
+            return !blank && v.row(line, fields);
+        }
+        if !blank {
+            v.peek(super::row::trim(fields.values[super::row::slot::unit_id]));
+        }
+        let stop = self.flush(v, two).is_some();
+        self.held = (!blank).then_some(line);
+        self.next ^= 1;
+        stop
+    }
+
+    /// Delivers the held record, if any: before a stop, an error or the text's end.
+    #[inline(always)]
+    fn flush<V: Visitor>(&mut self, v: &mut V, two: &[Fields; 2]) -> Option<Stop> {
+        let line = self.held.take()?;
+        v.row(line, &two[self.next ^ 1]).then_some(Stop::Visitor)
     }
 }
 
@@ -707,41 +781,55 @@ impl Text<'_> {
     /// office computer with a Pentium or a Celeron of before 2020 has the bit count
     /// but not AVX2.
     fn regular_counted<V: Visitor>(self, v: &mut V, guessed: bool) -> Option<Stop> {
+        if v.peeking() {
+            self.regular_as::<V, true>(v, guessed)
+        } else {
+            self.regular_as::<V, false>(v, guessed)
+        }
+    }
+
+    /// [`Text::regular_counted`], peeking at the next record's unit or not.
+    fn regular_as<V: Visitor, const PEEK: bool>(self, v: &mut V, guessed: bool) -> Option<Stop> {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::is_x86_feature_detected as has;
             if has!("popcnt") && has!("avx2") && has!("bmi1") && has!("bmi2") {
                 // SAFETY: the processor has the instructions: checked just above.
-                return unsafe { self.regular_fast(v, guessed) };
+                return unsafe { self.regular_fast::<V, PEEK>(v, guessed) };
             }
             if has!("popcnt") {
                 // SAFETY: the processor has the instruction: checked just above.
-                return unsafe { self.regular_popcnt(v, guessed) };
+                return unsafe { self.regular_popcnt::<V, PEEK>(v, guessed) };
             }
         }
-        self.regular(v, guessed)
+        self.regular::<V, PEEK>(v, guessed)
     }
 
     /// [`Text::regular`] compiled with AVX2, BMI and `popcnt` (inlined here).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "popcnt,avx2,bmi1,bmi2")]
-    fn regular_fast<V: Visitor>(self, v: &mut V, guessed: bool) -> Option<Stop> {
-        self.regular(v, guessed)
+    fn regular_fast<V: Visitor, const PEEK: bool>(self, v: &mut V, guessed: bool) -> Option<Stop> {
+        self.regular::<V, PEEK>(v, guessed)
     }
 
     /// [`Text::regular`] compiled with the `popcnt` instruction (inlined here).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "popcnt")]
-    fn regular_popcnt<V: Visitor>(self, v: &mut V, guessed: bool) -> Option<Stop> {
-        self.regular(v, guessed)
+    fn regular_popcnt<V: Visitor, const PEEK: bool>(
+        self,
+        v: &mut V,
+        guessed: bool,
+    ) -> Option<Stop> {
+        self.regular::<V, PEEK>(v, guessed)
     }
 
     /// Regularly quoted records ([`Block::regular`]): split at the separators and line
-    /// breaks outside quotes, written over the last record's fields as the plain path
-    /// does; a field `"…"` loses its quotes (borrowed from the text). A record with an
-    /// odd quote ([`Breaks`]: `""` inside a quoted field, or text after one) in a
-    /// column the scan reads is the rare one: its fields are unescaped into a buffer
-    /// ([`Text::escaped`]); in a column not read (a note with `""` on every row) it
+    /// breaks outside quotes, written over earlier records' fields and delivered (with
+    /// `PEEK`, one record late) as the plain path does; a field `"…"` loses its quotes
+    /// (borrowed from the text). A record with an odd quote ([`Breaks`]: `""` inside a
+    /// quoted field, or text after one) in a column the scan reads is the rare one:
+    /// its fields are unescaped into a buffer ([`Text::escaped`], delivered at once,
+    /// after the record held back); in a column not read (a note with `""` on every row) it
     /// costs a look at its column, counted from the masks. Line breaks inside quotes
     /// are counted from the masks too, not by a second pass over the record.
     ///
@@ -749,18 +837,20 @@ impl Text<'_> {
     /// line break inside quotes, stops it with [`Stop::Retry`] before the record it is
     /// in is delivered or its errors reported.
     #[inline(always)]
-    fn regular<V: Visitor>(mut self, v: &mut V, guessed: bool) -> Option<Stop> {
+    fn regular<V: Visitor, const PEEK: bool>(mut self, v: &mut V, guessed: bool) -> Option<Stop> {
         let (whole, sep) = (self.whole, self.layout.separator);
         let bytes = whole.as_bytes();
         // Each column's slot in the fields (one past them for a column not read).
         let place: Vec<usize> = (self.layout.slots.iter())
             .map(|s| s.unwrap_or(Fields::COLUMNS.len()))
             .collect();
-        let mut fields = Fields::default();
+        let mut two = [Fields::default(), Fields::default()];
+        let mut pending = Pending::<PEEK>::default();
         let mut breaks = Breaks::new(bytes, sep, true, self.not_utf8.is_some());
         let mut line = self.line;
         let (mut record, mut inner_before) = (0, 0);
         while record < bytes.len() {
+            let fields = &mut two[pending.slot()];
             let (mut column, mut start) = (0, record);
             let first = breaks.breaks_before(record);
             let end = loop {
@@ -778,20 +868,19 @@ impl Text<'_> {
             };
             // Bytes that are not UTF-8 end the text (inside quotes, maybe): their line
             // counts every line break before them, whatever the cuts.
-            if end == bytes.len() {
-                if let Some(e) = self.not_utf8.take() {
-                    return Some(Stop::Read(e));
-                }
+            if end == bytes.len() && self.not_utf8.is_some() {
+                return pending
+                    .flush(v, &two)
+                    .or(self.not_utf8.take().map(Stop::Read));
             }
-            // A wrong guess before the record's errors: they are then not the file's.
+            // A wrong guess before the record's errors (and the held record: the scan
+            // is redone, all of it): they are then not the file's.
             if guessed && breaks.wrong {
                 return Some(Stop::Retry);
             }
-            if end - record > MAX_RECORD {
-                return Some(Stop::Read(too_long(self.layout, line)));
-            }
-            if column >= place.len() {
-                return self.too_many(line, column + 1);
+            let error = self.record_error(line, end - record, column + 1);
+            if error.is_some() {
+                return pending.flush(v, &two).or(error);
             }
             let mut last = last_field(whole, start, end);
             for &p in &place[column..] {
@@ -808,9 +897,9 @@ impl Text<'_> {
                     .is_some_and(|&p| p < Fields::COLUMNS.len())
             });
             let stop = if escaped {
-                self.escaped(v, line, &whole[record..end])
+                pending.flush(v, &two).is_some() || self.escaped(v, line, &whole[record..end])
             } else {
-                !fields.blank() && v.row(line, &fields)
+                pending.push(v, &two, line)
             };
             if stop {
                 return Some(Stop::Visitor);
@@ -820,7 +909,7 @@ impl Text<'_> {
             inner_before = inner_now;
             record = end + 1;
         }
-        self.not_utf8.map(Stop::Read)
+        pending.flush(v, &two).or(self.not_utf8.map(Stop::Read))
     }
 
     /// A regular record with an odd quote in a read field (`""` inside a quoted field,
@@ -1202,20 +1291,22 @@ fn deliver<V: Visitor>(v: &mut V, line: u64, values: [&str; Fields::COLUMNS.len(
 /// fuzz target and the tests that compare this reader with the `csv` crate. The text
 /// has no header; its first line is numbered 2, as under a header.
 pub fn records_of(text: &[u8], separator: u8, block_size: usize) -> Result<Records, DossierError> {
-    records_again(text, separator, block_size).0
+    records_again(text, separator, block_size, false).0
 }
 
 /// Every record of a text: (line, fields).
 pub type Records = Vec<(u64, Vec<String>)>;
 
 /// [`records_of`], and whether the text was read again with exact cuts (a guessed cut
-/// proved wrong).
+/// proved wrong). `peek`: the visitor asks the reader to peek at each next record's
+/// unit ([`Visitor::peeking`]), which delivers every record one record late.
 pub fn records_again(
     text: &[u8],
     separator: u8,
     block_size: usize,
+    peek: bool,
 ) -> (Result<Records, DossierError>, bool) {
-    struct Collect(Vec<(u64, Vec<String>)>);
+    struct Collect(Vec<(u64, Vec<String>)>, bool);
     impl Visitor for Collect {
         fn row(&mut self, line: u64, f: &Fields) -> bool {
             let v = f.trimmed().values;
@@ -1223,8 +1314,11 @@ pub fn records_again(
                 .push((line, v.iter().map(|s| s.to_string()).collect()));
             false
         }
+        fn peeking(&self) -> bool {
+            self.1
+        }
         fn fork(&self) -> Collect {
-            Collect(Vec::new())
+            Collect(Vec::new(), self.1)
         }
         fn merge(&mut self, other: Collect) {
             self.0.extend(other.0);
@@ -1239,8 +1333,8 @@ pub fn records_again(
         slots: (0..Fields::COLUMNS.len()).map(Some).collect(),
         text: Some(text),
     };
-    let (read, again) = scan_again(&layout, Collect(Vec::new()));
-    let rows = read.map(|Collect(mut rows)| {
+    let (read, again) = scan_again(&layout, Collect(Vec::new(), peek));
+    let rows = read.map(|Collect(mut rows, _)| {
         rows.sort_by_key(|r| r.0);
         rows
     });

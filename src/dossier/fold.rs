@@ -111,6 +111,105 @@ fn packed(key: &str) -> Option<u128> {
     Some(u128::from(lo) | u128::from(hi) << 64 | (n as u128) << 120)
 }
 
+/// Short keys ([`packed`]) and their slots, in one table of open addressing (linear
+/// probing, at most half full): a key is found in the entry its hash names, or one
+/// of the few after it — one cache line, whose address the key alone gives, so a
+/// reader can ask for it a record early ([`ShortKeys::fetch`]). (A general hash map
+/// reads a line of tags and then a line of keys, and neither can be asked for ahead.)
+#[derive(Default)]
+struct ShortKeys {
+    entries: Vec<Entry>,
+    len: usize,
+}
+
+/// The units from which a CSV scan peeks at the next record's unit
+/// ([`Visitor::peeking`]): their table is then 64 KiB or more, and their counts 72
+/// KiB or more a window.
+const PEEK_UNITS: usize = 1024;
+
+/// A [`ShortKeys`] entry, two to a cache line; `slot` is `u32::MAX` when it is empty.
+#[derive(Clone, Copy)]
+#[repr(align(32))]
+struct Entry {
+    key: u128,
+    slot: u32,
+}
+
+impl Entry {
+    const EMPTY: Entry = Entry {
+        key: 0,
+        slot: u32::MAX,
+    };
+}
+
+impl ShortKeys {
+    /// Where `key`'s search starts (the table is not empty).
+    #[inline(always)]
+    fn start(&self, key: u128) -> usize {
+        let mut h = IdHasher::default();
+        h.write_u128(key);
+        h.finish() as usize & (self.entries.len() - 1)
+    }
+
+    /// The slot of `key`, if it has one.
+    #[inline(always)]
+    fn get(&self, key: u128) -> Option<usize> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let mask = self.entries.len() - 1;
+        let mut i = self.start(key);
+        loop {
+            let e = self.entries[i];
+            if e.slot == u32::MAX {
+                return None;
+            }
+            if e.key == key {
+                return Some(e.slot as usize);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Asks for the cache line where `key`'s search starts (a hint: reads nothing).
+    #[inline(always)]
+    fn fetch(&self, key: u128) {
+        if !self.entries.is_empty() {
+            prefetch(self.entries.as_ptr().wrapping_add(self.start(key)).cast());
+        }
+    }
+
+    /// Gives `key` (not in the table yet) `slot`; a slot past `u32` is not kept (the
+    /// key is then found by its text).
+    fn insert(&mut self, key: u128, slot: usize) {
+        let Ok(slot) = u32::try_from(slot) else {
+            return;
+        };
+        if slot == u32::MAX {
+            return;
+        }
+        if (self.len + 1) * 2 > self.entries.len() {
+            let old = std::mem::take(&mut self.entries);
+            self.entries = vec![Entry::EMPTY; (old.len() * 2).max(64)];
+            self.len = 0;
+            for e in old.into_iter().filter(|e| e.slot != u32::MAX) {
+                self.put(e);
+            }
+        }
+        self.put(Entry { key, slot });
+    }
+
+    fn put(&mut self, e: Entry) {
+        let mask = self.entries.len() - 1;
+        let mut i = self.start(e.key);
+        while self.entries[i].slot != u32::MAX {
+            i = (i + 1) & mask;
+        }
+        self.entries[i] = e;
+        self.len += 1;
+    }
+}
+
 fn hash_id(s: &str) -> u64 {
     let mut h = IdHasher::default();
     h.write(row::trim(s).as_bytes());
@@ -199,7 +298,7 @@ struct Fold {
     raw: FastMap<String, usize>,
     /// The same for keys of up to 15 bytes (unit ids are), packed into one word: one
     /// lookup per row, so one word to hash and compare instead of a string.
-    short: FastMap<u128, usize>,
+    short: ShortKeys,
     /// Normalised key → slot.
     slots: BTreeMap<String, usize>,
     /// Counts per slot and window, narrow while the scan runs (see [`Counts`]).
@@ -262,7 +361,7 @@ impl Fold {
         let hashes = Hashes::new(setup.spill.clone());
         Fold {
             raw: FastMap::default(),
-            short: FastMap::default(),
+            short: ShortKeys::default(),
             slots: BTreeMap::new(),
             counts: Vec::new(),
             wide: Vec::new(),
@@ -319,8 +418,8 @@ impl Fold {
 
     fn slot(&mut self, key: &str) -> usize {
         let short = packed(key);
-        if let Some(s) = short.and_then(|p| self.short.get(&p)) {
-            return *s;
+        if let Some(s) = short.and_then(|p| self.short.get(p)) {
+            return s;
         }
         let s = match self.raw.get(key) {
             Some(&s) => s,
@@ -530,7 +629,7 @@ impl Fold {
         if !matches!(self.setup.by, GroupBy::Unit | GroupBy::UnitMonth) {
             return None;
         }
-        let s = *self.short.get(&packed(unit)?)?;
+        let s = self.short.get(packed(unit)?)?;
         self.fetch_counts(s);
         Some(s)
     }
@@ -651,6 +750,19 @@ impl Visitor for Fold {
 
     fn fetch(&mut self, slot: usize) {
         self.fetch_counts(slot);
+    }
+
+    /// When rows are grouped by unit and the units' table is past the first-level
+    /// cache's size: a table that stays in cache is found as fast without, and a
+    /// record held back costs a little.
+    fn peeking(&self) -> bool {
+        matches!(self.setup.by, GroupBy::Unit | GroupBy::UnitMonth) && self.short.len >= PEEK_UNITS
+    }
+
+    fn peek(&mut self, unit_id: &str) {
+        if let Some(p) = packed(unit_id) {
+            self.short.fetch(p);
+        }
     }
 
     fn progress(&self) -> u64 {

@@ -37,6 +37,15 @@ pub trait Visitor: Send + 'static {
     /// before (a typed batch that reads its units as a dictionary looks each up once):
     /// a hint to fetch what that row will touch.
     fn fetch(&mut self, _slot: usize) {}
+    /// Whether [`Visitor::peek`] is worth a reader's while (asked at each CSV
+    /// block's start): a reader that peeks delivers each record one record late.
+    fn peeking(&self) -> bool {
+        false
+    }
+    /// The unit of the record after the one about to be delivered (a CSV block splits
+    /// a record ahead when [`Visitor::peeking`]): a hint to fetch what finding its
+    /// slot will read.
+    fn peek(&mut self, _unit_id: &str) {}
     /// What the progress shown so far stands at (rows), for [`Visitor::rewind`].
     fn progress(&self) -> u64 {
         0

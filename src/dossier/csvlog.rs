@@ -725,8 +725,9 @@ impl Text<'_> {
 }
 
 /// The record a CSV block has split but not yet delivered, when it peeks at the next
-/// record's unit ([`Text::plain`], [`Text::regular`]): which of two field arrays holds it, and its line.
-/// Without `PEEK` a record is delivered as soon as it is split, from the first array.
+/// record's unit ([`Text::plain`], [`Text::regular`]): which of two field arrays holds
+/// it, and its line. Without `PEEK` a record is delivered as soon as it is split, from
+/// the first array.
 #[derive(Default)]
 struct Pending<const PEEK: bool> {
     /// The array the next record is split into (the other one holds this record).
@@ -829,9 +830,9 @@ impl Text<'_> {
     /// (borrowed from the text). A record with an odd quote ([`Breaks`]: `""` inside a
     /// quoted field, or text after one) in a column the scan reads is the rare one:
     /// its fields are unescaped into a buffer ([`Text::escaped`], delivered at once,
-    /// after the record held back); in a column not read (a note with `""` on every row) it
-    /// costs a look at its column, counted from the masks. Line breaks inside quotes
-    /// are counted from the masks too, not by a second pass over the record.
+    /// after the record held back); in a column not read (a note with `""` on every
+    /// row) it costs a look at its column, counted from the masks. Line breaks inside
+    /// quotes are counted from the masks too, not by a second pass over the record.
     ///
     /// `guessed`: the block's cut is a guess; a quote that is not regular, or a last
     /// line break inside quotes, stops it with [`Stop::Retry`] before the record it is

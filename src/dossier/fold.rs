@@ -116,10 +116,25 @@ fn packed(key: &str) -> Option<u128> {
 /// of the few after it — one cache line, whose address the key alone gives, so a
 /// reader can ask for it a record early ([`ShortKeys::fetch`]). (A general hash map
 /// reads a line of tags and then a line of keys, and neither can be asked for ahead.)
-#[derive(Default)]
+/// The hash is seeded afresh for each table, so that a log cannot be written whose
+/// units all start their search at one place.
 struct ShortKeys {
     entries: Vec<Entry>,
     len: usize,
+    /// The seeds of the key's two halves.
+    seed: (u64, u64),
+}
+
+impl Default for ShortKeys {
+    fn default() -> ShortKeys {
+        use std::hash::BuildHasher;
+        let random = std::collections::hash_map::RandomState::new();
+        ShortKeys {
+            entries: Vec::new(),
+            len: 0,
+            seed: (random.hash_one(0u8), random.hash_one(1u8)),
+        }
+    }
 }
 
 /// The units from which a CSV scan peeks at the next record's unit
@@ -143,12 +158,15 @@ impl Entry {
 }
 
 impl ShortKeys {
-    /// Where `key`'s search starts (the table is not empty).
+    /// Where `key`'s search starts (the table is not empty): the key's halves, each
+    /// XORed with its seed, multiplied, the product's halves XORed (as
+    /// [`IdHasher::write_u128`], seeded on both sides so that no key picks the
+    /// multiplier).
     #[inline(always)]
     fn start(&self, key: u128) -> usize {
-        let mut h = IdHasher::default();
-        h.write_u128(key);
-        h.finish() as usize & (self.entries.len() - 1)
+        let (lo, hi) = (key as u64 ^ self.seed.0, (key >> 64) as u64 ^ self.seed.1);
+        let m = u128::from(lo) * u128::from(hi);
+        ((m as u64) ^ (m >> 64) as u64) as usize & (self.entries.len() - 1)
     }
 
     /// The slot of `key`, if it has one.

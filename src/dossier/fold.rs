@@ -17,7 +17,7 @@ use crate::date::Date;
 use crate::diag::{Code, Diagnostic};
 use crate::input::{normalize, RowStats};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -69,18 +69,55 @@ impl Hasher for IdHasher {
     /// multiply (the product's halves XORed), not two finalisers — the map looks up
     /// a key or two per row, and the finalisers' four dependent multiplies were most
     /// of a lookup's wait. These maps compare whole keys and hold a few thousand, so
-    /// a spread over the buckets is all they need of the hash.
+    /// a spread over the buckets is all they need of the hash. The seed goes into
+    /// both halves: no key picks the multiplier.
     fn write_u128(&mut self, v: u128) {
-        let (lo, hi) = (self.0 ^ v as u64, (v >> 64) as u64);
-        let m = u128::from(lo ^ 0x243f_6a88_85a3_08d3) * u128::from(hi ^ 0x1319_8a2e_0370_7344);
-        self.0 = (m as u64) ^ (m >> 64) as u64;
+        let (a, b) = halves(self.0);
+        self.0 = folded(v, a, b);
     }
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// The words a packed key's halves are XORed with before [`folded`], from a seed.
+#[inline(always)]
+fn halves(seed: u64) -> (u64, u64) {
+    (
+        seed ^ 0x243f_6a88_85a3_08d3,
+        seed.rotate_left(32) ^ 0x1319_8a2e_0370_7344,
+    )
+}
+
+/// A packed key's halves, XORed with `a` and `b`, multiplied; the product's halves
+/// XORed.
+#[inline(always)]
+fn folded(key: u128, a: u64, b: u64) -> u64 {
+    let m = u128::from(key as u64 ^ a) * u128::from((key >> 64) as u64 ^ b);
+    (m as u64) ^ (m >> 64) as u64
+}
+
+/// The hasher of cchc's maps keyed by units and procedures: [`IdHasher`], seeded
+/// afresh for each map (from `RandomState`), so that no log can be written whose keys
+/// crowd one place of a map. (Nothing iterates these maps: the order they would give
+/// is never seen.)
+#[derive(Clone, Copy)]
+struct Seeded(u64);
+
+impl Default for Seeded {
+    fn default() -> Seeded {
+        Seeded(std::collections::hash_map::RandomState::new().hash_one(0u8))
+    }
+}
+
+impl BuildHasher for Seeded {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(self.0)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, Seeded>;
 
 /// A key of up to 15 bytes and its length in one word (None for a longer key). Read
 /// with overlapping loads, not a copy to the stack and back: that round trip stalls
@@ -116,23 +153,21 @@ fn packed(key: &str) -> Option<u128> {
 /// of the few after it — one cache line, whose address the key alone gives, so a
 /// reader can ask for it a record early ([`ShortKeys::fetch`]). (A general hash map
 /// reads a line of tags and then a line of keys, and neither can be asked for ahead.)
-/// The hash is seeded afresh for each table, so that a log cannot be written whose
-/// units all start their search at one place.
+/// The hash is [`Seeded`]: no log can be written whose units all start their search
+/// at one place.
 struct ShortKeys {
     entries: Vec<Entry>,
     len: usize,
-    /// The seeds of the key's two halves.
+    /// What the key's halves are XORed with ([`halves`] of a [`Seeded`] seed).
     seed: (u64, u64),
 }
 
 impl Default for ShortKeys {
     fn default() -> ShortKeys {
-        use std::hash::BuildHasher;
-        let random = std::collections::hash_map::RandomState::new();
         ShortKeys {
             entries: Vec::new(),
             len: 0,
-            seed: (random.hash_one(0u8), random.hash_one(1u8)),
+            seed: halves(Seeded::default().0),
         }
     }
 }
@@ -158,15 +193,12 @@ impl Entry {
 }
 
 impl ShortKeys {
-    /// Where `key`'s search starts (the table is not empty): the key's halves, each
-    /// XORed with its seed, multiplied, the product's halves XORed (as
-    /// [`IdHasher::write_u128`], seeded on both sides so that no key picks the
-    /// multiplier).
+    /// Where `key`'s search starts (the table is not empty).
     #[inline(always)]
     fn start(&self, key: u128) -> usize {
-        let (lo, hi) = (key as u64 ^ self.seed.0, (key >> 64) as u64 ^ self.seed.1);
-        let m = u128::from(lo) * u128::from(hi);
-        ((m as u64) ^ (m >> 64) as u64) as usize & (self.entries.len() - 1)
+        // The top bits: a product's low bits see only the key's low bits.
+        let bits = self.entries.len().trailing_zeros();
+        (folded(key, self.seed.0, self.seed.1) >> (64 - bits)) as usize
     }
 
     /// The slot of `key`, if it has one.

@@ -56,7 +56,7 @@ pub struct Layout<'a> {
     pub block_size: usize,
     /// For each column of the file, its slot in [`Fields::COLUMNS`] if the scan reads it.
     pub slots: Vec<Option<usize>>,
-    /// The file's bytes when they are already in memory ([`records_of`]), else None.
+    /// The file's bytes when they are already in memory ([`records_again`]), else None.
     pub text: Option<&'a [u8]>,
 }
 
@@ -1287,20 +1287,16 @@ fn deliver<V: Visitor>(v: &mut V, line: u64, values: [&str; Fields::COLUMNS.len(
     !fields.blank() && v.row(line, &fields)
 }
 
-/// Every record of a CSV text as the scan delivers it, cut into blocks of
-/// `block_size` bytes: (line, its first 13 fields trimmed), in file order — for the
-/// fuzz target and the tests that compare this reader with the `csv` crate. The text
-/// has no header; its first line is numbered 2, as under a header.
-pub fn records_of(text: &[u8], separator: u8, block_size: usize) -> Result<Records, DossierError> {
-    records_again(text, separator, block_size, false).0
-}
-
 /// Every record of a text: (line, fields).
 pub type Records = Vec<(u64, Vec<String>)>;
 
-/// [`records_of`], and whether the text was read again with exact cuts (a guessed cut
-/// proved wrong). `peek`: the visitor asks the reader to peek at each next record's
-/// unit ([`Visitor::peeking`]), which delivers every record one record late.
+/// Every record of a CSV text as the scan delivers it, cut into blocks of
+/// `block_size` bytes: (line, its first 13 fields trimmed), in file order, and whether
+/// the text was read again with exact cuts (a guessed cut proved wrong) — for the fuzz
+/// target and the tests that compare this reader with the `csv` crate. The text has no
+/// header; its first line is numbered 2, as under a header. `peek`: the visitor asks
+/// the reader to peek at each next record's unit ([`Visitor::peeking`]), which
+/// delivers every record one record late.
 pub fn records_again(
     text: &[u8],
     separator: u8,

@@ -22,7 +22,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import timed  # noqa: E402  (one process, its wall time and peak memory)
+from compare import timed  # noqa: E402  (one process: its wall time, peak memory, query time)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CCHC = os.environ.get("CCHC_BENCH_BIN") or os.path.join(ROOT, "target", "release", "cchc")
@@ -61,7 +61,7 @@ def main():
     peaks = {k: [] for k in runs}
     for _ in range(a.runs):
         for k, cmd in runs.items():
-            dt, peak = timed(cmd)
+            dt, peak, _ = timed(cmd)
             times[k].append(dt)
             peaks[k].append(peak)
     med = {k: statistics.median(v) for k, v in times.items()}

@@ -4,12 +4,9 @@
 //! `csv` crate reads from the whole text. And a record is capped: an unclosed quote
 //! stops the run at 1 MiB instead of reading the file into memory.
 
-use cchc::dossier::probe::WIDTH;
+use cchc::dossier::probe::{CsvRecords as Records, WIDTH};
 use cchc::dossier::DossierError;
 use proptest::prelude::*;
-
-/// Every record the reader delivers: (line, fields).
-type Records = Vec<(u64, Vec<String>)>;
 
 /// The reader's records, and whether it read the text again with exact cuts — the same
 /// records, errors and readings whether or not it peeks at each next record's unit

@@ -729,7 +729,8 @@ pub fn emit_sql(
 #[doc(hidden)]
 pub mod probe {
     pub use super::csvlog::{
-        quoted_cut, quoted_records_end, records_again as csv_records_again, MAX_RECORD,
+        quoted_cut, quoted_records_end, records_again as csv_records_again, Records as CsvRecords,
+        MAX_RECORD,
     };
     pub use super::pool::{pull, Stop, Visitor};
     pub use super::row::{
